@@ -1,0 +1,97 @@
+//! Server functions behind the account forms. Each is a few lines over
+//! `services::accounts`.
+
+use domain::user::DemoAccount;
+use domain::{AppError, UserView};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::ssr::{client_ip, services, set_cookie};
+
+#[server]
+pub async fn current_user() -> Result<Option<UserView>, AppError> {
+    crate::ssr::current_user().await
+}
+
+#[server]
+pub async fn register(
+    email: String,
+    password: String,
+    display_name: String,
+    role: String,
+) -> Result<(), AppError> {
+    let svc = services()?;
+    let input = services::accounts::NewUser {
+        email,
+        password,
+        display_name,
+        role,
+        lang: crate::i18n::use_lang(),
+    };
+    services::accounts::register(&svc, input, &client_ip()).await?;
+    leptos_axum::redirect("/login?notice=registered");
+    Ok(())
+}
+
+#[server]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    let svc = services()?;
+    let (_, token) = services::accounts::login(&svc, &email, &password, &client_ip()).await?;
+    set_cookie(services::accounts::cookies::session_cookie(
+        &token,
+        svc.config.secure_cookies,
+    ));
+    leptos_axum::redirect("/dashboard");
+    Ok(())
+}
+
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    let svc = services()?;
+    if let Some(token) = crate::ssr::session_token() {
+        services::accounts::logout(&svc, &token).await?;
+    }
+    set_cookie(services::accounts::cookies::clear_session_cookie(
+        svc.config.secure_cookies,
+    ));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server]
+pub async fn verify_email(token: String) -> Result<UserView, AppError> {
+    services::accounts::verify_email(&services()?, &token).await
+}
+
+#[server]
+pub async fn resend_verification() -> Result<(), AppError> {
+    let u = crate::ssr::require_user().await?;
+    services::accounts::resend_verification(&services()?, u.id).await?;
+    leptos_axum::redirect("/dashboard?notice=sent");
+    Ok(())
+}
+
+#[server]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    services::accounts::request_password_reset(&services()?, &email, &client_ip()).await?;
+    leptos_axum::redirect("/forgot?notice=sent");
+    Ok(())
+}
+
+#[server]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    services::accounts::reset_password(&services()?, &token, &password).await?;
+    leptos_axum::redirect("/login?notice=reset");
+    Ok(())
+}
+
+/// The demo accounts, only when the server runs with demo data.
+#[server]
+pub async fn demo_accounts() -> Result<Vec<DemoAccount>, AppError> {
+    let svc = services()?;
+    Ok(if svc.config.demo_data {
+        services::demo::accounts()
+    } else {
+        vec![]
+    })
+}

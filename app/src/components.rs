@@ -1,0 +1,86 @@
+//! Small shared pieces: the page layout, notices, form errors.
+
+use domain::{AppError, UserView, t};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::auth::{Logout, current_user};
+use crate::i18n::{tr, use_lang};
+use crate::site::site_info;
+
+/// The signed-in user, fetched once per page load and shared.
+pub type UserResource = Resource<Result<Option<UserView>, AppError>>;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let user: UserResource = Resource::new(|| (), |_| current_user());
+    provide_context(user);
+    let info = Resource::new(|| (), |_| site_info());
+    let location = use_location();
+    let switch_href = move || {
+        let here = format!(
+            "{}{}",
+            location.pathname.get(),
+            location
+                .search
+                .get()
+                .is_empty()
+                .then(String::new)
+                .unwrap_or_else(|| format!("?{}", location.search.get()))
+        );
+        format!(
+            "/lang/{}?back={}",
+            lang.other().code(),
+            urlencoding::encode(&here)
+        )
+    };
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <Suspense>
+            {move || info.get().and_then(Result::ok).and_then(|i| i.clock_fixed_at).map(|at| view! {
+                <div class="banner warn" id="clock-banner">{t(lang, "site.clock_fixed")}" "{at}</div>
+            })}
+        </Suspense>
+        <header class="top">
+            <a class="brand" href="/">{tr("app.name")}<small>{tr("app.tagline")}</small></a>
+            <nav>
+                <a href="/">{tr("nav.home")}</a>
+                <Suspense>
+                    {move || user.get().map(|u| match u.ok().flatten() {
+                        Some(u) => view! {
+                            <a href="/dashboard">{t(lang, "nav.dashboard")}</a>
+                            <span class="who" id="who">{u.display_name.clone()}" · "{t(lang, u.role.label_key())}</span>
+                            <ActionForm action=logout attr:class="inline">
+                                <button type="submit" class="link" id="logout">{t(lang, "auth.logout")}</button>
+                            </ActionForm>
+                        }.into_any(),
+                        None => view! {
+                            <a href="/login" id="nav-login">{t(lang, "auth.login")}</a>
+                            <a href="/register" id="nav-register">{t(lang, "auth.register")}</a>
+                        }.into_any(),
+                    })}
+                </Suspense>
+                <a href=switch_href rel="external" id="lang-switch" hreflang=lang.other().html_lang()>{tr("lang.switch")}</a>
+            </nav>
+        </header>
+        <main>{children()}</main>
+        <footer>{tr("app.name")}" · "{tr("app.tagline")}</footer>
+    }
+}
+
+#[component]
+pub fn Notice(text: &'static str) -> impl IntoView {
+    view! { <p class="notice ok" role="status">{text}</p> }
+}
+
+/// The error of the last submission of a form, in the reader's language.
+/// `error` is usually `move || action.value().get().and_then(Result::err)`.
+#[component]
+pub fn ActionErrorView<F>(error: F) -> impl IntoView
+where
+    F: Fn() -> Option<AppError> + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    move || error().map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })
+}

@@ -1,0 +1,70 @@
+//! The Gongdao UI: one module per feature, each with its pages and the server
+//! functions behind their forms. Server functions stay a few lines and call
+//! `services`.
+
+pub mod auth;
+pub mod components;
+pub mod dashboard;
+pub mod dev;
+pub mod home;
+pub mod i18n;
+pub mod site;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::components::Layout;
+use crate::i18n::{tr, use_lang};
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <!DOCTYPE html>
+        <html lang=lang.html_lang()>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = use_lang();
+    provide_context(lang);
+    view! {
+        <Stylesheet id="leptos" href="/pkg/gongdao.css"/>
+        <Title text=tr("app.name")/>
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <p class="notice">{tr("err.not_found")}</p> }>
+                    <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/search") view=home::SearchPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/register") view=auth::RegisterPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/verify") view=auth::VerifyPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/forgot") view=auth::ForgotPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/reset") view=auth::ResetPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/dev/mailbox") view=dev::MailboxPage ssr=SsrMode::InOrder/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

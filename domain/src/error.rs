@@ -1,0 +1,153 @@
+//! The one error type every boundary speaks.
+//!
+//! Policy: domain and service code returns `AppError`; the HTTP API turns it
+//! into `{"error": {"code", "field", "message"}}` with `status()`, server
+//! functions send it as is so the UI matches variants, never strings.
+//! Messages are i18n keys, rendered in the reader's language at the edge.
+//! Internal details are logged where they happen and never sent out.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::i18n::{Lang, t};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    /// A field failed validation (422).
+    #[error("invalid {field}: {key}")]
+    Invalid { field: String, key: String },
+    /// Not signed in, or the credentials are wrong (401).
+    #[error("unauthorized: {key}")]
+    Unauthorized { key: String },
+    /// Signed in but not allowed (403).
+    #[error("forbidden")]
+    Forbidden,
+    /// No such thing, or not visible to the caller (404).
+    #[error("not found")]
+    NotFound,
+    /// A unique value is taken or the state changed underneath (409).
+    #[error("conflict on {field}: {key}")]
+    Conflict { field: String, key: String },
+    /// Too many attempts (429).
+    #[error("rate limited")]
+    RateLimited,
+    /// The request body is larger than allowed (413).
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// Something broke on our side (500); details are in the server log.
+    #[error("internal error")]
+    Internal,
+    /// The server function transport failed (network, decoding).
+    #[error("transport: {0}")]
+    Transport(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &str, key: &str) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            key: key.into(),
+        }
+    }
+
+    pub fn conflict(field: &str, key: &str) -> Self {
+        AppError::Conflict {
+            field: field.into(),
+            key: key.into(),
+        }
+    }
+
+    pub fn unauthorized(key: &str) -> Self {
+        AppError::Unauthorized { key: key.into() }
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Invalid { .. } => 422,
+            AppError::Unauthorized { .. } => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::RateLimited => 429,
+            AppError::PayloadTooLarge => 413,
+            AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// Stable machine-readable code for API clients.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Invalid { .. } => "invalid",
+            AppError::Unauthorized { .. } => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict { .. } => "conflict",
+            AppError::RateLimited => "rate_limited",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::Internal | AppError::Transport(_) => "internal",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// The message for a person, in their language.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::Invalid { field, key } => {
+                format!("{}：{}", t(lang, &format!("field.{field}")), t(lang, key))
+            }
+            AppError::Conflict { key, .. } | AppError::Unauthorized { key } => {
+                t(lang, key).to_string()
+            }
+            AppError::Forbidden => t(lang, "err.forbidden").into(),
+            AppError::NotFound => t(lang, "err.not_found").into(),
+            AppError::RateLimited => t(lang, "err.rate_limited").into(),
+            AppError::PayloadTooLarge => t(lang, "err.too_large").into(),
+            AppError::Internal => t(lang, "err.internal").into(),
+            AppError::Transport(_) => t(lang, "err.transport").into(),
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_field_message_names_the_field_in_each_language() {
+        let e = AppError::invalid("email", "err.email_invalid");
+        assert_eq!(e.status(), 422);
+        assert!(
+            e.message(Lang::Zh).starts_with("邮箱"),
+            "{}",
+            e.message(Lang::Zh)
+        );
+        assert!(
+            e.message(Lang::En).starts_with("Email"),
+            "{}",
+            e.message(Lang::En)
+        );
+    }
+
+    #[test]
+    fn errors_round_trip_through_json() {
+        let e = AppError::conflict("email", "err.email_taken");
+        let s = serde_json::to_string(&e).unwrap();
+        assert_eq!(serde_json::from_str::<AppError>(&s).unwrap(), e);
+    }
+}

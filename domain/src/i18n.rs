@@ -1,0 +1,385 @@
+//! Every user-visible text, in Chinese first and English second.
+//!
+//! One table, looked up by key. UI, server errors and mail all go through
+//! [`t`], so a missing translation is found by one test (`keys_are_unique`)
+//! rather than by a user.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    /// The value for `<html lang>`.
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    /// Picks the first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        header
+            .split(',')
+            .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+/// The text for `key` in `lang`; the key itself when it is unknown, so a
+/// forgotten entry is visible on screen rather than blank.
+pub fn t<'a>(lang: Lang, key: &'a str) -> &'a str {
+    match TEXTS.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
+        Ok(i) => match lang {
+            Lang::Zh => TEXTS[i].1,
+            Lang::En => TEXTS[i].2,
+        },
+        Err(_) => key,
+    }
+}
+
+/// [`t`] with `{}` placeholders filled in order.
+pub fn tf(lang: Lang, key: &str, args: &[&str]) -> String {
+    let mut out = String::new();
+    let mut args = args.iter();
+    let mut parts = t(lang, key).split("{}").peekable();
+    while let Some(p) = parts.next() {
+        out.push_str(p);
+        if parts.peek().is_some() {
+            out.push_str(args.next().copied().unwrap_or(""));
+        }
+    }
+    out
+}
+
+/// (key, 中文, English), sorted by key (a test checks it).
+static TEXTS: &[(&str, &str, &str)] = &[
+    ("app.name", "公道", "Gongdao"),
+    (
+        "app.tagline",
+        "电商消费投诉与在线纠纷解决平台",
+        "E-commerce complaints and online dispute resolution",
+    ),
+    (
+        "auth.email_sent",
+        "我们已向您的邮箱发送了一封邮件，请按邮件中的链接继续。",
+        "We have sent you an email; follow its link to continue.",
+    ),
+    ("auth.forgot", "忘记密码？", "Forgot your password?"),
+    ("auth.login", "登录", "Sign in"),
+    ("auth.login_title", "登录公道", "Sign in to Gongdao"),
+    ("auth.logout", "退出", "Sign out"),
+    ("auth.new_password", "新密码", "New password"),
+    ("auth.no_account", "还没有账号？", "No account yet?"),
+    ("auth.register", "注册", "Sign up"),
+    (
+        "auth.register_done",
+        "注册成功。我们已向您的邮箱发送验证链接，请点击链接完成验证。",
+        "You are registered. We sent a verification link to your email; click it to verify your address.",
+    ),
+    ("auth.register_title", "注册账号", "Create an account"),
+    (
+        "auth.resend",
+        "重新发送验证邮件",
+        "Resend verification email",
+    ),
+    ("auth.reset", "重设密码", "Reset password"),
+    (
+        "auth.reset_done",
+        "密码已重设，请使用新密码登录。",
+        "Your password has been reset; sign in with the new one.",
+    ),
+    ("auth.reset_request", "发送重设链接", "Send reset link"),
+    (
+        "auth.reset_request_done",
+        "如果该邮箱已注册，我们已发送重设密码的链接。",
+        "If that address has an account, we have sent it a reset link.",
+    ),
+    (
+        "auth.unverified_notice",
+        "您的邮箱尚未验证。",
+        "Your email address is not verified yet.",
+    ),
+    (
+        "auth.verified",
+        "邮箱已验证，谢谢！",
+        "Your email address is verified. Thank you!",
+    ),
+    (
+        "auth.verify_failed",
+        "验证链接无效或已过期。",
+        "The verification link is invalid or has expired.",
+    ),
+    (
+        "dash.admin",
+        "管理员：创建工作人员账号、维护节假日日历、查看个人信息访问日志。",
+        "Admin: create staff accounts, keep the holiday calendar, read the personal-data access log.",
+    ),
+    (
+        "dash.arbitrator",
+        "仲裁员：待裁决案件队列，按期限排序；调取证据、作出裁决。",
+        "Arbitrator: the queue of cases awaiting a decision, oldest deadline first; request evidence and decide.",
+    ),
+    (
+        "dash.consumer",
+        "消费者：在这里提交投诉、与商户协商、申请调解和先行赔付，并跟踪每个期限。",
+        "Consumer: file complaints, negotiate with merchants, ask for mediation or first compensation, and follow every deadline.",
+    ),
+    (
+        "dash.fund_admin",
+        "基金管理员：先行赔付申请、赔付与追偿、保证金与公开账本。",
+        "Fund administrator: first-compensation applications, payouts and recoveries, deposits and the public ledger.",
+    ),
+    (
+        "dash.mediator",
+        "调解员：待调解案件队列（首问负责），与双方沟通并提出调解方案。",
+        "Mediator: the mediation queue (first-inquiry responsibility); talk to both sides and propose a resolution.",
+    ),
+    (
+        "dash.merchant",
+        "商户：回应投诉、协商和解、签署信用承诺、查看并修复信用记录。",
+        "Merchant: answer complaints, settle, sign credit commitments, see and repair your credit record.",
+    ),
+    (
+        "dash.regulator",
+        "监管部门：实名认证队列、异议与信用修复、红黑名单、风险预警与数据导出。",
+        "Regulator: verification queue, objections and credit repair, red and black lists, risk warnings and data export.",
+    ),
+    ("dash.title", "我的工作台", "My dashboard"),
+    ("dash.upcoming", "即将上线", "Coming next"),
+    (
+        "demo.accounts",
+        "演示账号（仅演示模式显示）",
+        "Demo accounts (shown in demo mode only)",
+    ),
+    ("demo.password", "密码", "password"),
+    ("dev.mailbox", "开发邮箱", "Development mailbox"),
+    ("dev.mailbox_empty", "还没有邮件。", "No mail yet."),
+    (
+        "err.email_invalid",
+        "请输入有效的邮箱地址",
+        "enter a valid email address",
+    ),
+    (
+        "err.email_taken",
+        "该邮箱已注册",
+        "this email address is already registered",
+    ),
+    (
+        "err.forbidden",
+        "您没有权限执行此操作。",
+        "You are not allowed to do this.",
+    ),
+    (
+        "err.internal",
+        "服务器出错了，请稍后再试。",
+        "Something went wrong on our side; please try again later.",
+    ),
+    (
+        "err.json_invalid",
+        "请求内容不是有效的 JSON，或字段类型不正确",
+        "the body is not valid JSON or a field has the wrong type",
+    ),
+    (
+        "err.login_failed",
+        "邮箱或密码不正确。",
+        "Wrong email or password.",
+    ),
+    (
+        "err.name_invalid",
+        "请填写 1 到 50 个字符的名称",
+        "enter a name of 1 to 50 characters",
+    ),
+    ("err.not_found", "页面或记录不存在。", "Not found."),
+    ("err.not_signed_in", "请先登录。", "Please sign in first."),
+    (
+        "err.password_weak",
+        "密码至少 8 个字符，且不超过 128 个字符",
+        "use 8 to 128 characters",
+    ),
+    (
+        "err.rate_limited",
+        "尝试次数过多，请稍后再试。",
+        "Too many attempts; please wait a moment and try again.",
+    ),
+    ("err.required", "此项必填", "this field is required"),
+    (
+        "err.role_not_self",
+        "只能注册消费者或商户账号；工作人员账号由管理员创建",
+        "only consumer or merchant accounts can sign up; staff accounts are created by an admin",
+    ),
+    ("err.role_unknown", "未知的角色", "unknown role"),
+    (
+        "err.token_invalid",
+        "链接无效或已过期，请重新申请。",
+        "The link is invalid or has expired; please ask for a new one.",
+    ),
+    (
+        "err.too_large",
+        "请求内容过大。",
+        "The request is too large.",
+    ),
+    (
+        "err.transport",
+        "无法连接服务器，请检查网络后重试。",
+        "Could not reach the server; check your connection and try again.",
+    ),
+    (
+        "err.uscc_charset",
+        "统一社会信用代码含有无效字符",
+        "the unified social credit code contains an invalid character",
+    ),
+    (
+        "err.uscc_checksum",
+        "统一社会信用代码校验位不正确",
+        "the unified social credit code fails its checksum",
+    ),
+    (
+        "err.uscc_legacy",
+        "这是旧版 15 位注册号，不是统一社会信用代码",
+        "this is a legacy 15-digit registration number, not a unified social credit code",
+    ),
+    (
+        "err.uscc_length",
+        "统一社会信用代码应为 18 位",
+        "a unified social credit code has 18 characters",
+    ),
+    ("field.body", "请求内容", "Request body"),
+    ("field.display_name", "名称", "Name"),
+    ("field.email", "邮箱", "Email"),
+    ("field.password", "密码", "Password"),
+    ("field.role", "账号类型", "Account type"),
+    ("field.token", "链接", "Link"),
+    (
+        "field.uscc",
+        "统一社会信用代码",
+        "Unified social credit code",
+    ),
+    (
+        "home.hero",
+        "有纠纷，找公道。",
+        "A fair hearing for every online purchase.",
+    ),
+    (
+        "home.intro",
+        "在线投诉 → 在线协商 → 在线调解 → 在线仲裁；先行赔付；商户信用公开可查。",
+        "Online complaint → negotiation → mediation → arbitration; first compensation; merchant credit in the open.",
+    ),
+    ("home.merchants", "已收录商户", "merchants listed"),
+    ("home.search", "搜索", "Search"),
+    (
+        "home.search_placeholder",
+        "输入商户名称或统一社会信用代码",
+        "Merchant name or unified social credit code",
+    ),
+    ("lang.switch", "English", "中文"),
+    (
+        "mail.reset.body",
+        "您好，{}：\n\n请在 1 小时内打开以下链接重设公道账号的密码：\n{}\n\n如果不是您本人操作，请忽略本邮件。",
+        "Hello {},\n\nOpen this link within 1 hour to reset your Gongdao password:\n{}\n\nIf you did not ask for this, ignore this email.",
+    ),
+    (
+        "mail.reset.subject",
+        "重设您的公道密码",
+        "Reset your Gongdao password",
+    ),
+    (
+        "mail.verify.body",
+        "您好，{}：\n\n欢迎使用公道。请在 3 天内打开以下链接验证您的邮箱：\n{}\n\n如果不是您本人注册，请忽略本邮件。",
+        "Hello {},\n\nWelcome to Gongdao. Open this link within 3 days to verify your email address:\n{}\n\nIf you did not sign up, ignore this email.",
+    ),
+    (
+        "mail.verify.subject",
+        "请验证您的公道邮箱",
+        "Verify your Gongdao email address",
+    ),
+    ("nav.dashboard", "工作台", "Dashboard"),
+    ("nav.home", "首页", "Home"),
+    ("nav.signed_in_as", "已登录：", "Signed in as "),
+    ("role.admin", "管理员", "Admin"),
+    ("role.arbitrator", "仲裁员", "Arbitrator"),
+    ("role.consumer", "消费者", "Consumer"),
+    ("role.fund_admin", "基金管理员", "Fund administrator"),
+    ("role.mediator", "调解员", "Mediator"),
+    ("role.merchant", "商户", "Merchant"),
+    ("role.regulator", "监管部门", "Regulator"),
+    (
+        "search.none",
+        "没有找到匹配的商户。",
+        "No merchant matches.",
+    ),
+    ("search.results", "搜索结果", "Search results"),
+    ("search.title", "商户查询", "Merchant search"),
+    (
+        "site.clock_fixed",
+        "注意：系统时钟已固定（演示或测试），当前时间为",
+        "Note: the clock is fixed (demo or test mode); it reads",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_sorted_and_unique() {
+        for w in TEXTS.windows(2) {
+            assert!(w[0].0 < w[1].0, "{} must sort before {}", w[0].0, w[1].0);
+        }
+    }
+
+    #[test]
+    fn every_key_has_both_languages() {
+        for (k, zh, en) in TEXTS {
+            assert!(!zh.is_empty() && !en.is_empty(), "{k}");
+        }
+    }
+
+    #[test]
+    fn lookup_and_placeholders() {
+        assert_eq!(t(Lang::Zh, "auth.login"), "登录");
+        assert_eq!(t(Lang::En, "auth.login"), "Sign in");
+        assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
+        assert!(tf(Lang::En, "mail.verify.body", &["Li", "http://x/v"]).contains("Hello Li,\n"));
+    }
+
+    #[test]
+    fn accept_language_prefers_the_first_supported() {
+        assert_eq!(
+            Lang::from_accept_language("fr-FR,en-US;q=0.8,zh;q=0.5"),
+            Some(Lang::En)
+        );
+        assert_eq!(Lang::from_accept_language("zh-CN,zh;q=0.9"), Some(Lang::Zh));
+        assert_eq!(Lang::from_accept_language("fr"), None);
+    }
+}

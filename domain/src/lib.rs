@@ -1,0 +1,22 @@
+//! Pure Gongdao rules shared by the browser (wasm) and the server.
+//!
+//! Nothing here touches the network, the database or the clock: values are
+//! parsed once into types that cannot hold an invalid value (`Email`, `Uscc`,
+//! `Fen`), and every user-visible text lives in [`i18n`].
+
+pub mod email;
+pub mod error;
+pub mod i18n;
+pub mod merchant;
+pub mod money;
+pub mod role;
+pub mod uscc;
+pub mod user;
+
+pub use email::Email;
+pub use error::AppError;
+pub use i18n::{Lang, t, tf};
+pub use money::Fen;
+pub use role::Role;
+pub use uscc::Uscc;
+pub use user::UserView;

@@ -1,0 +1,20 @@
+//! Schema migrations. Each runs on SQLite and PostgreSQL; the test suites of
+//! `services` and `server` apply them to both.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_accounts;
+mod m20261122_000002_outbox;
+mod m20261122_000003_merchants;
+
+pub struct Migrator;
+
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_accounts::Migration),
+            Box::new(m20261122_000002_outbox::Migration),
+            Box::new(m20261122_000003_merchants::Migration),
+        ]
+    }
+}

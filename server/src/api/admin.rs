@@ -1,0 +1,45 @@
+//! Admin-only routes: creating staff accounts.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use domain::Role;
+use serde::Deserialize;
+
+use super::{ApiError, ApiResult, Caller, parse_json, required};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct StaffBody {
+    email: Option<String>,
+    password: Option<String>,
+    display_name: Option<String>,
+    role: Option<String>,
+}
+
+/// `POST /api/v1/admin/users`: an admin creates any account (verified).
+pub async fn create_user(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    caller.require(&[Role::Admin])?;
+    let lang = caller.lang;
+    let b: StaffBody = parse_json(&body, lang)?;
+    let input = services::accounts::NewUser {
+        email: required(b.email, "email", lang)?,
+        password: required(b.password, "password", lang)?,
+        display_name: required(b.display_name, "display_name", lang)?,
+        role: required(b.role, "role", lang)?,
+        lang,
+    };
+    let u = services::accounts::create_user(&state.services, input, true)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": u.id, "email": u.email, "role": u.role})),
+    ))
+}

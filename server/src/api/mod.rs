@@ -1,0 +1,123 @@
+//! The JSON API under `/api/v1`, for platforms and regulators. Every error is
+//! `{"error": {"code", "field"?, "message"}}` with the status of
+//! `AppError::status()`, the message in the request's language.
+
+mod admin;
+pub mod openapi;
+mod session;
+mod users;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use domain::{AppError, Lang, Role, UserView};
+use serde::de::DeserializeOwned;
+use services::Services;
+use services::accounts::cookies;
+
+use crate::AppState;
+
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/users", post(users::create))
+        .route("/session", post(session::create).delete(session::delete))
+        .route("/me", get(users::me))
+        .route("/admin/users", post(admin::create_user))
+        .route("/openapi.json", get(openapi::document))
+        .fallback(|headers: HeaderMap| async move {
+            error_response(&AppError::NotFound, cookies::lang_of(&headers))
+        })
+        .with_state(state)
+}
+
+/// Renders an error as the API's JSON body.
+pub fn error_response(e: &AppError, lang: Lang) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut body = serde_json::json!({"code": e.code(), "message": e.message(lang)});
+    if let Some(f) = e.field() {
+        body["field"] = f.into();
+    }
+    (status, axum::Json(serde_json::json!({ "error": body }))).into_response()
+}
+
+/// An error on its way out, with the language to write it in.
+pub struct ApiError(pub AppError, pub Lang);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        error_response(&self.0, self.1)
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The request's language (cookie, `Accept-Language`, Chinese).
+pub struct ReqLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ReqLang(cookies::lang_of(&parts.headers)))
+    }
+}
+
+/// The signed-in caller (Bearer token or session cookie); 401 otherwise.
+pub struct Caller {
+    pub user: UserView,
+    pub lang: Lang,
+}
+
+impl Caller {
+    /// 403 unless the caller holds one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
+        if roles.contains(&self.user.role) {
+            Ok(())
+        } else {
+            Err(ApiError(AppError::Forbidden, self.lang))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = cookies::lang_of(&parts.headers);
+        let svc: &Services = &state.services;
+        let unauthorized = || ApiError(AppError::unauthorized("err.not_signed_in"), lang);
+        let cred = cookies::credential(&parts.headers).ok_or_else(unauthorized)?;
+        let user = services::accounts::user_for_token(svc, cred.token())
+            .await
+            .map_err(|e| ApiError(e, lang))?
+            .ok_or_else(unauthorized)?;
+        Ok(Caller { user, lang })
+    }
+}
+
+/// Parses a JSON body into `T` (whose fields should be `Option`s so that a
+/// missing field becomes a named 422 in the handler, not a generic one here).
+pub fn parse_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
+    serde_json::from_slice(body).map_err(|e| {
+        tracing::debug!("bad JSON body: {e}");
+        ApiError(AppError::invalid("body", "err.json_invalid"), lang)
+    })
+}
+
+/// A required string field.
+pub fn required(v: Option<String>, field: &str, lang: Lang) -> ApiResult<String> {
+    v.filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ApiError(AppError::invalid(field, "err.required"), lang))
+}
+
+pub fn client_ip(parts_ext: &axum::http::Extensions) -> String {
+    parts_ext
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}

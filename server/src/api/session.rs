@@ -1,0 +1,59 @@
+//! `POST /api/v1/session` (sign in: cookie and bearer token) and `DELETE` (sign out).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use services::accounts::cookies;
+
+use super::{ApiError, ApiResult, ReqLang, client_ip, parse_json, required};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    email: Option<String>,
+    password: Option<String>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ext: Extensions,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let b: LoginBody = parse_json(&body, lang)?;
+    let email = required(b.email, "email", lang)?;
+    let password = required(b.password, "password", lang)?;
+    let svc = &state.services;
+    let (user, token) = services::accounts::login(svc, &email, &password, &client_ip(&ext))
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    let mut resp = Json(serde_json::json!({"token": token, "user": user})).into_response();
+    if let Ok(v) =
+        HeaderValue::from_str(&cookies::session_cookie(&token, svc.config.secure_cookies))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let svc = &state.services;
+    if let Some(cred) = cookies::credential(&headers) {
+        services::accounts::logout(svc, cred.token())
+            .await
+            .map_err(|e| ApiError(e, lang))?;
+    }
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookies::clear_session_cookie(svc.config.secure_cookies))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    Ok(resp)
+}

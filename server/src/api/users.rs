@@ -1,0 +1,46 @@
+//! `POST /api/v1/users` (self-registration) and `GET /api/v1/me`.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{Extensions, StatusCode};
+use axum::response::IntoResponse;
+use serde::Deserialize;
+
+use super::{ApiError, ApiResult, Caller, ReqLang, client_ip, parse_json, required};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct NewUserBody {
+    email: Option<String>,
+    password: Option<String>,
+    display_name: Option<String>,
+    role: Option<String>,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    ext: Extensions,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let b: NewUserBody = parse_json(&body, lang)?;
+    let input = services::accounts::NewUser {
+        email: required(b.email, "email", lang)?,
+        password: required(b.password, "password", lang)?,
+        display_name: required(b.display_name, "display_name", lang)?,
+        role: required(b.role, "role", lang)?,
+        lang,
+    };
+    let u = services::accounts::register(&state.services, input, &client_ip(&ext))
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({"id": u.id, "email": u.email, "role": u.role})),
+    ))
+}
+
+pub async fn me(caller: Caller) -> Json<domain::UserView> {
+    Json(caller.user)
+}

@@ -1,0 +1,154 @@
+//! The `gongdao` command line: serve, migrate, create users, import merchants.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use domain::Lang;
+use services::{Config, Services, db, mail};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "gongdao",
+    version,
+    about = "公道 Gongdao — e-commerce complaints and online dispute resolution"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Migrate the database and serve the site (GONGDAO_ADDR, default 127.0.0.1:3000).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Import data.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an account of any role (staff included); its address counts as verified.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        password: String,
+        /// consumer, merchant, mediator, arbitrator, fund_admin, regulator or admin.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportCommand {
+    /// Import merchants from a CSV in the enterprise-registry layout; the USCC is the key.
+    Merchants { file: PathBuf },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load()?;
+    match cli.command {
+        Command::Serve => serve(config).await,
+        Command::Migrate => {
+            let db = db::connect(&config.database_url).await?;
+            db::migrate(&db).await?;
+            println!("migrations applied to {}", db::redact(&config.database_url));
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Create {
+                    email,
+                    password,
+                    role,
+                    name,
+                },
+        } => {
+            let svc = Services::start(config).await?;
+            let display_name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
+            let input = services::accounts::NewUser {
+                email,
+                password,
+                display_name,
+                role,
+                lang: Lang::Zh,
+            };
+            match services::accounts::create_user(&svc, input, true).await {
+                Ok(u) => {
+                    println!("created user {} ({}) with id {}", u.email, u.role, u.id);
+                    Ok(())
+                }
+                Err(e) => bail!("{}", e.message(Lang::En)),
+            }
+        }
+        Command::Import {
+            command: ImportCommand::Merchants { file },
+        } => {
+            let svc = Services::start(config).await?;
+            let f = std::fs::File::open(&file)
+                .with_context(|| format!("opening {}", file.display()))?;
+            let report =
+                services::merchants::import::import_merchants(&svc, std::io::BufReader::new(f))
+                    .await?;
+            println!("{report}");
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let addr: SocketAddr = config.addr;
+    if let Some(at) = config.now {
+        tracing::warn!("THE CLOCK IS FIXED at {at} (GONGDAO_NOW): for demos and tests only");
+    }
+    let demo = config.demo_data;
+    let svc = Services::start(config).await?;
+    if demo && services::demo::load_if_empty(&svc).await? {
+        tracing::info!("demo data loaded; demo accounts are listed on /login");
+    }
+    let mailer = mail::Mailer::from_config(&svc.config)?;
+    tokio::spawn(mail::worker::run(svc.clone(), mailer));
+    let app = crate::router(svc);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,162 @@
+//! Plain HTTP routes and the layers around everything: health, language
+//! switch, body limit, CSRF defence for cookie-authenticated writes.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use domain::Lang;
+use serde::Deserialize;
+use services::Services;
+use services::accounts::cookies;
+
+use crate::AppState;
+
+pub fn routes(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/lang/{code}", get(switch_lang))
+        .with_state(state)
+}
+
+/// Layers that apply to every route.
+pub fn wrap(router: Router, svc: &Services) -> Router {
+    router
+        .layer(middleware::from_fn(csrf_guard))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            svc.config.limits.max_body_bytes,
+        ))
+        .layer(middleware::from_fn(security_headers))
+}
+
+async fn healthz(State(svc): State<Services>) -> Response {
+    match svc.db.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!("health check: database: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "database unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Back {
+    back: Option<String>,
+}
+
+/// `/lang/en?back=/path`: remembers the language in a cookie (and on the
+/// account when signed in, so mail follows it) and goes back.
+async fn switch_lang(
+    State(svc): State<Services>,
+    Path(code): Path<String>,
+    Query(q): Query<Back>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = Lang::parse(&code).unwrap_or_default();
+    if let Some(cred) = cookies::credential(&headers)
+        && let Ok(Some(u)) = services::accounts::user_for_token(&svc, cred.token()).await
+        && let Err(e) = services::accounts::set_lang(&svc, u.id, lang).await
+    {
+        tracing::warn!("saving language: {e}");
+    }
+    let back = q
+        .back
+        .filter(|b| is_local_path(b))
+        .unwrap_or_else(|| "/".into());
+    let mut resp = Redirect::to(&back).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookies::lang_cookie(lang, svc.config.secure_cookies)) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+    resp
+}
+
+/// Only paths on this site: `/x`, never `//evil.com` or `http://…`.
+pub fn is_local_path(p: &str) -> bool {
+    p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\")
+}
+
+/// A write that rides on the session cookie must come from our own pages:
+/// its `Origin` (or, lacking that, `Referer`) must name this host. Bearer
+/// requests are not exposed to CSRF and pass.
+async fn csrf_guard(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let cookie_auth = matches!(
+        cookies::credential(req.headers()),
+        Some(cookies::Credential::Cookie(_))
+    );
+    if safe || !cookie_auth || same_origin(req.headers()) {
+        return next.run(req).await;
+    }
+    let lang = cookies::lang_of(req.headers());
+    crate::api::error_response(&domain::AppError::Forbidden, lang)
+}
+
+fn same_origin(h: &HeaderMap) -> bool {
+    let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let source = h
+        .get(header::ORIGIN)
+        .or_else(|| h.get(header::REFERER))
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let rest = source
+        .strip_prefix("https://")
+        .or_else(|| source.strip_prefix("http://"))
+        .unwrap_or("");
+    let origin_host = rest.split('/').next().unwrap_or("");
+    !origin_host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+}
+
+async fn security_headers(req: Request<Body>, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/dashboard?x=1"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+    }
+
+    #[test]
+    fn origin_must_match_host() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("127.0.0.1:3000"));
+        assert!(!same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:3000"),
+        );
+        assert!(same_origin(&h));
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://evil.example"),
+        );
+        assert!(!same_origin(&h));
+    }
+}

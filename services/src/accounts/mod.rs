@@ -1,0 +1,76 @@
+//! Accounts: registration, email verification, sign-in, sessions, password reset.
+
+pub mod cookies;
+mod passwords;
+pub mod register;
+pub mod reset;
+pub mod sessions;
+mod tokens;
+pub mod verify;
+
+use domain::{AppError, Lang, Role, UserView};
+use entities::user;
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+
+pub use register::{NewUser, create_user, register};
+pub use reset::{request_password_reset, reset_password};
+pub use sessions::{SESSION_DAYS, login, logout, user_for_token};
+pub use verify::{resend_verification, verify_email};
+
+use crate::Services;
+
+/// Turns a database row into what callers may see.
+pub fn view(u: &user::Model) -> UserView {
+    UserView {
+        id: u.id,
+        email: u.email.clone(),
+        display_name: u.display_name.clone(),
+        role: Role::parse(&u.role).unwrap_or(Role::Consumer),
+        lang: Lang::parse(&u.lang).unwrap_or_default(),
+        email_verified: u.email_verified_at.is_some(),
+    }
+}
+
+pub async fn find_by_email(svc: &Services, email: &str) -> Result<Option<user::Model>, AppError> {
+    user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(&svc.db)
+        .await
+        .map_err(internal)
+}
+
+pub async fn find_by_id(svc: &Services, id: i32) -> Result<Option<UserView>, AppError> {
+    Ok(user::Entity::find_by_id(id)
+        .one(&svc.db)
+        .await
+        .map_err(internal)?
+        .as_ref()
+        .map(view))
+}
+
+/// Logs a database failure once and hides it from the user.
+pub(crate) use internal_error as internal;
+
+/// See [`internal`].
+pub fn internal_error(e: DbErr) -> AppError {
+    tracing::error!("database: {e}");
+    AppError::Internal
+}
+
+/// Is this error a unique-constraint violation (SQLite or PostgreSQL)?
+pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
+    let s = e.to_string().to_lowercase();
+    s.contains("unique") || s.contains("duplicate key")
+}
+
+/// Remembers the account's language (for its mail).
+pub async fn set_lang(svc: &Services, user_id: i32, lang: Lang) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    user::Entity::update_many()
+        .col_expr(user::Column::Lang, Expr::value(lang.code()))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(&svc.db)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}

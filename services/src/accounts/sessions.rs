@@ -1,0 +1,86 @@
+//! Sign-in, sign-out and looking up who a session token belongs to. The same
+//! token works as the `gongdao_session` cookie and as `Authorization: Bearer`.
+
+use std::time::Duration;
+
+use domain::{AppError, Email, UserView};
+use entities::{session, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+
+use super::{find_by_email, internal, passwords, tokens, view};
+use crate::Services;
+
+pub const SESSION_DAYS: i64 = 30;
+
+/// Checks the password and opens a session. Wrong email and wrong password get
+/// the same answer. Limited per IP and per account.
+pub async fn login(
+    svc: &Services,
+    email: &str,
+    password: &str,
+    ip: &str,
+) -> Result<(UserView, String), AppError> {
+    let limits = &svc.config.limits;
+    let failed = || AppError::unauthorized("err.login_failed");
+    let normalized = Email::parse(email)
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| email.trim().to_lowercase());
+    if !svc.limiter.allow(
+        &format!("login-ip:{ip}"),
+        limits.login_per_ip_per_minute,
+        Duration::from_secs(60),
+    ) || !svc.limiter.allow(
+        &format!("login-account:{normalized}"),
+        limits.login_per_account_per_15_minutes,
+        Duration::from_secs(15 * 60),
+    ) {
+        return Err(AppError::RateLimited);
+    }
+    let found = find_by_email(svc, &normalized).await?;
+    let ok = passwords::verify(
+        password.to_string(),
+        found.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await;
+    let u = match (ok, found) {
+        (true, Some(u)) => u,
+        _ => return Err(failed()),
+    };
+    let token = tokens::new_token();
+    let now = svc.clock.now();
+    session::ActiveModel {
+        token_hash: Set(tokens::hash_token(&token)),
+        user_id: Set(u.id),
+        created_at: Set(now),
+        expires_at: Set(now + chrono::Duration::days(SESSION_DAYS)),
+    }
+    .insert(&svc.db)
+    .await
+    .map_err(internal)?;
+    Ok((view(&u), token))
+}
+
+pub async fn logout(svc: &Services, token: &str) -> Result<(), AppError> {
+    session::Entity::delete_by_id(tokens::hash_token(token))
+        .exec(&svc.db)
+        .await
+        .map_err(internal)?;
+    Ok(())
+}
+
+/// The user a live session token belongs to.
+pub async fn user_for_token(svc: &Services, token: &str) -> Result<Option<UserView>, AppError> {
+    let now = svc.clock.now();
+    let found = session::Entity::find_by_id(tokens::hash_token(token))
+        .filter(session::Column::ExpiresAt.gt(now))
+        .one(&svc.db)
+        .await
+        .map_err(internal)?;
+    let Some(s) = found else { return Ok(None) };
+    Ok(user::Entity::find_by_id(s.user_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal)?
+        .as_ref()
+        .map(view))
+}

@@ -1,0 +1,285 @@
+//! One typed configuration, loaded once in `main`: an optional TOML file
+//! (`GONGDAO_CONFIG`, or `./gongdao.toml` when present) overridden by the
+//! environment. Nothing else reads the environment.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    pub addr: SocketAddr,
+    /// SQLite file, uploads, dev mailbox, search index.
+    pub data_dir: PathBuf,
+    /// Where cargo-leptos put the compiled site (`target/site`).
+    pub site_root: PathBuf,
+    /// The address users reach us at; used in mailed links.
+    pub public_url: String,
+    pub demo_data: bool,
+    /// Cookies get `Secure` when the public URL is https.
+    pub secure_cookies: bool,
+    pub mail: MailConfig,
+    /// `GONGDAO_NOW`: the clock is fixed at this instant.
+    pub now: Option<DateTime<Utc>>,
+    pub limits: Limits,
+}
+
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub from: String,
+    pub backend: MailBackendConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailBackendConfig {
+    /// Writes each message as JSON under `<data_dir>/mailbox`, readable at `/dev/mailbox`.
+    File,
+    Smtp {
+        host: String,
+        port: u16,
+        username: Option<String>,
+        password: Option<String>,
+        tls: SmtpTls,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+/// Rate limits: attempts per window.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub login_per_ip_per_minute: u32,
+    pub login_per_account_per_15_minutes: u32,
+    pub register_per_ip_per_hour: u32,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            login_per_ip_per_minute: 30,
+            login_per_account_per_15_minutes: 10,
+            register_per_ip_per_hour: 20,
+            max_body_bytes: 64 * 1024,
+        }
+    }
+}
+
+/// The optional file: every field optional, same names as the environment
+/// without the prefix, lower-case.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database_url: Option<String>,
+    addr: Option<String>,
+    data_dir: Option<PathBuf>,
+    site_root: Option<PathBuf>,
+    public_url: Option<String>,
+    demo_data: Option<bool>,
+    mail_from: Option<String>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    smtp_tls: Option<SmtpTls>,
+}
+
+impl Config {
+    /// Loads from the process environment.
+    pub fn load() -> anyhow::Result<Config> {
+        Self::from_lookup(|k| std::env::var(k).ok())
+    }
+
+    /// Loads from any key → value source (tests pass a map).
+    pub fn from_lookup(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Config> {
+        let file = match env("GONGDAO_CONFIG") {
+            Some(p) => Some(PathBuf::from(p)),
+            None => Some(PathBuf::from("gongdao.toml")).filter(|p| p.exists()),
+        };
+        let file: FileConfig = match file {
+            Some(p) => {
+                let text = std::fs::read_to_string(&p)
+                    .with_context(|| format!("reading config file {}", p.display()))?;
+                toml::from_str(&text)
+                    .with_context(|| format!("parsing config file {}", p.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        let data_dir = env("GONGDAO_DATA_DIR")
+            .map(PathBuf::from)
+            .or(file.data_dir)
+            .unwrap_or_else(|| "data".into());
+        let addr_text = env("GONGDAO_ADDR")
+            .or(file.addr)
+            .unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_text.parse().with_context(|| {
+            format!("GONGDAO_ADDR {addr_text:?} is not an address like 127.0.0.1:3000")
+        })?;
+        let database_url = env("DATABASE_URL")
+            .or(file.database_url)
+            .unwrap_or_else(|| {
+                format!(
+                    "sqlite://{}?mode=rwc",
+                    data_dir.join("gongdao.db").display()
+                )
+            });
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            bail!("DATABASE_URL must start with sqlite:// or postgres:// (got {database_url:?})");
+        }
+        let public_url = env("GONGDAO_PUBLIC_URL")
+            .or(file.public_url)
+            .unwrap_or_else(|| format!("http://{addr}"));
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let flag = |v: Option<String>| v.map(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"));
+        let demo_data = flag(env("GONGDAO_DEMO_DATA"))
+            .or(file.demo_data)
+            .unwrap_or(false);
+        let smtp_host = env("GONGDAO_SMTP_HOST").or(file.smtp_host);
+        let backend = match smtp_host {
+            Some(host) if !host.is_empty() => {
+                let port = match env("GONGDAO_SMTP_PORT") {
+                    Some(p) => p
+                        .parse()
+                        .with_context(|| format!("GONGDAO_SMTP_PORT {p:?} is not a port"))?,
+                    None => file.smtp_port.unwrap_or(587),
+                };
+                let tls = match env("GONGDAO_SMTP_TLS") {
+                    Some(t) => serde_json::from_value(serde_json::Value::String(t.to_lowercase()))
+                        .with_context(|| {
+                            format!("GONGDAO_SMTP_TLS {t:?} must be none, starttls or tls")
+                        })?,
+                    None => file.smtp_tls.unwrap_or(SmtpTls::Starttls),
+                };
+                MailBackendConfig::Smtp {
+                    host,
+                    port,
+                    username: env("GONGDAO_SMTP_USERNAME").or(file.smtp_username),
+                    password: env("GONGDAO_SMTP_PASSWORD").or(file.smtp_password),
+                    tls,
+                }
+            }
+            _ => MailBackendConfig::File,
+        };
+        let now = match env("GONGDAO_NOW") {
+            Some(t) => Some(
+                DateTime::parse_from_rfc3339(&t)
+                    .with_context(|| format!("GONGDAO_NOW {t:?} is not an RFC 3339 time"))?
+                    .with_timezone(&Utc),
+            ),
+            None => None,
+        };
+        Ok(Config {
+            database_url,
+            addr,
+            site_root: env("GONGDAO_SITE_ROOT")
+                .or(env("LEPTOS_SITE_ROOT"))
+                .map(PathBuf::from)
+                .or(file.site_root)
+                .unwrap_or_else(|| "target/site".into()),
+            secure_cookies: public_url.starts_with("https://"),
+            public_url,
+            demo_data,
+            mail: MailConfig {
+                from: env("GONGDAO_MAIL_FROM")
+                    .or(file.mail_from)
+                    .unwrap_or_else(|| "公道 Gongdao <noreply@gongdao.local>".into()),
+                backend,
+            },
+            data_dir,
+            now,
+            limits: Limits::default(),
+        })
+    }
+
+    /// A configuration for tests: the given database, files under `data_dir`.
+    pub fn for_tests(database_url: &str, data_dir: PathBuf) -> Config {
+        Config {
+            database_url: database_url.into(),
+            addr: ([127, 0, 0, 1], 0).into(),
+            site_root: "target/site".into(),
+            public_url: "http://gongdao.test".into(),
+            demo_data: false,
+            secure_cookies: false,
+            mail: MailConfig {
+                from: "Gongdao <noreply@gongdao.test>".into(),
+                backend: MailBackendConfig::File,
+            },
+            data_dir,
+            now: None,
+            limits: Limits::default(),
+        }
+    }
+
+    pub fn mailbox_dir(&self) -> PathBuf {
+        self.data_dir.join("mailbox")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(pairs: &[(&str, &str)]) -> anyhow::Result<Config> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_use_embedded_sqlite_under_data() {
+        let c = load(&[("GONGDAO_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/gongdao.db?mode=rwc");
+        assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.mail.backend, MailBackendConfig::File);
+        assert!(!c.demo_data);
+    }
+
+    #[test]
+    fn environment_overrides_and_is_checked() {
+        let c = load(&[
+            ("GONGDAO_CONFIG", "/dev/null"),
+            ("GONGDAO_DATA_DIR", "/tmp/g"),
+            ("GONGDAO_DEMO_DATA", "1"),
+            ("GONGDAO_SMTP_HOST", "mail.example.cn"),
+            ("GONGDAO_SMTP_TLS", "none"),
+            ("GONGDAO_SMTP_PORT", "2525"),
+        ])
+        .unwrap();
+        assert_eq!(c.database_url, "sqlite:///tmp/g/gongdao.db?mode=rwc");
+        assert!(c.demo_data);
+        assert!(matches!(
+            c.mail.backend,
+            MailBackendConfig::Smtp {
+                port: 2525,
+                tls: SmtpTls::None,
+                ..
+            }
+        ));
+        let e = load(&[
+            ("GONGDAO_CONFIG", "/dev/null"),
+            ("DATABASE_URL", "mysql://x"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("DATABASE_URL"), "{e}");
+        let e = load(&[("GONGDAO_CONFIG", "/dev/null"), ("GONGDAO_ADDR", "nowhere")]).unwrap_err();
+        assert!(e.to_string().contains("GONGDAO_ADDR"), "{e}");
+    }
+}

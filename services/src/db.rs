@@ -1,0 +1,116 @@
+//! Connecting to SQLite or PostgreSQL and keeping the schema in step with the binary.
+
+use anyhow::{Context, bail};
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+};
+
+/// The URL with any password replaced, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Opens a pool. For SQLite, the file's folder is created and WAL is switched on.
+pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if let Some(path) = sqlite_path(url)
+        && let Some(dir) = std::path::Path::new(&path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating database folder {}", dir.display()))?;
+    }
+    let mut opt = ConnectOptions::new(url.to_string());
+    opt.sqlx_logging(false)
+        .max_connections(if url.starts_with("sqlite") { 4 } else { 10 });
+    let db = Database::connect(opt).await.with_context(|| {
+        format!(
+            "cannot open the database at {} — check DATABASE_URL",
+            redact(url)
+        )
+    })?;
+    if db.get_database_backend() == DbBackend::Sqlite {
+        db.execute_unprepared(
+            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+        )
+        .await
+        .context("configuring SQLite")?;
+    }
+    Ok(db)
+}
+
+fn sqlite_path(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| path.to_string())
+}
+
+/// Refuses a database that was migrated by a newer binary.
+pub async fn check_not_ahead(db: &DatabaseConnection) -> anyhow::Result<()> {
+    let known: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    let rows = match db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await
+    {
+        Ok(rows) => rows,
+        // No migration table yet: a fresh database.
+        Err(_) => return Ok(()),
+    };
+    for row in rows {
+        let version: String = row.try_get("", "version")?;
+        if !known.contains(&version) {
+            bail!(
+                "the database schema is ahead of this binary: migration {version} is applied but unknown here; \
+                 run a newer gongdao or restore a matching backup"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Checks the schema is not ahead, then applies pending migrations.
+pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    check_not_ahead(db).await?;
+    Migrator::up(db, None).await.context("applying migrations")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
+        assert_eq!(redact("sqlite://data/g.db"), "sqlite://data/g.db");
+    }
+
+    #[test]
+    fn sqlite_paths_are_found() {
+        assert_eq!(
+            sqlite_path("sqlite://data/g.db?mode=rwc").as_deref(),
+            Some("data/g.db")
+        );
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://x"), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! Server-only services. HTTP handlers and server functions stay thin and call
+//! into here; everything that touches the database, the clock or the mail
+//! server lives in this crate.
+//!
+//! Error policy: functions a user reaches return `domain::AppError` (typed,
+//! localised at the edge); start-up, CLI and background jobs use `anyhow`.
+
+pub mod accounts;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod mail;
+pub mod merchants;
+pub mod outbox;
+pub mod rate_limit;
+pub mod state;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use state::Services;

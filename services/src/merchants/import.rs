@@ -1,0 +1,243 @@
+//! `gongdao import merchants FILE.csv`: loads the enterprise registry layout
+//! (name, uscc, registered_on, entity_type, registered_capital,
+//! business_scope, province, region, address). The USCC is the key: a
+//! re-import updates, never duplicates. A bad row is reported and skipped;
+//! it never stops the import.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use chrono::{NaiveDate, Utc};
+use domain::Uscc;
+use entities::merchant;
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    sea_query::OnConflict,
+};
+use serde::Deserialize;
+
+use crate::Services;
+
+const BATCH: usize = 500;
+
+#[derive(Debug, Deserialize)]
+struct Row {
+    name: String,
+    uscc: String,
+    registered_on: String,
+    entity_type: String,
+    registered_capital: String,
+    business_scope: String,
+    province: String,
+    region: String,
+    address: String,
+}
+
+/// One row that was not imported, and why (in English, for the operator).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// 1-based line number in the file, the header being line 1.
+    pub line: u64,
+    pub uscc: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub read: u64,
+    /// New merchants.
+    pub imported: u64,
+    /// Rows whose USCC was already known (earlier import or earlier row): updated in place.
+    pub updated: u64,
+    pub rejected: Vec<Rejected>,
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for r in &self.rejected {
+            writeln!(f, "rejected line {}: {:?}: {}", r.line, r.uscc, r.reason)?;
+        }
+        write!(
+            f,
+            "rows read: {}, imported: {}, updated: {}, rejected: {}",
+            self.read,
+            self.imported,
+            self.updated,
+            self.rejected.len()
+        )
+    }
+}
+
+/// Imports every valid row of `input`. Fails only when the file itself cannot
+/// be read as CSV with the expected header, or the database fails.
+pub async fn import_merchants(svc: &Services, input: impl Read) -> anyhow::Result<ImportReport> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
+    let headers = reader.headers()?.clone();
+    for want in [
+        "name",
+        "uscc",
+        "registered_on",
+        "entity_type",
+        "registered_capital",
+        "business_scope",
+        "province",
+        "region",
+        "address",
+    ] {
+        if !headers
+            .iter()
+            .any(|h| h.trim_start_matches('\u{feff}') == want)
+        {
+            anyhow::bail!(
+                "the CSV header lacks the column {want:?} (found: {})",
+                headers.iter().collect::<Vec<_>>().join(",")
+            );
+        }
+    }
+    let mut report = ImportReport::default();
+    let mut batch: Vec<(u64, merchant::ActiveModel)> = Vec::with_capacity(BATCH);
+    for (i, rec) in reader.records().enumerate() {
+        let line = i as u64 + 2;
+        report.read += 1;
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                report.rejected.push(Rejected {
+                    line,
+                    uscc: String::new(),
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        let row: Row = match rec.deserialize(Some(&headers)) {
+            Ok(r) => r,
+            Err(e) => {
+                report.rejected.push(Rejected {
+                    line,
+                    uscc: rec.get(1).unwrap_or("").into(),
+                    reason: format!("unreadable row: {e}"),
+                });
+                continue;
+            }
+        };
+        match to_model(row) {
+            Ok(m) => batch.push((line, m)),
+            Err((uscc, reason)) => report.rejected.push(Rejected { line, uscc, reason }),
+        }
+        if batch.len() >= BATCH {
+            write_batch(svc, std::mem::take(&mut batch), &mut report).await?;
+        }
+    }
+    write_batch(svc, batch, &mut report).await?;
+    Ok(report)
+}
+
+fn to_model(row: Row) -> Result<merchant::ActiveModel, (String, String)> {
+    let uscc = Uscc::parse(&row.uscc).map_err(|e| {
+        let reason = match e {
+            domain::uscc::UsccError::Legacy => "legacy 15-digit registration number, not a USCC",
+            domain::uscc::UsccError::Length => "USCC must have 18 characters",
+            domain::uscc::UsccError::Charset => "USCC contains a character outside GB 32100",
+            domain::uscc::UsccError::Checksum => "USCC check character does not match",
+        };
+        (row.uscc.clone(), reason.to_string())
+    })?;
+    let name = row.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err((
+            row.uscc,
+            "name is empty or longer than 200 characters".into(),
+        ));
+    }
+    let registered_on = match row.registered_on.trim() {
+        "" | "N/A" => None,
+        d => Some(NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+            (
+                row.uscc.clone(),
+                format!("registered_on {d:?} is not a YYYY-MM-DD date"),
+            )
+        })?),
+    };
+    let na = |s: String| {
+        if s.trim() == "N/A" {
+            String::new()
+        } else {
+            s.trim().to_string()
+        }
+    };
+    let now = Utc::now();
+    Ok(merchant::ActiveModel {
+        uscc: Set(uscc.to_string()),
+        name: Set(name.to_string()),
+        kind: Set("shop".into()),
+        entity_type: Set(na(row.entity_type).chars().take(100).collect()),
+        registered_on: Set(registered_on),
+        registered_capital: Set(na(row.registered_capital).chars().take(100).collect()),
+        business_scope: Set(na(row.business_scope)),
+        province: Set(na(row.province).chars().take(20).collect()),
+        region: Set(na(row.region).chars().take(50).collect()),
+        address: Set(na(row.address)),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    })
+}
+
+/// Upserts one batch in one transaction. A USCC repeated inside the batch
+/// keeps its last row (counted as an update), because one statement may not
+/// touch a row twice.
+async fn write_batch(
+    svc: &Services,
+    batch: Vec<(u64, merchant::ActiveModel)>,
+    report: &mut ImportReport,
+) -> anyhow::Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut by_uscc: HashMap<String, merchant::ActiveModel> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for (_, m) in batch {
+        let key = match &m.uscc {
+            sea_orm::ActiveValue::Set(k) => k.clone(),
+            _ => continue,
+        };
+        if by_uscc.insert(key.clone(), m).is_some() {
+            report.updated += 1;
+        } else {
+            order.push(key);
+        }
+    }
+    let txn = svc.db.begin().await?;
+    let existing: Vec<String> = merchant::Entity::find()
+        .select_only()
+        .column(merchant::Column::Uscc)
+        .filter(merchant::Column::Uscc.is_in(order.clone()))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    report.updated += existing.len() as u64;
+    report.imported += (order.len() - existing.len()) as u64;
+    let models: Vec<merchant::ActiveModel> =
+        order.iter().filter_map(|k| by_uscc.remove(k)).collect();
+    merchant::Entity::insert_many(models)
+        .on_conflict(
+            OnConflict::column(merchant::Column::Uscc)
+                .update_columns([
+                    merchant::Column::Name,
+                    merchant::Column::EntityType,
+                    merchant::Column::RegisteredOn,
+                    merchant::Column::RegisteredCapital,
+                    merchant::Column::BusinessScope,
+                    merchant::Column::Province,
+                    merchant::Column::Region,
+                    merchant::Column::Address,
+                    merchant::Column::UpdatedAt,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    txn.commit().await?;
+    Ok(())
+}

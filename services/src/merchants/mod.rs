@@ -1,0 +1,58 @@
+//! Merchants: import from the enterprise registry, look-up.
+
+pub mod import;
+
+use domain::AppError;
+pub use domain::merchant::MerchantSummary;
+use entities::merchant;
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::{Services, accounts::internal_error};
+
+pub async fn count(svc: &Services) -> Result<u64, AppError> {
+    merchant::Entity::find()
+        .count(&svc.db)
+        .await
+        .map_err(internal_error)
+}
+
+/// Plain database look-up by name fragment or USCC, until the search index
+/// (tantivy) takes over.
+pub async fn find_by_name_or_uscc(
+    svc: &Services,
+    q: &str,
+    limit: u64,
+) -> Result<Vec<MerchantSummary>, AppError> {
+    let q = q.trim();
+    if q.is_empty() {
+        return Ok(vec![]);
+    }
+    let uscc: String = q
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    let rows = merchant::Entity::find()
+        .filter(
+            Condition::any()
+                .add(merchant::Column::Name.contains(q))
+                .add(merchant::Column::Uscc.eq(uscc)),
+        )
+        .order_by_asc(merchant::Column::Name)
+        .limit(limit)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|m| MerchantSummary {
+            id: m.id,
+            name: m.name,
+            uscc: m.uscc,
+            province: m.province,
+            region: m.region,
+        })
+        .collect())
+}
