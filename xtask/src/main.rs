@@ -1,1 +1,370 @@
-fn main() {}
+//! `cargo xtask run` and `cargo xtask test`: the two commands a newcomer types.
+//!
+//! Both first make sure the build tools are present (installing what is
+//! missing, never re-installing), then build incrementally.
+
+mod tools;
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(),
+        Some("test") => test(&args[1..]),
+        Some("tools") => tools::ensure(&root()).map(|_| ()),
+        _ => {
+            eprintln!("usage: cargo xtask run | test [--no-e2e] | tools");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (the folder above `xtask/`).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| ".".into())
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+/// `cargo xtask run`: build the release site, migrate, load demo data on first start, serve.
+fn run() -> anyhow::Result<()> {
+    let root = root();
+    let env = tools::ensure(&root)?;
+    println!("==> building (release; incremental after the first time)");
+    env.leptos(&root, &["build", "--release"])
+        .status_ok("cargo leptos build --release")?;
+    let bin = target_dir(&root).join("release").join("gongdao");
+    println!("==> serving http://127.0.0.1:3000 (demo data on first start; Ctrl-C stops)");
+    let mut cmd = Command::new(bin);
+    cmd.current_dir(&root)
+        .arg("serve")
+        .env("GONGDAO_DEMO_DATA", "1")
+        .env("LEPTOS_SITE_ROOT", target_dir(&root).join("site"));
+    if std::env::var_os("GONGDAO_ADDR").is_none() {
+        cmd.env("GONGDAO_ADDR", "127.0.0.1:3000");
+    }
+    tools::scrub_cargo_env(&mut cmd);
+    cmd.status_ok("gongdao serve")
+}
+
+/// Counts of one suite's results.
+#[derive(Default, Debug)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    failures: Vec<String>,
+}
+
+impl Tally {
+    fn step(&mut self, name: &str, ok: bool) {
+        if ok {
+            self.passed += 1;
+        } else {
+            self.failed += 1;
+            self.failures.push(name.to_string());
+        }
+    }
+}
+
+/// `cargo xtask test`: fmt, clippy, unit and integration tests (SQLite and
+/// PostgreSQL), Playwright in Chromium with JavaScript on and off.
+fn test(args: &[String]) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let root = root();
+    let e2e = !args.iter().any(|a| a == "--no-e2e");
+    let env = tools::ensure(&root)?;
+    let pg = std::env::var("GONGDAO_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    if TcpStream::connect_timeout(&pg_addr(&pg), Duration::from_secs(3)).is_err() {
+        bail!(
+            "PostgreSQL is not reachable at {} (GONGDAO_TEST_PG_URL). The tests run against SQLite AND PostgreSQL; \
+             start it (e.g. `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`) and run again.",
+            pg_addr(&pg)
+        );
+    }
+    let mut tally = Tally::default();
+
+    println!("==> cargo fmt --check");
+    let ok = cargo(&root, &["fmt", "--all", "--", "--check"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    tally.step("cargo fmt --check", ok);
+
+    println!("==> cargo clippy -D warnings");
+    let ok = cargo(
+        &root,
+        &[
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "frontend",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )
+    .status()
+    .map(|s| s.success())
+    .unwrap_or(false);
+    tally.step("cargo clippy", ok);
+
+    println!("==> cargo test (SQLite and PostgreSQL)");
+    let mut cmd = cargo(
+        &root,
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "frontend",
+            "--no-fail-fast",
+        ],
+    );
+    cmd.env("GONGDAO_TEST_PG_URL", &pg);
+    let (ok, counts) = run_counting(cmd, parse_cargo_test_line)?;
+    tally.passed += counts.0;
+    tally.failed += counts.1;
+    if !ok && counts.1 == 0 {
+        tally.step("cargo test (build or harness failure)", false);
+    } else if !ok {
+        tally.failures.push("cargo test".into());
+    }
+
+    if e2e {
+        println!("==> end-to-end: Playwright in Chromium, JavaScript on and off");
+        match end_to_end(&root, &env) {
+            Ok((passed, failed)) => {
+                tally.passed += passed;
+                tally.failed += failed;
+                if failed > 0 {
+                    tally.failures.push("playwright".into());
+                }
+            }
+            Err(e) => {
+                eprintln!("end-to-end suite could not run: {e:#}");
+                tally.step("end-to-end suite", false);
+            }
+        }
+    }
+
+    println!();
+    if !tally.failures.is_empty() {
+        println!("failed: {}", tally.failures.join(", "));
+    }
+    println!("took {:.0} s", started.elapsed().as_secs_f64());
+    println!("{} passed, {} failed", tally.passed, tally.failed);
+    if tally.failed > 0 || !tally.failures.is_empty() {
+        bail!("the test suite failed");
+    }
+    Ok(())
+}
+
+fn pg_addr(url: &str) -> std::net::SocketAddr {
+    let host_port = url
+        .split('@')
+        .nth(1)
+        .unwrap_or("127.0.0.1:5432")
+        .split('/')
+        .next()
+        .unwrap_or("127.0.0.1:5432");
+    let with_port = if host_port.contains(':') {
+        host_port.to_string()
+    } else {
+        format!("{host_port}:5432")
+    };
+    let with_port = with_port.replace("localhost", "127.0.0.1");
+    with_port
+        .parse()
+        .unwrap_or_else(|_| ([127, 0, 0, 1], 5432).into())
+}
+
+fn cargo(root: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new("cargo");
+    c.current_dir(root).args(args);
+    tools::scrub_cargo_env(&mut c);
+    c
+}
+
+/// Runs a command, echoing its output, and sums the (passed, failed) that
+/// `parse` finds in its lines.
+fn run_counting(
+    mut cmd: Command,
+    parse: fn(&str) -> Option<(u64, u64)>,
+) -> anyhow::Result<(bool, (u64, u64))> {
+    cmd.stdout(Stdio::piped());
+    let mut child = cmd.spawn().context("starting the test command")?;
+    let mut totals = (0, 0);
+    if let Some(out) = child.stdout.take() {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            println!("{line}");
+            if let Some((p, f)) = parse(&line) {
+                totals.0 += p;
+                totals.1 += f;
+            }
+        }
+    }
+    Ok((child.wait()?.success(), totals))
+}
+
+/// `test result: ok. 12 passed; 0 failed; …`
+fn parse_cargo_test_line(line: &str) -> Option<(u64, u64)> {
+    let rest = line.strip_prefix("test result: ")?;
+    let num = |word: &str| -> Option<u64> {
+        rest.split(';').find_map(|part| {
+            let part = part
+                .trim()
+                .trim_start_matches("ok.")
+                .trim_start_matches("FAILED.")
+                .trim();
+            part.strip_suffix(word).and_then(|n| n.trim().parse().ok())
+        })
+    };
+    Some((num("passed")?, num("failed")?))
+}
+
+/// Playwright's summary lines: `  12 passed (30s)`, `  1 failed`.
+fn parse_playwright_line(line: &str) -> Option<(u64, u64)> {
+    let l = line.trim();
+    let mut words = l.split_whitespace();
+    let n: u64 = words.next()?.parse().ok()?;
+    match words.next()? {
+        "passed" => Some((n, 0)),
+        "failed" => Some((0, n)),
+        _ => None,
+    }
+}
+
+/// Builds the site (debug profile, sharing the test build's dependencies),
+/// starts it on a free port with a fresh database and demo data, runs
+/// Playwright against it, stops it.
+fn end_to_end(root: &Path, env: &tools::Env) -> anyhow::Result<(u64, u64)> {
+    env.leptos(root, &["build"])
+        .status_ok("cargo leptos build")?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let data = root.join("target").join("e2e-data");
+    let _ = std::fs::remove_dir_all(&data);
+    std::fs::create_dir_all(&data)?;
+    let mut cmd = Command::new(target_dir(root).join("debug").join("gongdao"));
+    cmd.current_dir(root)
+        .arg("serve")
+        .env("GONGDAO_ADDR", format!("127.0.0.1:{port}"))
+        .env("GONGDAO_DATA_DIR", &data)
+        .env("GONGDAO_DEMO_DATA", "1")
+        .env("LEPTOS_SITE_ROOT", target_dir(root).join("site"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null());
+    tools::scrub_cargo_env(&mut cmd);
+    let server = ServerGuard(cmd.spawn().context("starting gongdao serve")?);
+    let base = format!("http://127.0.0.1:{port}");
+    wait_healthy(port, Duration::from_secs(60))?;
+    let mut pw = Command::new(root.join("node_modules/.bin/playwright"));
+    pw.current_dir(root.join("end2end"))
+        .args(["test", "--reporter=list"])
+        .env("GONGDAO_E2E_URL", &base);
+    let (_, counts) = run_counting(pw, parse_playwright_line)?;
+    drop(server);
+    Ok(counts)
+}
+
+struct ServerGuard(Child);
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_healthy(port: u16, limit: Duration) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+            let _ = s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n");
+            let mut buf = String::new();
+            let _ = s.read_to_string(&mut buf);
+            if buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200") {
+                return Ok(());
+            }
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    bail!("the server did not become healthy on port {port} within {limit:?}")
+}
+
+trait StatusOk {
+    fn status_ok(&mut self, what: &str) -> anyhow::Result<()>;
+}
+
+impl StatusOk for Command {
+    fn status_ok(&mut self, what: &str) -> anyhow::Result<()> {
+        let s = self.status().with_context(|| format!("starting {what}"))?;
+        if !s.success() {
+            bail!("{what} failed ({s})");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_summaries_are_counted() {
+        assert_eq!(
+            parse_cargo_test_line(
+                "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s"
+            ),
+            Some((12, 0))
+        );
+        assert_eq!(
+            parse_cargo_test_line("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Some((3, 2))
+        );
+        assert_eq!(parse_cargo_test_line("running 3 tests"), None);
+    }
+
+    #[test]
+    fn playwright_summaries_are_counted() {
+        assert_eq!(parse_playwright_line("  8 passed (21.3s)"), Some((8, 0)));
+        assert_eq!(parse_playwright_line("  2 failed"), Some((0, 2)));
+        assert_eq!(parse_playwright_line("  ✓  1 [js] › auth.spec.ts"), None);
+    }
+
+    #[test]
+    fn postgres_address_comes_from_the_url() {
+        assert_eq!(
+            pg_addr("postgres://postgres@127.0.0.1:5432/postgres").to_string(),
+            "127.0.0.1:5432"
+        );
+        assert_eq!(
+            pg_addr("postgres://u:p@localhost/db").to_string(),
+            "127.0.0.1:5432"
+        );
+    }
+}

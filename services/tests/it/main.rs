@@ -1,0 +1,9 @@
+//! Integration tests of `services`, each run against SQLite and PostgreSQL
+//! (`GONGDAO_TEST_PG_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`;
+//! the PostgreSQL half fails when the server cannot be reached).
+
+mod harness;
+mod import;
+mod mail_smtp;
+mod migrations;
+mod smtp_server;
