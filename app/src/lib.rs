@@ -2,6 +2,7 @@
 //! functions behind their forms. Server functions stay a few lines and call
 //! `services`.
 
+pub mod admin;
 pub mod auth;
 pub mod components;
 pub mod dashboard;
@@ -32,6 +33,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -62,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot") view=auth::ForgotPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/reset") view=auth::ResetPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin/users") view=admin::StaffPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=dev::MailboxPage ssr=SsrMode::InOrder/>
                 </Routes>
             </Layout>

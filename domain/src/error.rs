@@ -101,7 +101,15 @@ impl AppError {
     pub fn message(&self, lang: Lang) -> String {
         match self {
             AppError::Invalid { field, key } => {
-                format!("{}：{}", t(lang, &format!("field.{field}")), t(lang, key))
+                let sep = match lang {
+                    Lang::Zh => "：",
+                    Lang::En => ": ",
+                };
+                format!(
+                    "{}{sep}{}",
+                    t(lang, &format!("field.{field}")),
+                    t(lang, key)
+                )
             }
             AppError::Conflict { key, .. } | AppError::Unauthorized { key } => {
                 t(lang, key).to_string()

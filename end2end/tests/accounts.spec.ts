@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
-import { mailedLink, open, uniqueEmail } from './helpers';
+import { expect } from '@playwright/test';
+import { mailedLink, open, test, uniqueEmail } from './helpers';
 
 const PASSWORD = 'correct-horse-42';
 

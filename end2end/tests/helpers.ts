@@ -1,4 +1,37 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { expect, Page, test as base, TestInfo } from '@playwright/test';
+
+/**
+ * `test` that fails when the browser logs an error (a hydration mismatch, a
+ * panic in the wasm), when one of our requests fails, or when a server
+ * function answers with an internal error. Server functions answer every
+ * error with status 500 and the `AppError` as JSON; expected refusals (a
+ * wrong password, a taken address) are fine, `internal` ones are not.
+ */
+export const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('response', async (r) => {
+        if (r.status() < 400) return;
+        const path = new URL(r.url()).pathname;
+        const serverFn = path.startsWith('/api/') && !path.startsWith('/api/v1/');
+        if (!serverFn) {
+          errors.push(`${r.status()} ${path}`);
+          return;
+        }
+        const body = await r.text().catch(() => '');
+        if (/"kind":"(internal|transport)"/.test(body) || !body.includes('"kind"')) errors.push(`${r.status()} ${path}: ${body}`);
+      });
+      await use(errors);
+      expect(errors, 'browser errors').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 /** Opens `path`; with JavaScript on, waits until the page has hydrated so clicks go through Leptos. */
 export async function open(page: Page, info: TestInfo, path: string) {

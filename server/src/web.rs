@@ -29,6 +29,7 @@ pub fn wrap(router: Router, svc: &Services) -> Router {
         .layer(tower_http::limit::RequestBodyLimitLayer::new(
             svc.config.limits.max_body_bytes,
         ))
+        .layer(middleware::from_fn(json_payload_too_large))
         .layer(middleware::from_fn(security_headers))
 }
 
@@ -117,6 +118,23 @@ fn same_origin(h: &HeaderMap) -> bool {
         .unwrap_or("");
     let origin_host = rest.split('/').next().unwrap_or("");
     !origin_host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+}
+
+/// The body limit answers in plain text (from the limit layer when
+/// `Content-Length` is too big, from the extractor when the body turns out
+/// too big while read); say it as the API's JSON error instead.
+async fn json_payload_too_large(req: Request, next: Next) -> Response {
+    let lang = cookies::lang_of(req.headers());
+    let resp = next.run(req).await;
+    let is_json = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE && !is_json {
+        return crate::api::error_response(&domain::AppError::PayloadTooLarge, lang);
+    }
+    resp
 }
 
 async fn security_headers(req: Request<Body>, next: Next) -> Response {

@@ -60,7 +60,7 @@ fn run() -> anyhow::Result<()> {
     cmd.current_dir(&root)
         .arg("serve")
         .env("GONGDAO_DEMO_DATA", "1")
-        .env("LEPTOS_SITE_ROOT", target_dir(&root).join("site"));
+        .env("LEPTOS_SITE_ROOT", root.join("target").join("site"));
     if std::env::var_os("GONGDAO_ADDR").is_none() {
         cmd.env("GONGDAO_ADDR", "127.0.0.1:3000");
     }
@@ -274,7 +274,7 @@ fn end_to_end(root: &Path, env: &tools::Env) -> anyhow::Result<(u64, u64)> {
         .env("GONGDAO_ADDR", format!("127.0.0.1:{port}"))
         .env("GONGDAO_DATA_DIR", &data)
         .env("GONGDAO_DEMO_DATA", "1")
-        .env("LEPTOS_SITE_ROOT", target_dir(root).join("site"))
+        .env("LEPTOS_SITE_ROOT", root.join("target").join("site"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null());
     tools::scrub_cargo_env(&mut cmd);

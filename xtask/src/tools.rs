@@ -87,9 +87,6 @@ pub fn ensure(root: &Path) -> anyhow::Result<Env> {
     ensure_wasm_bindgen(root)?;
     ensure_npm(root)?;
     ensure_apt("/usr/bin/chromium", "chromium")?;
-    if quiet("python3", &["-c", "import aiosmtpd"]).is_none() {
-        ensure_apt("/nonexistent", "python3-aiosmtpd")?;
-    }
     Ok(Env { debian_wasm, path })
 }
 

@@ -43,8 +43,8 @@ async fn pg_admin() -> DatabaseConnection {
     let mut opt = ConnectOptions::new(url.clone());
     opt.sqlx_logging(false)
         .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_secs(10))
-        .connect_timeout(std::time::Duration::from_secs(10));
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect_timeout(std::time::Duration::from_secs(5));
     match Database::connect(opt).await {
         Ok(db) => db,
         Err(e) => panic!(
@@ -58,7 +58,6 @@ async fn pg_admin() -> DatabaseConnection {
 /// One test's database: a temporary SQLite file, or a PostgreSQL database
 /// created for the test and dropped afterwards.
 pub struct TestDb {
-    pub backend: Backend,
     pub url: String,
     pg_name: Option<String>,
     /// Holds the SQLite file and the data folder (mailbox).
@@ -70,7 +69,6 @@ impl TestDb {
         let dir = Arc::new(tempfile::tempdir().expect("temporary folder"));
         match backend {
             Backend::Sqlite => TestDb {
-                backend,
                 url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
                 pg_name: None,
                 dir,
@@ -84,7 +82,6 @@ impl TestDb {
                     .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
                 let _ = admin.close().await;
                 TestDb {
-                    backend,
                     url: with_database(&pg_admin_url(), &name),
                     pg_name: Some(name),
                     dir,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use entities::merchant;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use services::merchants::{self, import::import_merchants};
 
 use crate::harness::backend_tests;

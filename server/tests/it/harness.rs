@@ -1,0 +1,440 @@
+//! `TestApp`: the whole router on a fresh database (SQLite file or a
+//! PostgreSQL database created for the test and dropped after it), requests
+//! sent in-process, and helpers for accounts and mail. `backend_tests!`
+//! defines every test once per backend.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use domain::{Lang, Role};
+use http_body_util::BodyExt;
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use serde_json::{Value, json};
+use services::mail::backend::{StoredMail, read_mailbox};
+use services::{Config, Services};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+/// The password every helper-made account gets.
+pub const PASSWORD: &str = "correct horse battery";
+/// The host the requests claim to be for (`Host`, `Origin`).
+pub const HOST: &str = "gongdao.test";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+// ---------------------------------------------------------------- database
+
+fn pg_admin_url() -> String {
+    std::env::var("GONGDAO_TEST_PG_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+async fn pg_admin() -> DatabaseConnection {
+    let url = pg_admin_url();
+    let mut opt = ConnectOptions::new(url.clone());
+    opt.sqlx_logging(false)
+        .max_connections(1)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect_timeout(std::time::Duration::from_secs(5));
+    match Database::connect(opt).await {
+        Ok(db) => db,
+        Err(e) => panic!(
+            "PostgreSQL is not reachable at {} ({e}). The PostgreSQL half of the \
+             tests needs it: start PostgreSQL or point GONGDAO_TEST_PG_URL at one.",
+            services::db::redact(&url)
+        ),
+    }
+}
+
+/// One test's database and data folder.
+struct TestDb {
+    url: String,
+    pg_name: Option<String>,
+    dir: TempDir,
+}
+
+impl TestDb {
+    async fn create(backend: Backend) -> TestDb {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        match backend {
+            Backend::Sqlite => TestDb {
+                url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
+                pg_name: None,
+                dir,
+            },
+            Backend::Postgres => {
+                let name = format!("gongdao_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+                let admin = pg_admin().await;
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                    .await
+                    .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
+                let _ = admin.close().await;
+                TestDb {
+                    url: with_database(&pg_admin_url(), &name),
+                    pg_name: Some(name),
+                    dir,
+                }
+            }
+        }
+    }
+
+    /// Closes the pool (shared by every clone of `db`) and drops the database.
+    async fn destroy(self, db: &DatabaseConnection) {
+        let _ = db.close_by_ref().await;
+        if let Some(name) = &self.pg_name {
+            let admin = pg_admin().await;
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap_or_else(|e| panic!("dropping test database {name}: {e}"));
+            let _ = admin.close().await;
+        }
+    }
+}
+
+/// Runs `test` against a fresh app on `backend`, then drops the database,
+/// also when the test panics (the panic is passed on).
+pub async fn run<F, Fut>(backend: Backend, test: F)
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let tdb = TestDb::create(backend).await;
+    let db = services::db::connect(&tdb.url)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    services::db::migrate(&db)
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+    let data_dir = tdb.dir.path().join("data");
+    let svc = Services::with_db(Config::for_tests(&tdb.url, data_dir), db.clone());
+    let app = TestApp {
+        router: server::router(svc.clone()),
+        svc,
+        staff_made: Arc::default(),
+    };
+    let outcome = tokio::spawn(test(app)).await;
+    tdb.destroy(&db).await;
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Defines each `async fn name(app) { … }` twice, as `sqlite::name` and
+/// `postgres::name`, each on its own fresh database.
+macro_rules! backend_tests {
+    ($( $(#[$meta:meta])* async fn $name:ident($app:ident) $body:block )*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test]
+                async fn $name() {
+                    $crate::harness::run($crate::harness::Backend::Sqlite, |$app| async move $body).await
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                $(#[$meta])*
+                #[tokio::test]
+                async fn $name() {
+                    $crate::harness::run($crate::harness::Backend::Postgres, |$app| async move $body).await
+                }
+            )*
+        }
+    };
+}
+pub(crate) use backend_tests;
+
+// ---------------------------------------------------------------- requests
+
+/// A request under construction.
+pub struct Req {
+    method: Method,
+    uri: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    content_length: bool,
+}
+
+impl Req {
+    pub fn new(method: Method, uri: &str) -> Req {
+        Req {
+            method,
+            uri: uri.into(),
+            headers: vec![],
+            body: vec![],
+            content_length: true,
+        }
+    }
+
+    pub fn get(uri: &str) -> Req {
+        Req::new(Method::GET, uri)
+    }
+
+    pub fn post(uri: &str) -> Req {
+        Req::new(Method::POST, uri)
+    }
+
+    pub fn delete(uri: &str) -> Req {
+        Req::new(Method::DELETE, uri)
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Req {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn json(self, v: &Value) -> Req {
+        self.raw(serde_json::to_vec(v).unwrap())
+    }
+
+    /// A body sent as JSON, whatever it holds.
+    pub fn raw(mut self, body: impl Into<Vec<u8>>) -> Req {
+        self.body = body.into();
+        self.header("content-type", "application/json")
+    }
+
+    /// Sends the body without a `Content-Length` (as a chunked upload would).
+    pub fn without_content_length(mut self) -> Req {
+        self.content_length = false;
+        self
+    }
+
+    pub fn bearer(self, token: &str) -> Req {
+        self.header("authorization", &format!("Bearer {token}"))
+    }
+
+    pub fn cookie(self, token: &str) -> Req {
+        self.header("cookie", &format!("gongdao_session={token}"))
+    }
+
+    pub fn lang(self, accept_language: &str) -> Req {
+        self.header("accept-language", accept_language)
+    }
+
+    /// `Host` and a matching `Origin`, as our own pages send.
+    pub fn same_origin(self) -> Req {
+        self.header("host", HOST)
+            .header("origin", &format!("http://{HOST}"))
+    }
+
+    fn build(self) -> Request<Body> {
+        let mut b = Request::builder().method(self.method).uri(self.uri);
+        for (k, v) in &self.headers {
+            b = b.header(k, v);
+        }
+        if self.content_length && !self.body.is_empty() {
+            b = b.header(header::CONTENT_LENGTH, self.body.len());
+        }
+        b.body(Body::from(self.body)).unwrap()
+    }
+}
+
+/// A response, body read.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{} body is not JSON ({e}): {:?}", self.status, self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .map(String::from)
+            .collect()
+    }
+
+    /// Asserts the status, showing the body when it differs.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Resp {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text());
+        self
+    }
+
+    /// The API error's `(code, field, message)`.
+    pub fn error(&self) -> (String, Option<String>, String) {
+        let v = self.json();
+        let e = &v["error"];
+        (
+            e["code"]
+                .as_str()
+                .unwrap_or_else(|| panic!("not an API error: {v}"))
+                .into(),
+            e["field"].as_str().map(String::from),
+            e["message"].as_str().unwrap_or_default().into(),
+        )
+    }
+}
+
+// ---------------------------------------------------------------- the app
+
+pub struct TestApp {
+    pub svc: Services,
+    router: Router,
+    staff_made: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl TestApp {
+    pub async fn send(&self, req: Req) -> Resp {
+        let resp = self.router.clone().oneshot(req.build()).await.unwrap();
+        let (parts, body) = resp.into_parts();
+        Resp {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.collect().await.unwrap().to_bytes(),
+        }
+    }
+
+    /// Self-registers through `POST /api/v1/users`; asserts 201.
+    pub async fn register(&self, email: &str, role: Role) -> Value {
+        self.send(Req::post("/api/v1/users").json(&new_user(email, role.as_str())))
+            .await
+            .expect(201)
+            .json()
+    }
+
+    /// Signs in through `POST /api/v1/session`; asserts 200 and returns the token.
+    pub async fn login(&self, email: &str) -> String {
+        self.login_with(email, PASSWORD).await
+    }
+
+    pub async fn login_with(&self, email: &str, password: &str) -> String {
+        let r = self
+            .send(Req::post("/api/v1/session").json(&json!({"email": email, "password": password})))
+            .await
+            .expect(200);
+        r.json()["token"].as_str().expect("a token").to_string()
+    }
+
+    /// A verified account of any role, made as the admin CLI does; returns its email.
+    pub async fn create_staff(&self, role: Role) -> String {
+        let n = self
+            .staff_made
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let email = format!("{}-{n}@staff.gongdao.test", role.as_str().replace('_', "-"));
+        let u = services::accounts::create_user(
+            &self.svc,
+            services::accounts::NewUser {
+                email: email.clone(),
+                password: PASSWORD.into(),
+                display_name: format!("{role} {n}"),
+                role: role.as_str().into(),
+                lang: Lang::Zh,
+            },
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(u.role, role);
+        email
+    }
+
+    /// Delivers every queued mail (as the worker would, an hour from now so
+    /// back-off never delays it); returns how many were sent.
+    pub async fn deliver_mail(&self) -> usize {
+        let mailer = services::mail::Mailer::from_config(&self.svc.config).unwrap();
+        services::mail::worker::deliver_due(
+            &self.svc,
+            &mailer,
+            chrono::Utc::now() + chrono::Duration::hours(1),
+        )
+        .await
+        .unwrap()
+    }
+
+    /// Delivered mail (file backend), newest first.
+    pub fn mailbox(&self) -> Vec<StoredMail> {
+        read_mailbox(&self.svc.config.mailbox_dir())
+    }
+
+    pub fn mail_to(&self, email: &str) -> Vec<StoredMail> {
+        self.mailbox()
+            .into_iter()
+            .filter(|m| m.message.to == email)
+            .collect()
+    }
+}
+
+/// A valid registration body.
+pub fn new_user(email: &str, role: &str) -> Value {
+    json!({
+        "email": email,
+        "password": PASSWORD,
+        "display_name": "王小明",
+        "role": role,
+    })
+}
+
+/// The token of the first `<public_url><path>?token=…` link in `body`.
+#[track_caller]
+pub fn link_token(body: &str, path: &str) -> String {
+    let prefix = format!("http://{HOST}{path}?token=");
+    let at = body
+        .find(&prefix)
+        .unwrap_or_else(|| panic!("no {prefix} link in {body:?}"));
+    let token: String = body[at + prefix.len()..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    assert!(token.len() >= 40, "token too short: {token:?}");
+    token
+}
+
+#[test]
+fn database_urls_are_rewritten() {
+    assert_eq!(
+        with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+        "postgres://postgres@127.0.0.1:5432/x"
+    );
+    assert_eq!(
+        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
+        "postgres://u:p@h/x?sslmode=disable"
+    );
+}

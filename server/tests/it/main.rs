@@ -1,0 +1,11 @@
+//! Integration tests of the HTTP server: the whole router, requests sent
+//! in-process, each test run against SQLite and PostgreSQL
+//! (`GONGDAO_TEST_PG_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`;
+//! the PostgreSQL half fails when the server cannot be reached).
+
+mod admin;
+mod harness;
+mod mail_flows;
+mod registration;
+mod session;
+mod web;
