@@ -8,7 +8,7 @@ use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::{tr, use_lang};
 
 /// An admin creates an account of any role; its address counts as verified.
-#[server]
+#[server(endpoint = "admin/create_staff")]
 pub async fn create_staff(
     email: String,
     password: String,

@@ -16,7 +16,7 @@ pub struct DevMail {
     pub body: String,
 }
 
-#[server]
+#[server(endpoint = "dev/mailbox")]
 pub async fn dev_mailbox() -> Result<Vec<DevMail>, AppError> {
     let svc = crate::ssr::services()?;
     if svc.config.mail.backend != services::config::MailBackendConfig::File {

@@ -35,7 +35,7 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
-#[server]
+#[server(endpoint = "merchants/search")]
 pub async fn search_merchants(q: String) -> Result<Vec<MerchantSummary>, AppError> {
     services::merchants::find_by_name_or_uscc(&crate::ssr::services()?, &q, 50).await
 }

@@ -11,7 +11,7 @@ pub struct SiteFacts {
     pub merchants: u64,
 }
 
-#[server]
+#[server(endpoint = "site/info")]
 pub async fn site_info() -> Result<SiteFacts, AppError> {
     let svc = crate::ssr::services()?;
     let clock_fixed_at = svc.clock.is_fixed().then(|| {

@@ -107,17 +107,28 @@ fn same_origin(h: &HeaderMap) -> bool {
     let Some(host) = h.get(header::HOST).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let source = h
-        .get(header::ORIGIN)
-        .or_else(|| h.get(header::REFERER))
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let rest = source
-        .strip_prefix("https://")
-        .or_else(|| source.strip_prefix("http://"))
-        .unwrap_or("");
-    let origin_host = rest.split('/').next().unwrap_or("");
-    !origin_host.is_empty() && origin_host.eq_ignore_ascii_case(host)
+    let host_of = |source: &str| -> String {
+        let rest = source
+            .strip_prefix("https://")
+            .or_else(|| source.strip_prefix("http://"))
+            .unwrap_or("");
+        rest.split('/').next().unwrap_or("").to_ascii_lowercase()
+    };
+    // Every Origin (or, lacking one, every Referer) must name this host.
+    let name = if h.contains_key(header::ORIGIN) {
+        header::ORIGIN
+    } else {
+        header::REFERER
+    };
+    let sources: Vec<&str> = h
+        .get_all(name)
+        .iter()
+        .map(|v| v.to_str().unwrap_or(""))
+        .collect();
+    !sources.is_empty()
+        && sources
+            .iter()
+            .all(|s| host_of(s) == host.to_ascii_lowercase())
 }
 
 /// The body limit answers in plain text (from the limit layer when

@@ -8,12 +8,12 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::ssr::{client_ip, services, set_cookie};
 
-#[server]
+#[server(endpoint = "auth/current_user")]
 pub async fn current_user() -> Result<Option<UserView>, AppError> {
     crate::ssr::current_user().await
 }
 
-#[server]
+#[server(endpoint = "auth/register")]
 pub async fn register(
     email: String,
     password: String,
@@ -33,7 +33,7 @@ pub async fn register(
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "auth/login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let svc = services()?;
     let (_, token) = services::accounts::login(&svc, &email, &password, &client_ip()).await?;
@@ -45,7 +45,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
     let svc = services()?;
     if let Some(token) = crate::ssr::session_token() {
@@ -58,12 +58,12 @@ pub async fn logout() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "auth/verify_email")]
 pub async fn verify_email(token: String) -> Result<UserView, AppError> {
     services::accounts::verify_email(&services()?, &token).await
 }
 
-#[server]
+#[server(endpoint = "auth/resend_verification")]
 pub async fn resend_verification() -> Result<(), AppError> {
     let u = crate::ssr::require_user().await?;
     services::accounts::resend_verification(&services()?, u.id).await?;
@@ -71,14 +71,14 @@ pub async fn resend_verification() -> Result<(), AppError> {
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "auth/request_password_reset")]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     services::accounts::request_password_reset(&services()?, &email, &client_ip()).await?;
     leptos_axum::redirect("/forgot?notice=sent");
     Ok(())
 }
 
-#[server]
+#[server(endpoint = "auth/reset_password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     services::accounts::reset_password(&services()?, &token, &password).await?;
     leptos_axum::redirect("/login?notice=reset");
@@ -86,7 +86,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 }
 
 /// The demo accounts, only when the server runs with demo data.
-#[server]
+#[server(endpoint = "auth/demo_accounts")]
 pub async fn demo_accounts() -> Result<Vec<DemoAccount>, AppError> {
     let svc = services()?;
     Ok(if svc.config.demo_data {

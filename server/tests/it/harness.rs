@@ -218,6 +218,18 @@ impl Req {
         self.raw(serde_json::to_vec(v).unwrap())
     }
 
+    /// Sets `name` to `value`, dropping earlier values.
+    pub fn replace_header(&mut self, name: &str, value: &str) {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self.headers.push((name.into(), value.into()));
+    }
+
+    /// A body as is; set the content type yourself.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Req {
+        self.body = body.into();
+        self
+    }
+
     /// A body sent as JSON, whatever it holds.
     pub fn raw(mut self, body: impl Into<Vec<u8>>) -> Req {
         self.body = body.into();

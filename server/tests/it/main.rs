@@ -7,5 +7,6 @@ mod admin;
 mod harness;
 mod mail_flows;
 mod registration;
+mod server_fns;
 mod session;
 mod web;

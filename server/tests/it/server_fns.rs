@@ -1,0 +1,92 @@
+//! The server functions behind the UI's forms refuse the wrong caller just
+//! like the JSON API: anonymous callers, wrong roles, other origins.
+
+use domain::Role;
+
+use crate::harness::{PASSWORD, Req, backend_tests};
+
+/// A form post to a server function, as a browser with our page open sends it.
+fn form(endpoint: &str, fields: &[(&str, &str)]) -> Req {
+    let body: String = fields
+        .iter()
+        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    Req::post(&format!("/api/{endpoint}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .same_origin()
+        .body(body)
+}
+
+fn staff_fields(email: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("email", email),
+        ("password", PASSWORD),
+        ("display_name", "李调解"),
+        ("role", "mediator"),
+    ]
+}
+
+backend_tests! {
+    async fn only_admins_may_call_create_staff(app) {
+        // Anonymous.
+        let r = app.send(form("admin/create_staff", &staff_fields("m1@gongdao.test"))).await;
+        assert!(r.text().contains("\"unauthorized\""), "{}: {}", r.status, r.text());
+
+        // Every other role.
+        app.register("c@example.cn", Role::Consumer).await;
+        app.register("m@example.cn", Role::Merchant).await;
+        let mut others = vec!["c@example.cn".to_string(), "m@example.cn".to_string()];
+        for role in Role::ALL.into_iter().filter(|r| r.is_staff() && *r != Role::Admin) {
+            others.push(app.create_staff(role).await);
+        }
+        for email in &others {
+            let token = app.login(email).await;
+            let r = app.send(form("admin/create_staff", &staff_fields("m1@gongdao.test")).cookie(&token)).await;
+            assert!(r.text().contains("\"forbidden\""), "{email}: {}: {}", r.status, r.text());
+        }
+        assert!(services::accounts::find_by_email(&app.svc, "m1@gongdao.test").await.unwrap().is_none());
+
+        // The admin, from another site: refused before the function runs (CSRF).
+        let admin = app.create_staff(Role::Admin).await;
+        let token = app.login(&admin).await;
+        let mut evil = form("admin/create_staff", &staff_fields("m1@gongdao.test")).cookie(&token);
+        evil.replace_header("origin", "http://evil.example");
+        let r = app.send(evil).await.expect(403);
+        assert_eq!(r.error().0, "forbidden");
+        assert!(services::accounts::find_by_email(&app.svc, "m1@gongdao.test").await.unwrap().is_none());
+
+        // The admin, from our page.
+        let r = app.send(form("admin/create_staff", &staff_fields("m1@gongdao.test")).cookie(&token)).await;
+        assert!(r.status.is_success() || r.status.is_redirection(), "{}: {}", r.status, r.text());
+        let made = services::accounts::find_by_email(&app.svc, "m1@gongdao.test").await.unwrap().expect("created");
+        assert_eq!(made.role, "mediator");
+        assert!(made.email_verified_at.is_some());
+    }
+
+    async fn resending_verification_needs_a_signed_in_caller(app) {
+        let r = app.send(form("auth/resend_verification", &[])).await;
+        assert!(r.text().contains("\"unauthorized\""), "{}: {}", r.status, r.text());
+        app.register("c@example.cn", Role::Consumer).await;
+        assert_eq!(app.deliver_mail().await, 1);
+        let token = app.login("c@example.cn").await;
+        let r = app.send(form("auth/resend_verification", &[]).cookie(&token)).await;
+        assert!(!r.text().contains("\"kind\""), "{}: {}", r.status, r.text());
+        assert_eq!(app.deliver_mail().await, 1, "a second verification mail");
+        assert_eq!(app.mail_to("c@example.cn").len(), 2);
+    }
+
+    async fn sign_in_through_the_form_sets_the_session_cookie(app) {
+        app.register("c@example.cn", Role::Consumer).await;
+        let r = app.send(form("auth/login", &[("email", "c@example.cn"), ("password", "wrong password")])).await;
+        assert!(r.text().contains("err.login_failed"), "{}: {}", r.status, r.text());
+        assert!(r.set_cookies().iter().all(|c| !c.starts_with("gongdao_session=")));
+        let r = app.send(form("auth/login", &[("email", "c@example.cn"), ("password", PASSWORD)])).await;
+        let cookie = r.set_cookies().into_iter().find(|c| c.starts_with("gongdao_session=")).expect("a session cookie");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        let token = cookie.trim_start_matches("gongdao_session=").split(';').next().unwrap().to_string();
+        let me = app.send(Req::get("/api/v1/me").cookie(&token)).await.expect(200).json();
+        assert_eq!(me["email"], "c@example.cn");
+    }
+}
