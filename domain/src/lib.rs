@@ -4,6 +4,8 @@
 //! parsed once into types that cannot hold an invalid value (`Email`, `Uscc`,
 //! `Fen`), and every user-visible text lives in [`i18n`].
 
+pub mod calendar;
+pub mod cases;
 pub mod email;
 pub mod error;
 pub mod i18n;

@@ -1,0 +1,144 @@
+//! The vocabulary of cases: statuses, categories, remedies, parties, actions.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! named_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),* }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s.trim() { $($s => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+named_enum! {
+    /// Where a case is. `non_compliant`: the merchant missed the deadline of a
+    /// settlement or decision (first compensation builds on it).
+    Status {
+        AwaitingMerchant = "awaiting_merchant",
+        Negotiating = "negotiating",
+        Settled = "settled",
+        InMediation = "in_mediation",
+        InArbitration = "in_arbitration",
+        Decided = "decided",
+        NonCompliant = "non_compliant",
+        Closed = "closed",
+        Withdrawn = "withdrawn",
+    }
+}
+
+impl Status {
+    /// Cases in these states are over; nothing but reading (and, later,
+    /// rating) happens to them.
+    pub fn is_final(self) -> bool {
+        matches!(self, Status::Closed | Status::Withdrawn)
+    }
+
+    /// "Open" for duplicate detection and queues.
+    pub fn is_open(self) -> bool {
+        !self.is_final()
+    }
+
+    /// The step of the stepper the UI shows (0 filed … 4 closed).
+    pub fn step(self) -> u8 {
+        match self {
+            Status::AwaitingMerchant => 0,
+            Status::Negotiating | Status::Settled => 1,
+            Status::InMediation => 2,
+            Status::InArbitration | Status::Decided | Status::NonCompliant => 3,
+            Status::Closed | Status::Withdrawn => 4,
+        }
+    }
+}
+
+named_enum! {
+    /// What the complaint is about.
+    Category {
+        FalseAdvertising = "false_advertising",
+        Counterfeit = "counterfeit",
+        Quality = "quality",
+        NotAsPictured = "not_as_pictured",
+        PriceFraud = "price_fraud",
+        RefundRefused = "refund_refused",
+        ServiceBreach = "service_breach",
+        Delivery = "delivery",
+        PersonalData = "personal_data",
+        Other = "other",
+    }
+}
+
+named_enum! {
+    /// What the consumer asks for, and what an offer, proposal or award gives.
+    Remedy {
+        Refund = "refund",
+        Replacement = "replacement",
+        Repair = "repair",
+        Compensation = "compensation",
+        Apology = "apology",
+    }
+}
+
+named_enum! {
+    /// The two sides of a case.
+    Party {
+        Consumer = "consumer",
+        Merchant = "merchant",
+    }
+}
+
+impl Party {
+    pub fn other(self) -> Party {
+        match self {
+            Party::Consumer => Party::Merchant,
+            Party::Merchant => Party::Consumer,
+        }
+    }
+}
+
+named_enum! {
+    /// The actions of `POST /api/v1/cases/{id}/actions`.
+    ActionKind {
+        Respond = "respond",
+        Message = "message",
+        Offer = "offer",
+        AcceptOffer = "accept_offer",
+        RejectOffer = "reject_offer",
+        Escalate = "escalate",
+        Take = "take",
+        Handover = "handover",
+        Propose = "propose",
+        AcceptProposal = "accept_proposal",
+        RejectProposal = "reject_proposal",
+        RequestEvidence = "request_evidence",
+        ProvideEvidence = "provide_evidence",
+        Decide = "decide",
+        Comply = "comply",
+        ConfirmFulfilment = "confirm_fulfilment",
+        Reopen = "reopen",
+        Withdraw = "withdraw",
+    }
+}
+
+impl ActionKind {
+    pub fn label_key(self) -> String {
+        format!("case.action.{}", self.as_str())
+    }
+}

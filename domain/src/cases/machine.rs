@@ -1,0 +1,903 @@
+//! `Case::apply(actor, event, now, calendar)`: the whole lifecycle as one
+//! pure function. It returns the next state and whom to tell, or why the
+//! action is refused: `NotYours` (403: this actor may never do it here) or
+//! `NotNow` (409: not in this status; lists what the actor may do instead).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{ActionKind, Party, Remedy, Status};
+use crate::Fen;
+use crate::calendar::WorkingCalendar;
+
+/// The merchant's first answer is due within this many working days of filing.
+pub const RESPOND_DAYS: u32 = 2;
+/// Negotiation may last this many working days from filing.
+pub const NEGOTIATE_DAYS: u32 = 10;
+/// Mediation may last this many working days from escalation.
+pub const MEDIATE_DAYS: u32 = 45;
+/// The arbitrator's target for a decision (a staff deadline; it pauses while
+/// the case waits on the consumer).
+pub const DECIDE_DAYS: u32 = 30;
+/// After the merchant says it has fulfilled, the consumer has this many
+/// working days to confirm or reopen; silence counts as confirmation.
+pub const CONFIRM_DAYS: u32 = 5;
+/// The largest amount an offer, proposal or award may name: ¥100,000,000.
+pub const MAX_AMOUNT: Fen = Fen(10_000_000_000);
+/// The longest fulfilment period an offer, proposal or award may set.
+pub const MAX_FULFIL_DAYS: u32 = 60;
+
+/// Amount, remedy and time to fulfil: the content of an offer, a mediator's
+/// proposal or an award.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Terms {
+    pub amount: Fen,
+    pub remedy: Remedy,
+    pub fulfil_within_days: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Negotiation,
+    Mediation,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    pub by: Party,
+    pub terms: Terms,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settlement {
+    pub terms: Terms,
+    pub via: Stage,
+    pub fulfil_by: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub terms: Terms,
+    pub consumer_accepted: bool,
+    pub merchant_accepted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceRequest {
+    pub party: Party,
+    pub due: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decision {
+    pub terms: Terms,
+    pub comply_by: DateTime<Utc>,
+}
+
+/// Everything the rules need to know about a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    pub status: Status,
+    pub filed_at: DateTime<Utc>,
+    pub amount_claimed: Fen,
+    /// The merchant's first-response deadline.
+    pub respond_by: DateTime<Utc>,
+    /// The end of negotiation: escalation to mediation happens by itself then.
+    pub negotiate_until: DateTime<Utc>,
+    pub merchant_responded: bool,
+    pub offer: Option<Offer>,
+    pub settlement: Option<Settlement>,
+    /// The mediator or arbitrator who took the case (首问负责).
+    pub owner: Option<i32>,
+    pub mediate_until: Option<DateTime<Utc>>,
+    pub proposal: Option<Proposal>,
+    pub decide_by: Option<DateTime<Utc>>,
+    pub evidence_request: Option<EvidenceRequest>,
+    /// Set while the case waits on the consumer: the clock is stopped.
+    pub paused_at: Option<DateTime<Utc>>,
+    pub decision: Option<Decision>,
+    /// When the merchant said it had fulfilled the settlement or award.
+    pub fulfilment_claimed_at: Option<DateTime<Utc>>,
+    pub confirm_by: Option<DateTime<Utc>>,
+}
+
+/// Who acts, as the service resolved the signed-in user against the case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Party(Party),
+    Mediator(i32),
+    Arbitrator(i32),
+    /// The deadline sweeper.
+    System,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    Respond,
+    Message,
+    Offer(Terms),
+    AcceptOffer,
+    RejectOffer,
+    Escalate,
+    Take,
+    Handover { to: i32 },
+    Propose(Terms),
+    AcceptProposal,
+    RejectProposal,
+    RequestEvidence { party: Party, within_days: u32 },
+    ProvideEvidence,
+    Decide(Terms),
+    Comply,
+    ConfirmFulfilment,
+    Reopen,
+    Withdraw,
+    DeadlineElapsed,
+}
+
+impl Event {
+    pub fn kind(&self) -> Option<ActionKind> {
+        Some(match self {
+            Event::Respond => ActionKind::Respond,
+            Event::Message => ActionKind::Message,
+            Event::Offer(_) => ActionKind::Offer,
+            Event::AcceptOffer => ActionKind::AcceptOffer,
+            Event::RejectOffer => ActionKind::RejectOffer,
+            Event::Escalate => ActionKind::Escalate,
+            Event::Take => ActionKind::Take,
+            Event::Handover { .. } => ActionKind::Handover,
+            Event::Propose(_) => ActionKind::Propose,
+            Event::AcceptProposal => ActionKind::AcceptProposal,
+            Event::RejectProposal => ActionKind::RejectProposal,
+            Event::RequestEvidence { .. } => ActionKind::RequestEvidence,
+            Event::ProvideEvidence => ActionKind::ProvideEvidence,
+            Event::Decide(_) => ActionKind::Decide,
+            Event::Comply => ActionKind::Comply,
+            Event::ConfirmFulfilment => ActionKind::ConfirmFulfilment,
+            Event::Reopen => ActionKind::Reopen,
+            Event::Withdraw => ActionKind::Withdraw,
+            Event::DeadlineElapsed => return None,
+        })
+    }
+
+    /// A representative event of `kind`, for asking "may this actor do it now?".
+    pub(crate) fn sample(kind: ActionKind, actor: Actor) -> Event {
+        let terms = Terms {
+            amount: Fen(1),
+            remedy: Remedy::Refund,
+            fulfil_within_days: 1,
+        };
+        match kind {
+            ActionKind::Respond => Event::Respond,
+            ActionKind::Message => Event::Message,
+            ActionKind::Offer => Event::Offer(terms),
+            ActionKind::AcceptOffer => Event::AcceptOffer,
+            ActionKind::RejectOffer => Event::RejectOffer,
+            ActionKind::Escalate => Event::Escalate,
+            ActionKind::Take => Event::Take,
+            ActionKind::Handover => Event::Handover {
+                to: match actor {
+                    Actor::Mediator(id) | Actor::Arbitrator(id) => id.wrapping_add(1),
+                    _ => 0,
+                },
+            },
+            ActionKind::Propose => Event::Propose(terms),
+            ActionKind::AcceptProposal => Event::AcceptProposal,
+            ActionKind::RejectProposal => Event::RejectProposal,
+            ActionKind::RequestEvidence => Event::RequestEvidence {
+                party: Party::Consumer,
+                within_days: 1,
+            },
+            ActionKind::ProvideEvidence => Event::ProvideEvidence,
+            ActionKind::Decide => Event::Decide(terms),
+            ActionKind::Comply => Event::Comply,
+            ActionKind::ConfirmFulfilment => Event::ConfirmFulfilment,
+            ActionKind::Reopen => Event::Reopen,
+            ActionKind::Withdraw => Event::Withdraw,
+        }
+    }
+}
+
+/// Who is to be told about a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    Consumer,
+    Merchant,
+    /// The mediator or arbitrator who owns the case.
+    Owner,
+    /// Every mediator (a case entered the mediation queue).
+    Mediators,
+    /// Every arbitrator (a case entered the arbitration queue).
+    Arbitrators,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub to: Audience,
+    /// The i18n key of what happened (`notice.<key>`).
+    pub key: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub case: Case,
+    pub notify: Vec<Notice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuleError {
+    /// This actor may not do this on this case at all (403).
+    #[error("not yours to do")]
+    NotYours,
+    /// Not in this status (409); what the actor may do instead.
+    #[error("not allowed while {status}")]
+    NotNow {
+        status: Status,
+        allowed: Vec<ActionKind>,
+    },
+    /// A field of the event is out of range (422).
+    #[error("invalid {field}")]
+    Invalid {
+        field: &'static str,
+        key: &'static str,
+    },
+}
+
+fn notice(to: Audience, key: &'static str) -> Notice {
+    Notice { to, key }
+}
+
+impl Case {
+    /// A freshly filed complaint. A merchant on the black list gets no
+    /// negotiation: its cases go straight to mediation (`straight_to_mediation`).
+    pub fn file(
+        amount_claimed: Fen,
+        now: DateTime<Utc>,
+        cal: &WorkingCalendar,
+        straight_to_mediation: bool,
+    ) -> Transition {
+        let mut case = Case {
+            status: Status::AwaitingMerchant,
+            filed_at: now,
+            amount_claimed,
+            respond_by: cal.deadline(now, RESPOND_DAYS),
+            negotiate_until: cal.deadline(now, NEGOTIATE_DAYS),
+            merchant_responded: false,
+            offer: None,
+            settlement: None,
+            owner: None,
+            mediate_until: None,
+            proposal: None,
+            decide_by: None,
+            evidence_request: None,
+            paused_at: None,
+            decision: None,
+            fulfilment_claimed_at: None,
+            confirm_by: None,
+        };
+        if straight_to_mediation {
+            case.enter_mediation(now, cal);
+            return Transition {
+                case,
+                notify: vec![
+                    notice(Audience::Merchant, "filed"),
+                    notice(Audience::Mediators, "queued_mediation"),
+                ],
+            };
+        }
+        Transition {
+            case,
+            notify: vec![notice(Audience::Merchant, "filed")],
+        }
+    }
+
+    fn enter_mediation(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.status = Status::InMediation;
+        self.owner = None;
+        self.offer = None;
+        self.proposal = None;
+        self.mediate_until = Some(cal.deadline(now, MEDIATE_DAYS));
+    }
+
+    fn enter_arbitration(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.status = Status::InArbitration;
+        self.owner = None;
+        self.proposal = None;
+        self.decide_by = Some(cal.deadline(now, DECIDE_DAYS));
+    }
+
+    fn settle(&mut self, terms: Terms, via: Stage, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.status = Status::Settled;
+        self.settlement = Some(Settlement {
+            fulfil_by: cal.deadline(now, terms.fulfil_within_days),
+            terms,
+            via,
+        });
+        self.offer = None;
+        self.proposal = None;
+        self.fulfilment_claimed_at = None;
+        self.confirm_by = None;
+    }
+
+    fn owned_by(&self, id: i32) -> bool {
+        self.owner == Some(id)
+    }
+
+    /// The deadline after which the sweeper has something to do, if any.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            Status::AwaitingMerchant | Status::Negotiating => Some(self.negotiate_until),
+            Status::InMediation => self.mediate_until,
+            Status::InArbitration => self.evidence_request.as_ref().map(|r| r.due),
+            Status::Settled => self
+                .confirm_by
+                .or(self.settlement.as_ref().map(|s| s.fulfil_by)),
+            Status::Decided => self
+                .confirm_by
+                .or(self.decision.as_ref().map(|d| d.comply_by)),
+            Status::NonCompliant => self.confirm_by,
+            Status::Closed | Status::Withdrawn => None,
+        }
+    }
+
+    /// Every deadline that applies now, for display: (i18n key, when).
+    pub fn deadlines(&self) -> Vec<(&'static str, DateTime<Utc>)> {
+        let mut v = vec![];
+        match self.status {
+            Status::AwaitingMerchant => {
+                v.push(("deadline.respond_by", self.respond_by));
+                v.push(("deadline.negotiate_until", self.negotiate_until));
+            }
+            Status::Negotiating => v.push(("deadline.negotiate_until", self.negotiate_until)),
+            Status::InMediation => {
+                v.extend(self.mediate_until.map(|d| ("deadline.mediate_until", d)))
+            }
+            Status::InArbitration => {
+                v.extend(
+                    self.evidence_request
+                        .as_ref()
+                        .map(|r| ("deadline.evidence_due", r.due)),
+                );
+                v.extend(self.decide_by.map(|d| ("deadline.decide_by", d)));
+            }
+            Status::Settled => v.extend(
+                self.settlement
+                    .as_ref()
+                    .map(|s| ("deadline.fulfil_by", s.fulfil_by)),
+            ),
+            Status::Decided => v.extend(
+                self.decision
+                    .as_ref()
+                    .map(|d| ("deadline.comply_by", d.comply_by)),
+            ),
+            Status::NonCompliant | Status::Closed | Status::Withdrawn => {}
+        }
+        v.extend(self.confirm_by.map(|d| ("deadline.confirm_by", d)));
+        v
+    }
+
+    /// Whose move it is.
+    pub fn waiting_on(&self) -> Vec<Audience> {
+        match self.status {
+            Status::AwaitingMerchant => vec![Audience::Merchant],
+            Status::Negotiating => match &self.offer {
+                Some(o) if o.by == Party::Merchant => vec![Audience::Consumer],
+                Some(_) => vec![Audience::Merchant],
+                None => vec![Audience::Consumer, Audience::Merchant],
+            },
+            Status::InMediation | Status::InArbitration if self.owner.is_none() => {
+                match self.status {
+                    Status::InMediation => vec![Audience::Mediators],
+                    _ => vec![Audience::Arbitrators],
+                }
+            }
+            Status::InMediation => match &self.proposal {
+                Some(p) => {
+                    let mut v = vec![];
+                    if !p.consumer_accepted {
+                        v.push(Audience::Consumer);
+                    }
+                    if !p.merchant_accepted {
+                        v.push(Audience::Merchant);
+                    }
+                    v
+                }
+                None => vec![Audience::Owner],
+            },
+            Status::InArbitration => match &self.evidence_request {
+                Some(r) if r.party == Party::Consumer => vec![Audience::Consumer],
+                Some(_) => vec![Audience::Merchant],
+                None => vec![Audience::Owner],
+            },
+            Status::Settled | Status::Decided | Status::NonCompliant => {
+                if self.fulfilment_claimed_at.is_some() {
+                    vec![Audience::Consumer]
+                } else {
+                    vec![Audience::Merchant]
+                }
+            }
+            Status::Closed | Status::Withdrawn => vec![],
+        }
+    }
+
+    /// What `actor` may do now.
+    pub fn allowed_actions(
+        &self,
+        actor: Actor,
+        now: DateTime<Utc>,
+        cal: &WorkingCalendar,
+    ) -> Vec<ActionKind> {
+        ActionKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| {
+                matches!(
+                    self.transition(actor, &Event::sample(*k, actor), now, cal),
+                    Ok(Some(_))
+                )
+            })
+            .collect()
+    }
+
+    /// Applies `event` by `actor` at `now`.
+    pub fn apply(
+        &self,
+        actor: Actor,
+        event: &Event,
+        now: DateTime<Utc>,
+        cal: &WorkingCalendar,
+    ) -> Result<Transition, RuleError> {
+        match self.transition(actor, event, now, cal)? {
+            Some(t) => Ok(t),
+            None if matches!(event, Event::DeadlineElapsed) => Err(RuleError::NotNow {
+                status: self.status,
+                allowed: vec![],
+            }),
+            None => Err(RuleError::NotNow {
+                status: self.status,
+                allowed: self.allowed_actions(actor, now, cal),
+            }),
+        }
+    }
+
+    /// The transition, `None` when the status does not allow it.
+    fn transition(
+        &self,
+        actor: Actor,
+        event: &Event,
+        now: DateTime<Utc>,
+        cal: &WorkingCalendar,
+    ) -> Result<Option<Transition>, RuleError> {
+        validate(event)?;
+        if !self.may_ever(actor, event) {
+            return Err(RuleError::NotYours);
+        }
+        let mut c = self.clone();
+        let mut notify = vec![];
+        use super::Party::{Consumer as C, Merchant as M};
+        use Actor::*;
+        use Status as S;
+        let ok = match (self.status, actor, event) {
+            // ---- messages: between the parties, and with the owner once there is one
+            (s, Party(p), Event::Message) if s.is_open() => {
+                notify.push(notice(to_party(p.other()), "message"));
+                if self.owner.is_some() {
+                    notify.push(notice(Audience::Owner, "message"));
+                }
+                true
+            }
+            (s, Mediator(_) | Arbitrator(_), Event::Message)
+                if s.is_open() && matches!(s, S::InMediation | S::InArbitration) =>
+            {
+                notify.push(notice(Audience::Consumer, "message"));
+                notify.push(notice(Audience::Merchant, "message"));
+                true
+            }
+
+            // ---- negotiation
+            (S::AwaitingMerchant, Party(M), Event::Respond) => {
+                c.status = S::Negotiating;
+                c.merchant_responded = true;
+                notify.push(notice(Audience::Consumer, "responded"));
+                true
+            }
+            (S::AwaitingMerchant | S::Negotiating, Party(p), Event::Offer(terms))
+                if p == M || self.status == S::Negotiating =>
+            {
+                if self.status == S::AwaitingMerchant {
+                    c.status = S::Negotiating;
+                    c.merchant_responded = true;
+                }
+                c.offer = Some(Offer {
+                    by: p,
+                    terms: terms.clone(),
+                });
+                notify.push(notice(to_party(p.other()), "offer"));
+                true
+            }
+            (S::Negotiating, Party(p), Event::AcceptOffer)
+                if self.offer.as_ref().is_some_and(|o| o.by != p) =>
+            {
+                let terms = self
+                    .offer
+                    .as_ref()
+                    .map(|o| o.terms.clone())
+                    .ok_or(RuleError::NotYours)?;
+                c.settle(terms, Stage::Negotiation, now, cal);
+                notify.push(notice(to_party(p.other()), "settled"));
+                true
+            }
+            (S::Negotiating, Party(p), Event::RejectOffer)
+                if self.offer.as_ref().is_some_and(|o| o.by != p) =>
+            {
+                c.offer = None;
+                notify.push(notice(to_party(p.other()), "offer_rejected"));
+                true
+            }
+            (S::AwaitingMerchant, Party(C), Event::Escalate) if now > self.respond_by => {
+                c.enter_mediation(now, cal);
+                notify.extend([
+                    notice(Audience::Merchant, "escalated"),
+                    notice(Audience::Mediators, "queued_mediation"),
+                ]);
+                true
+            }
+            (S::Negotiating, Party(p), Event::Escalate) => {
+                c.enter_mediation(now, cal);
+                notify.extend([
+                    notice(to_party(p.other()), "escalated"),
+                    notice(Audience::Mediators, "queued_mediation"),
+                ]);
+                true
+            }
+            (S::AwaitingMerchant | S::Negotiating, System, Event::DeadlineElapsed)
+                if now >= self.negotiate_until =>
+            {
+                c.enter_mediation(now, cal);
+                notify.extend([
+                    notice(Audience::Consumer, "escalated"),
+                    notice(Audience::Merchant, "escalated"),
+                    notice(Audience::Mediators, "queued_mediation"),
+                ]);
+                true
+            }
+
+            // ---- mediation and arbitration queues (首问负责)
+            (S::InMediation, Mediator(id), Event::Take)
+            | (S::InArbitration, Arbitrator(id), Event::Take)
+                if self.owner.is_none() =>
+            {
+                c.owner = Some(id);
+                notify.extend([
+                    notice(Audience::Consumer, "taken"),
+                    notice(Audience::Merchant, "taken"),
+                ]);
+                true
+            }
+            (S::InMediation, Mediator(id), Event::Handover { to })
+            | (S::InArbitration, Arbitrator(id), Event::Handover { to })
+                if self.owned_by(id) && *to != id =>
+            {
+                c.owner = Some(*to);
+                notify.push(notice(Audience::Owner, "handed_over"));
+                true
+            }
+
+            // ---- mediation
+            (S::InMediation, Mediator(id), Event::Propose(terms)) if self.owned_by(id) => {
+                c.proposal = Some(Proposal {
+                    terms: terms.clone(),
+                    consumer_accepted: false,
+                    merchant_accepted: false,
+                });
+                notify.extend([
+                    notice(Audience::Consumer, "proposal"),
+                    notice(Audience::Merchant, "proposal"),
+                ]);
+                true
+            }
+            (S::InMediation, Party(p), Event::AcceptProposal)
+                if self.proposal.as_ref().is_some_and(|pr| !accepted(pr, p)) =>
+            {
+                let mut pr = self.proposal.clone().ok_or(RuleError::NotYours)?;
+                match p {
+                    C => pr.consumer_accepted = true,
+                    M => pr.merchant_accepted = true,
+                }
+                if pr.consumer_accepted && pr.merchant_accepted {
+                    c.settle(pr.terms, Stage::Mediation, now, cal);
+                    notify.extend([
+                        notice(Audience::Owner, "settled"),
+                        notice(to_party(p.other()), "settled"),
+                    ]);
+                } else {
+                    c.proposal = Some(pr);
+                    notify.push(notice(Audience::Owner, "proposal_accepted"));
+                }
+                true
+            }
+            (S::InMediation, Party(p), Event::RejectProposal) if self.proposal.is_some() => {
+                c.proposal = None;
+                notify.extend([
+                    notice(Audience::Owner, "proposal_rejected"),
+                    notice(to_party(p.other()), "proposal_rejected"),
+                ]);
+                true
+            }
+            (S::InMediation, Mediator(id), Event::Escalate) if self.owned_by(id) => {
+                c.enter_arbitration(now, cal);
+                notify.extend([
+                    notice(Audience::Consumer, "to_arbitration"),
+                    notice(Audience::Merchant, "to_arbitration"),
+                    notice(Audience::Arbitrators, "queued_arbitration"),
+                ]);
+                true
+            }
+            (S::InMediation, System, Event::DeadlineElapsed)
+                if self.mediate_until.is_some_and(|d| now >= d) =>
+            {
+                c.enter_arbitration(now, cal);
+                notify.extend([
+                    notice(Audience::Consumer, "to_arbitration"),
+                    notice(Audience::Merchant, "to_arbitration"),
+                    notice(Audience::Arbitrators, "queued_arbitration"),
+                ]);
+                true
+            }
+
+            // ---- arbitration
+            (S::InArbitration, Arbitrator(id), Event::RequestEvidence { party, within_days })
+                if self.owned_by(id) && self.evidence_request.is_none() =>
+            {
+                c.evidence_request = Some(EvidenceRequest {
+                    party: *party,
+                    due: cal.deadline(now, *within_days),
+                });
+                if *party == C {
+                    c.paused_at = Some(now);
+                }
+                notify.push(notice(to_party(*party), "evidence_requested"));
+                true
+            }
+            (S::InArbitration, Party(p), Event::ProvideEvidence)
+                if self.evidence_request.as_ref().is_some_and(|r| r.party == p) =>
+            {
+                c.end_evidence_request(now, cal);
+                notify.push(notice(Audience::Owner, "evidence_provided"));
+                true
+            }
+            (S::InArbitration, System, Event::DeadlineElapsed)
+                if self.evidence_request.as_ref().is_some_and(|r| now >= r.due) =>
+            {
+                c.end_evidence_request(now, cal);
+                notify.push(notice(Audience::Owner, "evidence_overdue"));
+                true
+            }
+            (S::InArbitration, Arbitrator(id), Event::Decide(terms)) if self.owned_by(id) => {
+                c.end_evidence_request(now, cal);
+                c.status = S::Decided;
+                c.decision = Some(Decision {
+                    comply_by: cal.deadline(now, terms.fulfil_within_days),
+                    terms: terms.clone(),
+                });
+                c.fulfilment_claimed_at = None;
+                c.confirm_by = None;
+                notify.extend([
+                    notice(Audience::Consumer, "decided"),
+                    notice(Audience::Merchant, "decided"),
+                ]);
+                true
+            }
+
+            // ---- fulfilment of a settlement or award
+            (S::Settled | S::Decided | S::NonCompliant, Party(M), Event::Comply)
+                if self.fulfilment_claimed_at.is_none() =>
+            {
+                c.fulfilment_claimed_at = Some(now);
+                c.confirm_by = Some(cal.deadline(now, CONFIRM_DAYS));
+                notify.push(notice(Audience::Consumer, "fulfilled"));
+                true
+            }
+            (S::Settled | S::Decided | S::NonCompliant, Party(C), Event::ConfirmFulfilment) => {
+                c.status = S::Closed;
+                c.confirm_by = None;
+                notify.push(notice(Audience::Merchant, "closed"));
+                true
+            }
+            (S::Settled | S::Decided | S::NonCompliant, System, Event::DeadlineElapsed)
+                if self.confirm_by.is_some_and(|d| now >= d) =>
+            {
+                c.status = S::Closed;
+                c.confirm_by = None;
+                notify.extend([
+                    notice(Audience::Consumer, "closed"),
+                    notice(Audience::Merchant, "closed"),
+                ]);
+                true
+            }
+            (S::Settled, System, Event::DeadlineElapsed)
+                if self.fulfilment_claimed_at.is_none()
+                    && self.settlement.as_ref().is_some_and(|s| now >= s.fulfil_by) =>
+            {
+                c.status = S::NonCompliant;
+                notify.extend([
+                    notice(Audience::Consumer, "non_compliant"),
+                    notice(Audience::Merchant, "non_compliant"),
+                ]);
+                true
+            }
+            (S::Decided, System, Event::DeadlineElapsed)
+                if self.fulfilment_claimed_at.is_none()
+                    && self.decision.as_ref().is_some_and(|d| now >= d.comply_by) =>
+            {
+                c.status = S::NonCompliant;
+                notify.extend([
+                    notice(Audience::Consumer, "non_compliant"),
+                    notice(Audience::Merchant, "non_compliant"),
+                ]);
+                true
+            }
+            // The consumer says a settlement was not honoured: negotiated → mediation, mediated → arbitration.
+            (S::Settled | S::NonCompliant, Party(C), Event::Reopen)
+                if self.settlement.is_some() && self.decision.is_none() =>
+            {
+                let via = self
+                    .settlement
+                    .as_ref()
+                    .map(|s| s.via)
+                    .unwrap_or(Stage::Negotiation);
+                c.settlement = None;
+                c.fulfilment_claimed_at = None;
+                c.confirm_by = None;
+                match via {
+                    Stage::Negotiation => {
+                        c.enter_mediation(now, cal);
+                        notify.extend([
+                            notice(Audience::Merchant, "reopened"),
+                            notice(Audience::Mediators, "queued_mediation"),
+                        ]);
+                    }
+                    Stage::Mediation => {
+                        c.enter_arbitration(now, cal);
+                        notify.extend([
+                            notice(Audience::Merchant, "reopened"),
+                            notice(Audience::Arbitrators, "queued_arbitration"),
+                        ]);
+                    }
+                }
+                true
+            }
+            // …an award that was not honoured: the case becomes non-compliant.
+            (S::Decided, Party(C), Event::Reopen) if self.fulfilment_claimed_at.is_some() => {
+                c.status = S::NonCompliant;
+                c.fulfilment_claimed_at = None;
+                c.confirm_by = None;
+                notify.push(notice(Audience::Merchant, "non_compliant"));
+                true
+            }
+
+            // ---- the consumer may withdraw at any time before a decision
+            (
+                S::AwaitingMerchant
+                | S::Negotiating
+                | S::Settled
+                | S::InMediation
+                | S::InArbitration,
+                Party(C),
+                Event::Withdraw,
+            ) => {
+                c.status = S::Withdrawn;
+                c.evidence_request = None;
+                c.paused_at = None;
+                notify.push(notice(Audience::Merchant, "withdrawn"));
+                if self.owner.is_some() {
+                    notify.push(notice(Audience::Owner, "withdrawn"));
+                }
+                true
+            }
+            _ => false,
+        };
+        Ok(ok.then_some(Transition { case: c, notify }))
+    }
+
+    /// Ends an evidence request; when it had stopped the clock, the decision
+    /// deadline moves by the working days it was stopped.
+    fn end_evidence_request(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.evidence_request = None;
+        if let Some(paused) = self.paused_at.take()
+            && let Some(d) = self.decide_by
+        {
+            self.decide_by = Some(cal.extend_for_pause(d, paused, now));
+        }
+    }
+
+    /// Could `actor` ever do `event` on this case, whatever its status?
+    /// (403 when not; 409 when only the status is wrong.)
+    fn may_ever(&self, actor: Actor, event: &Event) -> bool {
+        use super::Party::{Consumer as C, Merchant as M};
+        use Actor::*;
+        match (actor, event) {
+            (System, Event::DeadlineElapsed) => true,
+            (System, _) | (_, Event::DeadlineElapsed) => false,
+            (
+                Party(_),
+                Event::Message | Event::Offer(_) | Event::AcceptOffer | Event::RejectOffer,
+            ) => true,
+            (
+                Party(_),
+                Event::Escalate
+                | Event::AcceptProposal
+                | Event::RejectProposal
+                | Event::ProvideEvidence,
+            ) => true,
+            (Party(M), Event::Respond | Event::Comply) => true,
+            (Party(C), Event::ConfirmFulfilment | Event::Reopen | Event::Withdraw) => true,
+            (Party(_), _) => false,
+            (Mediator(_), Event::Take) | (Arbitrator(_), Event::Take) => true,
+            (
+                Mediator(id),
+                Event::Message | Event::Handover { .. } | Event::Propose(_) | Event::Escalate,
+            ) => self.owned_by(id),
+            (
+                Arbitrator(id),
+                Event::Message
+                | Event::Handover { .. }
+                | Event::RequestEvidence { .. }
+                | Event::Decide(_),
+            ) => self.owned_by(id),
+            (Mediator(_) | Arbitrator(_), _) => false,
+        }
+    }
+}
+
+fn accepted(p: &Proposal, party: Party) -> bool {
+    match party {
+        Party::Consumer => p.consumer_accepted,
+        Party::Merchant => p.merchant_accepted,
+    }
+}
+
+fn to_party(p: Party) -> Audience {
+    match p {
+        Party::Consumer => Audience::Consumer,
+        Party::Merchant => Audience::Merchant,
+    }
+}
+
+/// Field checks that do not depend on the case.
+fn validate(event: &Event) -> Result<(), RuleError> {
+    let terms = match event {
+        Event::Offer(t) | Event::Propose(t) | Event::Decide(t) => Some(t),
+        _ => None,
+    };
+    if let Some(t) = terms {
+        if t.amount.0 < 0 {
+            return Err(RuleError::Invalid {
+                field: "amount_fen",
+                key: "err.amount_negative",
+            });
+        }
+        if t.amount > MAX_AMOUNT {
+            return Err(RuleError::Invalid {
+                field: "amount_fen",
+                key: "err.amount_too_large",
+            });
+        }
+        if !(1..=MAX_FULFIL_DAYS).contains(&t.fulfil_within_days) {
+            return Err(RuleError::Invalid {
+                field: "fulfil_within_days",
+                key: "err.fulfil_days",
+            });
+        }
+    }
+    if let Event::RequestEvidence { within_days, .. } = event
+        && !(1..=MAX_FULFIL_DAYS).contains(within_days)
+    {
+        return Err(RuleError::Invalid {
+            field: "within_days",
+            key: "err.fulfil_days",
+        });
+    }
+    Ok(())
+}

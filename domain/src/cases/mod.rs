@@ -1,0 +1,12 @@
+//! The case (案件): what a complaint becomes, and the rules of its life —
+//! file → negotiate → mediate → decide → close — as one pure state machine.
+//! The time comes in as `now`; the working-day calendar comes in as an
+//! argument; nothing here touches storage.
+
+mod kinds;
+mod machine;
+#[cfg(test)]
+mod tests;
+
+pub use kinds::*;
+pub use machine::*;

@@ -1,0 +1,748 @@
+//! Table tests of the case state machine: (status, actor, event) → outcome,
+//! then the whole authorisation matrix, then the paths end to end.
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::*;
+use crate::Fen;
+use crate::calendar::WorkingCalendar;
+
+const MED: i32 = 10;
+const OTHER_MED: i32 = 11;
+const ARB: i32 = 20;
+const OTHER_ARB: i32 = 21;
+
+fn cal() -> WorkingCalendar {
+    WorkingCalendar::official()
+}
+
+/// Monday 2026-11-23 10:00 Beijing.
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-23T02:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+fn terms(amount: i64, days: u32) -> Terms {
+    Terms {
+        amount: Fen(amount),
+        remedy: Remedy::Refund,
+        fulfil_within_days: days,
+    }
+}
+
+fn consumer() -> Actor {
+    Actor::Party(Party::Consumer)
+}
+
+fn merchant() -> Actor {
+    Actor::Party(Party::Merchant)
+}
+
+fn step(c: &Case, actor: Actor, e: Event) -> Case {
+    c.apply(actor, &e, t0() + Duration::hours(1), &cal())
+        .unwrap_or_else(|err| panic!("{e:?} by {actor:?} in {:?}: {err}", c.status))
+        .case
+}
+
+fn filed() -> Case {
+    Case::file(Fen(10_000), t0(), &cal(), false).case
+}
+fn negotiating() -> Case {
+    step(&filed(), merchant(), Event::Respond)
+}
+fn offered_by_merchant() -> Case {
+    step(&negotiating(), merchant(), Event::Offer(terms(5_000, 3)))
+}
+fn settled() -> Case {
+    step(&offered_by_merchant(), consumer(), Event::AcceptOffer)
+}
+fn queued_mediation() -> Case {
+    step(&negotiating(), consumer(), Event::Escalate)
+}
+fn mediating() -> Case {
+    step(&queued_mediation(), Actor::Mediator(MED), Event::Take)
+}
+fn proposed() -> Case {
+    step(
+        &mediating(),
+        Actor::Mediator(MED),
+        Event::Propose(terms(8_000, 5)),
+    )
+}
+fn queued_arbitration() -> Case {
+    step(&mediating(), Actor::Mediator(MED), Event::Escalate)
+}
+fn arbitrating() -> Case {
+    step(&queued_arbitration(), Actor::Arbitrator(ARB), Event::Take)
+}
+fn decided() -> Case {
+    step(
+        &arbitrating(),
+        Actor::Arbitrator(ARB),
+        Event::Decide(terms(9_000, 7)),
+    )
+}
+fn complied() -> Case {
+    step(&decided(), merchant(), Event::Comply)
+}
+fn closed() -> Case {
+    step(&complied(), consumer(), Event::ConfirmFulfilment)
+}
+fn withdrawn() -> Case {
+    step(&negotiating(), consumer(), Event::Withdraw)
+}
+
+#[derive(Debug, PartialEq)]
+enum Want {
+    To(Status),
+    NotYours,
+    NotNow,
+}
+
+fn outcome(c: &Case, actor: Actor, e: Event, now: DateTime<Utc>) -> Want {
+    match c.apply(actor, &e, now, &cal()) {
+        Ok(t) => Want::To(t.case.status),
+        Err(RuleError::NotYours) => Want::NotYours,
+        Err(RuleError::NotNow { .. }) => Want::NotNow,
+        Err(e) => panic!("unexpected {e}"),
+    }
+}
+
+/// (what, case, actor, event, now, expected outcome)
+type Row = (&'static str, Case, Actor, Event, DateTime<Utc>, Want);
+
+#[test]
+fn transitions_table() {
+    use Want::*;
+    let soon = t0() + Duration::hours(1);
+    let after_respond_by = filed().respond_by + Duration::minutes(1);
+    let after_negotiation = filed().negotiate_until;
+    let rows: Vec<Row> = vec![
+        (
+            "merchant responds",
+            filed(),
+            merchant(),
+            Event::Respond,
+            soon,
+            To(Status::Negotiating),
+        ),
+        (
+            "consumer cannot respond for the merchant",
+            filed(),
+            consumer(),
+            Event::Respond,
+            soon,
+            NotYours,
+        ),
+        (
+            "a first offer is a response",
+            filed(),
+            merchant(),
+            Event::Offer(terms(1, 1)),
+            soon,
+            To(Status::Negotiating),
+        ),
+        (
+            "consumer cannot offer before the merchant answers",
+            filed(),
+            consumer(),
+            Event::Offer(terms(1, 1)),
+            soon,
+            NotNow,
+        ),
+        (
+            "escalating before the first-response deadline is refused",
+            filed(),
+            consumer(),
+            Event::Escalate,
+            soon,
+            NotNow,
+        ),
+        (
+            "escalating after it is allowed",
+            filed(),
+            consumer(),
+            Event::Escalate,
+            after_respond_by,
+            To(Status::InMediation),
+        ),
+        (
+            "the sweeper escalates at the end of negotiation",
+            filed(),
+            Actor::System,
+            Event::DeadlineElapsed,
+            after_negotiation,
+            To(Status::InMediation),
+        ),
+        (
+            "…but not before",
+            negotiating(),
+            Actor::System,
+            Event::DeadlineElapsed,
+            soon,
+            NotNow,
+        ),
+        (
+            "the sweeper escalates a negotiation too",
+            negotiating(),
+            Actor::System,
+            Event::DeadlineElapsed,
+            after_negotiation,
+            To(Status::InMediation),
+        ),
+        (
+            "merchant answers only once",
+            negotiating(),
+            merchant(),
+            Event::Respond,
+            soon,
+            NotNow,
+        ),
+        (
+            "either side escalates a negotiation",
+            negotiating(),
+            merchant(),
+            Event::Escalate,
+            soon,
+            To(Status::InMediation),
+        ),
+        (
+            "consumer counter-offers",
+            offered_by_merchant(),
+            consumer(),
+            Event::Offer(terms(7_000, 3)),
+            soon,
+            To(Status::Negotiating),
+        ),
+        (
+            "consumer accepts the merchant's offer",
+            offered_by_merchant(),
+            consumer(),
+            Event::AcceptOffer,
+            soon,
+            To(Status::Settled),
+        ),
+        (
+            "nobody accepts their own offer",
+            offered_by_merchant(),
+            merchant(),
+            Event::AcceptOffer,
+            soon,
+            NotNow,
+        ),
+        (
+            "consumer rejects the offer",
+            offered_by_merchant(),
+            consumer(),
+            Event::RejectOffer,
+            soon,
+            To(Status::Negotiating),
+        ),
+        (
+            "no offer, nothing to accept",
+            negotiating(),
+            consumer(),
+            Event::AcceptOffer,
+            soon,
+            NotNow,
+        ),
+        (
+            "a mediator cannot act in negotiation",
+            negotiating(),
+            Actor::Mediator(MED),
+            Event::Take,
+            soon,
+            NotNow,
+        ),
+        (
+            "merchant says it fulfilled the settlement",
+            settled(),
+            merchant(),
+            Event::Comply,
+            soon,
+            To(Status::Settled),
+        ),
+        (
+            "consumer confirms fulfilment",
+            settled(),
+            consumer(),
+            Event::ConfirmFulfilment,
+            soon,
+            To(Status::Closed),
+        ),
+        (
+            "consumer reopens a negotiated settlement: mediation",
+            settled(),
+            consumer(),
+            Event::Reopen,
+            soon,
+            To(Status::InMediation),
+        ),
+        (
+            "merchant cannot reopen",
+            settled(),
+            merchant(),
+            Event::Reopen,
+            soon,
+            NotYours,
+        ),
+        (
+            "an unfulfilled settlement past its deadline is non-compliant",
+            settled(),
+            Actor::System,
+            Event::DeadlineElapsed,
+            settled().settlement.unwrap().fulfil_by,
+            To(Status::NonCompliant),
+        ),
+        (
+            "a mediator takes a queued case",
+            queued_mediation(),
+            Actor::Mediator(MED),
+            Event::Take,
+            soon,
+            To(Status::InMediation),
+        ),
+        (
+            "an arbitrator cannot take a mediation case",
+            queued_mediation(),
+            Actor::Arbitrator(ARB),
+            Event::Take,
+            soon,
+            NotNow,
+        ),
+        (
+            "a second mediator cannot take an owned case",
+            mediating(),
+            Actor::Mediator(OTHER_MED),
+            Event::Take,
+            soon,
+            NotNow,
+        ),
+        (
+            "only the owner proposes",
+            mediating(),
+            Actor::Mediator(OTHER_MED),
+            Event::Propose(terms(1, 1)),
+            soon,
+            NotYours,
+        ),
+        (
+            "the owner hands over",
+            mediating(),
+            Actor::Mediator(MED),
+            Event::Handover { to: OTHER_MED },
+            soon,
+            To(Status::InMediation),
+        ),
+        (
+            "a non-owner cannot hand over",
+            mediating(),
+            Actor::Mediator(OTHER_MED),
+            Event::Handover { to: MED },
+            soon,
+            NotYours,
+        ),
+        (
+            "one acceptance is not a settlement",
+            proposed(),
+            consumer(),
+            Event::AcceptProposal,
+            soon,
+            To(Status::InMediation),
+        ),
+        (
+            "a party rejects the proposal",
+            proposed(),
+            merchant(),
+            Event::RejectProposal,
+            soon,
+            To(Status::InMediation),
+        ),
+        (
+            "mediation fails: arbitration",
+            mediating(),
+            Actor::Mediator(MED),
+            Event::Escalate,
+            soon,
+            To(Status::InArbitration),
+        ),
+        (
+            "mediation times out: arbitration",
+            mediating(),
+            Actor::System,
+            Event::DeadlineElapsed,
+            mediating().mediate_until.unwrap(),
+            To(Status::InArbitration),
+        ),
+        (
+            "parties cannot escalate mediation themselves",
+            mediating(),
+            consumer(),
+            Event::Escalate,
+            soon,
+            NotNow,
+        ),
+        (
+            "an arbitrator takes a queued case",
+            queued_arbitration(),
+            Actor::Arbitrator(ARB),
+            Event::Take,
+            soon,
+            To(Status::InArbitration),
+        ),
+        (
+            "only the owning arbitrator decides",
+            arbitrating(),
+            Actor::Arbitrator(OTHER_ARB),
+            Event::Decide(terms(1, 1)),
+            soon,
+            NotYours,
+        ),
+        (
+            "a mediator cannot decide",
+            arbitrating(),
+            Actor::Mediator(MED),
+            Event::Decide(terms(1, 1)),
+            soon,
+            NotYours,
+        ),
+        (
+            "the owner decides",
+            arbitrating(),
+            Actor::Arbitrator(ARB),
+            Event::Decide(terms(9_000, 7)),
+            soon,
+            To(Status::Decided),
+        ),
+        (
+            "the consumer withdraws in arbitration",
+            arbitrating(),
+            consumer(),
+            Event::Withdraw,
+            soon,
+            To(Status::Withdrawn),
+        ),
+        (
+            "…but not after the decision",
+            decided(),
+            consumer(),
+            Event::Withdraw,
+            soon,
+            NotNow,
+        ),
+        (
+            "a missed award is non-compliance",
+            decided(),
+            Actor::System,
+            Event::DeadlineElapsed,
+            decided().decision.unwrap().comply_by,
+            To(Status::NonCompliant),
+        ),
+        (
+            "a claimed compliance disputed by the consumer is non-compliance",
+            complied(),
+            consumer(),
+            Event::Reopen,
+            soon,
+            To(Status::NonCompliant),
+        ),
+        (
+            "the consumer's silence after compliance closes the case",
+            complied(),
+            Actor::System,
+            Event::DeadlineElapsed,
+            complied().confirm_by.unwrap(),
+            To(Status::Closed),
+        ),
+        (
+            "nothing happens to a closed case",
+            closed(),
+            consumer(),
+            Event::Message,
+            soon,
+            NotNow,
+        ),
+        (
+            "nothing happens to a withdrawn case",
+            withdrawn(),
+            merchant(),
+            Event::Respond,
+            soon,
+            NotNow,
+        ),
+        (
+            "staff never act as a party",
+            negotiating(),
+            Actor::Mediator(MED),
+            Event::AcceptOffer,
+            soon,
+            NotYours,
+        ),
+        (
+            "the sweeper cannot act as a party",
+            negotiating(),
+            Actor::System,
+            Event::Withdraw,
+            soon,
+            NotYours,
+        ),
+    ];
+    for (name, case, actor, event, now, want) in rows {
+        assert_eq!(outcome(&case, actor, event, now), want, "{name}");
+    }
+}
+
+#[test]
+fn authorisation_matrix_every_action_by_every_actor_in_every_status() {
+    let fixtures = [
+        ("filed", filed()),
+        ("negotiating", negotiating()),
+        ("offered", offered_by_merchant()),
+        ("settled", settled()),
+        ("queued_mediation", queued_mediation()),
+        ("mediating", mediating()),
+        ("proposed", proposed()),
+        ("queued_arbitration", queued_arbitration()),
+        ("arbitrating", arbitrating()),
+        ("decided", decided()),
+        ("complied", complied()),
+        ("closed", closed()),
+        ("withdrawn", withdrawn()),
+    ];
+    let actors = [
+        consumer(),
+        merchant(),
+        Actor::Mediator(MED),
+        Actor::Mediator(OTHER_MED),
+        Actor::Arbitrator(ARB),
+        Actor::Arbitrator(OTHER_ARB),
+        Actor::System,
+    ];
+    let now = t0() + Duration::hours(1);
+    let mut allowed_somewhere = std::collections::HashSet::new();
+    for (name, case) in &fixtures {
+        for actor in actors {
+            let allowed = case.allowed_actions(actor, now, &cal());
+            for kind in allowed.iter().copied() {
+                allowed_somewhere.insert(kind);
+                // A non-owner staff member may only ever take a queued case.
+                if matches!(
+                    actor,
+                    Actor::Mediator(OTHER_MED) | Actor::Arbitrator(OTHER_ARB)
+                ) {
+                    assert_eq!(kind, ActionKind::Take, "{name}: {actor:?} may {kind}");
+                    assert!(
+                        case.owner.is_none(),
+                        "{name}: {actor:?} takes an owned case"
+                    );
+                }
+                // Staff never do what only the parties do.
+                if matches!(actor, Actor::Mediator(_) | Actor::Arbitrator(_)) {
+                    assert!(
+                        !matches!(
+                            kind,
+                            ActionKind::Respond
+                                | ActionKind::Offer
+                                | ActionKind::AcceptOffer
+                                | ActionKind::RejectOffer
+                                | ActionKind::AcceptProposal
+                                | ActionKind::RejectProposal
+                                | ActionKind::Comply
+                                | ActionKind::ConfirmFulfilment
+                                | ActionKind::Reopen
+                                | ActionKind::Withdraw
+                        ),
+                        "{name}: {actor:?} may {kind}"
+                    );
+                }
+                // Only merchants respond and comply; only consumers confirm, reopen, withdraw.
+                if matches!(kind, ActionKind::Respond | ActionKind::Comply) {
+                    assert_eq!(actor, merchant(), "{name}: {kind}");
+                }
+                if matches!(
+                    kind,
+                    ActionKind::ConfirmFulfilment | ActionKind::Reopen | ActionKind::Withdraw
+                ) {
+                    assert_eq!(actor, consumer(), "{name}: {kind}");
+                }
+                if matches!(kind, ActionKind::Propose) {
+                    assert_eq!(actor, Actor::Mediator(MED), "{name}");
+                }
+                if matches!(kind, ActionKind::Decide | ActionKind::RequestEvidence) {
+                    assert_eq!(actor, Actor::Arbitrator(ARB), "{name}");
+                }
+            }
+            if actor == Actor::System || case.status.is_final() {
+                assert!(allowed.is_empty(), "{name}: {actor:?} may {allowed:?}");
+            }
+            // What is refused is refused with the list of what is allowed.
+            for kind in ActionKind::ALL
+                .iter()
+                .copied()
+                .filter(|k| !allowed.contains(k))
+            {
+                match case.apply(actor, &Event::sample(kind, actor), now, &cal()) {
+                    Err(RuleError::NotNow {
+                        allowed: listed, ..
+                    }) => assert_eq!(listed, allowed, "{name} {actor:?} {kind}"),
+                    Err(RuleError::NotYours) => {}
+                    other => panic!("{name}: {actor:?} {kind}: {other:?}"),
+                }
+            }
+        }
+    }
+    // Every action is possible somewhere.
+    for kind in ActionKind::ALL {
+        assert!(
+            allowed_somewhere.contains(kind) || *kind == ActionKind::ProvideEvidence,
+            "{kind} is never allowed"
+        );
+    }
+}
+
+#[test]
+fn both_acceptances_make_a_mediated_settlement_and_reopening_it_goes_to_arbitration() {
+    let c = step(&proposed(), consumer(), Event::AcceptProposal);
+    assert_eq!(c.waiting_on(), vec![Audience::Merchant]);
+    let c = step(&c, merchant(), Event::AcceptProposal);
+    assert_eq!(c.status, Status::Settled);
+    let s = c.settlement.clone().unwrap();
+    assert_eq!((s.via, s.terms.amount), (Stage::Mediation, Fen(8_000)));
+    assert_eq!(
+        step(&c, consumer(), Event::Reopen).status,
+        Status::InArbitration
+    );
+}
+
+#[test]
+fn evidence_from_the_consumer_pauses_the_clock() {
+    let c = arbitrating();
+    let decide_by = c.decide_by.unwrap();
+    let asked_at = t0() + Duration::hours(1);
+    let t = c
+        .apply(
+            Actor::Arbitrator(ARB),
+            &Event::RequestEvidence {
+                party: Party::Consumer,
+                within_days: 5,
+            },
+            asked_at,
+            &cal(),
+        )
+        .unwrap();
+    assert_eq!(
+        t.notify,
+        vec![Notice {
+            to: Audience::Consumer,
+            key: "evidence_requested"
+        }]
+    );
+    assert_eq!(t.case.paused_at, Some(asked_at));
+    assert_eq!(t.case.waiting_on(), vec![Audience::Consumer]);
+    // The merchant may not answer for the consumer.
+    assert_eq!(
+        t.case
+            .apply(merchant(), &Event::ProvideEvidence, asked_at, &cal())
+            .unwrap_err(),
+        RuleError::NotNow {
+            status: Status::InArbitration,
+            allowed: t.case.allowed_actions(merchant(), asked_at, &cal())
+        }
+    );
+    // Two working days later (Monday → Wednesday) the consumer provides it: the deadline moves by two working days.
+    let later = asked_at + Duration::days(2);
+    let c2 = t
+        .case
+        .apply(consumer(), &Event::ProvideEvidence, later, &cal())
+        .unwrap()
+        .case;
+    assert_eq!(c2.paused_at, None);
+    assert_eq!(
+        c2.decide_by,
+        Some(cal().deadline(decide_by - Duration::seconds(1), 2))
+    );
+    // Evidence from the merchant does not stop the clock.
+    let t = c
+        .apply(
+            Actor::Arbitrator(ARB),
+            &Event::RequestEvidence {
+                party: Party::Merchant,
+                within_days: 5,
+            },
+            asked_at,
+            &cal(),
+        )
+        .unwrap();
+    assert_eq!(t.case.paused_at, None);
+    // An unanswered request lapses at its deadline.
+    let due = t.case.evidence_request.clone().unwrap().due;
+    assert_eq!(t.case.next_deadline(), Some(due));
+    let lapsed = t
+        .case
+        .apply(Actor::System, &Event::DeadlineElapsed, due, &cal())
+        .unwrap()
+        .case;
+    assert_eq!(
+        (lapsed.status, lapsed.evidence_request.clone()),
+        (Status::InArbitration, None)
+    );
+}
+
+#[test]
+fn the_sweeper_is_idempotent() {
+    let c = filed();
+    let at = c.negotiate_until;
+    let once = c
+        .apply(Actor::System, &Event::DeadlineElapsed, at, &cal())
+        .unwrap()
+        .case;
+    assert_eq!(once.status, Status::InMediation);
+    // Running again at the same instant finds nothing to do.
+    assert!(matches!(
+        once.apply(Actor::System, &Event::DeadlineElapsed, at, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    assert!(once.next_deadline().unwrap() > at);
+}
+
+#[test]
+fn deadlines_follow_working_days_from_filing() {
+    // Filed Monday 2026-11-23: answer by end of Wednesday, negotiation until end of Monday 12-07.
+    let c = filed();
+    assert_eq!(
+        c.respond_by,
+        DateTime::parse_from_rfc3339("2026-11-25T16:00:00Z").unwrap()
+    );
+    assert_eq!(
+        c.negotiate_until,
+        DateTime::parse_from_rfc3339("2026-12-07T16:00:00Z").unwrap()
+    );
+    assert_eq!(c.waiting_on(), vec![Audience::Merchant]);
+    assert_eq!(c.deadlines().len(), 2);
+}
+
+#[test]
+fn black_listed_merchants_go_straight_to_mediation() {
+    let t = Case::file(Fen(100), t0(), &cal(), true);
+    assert_eq!(t.case.status, Status::InMediation);
+    assert!(t.notify.contains(&Notice {
+        to: Audience::Mediators,
+        key: "queued_mediation"
+    }));
+}
+
+#[test]
+fn terms_are_checked() {
+    let bad = [
+        (terms(-1, 3), "amount_fen"),
+        (terms(1, 0), "fulfil_within_days"),
+        (terms(1, MAX_FULFIL_DAYS + 1), "fulfil_within_days"),
+    ];
+    for (t, field) in bad {
+        match negotiating().apply(merchant(), &Event::Offer(t), t0(), &cal()) {
+            Err(RuleError::Invalid { field: f, .. }) => assert_eq!(f, field),
+            other => panic!("{other:?}"),
+        }
+    }
+}
