@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::i18n::{Lang, t};
+use crate::i18n::{Lang, t, tf};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -30,6 +30,12 @@ pub enum AppError {
     /// A unique value is taken or the state changed underneath (409).
     #[error("conflict on {field}: {key}")]
     Conflict { field: String, key: String },
+    /// The action is not allowed in the case's current status (409); lists what is.
+    #[error("not allowed while {status}")]
+    NotAllowed {
+        status: String,
+        allowed: Vec<String>,
+    },
     /// Too many attempts (429).
     #[error("rate limited")]
     RateLimited,
@@ -69,7 +75,7 @@ impl AppError {
             AppError::Unauthorized { .. } => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
-            AppError::Conflict { .. } => 409,
+            AppError::Conflict { .. } | AppError::NotAllowed { .. } => 409,
             AppError::RateLimited => 429,
             AppError::PayloadTooLarge => 413,
             AppError::Internal | AppError::Transport(_) => 500,
@@ -84,6 +90,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict { .. } => "conflict",
+            AppError::NotAllowed { .. } => "not_allowed",
             AppError::RateLimited => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::Internal | AppError::Transport(_) => "internal",
@@ -113,6 +120,20 @@ impl AppError {
             }
             AppError::Conflict { key, .. } | AppError::Unauthorized { key } => {
                 t(lang, key).to_string()
+            }
+            AppError::NotAllowed { status, allowed } => {
+                let status = t(lang, &format!("status.{status}")).to_string();
+                let allowed: Vec<String> = allowed
+                    .iter()
+                    .map(|a| t(lang, &format!("case.action.{a}")).to_string())
+                    .collect();
+                let none = t(lang, "err.nothing_allowed").to_string();
+                let list = if allowed.is_empty() {
+                    none
+                } else {
+                    allowed.join(if lang == Lang::Zh { "、" } else { ", " })
+                };
+                tf(lang, "err.not_allowed", &[&status, &list])
             }
             AppError::Forbidden => t(lang, "err.forbidden").into(),
             AppError::NotFound => t(lang, "err.not_found").into(),

@@ -1,8 +1,14 @@
 //! sea-orm entities, one module per table. The schema itself is owned by the
 //! `migration` crate; these mirror it for typed queries.
 
+pub mod case;
+pub mod case_reminder;
+pub mod case_trail;
 pub mod email_token;
+pub mod evidence;
+pub mod holiday;
 pub mod merchant;
+pub mod notification;
 pub mod outbox;
 pub mod session;
 pub mod user;

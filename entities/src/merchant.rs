@@ -22,6 +22,8 @@ pub struct Model {
     pub region: String,
     #[sea_orm(column_type = "Text")]
     pub address: String,
+    /// The merchant account that answers complaints for this business.
+    pub account_id: Option<i32>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

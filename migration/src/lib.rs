@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_accounts;
 mod m20261122_000002_outbox;
 mod m20261122_000003_merchants;
+mod m20261122_000004_cases;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_accounts::Migration),
             Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_merchants::Migration),
+            Box::new(m20261122_000004_cases::Migration),
         ]
     }
 }

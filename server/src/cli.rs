@@ -25,6 +25,14 @@ pub enum Command {
     Serve,
     /// Apply pending migrations and exit.
     Migrate,
+    /// Apply elapsed deadlines and send reminders once, then exit.
+    Sweep {
+        /// Pretend it is this instant (RFC 3339), e.g. to move a demo forward.
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Recompute every case's trail hash chain; exits non-zero naming the first broken entry.
+    VerifyTrails,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -68,6 +76,37 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db::migrate(&db).await?;
             println!("migrations applied to {}", db::redact(&config.database_url));
             Ok(())
+        }
+        Command::Sweep { now } => {
+            let svc = Services::start(config).await?;
+            let now = match now {
+                Some(t) => chrono::DateTime::parse_from_rfc3339(&t)
+                    .with_context(|| format!("--now {t:?} is not an RFC 3339 time"))?
+                    .with_timezone(&chrono::Utc),
+                None => svc.clock.now(),
+            };
+            let report = services::cases::sweep::sweep(&svc, now).await?;
+            // Deliver what the sweep queued before exiting.
+            let mailer = mail::Mailer::from_config(&svc.config)?;
+            mail::worker::deliver_due(&svc, &mailer, chrono::Utc::now()).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::VerifyTrails => {
+            let svc = Services::start(config).await?;
+            let (checked, broken) = services::cases::trail::verify_all(&svc.db).await?;
+            match broken {
+                None => {
+                    println!("{checked} case trails verified, all intact");
+                    Ok(())
+                }
+                Some(v) => bail!(
+                    "case {} trail is broken at entry {}: {}",
+                    v.case_id,
+                    v.first_broken_seq.unwrap_or_default(),
+                    v.reason.unwrap_or_default()
+                ),
+            }
         }
         Command::User {
             command:
@@ -123,6 +162,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let mailer = mail::Mailer::from_config(&svc.config)?;
     tokio::spawn(mail::worker::run(svc.clone(), mailer));
+    tokio::spawn(services::cases::sweep::run(svc.clone()));
     let app = crate::router(svc);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -85,10 +85,13 @@ pub async fn check_not_ahead(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Checks the schema is not ahead, then applies pending migrations.
+/// Checks the schema is not ahead, applies pending migrations, and seeds the
+/// reference data a fresh database needs (the official holiday calendar).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     check_not_ahead(db).await?;
-    Migrator::up(db, None).await.context("applying migrations")
+    Migrator::up(db, None).await.context("applying migrations")?;
+    crate::cases::calendar::seed_if_empty(db).await.context("seeding the holiday calendar")?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! localised at the edge); start-up, CLI and background jobs use `anyhow`.
 
 pub mod accounts;
+pub mod cases;
 pub mod clock;
 pub mod config;
 pub mod db;

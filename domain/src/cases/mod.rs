@@ -7,6 +7,8 @@ mod kinds;
 mod machine;
 #[cfg(test)]
 mod tests;
+mod view;
 
 pub use kinds::*;
 pub use machine::*;
+pub use view::*;

@@ -3,6 +3,7 @@
 //! `AppError::status()`, the message in the request's language.
 
 mod admin;
+mod cases;
 pub mod openapi;
 mod session;
 mod users;
@@ -27,6 +28,11 @@ pub fn routes(state: AppState) -> Router {
         .route("/session", post(session::create).delete(session::delete))
         .route("/me", get(users::me))
         .route("/admin/users", post(admin::create_user))
+        .route("/cases", post(cases::file).get(cases::list))
+        .route("/cases/{id}", get(cases::get))
+        .route("/cases/{id}/actions", post(cases::act))
+        .route("/cases/{id}/trail", get(cases::trail))
+        .route("/cases/{id}/trail/verify", get(cases::verify))
         .route("/openapi.json", get(openapi::document))
         .fallback(|headers: HeaderMap| async move {
             error_response(&AppError::NotFound, cookies::lang_of(&headers))

@@ -56,3 +56,24 @@ pub async fn find_by_name_or_uscc(
         })
         .collect())
 }
+
+/// Makes `user_id` (a merchant account) the account that answers for
+/// `merchant_id`. Until verification lands (credit issue) only admins and the
+/// demo data do this.
+pub async fn link_account(svc: &Services, merchant_id: i32, user_id: i32) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    let u = entities::user::Entity::find_by_id(user_id).one(&svc.db).await.map_err(internal_error)?.ok_or(AppError::NotFound)?;
+    if u.role != domain::Role::Merchant.as_str() {
+        return Err(AppError::invalid("role", "err.role_unknown"));
+    }
+    let res = merchant::Entity::update_many()
+        .col_expr(merchant::Column::AccountId, Expr::value(user_id))
+        .filter(merchant::Column::Id.eq(merchant_id))
+        .exec(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    if res.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! What a caller sees of a case (API and UI).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    ActionKind, Audience, Category, Decision, EvidenceRequest, Offer, Proposal, Remedy, Settlement,
+    Status,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadlineView {
+    /// i18n key: `deadline.respond_by`, …
+    pub key: String,
+    pub at: DateTime<Utc>,
+    /// Beijing time, for people.
+    pub at_local: String,
+    pub working_days_left: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub id: i32,
+    pub number: String,
+    pub status: Status,
+    pub merchant_id: i32,
+    pub merchant_name: String,
+    pub consumer_id: i32,
+    /// The consumer's name, masked (张**) for anyone but the parties and staff.
+    pub consumer_name: String,
+    pub category: Category,
+    pub title: String,
+    pub narrative: String,
+    pub order_ref: String,
+    pub order_date: NaiveDate,
+    pub amount_paid_fen: i64,
+    pub amount_claimed_fen: i64,
+    pub remedy: Remedy,
+    pub publish_narrative: bool,
+    pub owner_id: Option<i32>,
+    pub deadlines: Vec<DeadlineView>,
+    pub waiting_on: Vec<Audience>,
+    /// What the caller may do now.
+    pub allowed_actions: Vec<ActionKind>,
+    pub offer: Option<Offer>,
+    pub settlement: Option<Settlement>,
+    pub proposal: Option<Proposal>,
+    pub decision: Option<Decision>,
+    pub evidence_request: Option<EvidenceRequest>,
+    /// True while the clock is stopped waiting on the consumer.
+    pub paused: bool,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One line of a case's trail as shown to its readers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailEntryView {
+    pub seq: i32,
+    pub at: DateTime<Utc>,
+    pub actor_role: String,
+    pub kind: String,
+    pub body: serde_json::Value,
+    pub hash: String,
+}
+
+/// A line of a queue or "my cases" list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSummary {
+    pub id: i32,
+    pub number: String,
+    pub status: Status,
+    pub title: String,
+    pub merchant_name: String,
+    pub amount_claimed_fen: i64,
+    pub owner_id: Option<i32>,
+    pub next_deadline_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Masks a person's name for public view: 张伟 → 张*, 欧阳娜娜 → 欧***, Alice → A****.
+pub fn mask_name(name: &str) -> String {
+    let mut chars = name.trim().chars();
+    match chars.next() {
+        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mask_name;
+
+    #[test]
+    fn names_keep_only_their_first_character() {
+        assert_eq!(mask_name("张伟"), "张*");
+        assert_eq!(mask_name("欧阳娜娜"), "欧***");
+        assert_eq!(mask_name("Alice"), "A****");
+        assert_eq!(mask_name(""), "");
+    }
+}

@@ -1,0 +1,39 @@
+//! A case: the filed complaint's facts plus the rule state (`state`, the JSON
+//! of `domain::cases::Case`). `status`, `owner_id` and `next_deadline_at`
+//! repeat parts of it for queues and the sweeper; `version` guards updates.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "cases")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    /// Public case number, e.g. `GD20261123-000042`.
+    #[sea_orm(unique)]
+    pub number: String,
+    pub consumer_id: i32,
+    pub merchant_id: i32,
+    pub category: String,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub narrative: String,
+    pub order_ref: String,
+    pub order_date: Date,
+    pub amount_paid_fen: i64,
+    pub amount_claimed_fen: i64,
+    pub remedy: String,
+    pub publish_narrative: bool,
+    pub status: String,
+    pub owner_id: Option<i32>,
+    pub next_deadline_at: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text")]
+    pub state: String,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

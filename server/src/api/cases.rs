@@ -1,0 +1,126 @@
+//! `/api/v1/cases`: file, list, read, act, trail.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use domain::cases::Status;
+use domain::{AppError, Lang};
+use serde::Deserialize;
+use serde_json::Value;
+use services::cases::{RawAction, RawCase, read::RoleView};
+
+use super::{ApiError, ApiResult, Caller, parse_json};
+use crate::AppState;
+
+/// A JSON value as form text: strings as they are, whole numbers as digits;
+/// anything else (fractions, objects) is refused naming the field.
+fn as_text(v: Option<&Value>, field: &str, lang: Lang) -> ApiResult<String> {
+    match v {
+        None | Some(Value::Null) => Ok(String::new()),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+        Some(Value::Number(_)) => Err(ApiError(AppError::invalid(field, "err.whole_fen"), lang)),
+        Some(_) => Err(ApiError(AppError::invalid(field, "err.json_invalid"), lang)),
+    }
+}
+
+fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<String, Value>> {
+    match parse_json::<Value>(body, lang)? {
+        Value::Object(m) => Ok(m),
+        _ => Err(ApiError(AppError::invalid("body", "err.json_invalid"), lang)),
+    }
+}
+
+pub async fn file(State(state): State<AppState>, caller: Caller, body: Bytes) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let o = object(&body, lang)?;
+    let f = |k: &str| as_text(o.get(k), k, lang);
+    let publish = match o.get("publish_narrative") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => return Err(ApiError(AppError::invalid("publish_narrative", "err.json_invalid"), lang)),
+    };
+    let raw = RawCase {
+        merchant: match o.get("merchant_id").or(o.get("merchant_uscc")) {
+            Some(v) => as_text(Some(v), "merchant_id", lang)?,
+            None => String::new(),
+        },
+        category: f("category")?,
+        title: f("title")?,
+        narrative: f("narrative")?,
+        order_ref: f("order_ref")?,
+        order_date: f("order_date")?,
+        amount_paid_fen: f("amount_paid_fen")?,
+        amount_claimed_fen: f("amount_claimed_fen")?,
+        remedy: f("remedy")?,
+        publish_narrative: publish,
+    };
+    let view = services::cases::file_case(&state.services, &caller.user, &raw)
+        .await
+        .map_err(|e| ApiError(rename_merchant_field(e), lang))?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// The API names the field `merchant_id`.
+fn rename_merchant_field(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid { field, key } if field == "merchant" => AppError::Invalid { field: "merchant_id".into(), key },
+        e => e,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    role_view: Option<String>,
+    status: Option<String>,
+}
+
+pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let view = RoleView::parse(q.role_view.as_deref().unwrap_or(""))
+        .ok_or_else(|| ApiError(AppError::invalid("role_view", "err.role_view_unknown"), lang))?;
+    let status = match q.status.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(Status::parse(s).ok_or_else(|| ApiError(AppError::invalid("status", "err.status_unknown"), lang))?),
+    };
+    let items = services::cases::list_cases(&state.services, &caller.user, view, status, 200)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>) -> ApiResult<impl IntoResponse> {
+    let view = services::cases::get_case(&state.services, &caller.user, id).await.map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(view))
+}
+
+pub async fn act(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>, body: Bytes) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let o = object(&body, lang)?;
+    let opt = |k: &str| -> ApiResult<Option<String>> { as_text(o.get(k), k, lang).map(|s| (!s.is_empty()).then_some(s)) };
+    let raw = RawAction {
+        action: as_text(o.get("action"), "action", lang)?,
+        message: opt("message")?,
+        reason: opt("reason")?,
+        amount_fen: opt("amount_fen")?,
+        remedy: opt("remedy")?,
+        fulfil_within_days: opt("fulfil_within_days")?,
+        to: opt("to")?,
+        party: opt("party")?,
+        within_days: opt("within_days")?,
+    };
+    let view = services::cases::act(&state.services, &caller.user, id, &raw).await.map_err(|e| ApiError(e, lang))?;
+    Ok(Json(view))
+}
+
+pub async fn trail(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>) -> ApiResult<impl IntoResponse> {
+    let entries = services::cases::trail_of(&state.services, &caller.user, id).await.map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(serde_json::json!({ "entries": entries })))
+}
+
+pub async fn verify(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>) -> ApiResult<impl IntoResponse> {
+    let v = services::cases::verify_trail(&state.services, &caller.user, id).await.map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(v))
+}

@@ -1,0 +1,188 @@
+//! Reading cases: one case as its reader may see it, lists and queues, the trail.
+
+use domain::calendar::format_local;
+use domain::cases::{CaseSummary, CaseView, DeadlineView, Status, TrailEntryView, mask_name};
+use domain::{AppError, Role, UserView};
+use entities::{case, merchant, user};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{actor_for, calendar, is_case_staff, may_read, state_of, trail};
+use crate::Services;
+use crate::accounts::internal_error;
+
+pub(crate) async fn load<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<(case::Model, merchant::Model), AppError> {
+    let c = case::Entity::find_by_id(case_id).one(conn).await.map_err(internal_error)?.ok_or(AppError::NotFound)?;
+    let m = merchant::Entity::find_by_id(c.merchant_id).one(conn).await.map_err(internal_error)?.ok_or(AppError::NotFound)?;
+    Ok((c, m))
+}
+
+/// The case as `viewer` may see it; 404 when they may not.
+pub async fn get_case(svc: &Services, viewer: &UserView, case_id: i32) -> Result<CaseView, AppError> {
+    let (c, m) = load(&svc.db, case_id).await?;
+    if !may_read(viewer, &c, &m) {
+        return Err(AppError::NotFound);
+    }
+    let consumer = user::Entity::find_by_id(c.consumer_id).one(&svc.db).await.map_err(internal_error)?;
+    let cal = calendar::load(&svc.db).await?;
+    let now = svc.clock.now();
+    let state = state_of(&c)?;
+    let allowed = actor_for(viewer, &c, &m).map(|a| state.allowed_actions(a, now, &cal)).unwrap_or_default();
+    let name = consumer.map(|u| u.display_name).unwrap_or_default();
+    // Parties and staff with a need see the name; the merchant sees it masked.
+    let consumer_name = if viewer.role == Role::Merchant { mask_name(&name) } else { name };
+    let parse = |s: &str| domain::cases::Category::parse(s).unwrap_or(domain::cases::Category::Other);
+    Ok(CaseView {
+        id: c.id,
+        number: c.number.clone(),
+        status: state.status,
+        merchant_id: m.id,
+        merchant_name: m.name.clone(),
+        consumer_id: c.consumer_id,
+        consumer_name,
+        category: parse(&c.category),
+        title: c.title.clone(),
+        narrative: c.narrative.clone(),
+        order_ref: c.order_ref.clone(),
+        order_date: c.order_date,
+        amount_paid_fen: c.amount_paid_fen,
+        amount_claimed_fen: c.amount_claimed_fen,
+        remedy: domain::cases::Remedy::parse(&c.remedy).unwrap_or(domain::cases::Remedy::Refund),
+        publish_narrative: c.publish_narrative,
+        owner_id: state.owner,
+        deadlines: state
+            .deadlines()
+            .into_iter()
+            .map(|(key, at)| DeadlineView {
+                key: key.into(),
+                at,
+                at_local: format_local(at),
+                working_days_left: cal.working_days_left(now, at),
+            })
+            .collect(),
+        waiting_on: state.waiting_on(),
+        allowed_actions: allowed,
+        offer: state.offer.clone(),
+        settlement: state.settlement.clone(),
+        proposal: state.proposal.clone(),
+        decision: state.decision.clone(),
+        evidence_request: state.evidence_request.clone(),
+        paused: state.paused_at.is_some(),
+        created_at: c.created_at,
+    })
+}
+
+/// Which cases a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleView {
+    /// The caller's own: filed (consumer), against their business (merchant), owned (staff).
+    Mine,
+    /// Staff: the unowned cases waiting in the caller's queue.
+    Queue,
+    /// Staff who may read everything: all cases.
+    All,
+}
+
+impl RoleView {
+    pub fn parse(s: &str) -> Option<RoleView> {
+        match s {
+            "" | "mine" => Some(RoleView::Mine),
+            "queue" => Some(RoleView::Queue),
+            "all" => Some(RoleView::All),
+            _ => None,
+        }
+    }
+}
+
+/// Cases the caller may see, oldest deadline first.
+pub async fn list_cases(svc: &Services, viewer: &UserView, view: RoleView, status: Option<Status>, limit: u64) -> Result<Vec<CaseSummary>, AppError> {
+    let mut q = case::Entity::find();
+    let mut cond = Condition::all();
+    match (viewer.role, view) {
+        (Role::Consumer, RoleView::Mine) => cond = cond.add(case::Column::ConsumerId.eq(viewer.id)),
+        (Role::Merchant, RoleView::Mine) => {
+            let mine: Vec<i32> = merchant::Entity::find()
+                .select_only()
+                .column(merchant::Column::Id)
+                .filter(merchant::Column::AccountId.eq(viewer.id))
+                .into_tuple()
+                .all(&svc.db)
+                .await
+                .map_err(internal_error)?;
+            cond = cond.add(case::Column::MerchantId.is_in(mine));
+        }
+        (Role::Mediator | Role::Arbitrator, RoleView::Mine) => cond = cond.add(case::Column::OwnerId.eq(viewer.id)),
+        (Role::Mediator, RoleView::Queue) => {
+            cond = cond.add(case::Column::Status.eq(Status::InMediation.as_str())).add(case::Column::OwnerId.is_null())
+        }
+        (Role::Arbitrator, RoleView::Queue) => {
+            cond = cond.add(case::Column::Status.eq(Status::InArbitration.as_str())).add(case::Column::OwnerId.is_null())
+        }
+        (r, RoleView::All) if is_case_staff(r) => {}
+        (Role::Regulator | Role::FundAdmin | Role::Admin, RoleView::Mine) => {}
+        _ => return Err(AppError::Forbidden),
+    }
+    if let Some(s) = status {
+        cond = cond.add(case::Column::Status.eq(s.as_str()));
+    }
+    q = q.filter(cond);
+    let rows = q
+        .order_by_asc(case::Column::NextDeadlineAt)
+        .order_by_asc(case::Column::Id)
+        .limit(limit)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let ids: Vec<i32> = rows.iter().map(|c| c.merchant_id).collect();
+    let names: std::collections::HashMap<i32, String> = merchant::Entity::find()
+        .filter(merchant::Column::Id.is_in(ids))
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    // Cases without a deadline (closed) sort after those with one.
+    let mut out: Vec<CaseSummary> = rows
+        .into_iter()
+        .map(|c| CaseSummary {
+            id: c.id,
+            number: c.number,
+            status: Status::parse(&c.status).unwrap_or(Status::Closed),
+            title: c.title,
+            merchant_name: names.get(&c.merchant_id).cloned().unwrap_or_default(),
+            amount_claimed_fen: c.amount_claimed_fen,
+            owner_id: c.owner_id,
+            next_deadline_at: c.next_deadline_at,
+            created_at: c.created_at,
+        })
+        .collect();
+    out.sort_by_key(|c| (c.next_deadline_at.is_none(), c.next_deadline_at, c.id));
+    Ok(out)
+}
+
+pub async fn trail_of(svc: &Services, viewer: &UserView, case_id: i32) -> Result<Vec<TrailEntryView>, AppError> {
+    let (c, m) = load(&svc.db, case_id).await?;
+    if !may_read(viewer, &c, &m) {
+        return Err(AppError::NotFound);
+    }
+    Ok(trail::entries(&svc.db, case_id)
+        .await?
+        .into_iter()
+        .map(|e| TrailEntryView {
+            seq: e.seq,
+            at: e.at,
+            actor_role: e.actor_role,
+            kind: e.kind,
+            body: serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null),
+            hash: e.hash,
+        })
+        .collect())
+}
+
+pub async fn verify_trail(svc: &Services, viewer: &UserView, case_id: i32) -> Result<trail::Verification, AppError> {
+    let (c, m) = load(&svc.db, case_id).await?;
+    if !may_read(viewer, &c, &m) {
+        return Err(AppError::NotFound);
+    }
+    trail::verify(&svc.db, case_id).await
+}

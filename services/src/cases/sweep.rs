@@ -1,0 +1,150 @@
+//! The deadline sweeper: applies `DeadlineElapsed` to every case whose next
+//! deadline has passed and sends a reminder one working day before each
+//! deadline. Safe to run twice and after a crash: each case moves in its own
+//! guarded transaction, and each reminder is recorded once.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use domain::cases::{Actor, Event, Notice, RuleError};
+use entities::{case, case_reminder};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use serde::Serialize;
+
+use super::{calendar, notify, read, save, state_of, trail};
+use crate::Services;
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+pub struct SweepReport {
+    /// Cases moved by an elapsed deadline.
+    pub transitions: usize,
+    /// Reminders sent (one per case, deadline and audience set).
+    pub reminders: usize,
+    /// Cases someone else changed while the sweeper looked (left for the next run).
+    pub conflicts: usize,
+}
+
+impl std::fmt::Display for SweepReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "deadline transitions: {}, reminders: {}, conflicts: {}", self.transitions, self.reminders, self.conflicts)
+    }
+}
+
+#[derive(Serialize)]
+struct Elapsed<'a> {
+    from_status: &'a str,
+    to_status: &'a str,
+}
+
+pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepReport> {
+    let mut report = SweepReport::default();
+    let mut seen: HashSet<i32> = HashSet::new();
+    loop {
+        let due: Vec<i32> = case::Entity::find()
+            .select_only()
+            .column(case::Column::Id)
+            .filter(case::Column::NextDeadlineAt.lte(now))
+            .filter(case::Column::Status.is_not_in(["closed", "withdrawn"]))
+            .filter(case::Column::Id.is_not_in(seen.iter().copied().collect::<Vec<_>>()))
+            .order_by_asc(case::Column::NextDeadlineAt)
+            .limit(200)
+            .into_tuple()
+            .all(&svc.db)
+            .await?;
+        if due.is_empty() {
+            break;
+        }
+        for id in due {
+            seen.insert(id);
+            match elapse(svc, id, now).await {
+                Ok(true) => report.transitions += 1,
+                Ok(false) => {}
+                Err(domain::AppError::Conflict { .. }) => report.conflicts += 1,
+                Err(e) => anyhow::bail!("case {id}: {e}"),
+            }
+        }
+    }
+    report.reminders = remind(svc, now).await?;
+    if report.transitions + report.reminders > 0 {
+        svc.outbox_wake.notify_one();
+    }
+    Ok(report)
+}
+
+/// Applies `DeadlineElapsed` to one case; false when nothing was due after all.
+async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, domain::AppError> {
+    let txn = svc.db.begin().await.map_err(crate::accounts::internal_error)?;
+    let (c, m) = read::load(&txn, id).await?;
+    let cal = calendar::load(&txn).await?;
+    let state = state_of(&c)?;
+    let t = match state.apply(Actor::System, &Event::DeadlineElapsed, now, &cal) {
+        Ok(t) => t,
+        Err(RuleError::NotNow { .. }) => return Ok(false),
+        Err(e) => return Err(super::rule_error(e)),
+    };
+    save(&txn, &c, &t.case, now).await?;
+    trail::append(&txn, id, now, None, "system", "deadline_elapsed", &Elapsed { from_status: &c.status, to_status: t.case.status.as_str() }).await?;
+    notify::send(svc, &txn, &c, &m, &t.case, &t.notify, None).await?;
+    txn.commit().await.map_err(crate::accounts::internal_error)?;
+    Ok(true)
+}
+
+/// One working day before a deadline, tells whoever the case waits on.
+async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    let cal = calendar::load(&svc.db).await?;
+    let mut sent = 0;
+    let mut after = 0;
+    loop {
+        let open = case::Entity::find()
+            .filter(case::Column::Status.is_not_in(["closed", "withdrawn"]))
+            .filter(case::Column::Id.gt(after))
+            .order_by_asc(case::Column::Id)
+            .limit(500)
+            .all(&svc.db)
+            .await?;
+        let Some(last) = open.last() else { break };
+        after = last.id;
+        for c in open {
+            let state = state_of(&c).map_err(|e| anyhow::anyhow!("case {}: {e}", c.id))?;
+            for (key, at) in state.deadlines() {
+                if now >= at || cal.working_days_left(now, at) > 1 {
+                    continue;
+                }
+                let txn = svc.db.begin().await?;
+                let inserted = case_reminder::Entity::insert(case_reminder::ActiveModel {
+                    case_id: Set(c.id),
+                    deadline_key: Set(key.into()),
+                    deadline_at: Set(at),
+                })
+                .on_conflict(
+                    OnConflict::columns([case_reminder::Column::CaseId, case_reminder::Column::DeadlineKey, case_reminder::Column::DeadlineAt])
+                        .do_nothing()
+                        .to_owned(),
+                )
+                .exec_without_returning(&txn)
+                .await?;
+                if inserted == 1 {
+                    let (_, m) = read::load(&txn, c.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let notices: Vec<Notice> = state.waiting_on().into_iter().map(|to| Notice { to, key: "reminder" }).collect();
+                    notify::send(svc, &txn, &c, &m, &state, &notices, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    sent += 1;
+                }
+                txn.commit().await?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+/// Runs the sweeper every minute, for ever.
+pub async fn run(svc: Services) {
+    loop {
+        match sweep(&svc, svc.clock.now()).await {
+            Ok(r) if r.transitions + r.reminders + r.conflicts > 0 => tracing::info!("sweeper: {r}"),
+            Ok(_) => {}
+            Err(e) => tracing::error!("sweeper: {e:#}"),
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+}
