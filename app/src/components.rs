@@ -50,6 +50,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {move || user.get().map(|u| match u.ok().flatten() {
                         Some(u) => view! {
                             <a href="/dashboard">{t(lang, "nav.dashboard")}</a>
+                            <a href="/cases" id="nav-cases">{t(lang, "nav.cases")}</a>
                             <span class="who" id="who">{u.display_name.clone()}" · "{t(lang, u.role.label_key())}</span>
                             <ActionForm action=logout attr:class="inline">
                                 <button type="submit" class="link" id="logout">{t(lang, "auth.logout")}</button>

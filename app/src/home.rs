@@ -45,7 +45,6 @@ pub fn SearchPage() -> impl IntoView {
     let q = use_query_map();
     let query = Memo::new(move |_| q.read().get("q").unwrap_or_default());
     let results = Resource::new(move || query.get(), search_merchants);
-    let _ = use_lang();
     view! {
         <section>
             <h1>{tr("search.title")}</h1>
@@ -56,7 +55,10 @@ pub fn SearchPage() -> impl IntoView {
                     Ok(list) => view! {
                         <ul class="results" id="results">
                             {list.into_iter().map(|m| view! {
-                                <li><strong>{m.name}</strong>" "<code>{m.uscc}</code>" "<span class="muted">{m.province}" "{m.region}</span></li>
+                                <li>
+                                    <strong>{m.name.clone()}</strong>" "<code>{m.uscc.clone()}</code>" "<span class="muted">{m.province}" "{m.region}</span>
+                                    " "<a class="complain" href=format!("/cases/new?merchant={}&name={}", m.id, urlencoding::encode(&m.name))>{tr("case.complain")}</a>
+                                </li>
                             }).collect_view()}
                         </ul>
                     }.into_any(),

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cases;
 pub mod components;
 pub mod dashboard;
 pub mod dev;
@@ -64,6 +65,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot") view=auth::ForgotPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/reset") view=auth::ResetPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/cases") view=cases::CasesPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/cases/new") view=cases::NewCasePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/users") view=admin::StaffPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=dev::MailboxPage ssr=SsrMode::InOrder/>
                 </Routes>

@@ -60,3 +60,25 @@ export async function mailedLink(page: Page, info: TestInfo, to: string, pathPar
   }
   throw new Error(`no mail to ${to} with a ${pathPart} link`);
 }
+
+/** Signs in through the form and waits for the dashboard. */
+export async function signIn(page: Page, info: TestInfo, email: string, password = 'gongdao-demo') {
+  await open(page, info, '/login');
+  await page.fill('#login-form input[name=email]', email);
+  await page.fill('#login-form input[name=password]', password);
+  await page.click('#login-form button[type=submit]');
+  await expect(page).toHaveURL(/\/dashboard/);
+}
+
+/** Submits the case page's form for `action`, filling `fields` (name → value) first. */
+export async function act(page: Page, info: TestInfo, action: string, fields: Record<string, string> = {}) {
+  const form = page.locator(`form[data-action="${action}"]`);
+  await expect(form).toBeVisible();
+  for (const [name, value] of Object.entries(fields)) {
+    const input = form.locator(`[name="${name}"]`);
+    if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
+    else await input.fill(value);
+  }
+  await form.locator('button[type=submit]').click();
+  if (info.project.name === 'js') await page.waitForLoadState('load');
+}

@@ -89,8 +89,12 @@ pub async fn check_not_ahead(db: &DatabaseConnection) -> anyhow::Result<()> {
 /// reference data a fresh database needs (the official holiday calendar).
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     check_not_ahead(db).await?;
-    Migrator::up(db, None).await.context("applying migrations")?;
-    crate::cases::calendar::seed_if_empty(db).await.context("seeding the holiday calendar")?;
+    Migrator::up(db, None)
+        .await
+        .context("applying migrations")?;
+    crate::cases::calendar::seed_if_empty(db)
+        .await
+        .context("seeding the holiday calendar")?;
     Ok(())
 }
 

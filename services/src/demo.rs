@@ -4,7 +4,7 @@
 
 use domain::{Lang, Role, user::DemoAccount};
 use entities::user;
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 
 use crate::{Services, accounts, merchants};
 
@@ -46,8 +46,9 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         "demo merchants: {}",
         report.to_string().lines().last().unwrap_or_default()
     );
+    let mut merchant_account = None;
     for a in accounts() {
-        accounts::create_user(
+        let created = accounts::create_user(
             svc,
             accounts::NewUser {
                 email: a.email,
@@ -60,6 +61,19 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         )
         .await
         .map_err(|e| anyhow::anyhow!("creating demo account: {e}"))?;
+        if a.role == Role::Merchant {
+            merchant_account = Some(created.id);
+        }
+    }
+    // The demo merchant account answers for the first demo merchant.
+    let first = entities::merchant::Entity::find()
+        .order_by_asc(entities::merchant::Column::Id)
+        .one(&svc.db)
+        .await?;
+    if let (Some(m), Some(user_id)) = (first, merchant_account) {
+        merchants::link_account(svc, m.id, user_id)
+            .await
+            .map_err(|e| anyhow::anyhow!("linking the demo merchant: {e}"))?;
     }
     Ok(true)
 }

@@ -29,18 +29,30 @@ fn as_text(v: Option<&Value>, field: &str, lang: Lang) -> ApiResult<String> {
 fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<String, Value>> {
     match parse_json::<Value>(body, lang)? {
         Value::Object(m) => Ok(m),
-        _ => Err(ApiError(AppError::invalid("body", "err.json_invalid"), lang)),
+        _ => Err(ApiError(
+            AppError::invalid("body", "err.json_invalid"),
+            lang,
+        )),
     }
 }
 
-pub async fn file(State(state): State<AppState>, caller: Caller, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn file(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     let o = object(&body, lang)?;
     let f = |k: &str| as_text(o.get(k), k, lang);
     let publish = match o.get("publish_narrative") {
         None | Some(Value::Null) => false,
         Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(ApiError(AppError::invalid("publish_narrative", "err.json_invalid"), lang)),
+        Some(_) => {
+            return Err(ApiError(
+                AppError::invalid("publish_narrative", "err.json_invalid"),
+                lang,
+            ));
+        }
     };
     let raw = RawCase {
         merchant: match o.get("merchant_id").or(o.get("merchant_uscc")) {
@@ -66,7 +78,10 @@ pub async fn file(State(state): State<AppState>, caller: Caller, body: Bytes) ->
 /// The API names the field `merchant_id`.
 fn rename_merchant_field(e: AppError) -> AppError {
     match e {
-        AppError::Invalid { field, key } if field == "merchant" => AppError::Invalid { field: "merchant_id".into(), key },
+        AppError::Invalid { field, key } if field == "merchant" => AppError::Invalid {
+            field: "merchant_id".into(),
+            key,
+        },
         e => e,
     }
 }
@@ -77,13 +92,24 @@ pub struct ListQuery {
     status: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query<ListQuery>) -> ApiResult<impl IntoResponse> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let view = RoleView::parse(q.role_view.as_deref().unwrap_or(""))
-        .ok_or_else(|| ApiError(AppError::invalid("role_view", "err.role_view_unknown"), lang))?;
+    let view = RoleView::parse(q.role_view.as_deref().unwrap_or("")).ok_or_else(|| {
+        ApiError(
+            AppError::invalid("role_view", "err.role_view_unknown"),
+            lang,
+        )
+    })?;
     let status = match q.status.as_deref() {
         None | Some("") => None,
-        Some(s) => Some(Status::parse(s).ok_or_else(|| ApiError(AppError::invalid("status", "err.status_unknown"), lang))?),
+        Some(s) => Some(
+            Status::parse(s)
+                .ok_or_else(|| ApiError(AppError::invalid("status", "err.status_unknown"), lang))?,
+        ),
     };
     let items = services::cases::list_cases(&state.services, &caller.user, view, status, 200)
         .await
@@ -91,15 +117,28 @@ pub async fn list(State(state): State<AppState>, caller: Caller, Query(q): Query
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
-pub async fn get(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>) -> ApiResult<impl IntoResponse> {
-    let view = services::cases::get_case(&state.services, &caller.user, id).await.map_err(|e| ApiError(e, caller.lang))?;
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let view = services::cases::get_case(&state.services, &caller.user, id)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
     Ok(Json(view))
 }
 
-pub async fn act(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>, body: Bytes) -> ApiResult<impl IntoResponse> {
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     let o = object(&body, lang)?;
-    let opt = |k: &str| -> ApiResult<Option<String>> { as_text(o.get(k), k, lang).map(|s| (!s.is_empty()).then_some(s)) };
+    let opt = |k: &str| -> ApiResult<Option<String>> {
+        as_text(o.get(k), k, lang).map(|s| (!s.is_empty()).then_some(s))
+    };
     let raw = RawAction {
         action: as_text(o.get("action"), "action", lang)?,
         message: opt("message")?,
@@ -111,16 +150,30 @@ pub async fn act(State(state): State<AppState>, caller: Caller, Path(id): Path<i
         party: opt("party")?,
         within_days: opt("within_days")?,
     };
-    let view = services::cases::act(&state.services, &caller.user, id, &raw).await.map_err(|e| ApiError(e, lang))?;
+    let view = services::cases::act(&state.services, &caller.user, id, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
     Ok(Json(view))
 }
 
-pub async fn trail(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>) -> ApiResult<impl IntoResponse> {
-    let entries = services::cases::trail_of(&state.services, &caller.user, id).await.map_err(|e| ApiError(e, caller.lang))?;
+pub async fn trail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let entries = services::cases::trail_of(&state.services, &caller.user, id)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
     Ok(Json(serde_json::json!({ "entries": entries })))
 }
 
-pub async fn verify(State(state): State<AppState>, caller: Caller, Path(id): Path<i32>) -> ApiResult<impl IntoResponse> {
-    let v = services::cases::verify_trail(&state.services, &caller.user, id).await.map_err(|e| ApiError(e, caller.lang))?;
+pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let v = services::cases::verify_trail(&state.services, &caller.user, id)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
     Ok(Json(v))
 }

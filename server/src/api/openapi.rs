@@ -12,6 +12,12 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/me"),
     ("post", "/admin/users"),
     ("get", "/openapi.json"),
+    ("post", "/cases"),
+    ("get", "/cases"),
+    ("get", "/cases/{id}"),
+    ("post", "/cases/{id}/actions"),
+    ("get", "/cases/{id}/trail"),
+    ("get", "/cases/{id}/trail/verify"),
 ];
 
 fn error_response(desc: &str) -> Value {
@@ -31,6 +37,9 @@ pub fn spec() -> Value {
     });
     let mut staff_body = user_body.clone();
     staff_body["properties"]["role"] = json!({"type": "string", "enum": ["consumer", "merchant", "mediator", "arbitrator", "fund_admin", "regulator", "admin"]});
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let case_response = json!({"description": "The case as the caller sees it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Case"}}}});
     let created = json!({"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CreatedUser"}}}});
     json!({
         "openapi": "3.0.3",
@@ -49,7 +58,7 @@ pub fn spec() -> Value {
                 "Error": {
                     "type": "object",
                     "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-                        "code": {"type": "string", "enum": ["invalid", "unauthorized", "forbidden", "not_found", "conflict", "rate_limited", "payload_too_large", "internal"]},
+                        "code": {"type": "string", "enum": ["invalid", "unauthorized", "forbidden", "not_found", "conflict", "not_allowed", "rate_limited", "payload_too_large", "internal"]},
                         "field": {"type": "string"},
                         "message": {"type": "string"}
                     }}}
@@ -63,6 +72,39 @@ pub fn spec() -> Value {
                 },
                 "CreatedUser": {"type": "object", "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "role": {"type": "string"}}},
                 "NewUser": user_body,
+                "Status": {"type": "string", "enum": ["awaiting_merchant", "negotiating", "settled", "in_mediation", "in_arbitration", "decided", "non_compliant", "closed", "withdrawn"], "description": "non_compliant: the merchant missed the deadline of a settlement or decision"},
+                "NewCase": {
+                    "type": "object",
+                    "required": ["merchant_id", "category", "title", "narrative", "order_ref", "order_date", "amount_paid_fen", "amount_claimed_fen", "remedy"],
+                    "properties": {
+                        "merchant_id": {"description": "The merchant's id, or its USCC as a string", "oneOf": [{"type": "integer"}, {"type": "string"}]},
+                        "category": {"type": "string", "enum": ["false_advertising", "counterfeit", "quality", "not_as_pictured", "price_fraud", "refund_refused", "service_breach", "delivery", "personal_data", "other"]},
+                        "title": {"type": "string", "minLength": 4, "maxLength": 100},
+                        "narrative": {"type": "string", "minLength": 10, "maxLength": 5000},
+                        "order_ref": {"type": "string", "maxLength": 100},
+                        "order_date": {"type": "string", "format": "date"},
+                        "amount_paid_fen": {"type": "integer", "minimum": 0, "description": "Money is integer fen (分)"},
+                        "amount_claimed_fen": {"type": "integer", "minimum": 0},
+                        "remedy": {"type": "string", "enum": ["refund", "replacement", "repair", "compensation", "apology"]},
+                        "publish_narrative": {"type": "boolean", "default": false}
+                    }
+                },
+                "Action": {
+                    "type": "object",
+                    "required": ["action"],
+                    "properties": {
+                        "action": {"type": "string"},
+                        "message": {"type": "string", "description": "respond, message, request_evidence (what is needed); optional for offer, propose, comply, provide_evidence"},
+                        "reason": {"type": "string", "description": "escalate, withdraw, reopen, handover; decide (the written reasons)"},
+                        "amount_fen": {"type": "integer", "description": "offer, propose, decide"},
+                        "remedy": {"type": "string", "description": "offer, propose, decide"},
+                        "fulfil_within_days": {"type": "integer", "minimum": 1, "maximum": 60, "description": "working days; offer, propose, decide"},
+                        "to": {"type": "integer", "description": "handover: the user id of the mediator or arbitrator taking over"},
+                        "party": {"type": "string", "enum": ["consumer", "merchant"], "description": "request_evidence"},
+                        "within_days": {"type": "integer", "minimum": 1, "maximum": 60, "description": "request_evidence"}
+                    }
+                },
+                "Case": {"type": "object", "description": "id, number, status, merchant_id, merchant_name, consumer_name (masked for the merchant), category, title, narrative, order_ref, order_date, amount_paid_fen, amount_claimed_fen, remedy, publish_narrative, owner_id, deadlines [{key, at, at_local, working_days_left}], waiting_on, allowed_actions, offer, settlement, proposal, decision, evidence_request, paused, created_at"},
                 "NewStaff": staff_body
             }
         },
@@ -94,7 +136,61 @@ pub fn spec() -> Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewStaff"}}}},
                 "responses": {"201": created, "401": error_response("Not signed in"), "403": error_response("Not an admin"), "409": error_response("Email already registered"), "422": error_response("Invalid field")}
             }},
-            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}}
+            "/openapi.json": {"get": {"summary": "This document", "responses": {"200": {"description": "OpenAPI 3 document"}}}},
+            "/cases": {
+                "post": {
+                    "summary": "A consumer files a complaint (becomes a case awaiting the merchant)",
+                    "security": [{"bearer": []}, {"cookie": []}],
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewCase"}}}},
+                    "responses": {
+                        "201": case_response.clone(),
+                        "401": error_response("Not signed in"),
+                        "403": error_response("Only consumers file complaints"),
+                        "409": error_response("An open complaint about this order with this merchant exists (field order_ref)"),
+                        "422": error_response("A field is missing or invalid; `field` names it")
+                    }
+                },
+                "get": {
+                    "summary": "Cases the caller may see, oldest deadline first",
+                    "security": [{"bearer": []}, {"cookie": []}],
+                    "parameters": [
+                        {"name": "role_view", "in": "query", "schema": {"type": "string", "enum": ["mine", "queue", "all"]}, "description": "mine: filed / against my business / owned; queue: unowned cases in my queue (mediators, arbitrators); all: staff"},
+                        {"name": "status", "in": "query", "schema": {"$ref": "#/components/schemas/Status"}}
+                    ],
+                    "responses": {"200": {"description": "The cases", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}}}}}, "401": error_response("Not signed in"), "403": error_response("This view is not for this role"), "422": error_response("Unknown role_view or status")}
+                }
+            },
+            "/cases/{id}": {"get": {
+                "summary": "One case, with its deadlines, whose move it is, and the actions the caller may take",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "parameters": [id_param.clone()],
+                "responses": {"200": case_response.clone(), "401": error_response("Not signed in"), "404": error_response("No such case, or not visible to the caller")}
+            }},
+            "/cases/{id}/actions": {"post": {
+                "summary": "Act on a case: respond, message, offer, accept_offer, reject_offer, escalate, take, handover, propose, accept_proposal, reject_proposal, request_evidence, provide_evidence, decide, comply, confirm_fulfilment, reopen, withdraw",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "parameters": [id_param.clone()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Action"}}}},
+                "responses": {
+                    "200": case_response.clone(),
+                    "403": error_response("The caller may never do this on this case"),
+                    "404": error_response("No such case, or not visible to the caller"),
+                    "409": error_response("Not allowed in the current status (code not_allowed; the message lists what is), or the case changed meanwhile (code conflict)"),
+                    "422": error_response("A field is missing or invalid")
+                }
+            }},
+            "/cases/{id}/trail": {"get": {
+                "summary": "The case's full-process trail (hash-chained, append-only)",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "parameters": [id_param.clone()],
+                "responses": {"200": {"description": "Entries in order"}, "404": error_response("No such case, or not visible to the caller")}
+            }},
+            "/cases/{id}/trail/verify": {"get": {
+                "summary": "Recomputes the trail's hash chain; names the first broken entry",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "parameters": [id_param],
+                "responses": {"200": {"description": "{case_id, entries, ok, first_broken_seq, reason}"}, "404": error_response("No such case, or not visible to the caller")}
+            }}
         }
     })
 }

@@ -11,12 +11,21 @@ use crate::accounts::internal_error;
 
 /// Loads the calendar (a few dozen rows).
 pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<WorkingCalendar, AppError> {
-    let rows = holiday::Entity::find().all(conn).await.map_err(internal_error)?;
-    Ok(WorkingCalendar::new(rows.into_iter().map(|r| (r.day, kind_of(&r.kind)))))
+    let rows = holiday::Entity::find()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    Ok(WorkingCalendar::new(
+        rows.into_iter().map(|r| (r.day, kind_of(&r.kind))),
+    ))
 }
 
 fn kind_of(s: &str) -> DayKind {
-    if s == "workday" { DayKind::Workday } else { DayKind::Holiday }
+    if s == "workday" {
+        DayKind::Workday
+    } else {
+        DayKind::Holiday
+    }
 }
 
 fn kind_str(k: DayKind) -> &'static str {
@@ -31,29 +40,54 @@ pub async fn seed_if_empty<C: ConnectionTrait>(conn: &C) -> anyhow::Result<bool>
     if holiday::Entity::find().count(conn).await? > 0 {
         return Ok(false);
     }
-    let rows = official_days().into_iter().map(|(day, kind)| holiday::ActiveModel {
-        day: Set(day),
-        kind: Set(kind_str(kind).into()),
-        note: Set(String::new()),
-    });
-    holiday::Entity::insert_many(rows).exec_without_returning(conn).await?;
+    let rows = official_days()
+        .into_iter()
+        .map(|(day, kind)| holiday::ActiveModel {
+            day: Set(day),
+            kind: Set(kind_str(kind).into()),
+            note: Set(String::new()),
+        });
+    holiday::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
     Ok(true)
 }
 
 /// Sets (or, with `None`, clears) the kind of one day.
-pub async fn set_day<C: ConnectionTrait>(conn: &C, day: NaiveDate, kind: Option<DayKind>, note: &str) -> Result<(), AppError> {
-    holiday::Entity::delete_by_id(day).exec(conn).await.map_err(internal_error)?;
+pub async fn set_day<C: ConnectionTrait>(
+    conn: &C,
+    day: NaiveDate,
+    kind: Option<DayKind>,
+    note: &str,
+) -> Result<(), AppError> {
+    holiday::Entity::delete_by_id(day)
+        .exec(conn)
+        .await
+        .map_err(internal_error)?;
     if let Some(k) = kind {
-        holiday::Entity::insert(holiday::ActiveModel { day: Set(day), kind: Set(kind_str(k).into()), note: Set(note.chars().take(100).collect()) })
-            .exec_without_returning(conn)
-            .await
-            .map_err(internal_error)?;
+        holiday::Entity::insert(holiday::ActiveModel {
+            day: Set(day),
+            kind: Set(kind_str(k).into()),
+            note: Set(note.chars().take(100).collect()),
+        })
+        .exec_without_returning(conn)
+        .await
+        .map_err(internal_error)?;
     }
     Ok(())
 }
 
 /// Every configured day, in order.
-pub async fn days<C: ConnectionTrait>(conn: &C) -> Result<Vec<(NaiveDate, DayKind, String)>, AppError> {
-    let rows = holiday::Entity::find().order_by_asc(holiday::Column::Day).all(conn).await.map_err(internal_error)?;
-    Ok(rows.into_iter().map(|r| (r.day, kind_of(&r.kind), r.note)).collect())
+pub async fn days<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<(NaiveDate, DayKind, String)>, AppError> {
+    let rows = holiday::Entity::find()
+        .order_by_asc(holiday::Column::Day)
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.day, kind_of(&r.kind), r.note))
+        .collect())
 }

@@ -5,7 +5,9 @@ use domain::cases::{Case, CaseView, Category, MAX_AMOUNT, Remedy};
 use domain::{AppError, Fen, Role, Uscc, UserView};
 use entities::{case, merchant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 
 use super::{calendar, get_case, notify, trail};
@@ -49,7 +51,9 @@ fn fen(v: &str, field: &str) -> Result<Fen, AppError> {
     if t.is_empty() {
         return Err(AppError::invalid(field, "err.required"));
     }
-    let n: i64 = t.parse().map_err(|_| AppError::invalid(field, "err.whole_fen"))?;
+    let n: i64 = t
+        .parse()
+        .map_err(|_| AppError::invalid(field, "err.whole_fen"))?;
     if n < 0 {
         return Err(AppError::invalid(field, "err.amount_negative"));
     }
@@ -76,23 +80,31 @@ fn bounded(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppEr
 
 /// A consumer files a complaint. Refused as a duplicate (409) when the same
 /// consumer has an open case against the same merchant for the same order.
-pub async fn file_case(svc: &Services, user: &UserView, raw: &RawCase) -> Result<CaseView, AppError> {
+pub async fn file_case(
+    svc: &Services,
+    user: &UserView,
+    raw: &RawCase,
+) -> Result<CaseView, AppError> {
     if user.role != Role::Consumer {
         return Err(AppError::Forbidden);
     }
     let now = svc.clock.now();
-    let category = Category::parse(&raw.category).ok_or_else(|| AppError::invalid("category", "err.category_unknown"))?;
+    let category = Category::parse(&raw.category)
+        .ok_or_else(|| AppError::invalid("category", "err.category_unknown"))?;
     let title = bounded(&raw.title, "title", 4, 100)?;
     let narrative = bounded(&raw.narrative, "narrative", 10, 5000)?;
     let order_ref = bounded(&raw.order_ref, "order_ref", 1, 100)?.to_uppercase();
     let order_date = NaiveDate::parse_from_str(raw.order_date.trim(), "%Y-%m-%d")
         .map_err(|_| AppError::invalid("order_date", "err.date_invalid"))?;
-    if order_date > domain::calendar::local_date(now) || order_date < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default() {
+    if order_date > domain::calendar::local_date(now)
+        || order_date < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
+    {
         return Err(AppError::invalid("order_date", "err.date_out_of_range"));
     }
     let paid = fen(&raw.amount_paid_fen, "amount_paid_fen")?;
     let claimed = fen(&raw.amount_claimed_fen, "amount_claimed_fen")?;
-    let remedy = Remedy::parse(&raw.remedy).ok_or_else(|| AppError::invalid("remedy", "err.remedy_unknown"))?;
+    let remedy = Remedy::parse(&raw.remedy)
+        .ok_or_else(|| AppError::invalid("remedy", "err.remedy_unknown"))?;
 
     let txn = svc.db.begin().await.map_err(internal_error)?;
     let m = find_merchant(&txn, &raw.merchant).await?;
@@ -135,8 +147,18 @@ pub async fn file_case(svc: &Services, user: &UserView, raw: &RawCase) -> Result
     }
     .insert(&txn)
     .await
-    .map_err(|e| if is_unique_violation(&e) { AppError::conflict("order_ref", "err.case_duplicate") } else { internal_error(e) })?;
-    let number = format!("GD{}-{:06}", domain::calendar::local_date(now).format("%Y%m%d"), inserted.id);
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("order_ref", "err.case_duplicate")
+        } else {
+            internal_error(e)
+        }
+    })?;
+    let number = format!(
+        "GD{}-{:06}",
+        domain::calendar::local_date(now).format("%Y%m%d"),
+        inserted.id
+    );
     case::Entity::update_many()
         .col_expr(case::Column::Number, Expr::value(number.clone()))
         .filter(case::Column::Id.eq(inserted.id))
@@ -155,7 +177,16 @@ pub async fn file_case(svc: &Services, user: &UserView, raw: &RawCase) -> Result
         publish_narrative: raw.publish_narrative,
         status: t.case.status.as_str(),
     };
-    trail::append(&txn, inserted.id, now, Some(user.id), user.role.as_str(), "filed", &filed).await?;
+    trail::append(
+        &txn,
+        inserted.id,
+        now,
+        Some(user.id),
+        user.role.as_str(),
+        "filed",
+        &filed,
+    )
+    .await?;
     let inserted = case::Model { number, ..inserted };
     notify::send(svc, &txn, &inserted, &m, &t.case, &t.notify, Some(user.id)).await?;
     txn.commit().await.map_err(internal_error)?;
@@ -163,7 +194,10 @@ pub async fn file_case(svc: &Services, user: &UserView, raw: &RawCase) -> Result
     get_case(svc, user, inserted.id).await
 }
 
-async fn find_merchant<C: sea_orm::ConnectionTrait>(conn: &C, key: &str) -> Result<merchant::Model, AppError> {
+async fn find_merchant<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    key: &str,
+) -> Result<merchant::Model, AppError> {
     let key = key.trim();
     if key.is_empty() {
         return Err(AppError::invalid("merchant", "err.required"));
@@ -172,7 +206,12 @@ async fn find_merchant<C: sea_orm::ConnectionTrait>(conn: &C, key: &str) -> Resu
         merchant::Entity::find_by_id(id).one(conn).await
     } else {
         let uscc = Uscc::parse(key).map_err(|e| AppError::invalid("merchant", e.key()))?;
-        merchant::Entity::find().filter(merchant::Column::Uscc.eq(uscc.as_str())).one(conn).await
+        merchant::Entity::find()
+            .filter(merchant::Column::Uscc.eq(uscc.as_str()))
+            .one(conn)
+            .await
     };
-    found.map_err(internal_error)?.ok_or_else(|| AppError::invalid("merchant", "err.merchant_unknown"))
+    found
+        .map_err(internal_error)?
+        .ok_or_else(|| AppError::invalid("merchant", "err.merchant_unknown"))
 }

@@ -27,7 +27,10 @@ use crate::accounts::internal_error;
 
 /// Staff who may read every case.
 pub fn is_case_staff(role: Role) -> bool {
-    matches!(role, Role::Mediator | Role::Arbitrator | Role::Regulator | Role::FundAdmin | Role::Admin)
+    matches!(
+        role,
+        Role::Mediator | Role::Arbitrator | Role::Regulator | Role::FundAdmin | Role::Admin
+    )
 }
 
 /// Who `user` is on this case, if anyone who may act.
@@ -101,10 +104,19 @@ struct ActionRecord {
     to_status: String,
 }
 
-fn text(v: &Option<String>, field: &str, max: usize, required: bool) -> Result<Option<String>, AppError> {
+fn text(
+    v: &Option<String>,
+    field: &str,
+    max: usize,
+    required: bool,
+) -> Result<Option<String>, AppError> {
     let t = v.as_deref().map(str::trim).unwrap_or("");
     if t.is_empty() {
-        return if required { Err(AppError::invalid(field, "err.required")) } else { Ok(None) };
+        return if required {
+            Err(AppError::invalid(field, "err.required"))
+        } else {
+            Ok(None)
+        };
     }
     if t.chars().count() > max {
         return Err(AppError::invalid(field, "err.text_too_long"));
@@ -117,7 +129,8 @@ fn number<T: std::str::FromStr>(v: &Option<String>, field: &str) -> Result<T, Ap
     if t.is_empty() {
         return Err(AppError::invalid(field, "err.required"));
     }
-    t.parse().map_err(|_| AppError::invalid(field, "err.whole_number"))
+    t.parse()
+        .map_err(|_| AppError::invalid(field, "err.whole_number"))
 }
 
 fn terms(raw: &RawAction) -> Result<Terms, AppError> {
@@ -127,29 +140,47 @@ fn terms(raw: &RawAction) -> Result<Terms, AppError> {
         .as_deref()
         .and_then(Remedy::parse)
         .ok_or_else(|| AppError::invalid("remedy", "err.remedy_unknown"))?;
-    Ok(Terms { amount: Fen(amount), remedy, fulfil_within_days: number(&raw.fulfil_within_days, "fulfil_within_days")? })
+    Ok(Terms {
+        amount: Fen(amount),
+        remedy,
+        fulfil_within_days: number(&raw.fulfil_within_days, "fulfil_within_days")?,
+    })
 }
 
 /// Turns the raw fields into the event and what the trail keeps of it.
 fn parse_action(raw: &RawAction) -> Result<(Event, ActionRecord), AppError> {
     use domain::cases::ActionKind as K;
-    let kind = K::parse(&raw.action).ok_or_else(|| AppError::invalid("action", "err.action_unknown"))?;
+    let kind =
+        K::parse(&raw.action).ok_or_else(|| AppError::invalid("action", "err.action_unknown"))?;
     let mut rec = ActionRecord::default();
     let event = match kind {
         K::Respond | K::Message => {
             rec.message = text(&raw.message, "message", 5000, true)?;
-            if kind == K::Respond { Event::Respond } else { Event::Message }
+            if kind == K::Respond {
+                Event::Respond
+            } else {
+                Event::Message
+            }
         }
         K::Offer | K::Propose => {
             let t = terms(raw)?;
             rec.message = text(&raw.message, "message", 5000, false)?;
             rec.terms = Some(t.clone());
-            if kind == K::Offer { Event::Offer(t) } else { Event::Propose(t) }
+            if kind == K::Offer {
+                Event::Offer(t)
+            } else {
+                Event::Propose(t)
+            }
         }
         K::Decide => {
             let t = terms(raw)?;
             // A decision must give its reasons in writing.
-            rec.reason = text(&raw.reason.clone().or(raw.message.clone()), "reason", 20000, true)?;
+            rec.reason = text(
+                &raw.reason.clone().or(raw.message.clone()),
+                "reason",
+                20000,
+                true,
+            )?;
             rec.terms = Some(t.clone());
             Event::Decide(t)
         }
@@ -179,7 +210,11 @@ fn parse_action(raw: &RawAction) -> Result<(Event, ActionRecord), AppError> {
             Event::Handover { to }
         }
         K::RequestEvidence => {
-            let party = raw.party.as_deref().and_then(Party::parse).ok_or_else(|| AppError::invalid("party", "err.party_unknown"))?;
+            let party = raw
+                .party
+                .as_deref()
+                .and_then(Party::parse)
+                .ok_or_else(|| AppError::invalid("party", "err.party_unknown"))?;
             let within_days: u32 = number(&raw.within_days, "within_days")?;
             rec.message = text(&raw.message, "message", 5000, true)?;
             rec.party = Some(party);
@@ -200,7 +235,12 @@ fn parse_action(raw: &RawAction) -> Result<(Event, ActionRecord), AppError> {
 }
 
 /// `user` does `raw` on case `case_id`.
-pub async fn act(svc: &Services, user: &UserView, case_id: i32, raw: &RawAction) -> Result<domain::cases::CaseView, AppError> {
+pub async fn act(
+    svc: &Services,
+    user: &UserView,
+    case_id: i32,
+    raw: &RawAction,
+) -> Result<domain::cases::CaseView, AppError> {
     let (event, mut rec) = parse_action(raw)?;
     let now = svc.clock.now();
     let txn = svc.db.begin().await.map_err(internal_error)?;
@@ -209,17 +249,31 @@ pub async fn act(svc: &Services, user: &UserView, case_id: i32, raw: &RawAction)
         return Err(AppError::NotFound);
     }
     let actor = actor_for(user, &c, &m).ok_or(AppError::Forbidden)?;
-    if let Event::Handover { to } = event {
-        check_handover_target(&txn, actor, to).await?;
-    }
     let cal = calendar::load(&txn).await?;
     let state = state_of(&c)?;
     let t = state.apply(actor, &event, now, &cal).map_err(rule_error)?;
+    // After the rules: someone who may not hand over learns 403/409, not
+    // whether the target would have been acceptable.
+    if let Event::Handover { to } = event {
+        check_handover_target(&txn, actor, to).await?;
+    }
     rec.from_status = c.status.clone();
     rec.to_status = t.case.status.as_str().into();
-    let kind = event.kind().map(|k| k.as_str()).unwrap_or("deadline_elapsed");
+    let kind = event
+        .kind()
+        .map(|k| k.as_str())
+        .unwrap_or("deadline_elapsed");
     save(&txn, &c, &t.case, now).await?;
-    trail::append(&txn, c.id, now, Some(user.id), user.role.as_str(), kind, &rec).await?;
+    trail::append(
+        &txn,
+        c.id,
+        now,
+        Some(user.id),
+        user.role.as_str(),
+        kind,
+        &rec,
+    )
+    .await?;
     notify::send(svc, &txn, &c, &m, &t.case, &t.notify, Some(user.id)).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
@@ -227,13 +281,20 @@ pub async fn act(svc: &Services, user: &UserView, case_id: i32, raw: &RawAction)
 }
 
 /// A handover goes to another staff member of the same kind.
-async fn check_handover_target<C: ConnectionTrait>(conn: &C, actor: Actor, to: i32) -> Result<(), AppError> {
+async fn check_handover_target<C: ConnectionTrait>(
+    conn: &C,
+    actor: Actor,
+    to: i32,
+) -> Result<(), AppError> {
     let want = match actor {
         Actor::Mediator(_) => Role::Mediator,
         Actor::Arbitrator(_) => Role::Arbitrator,
         _ => return Err(AppError::Forbidden),
     };
-    let target = entities::user::Entity::find_by_id(to).one(conn).await.map_err(internal_error)?;
+    let target = entities::user::Entity::find_by_id(to)
+        .one(conn)
+        .await
+        .map_err(internal_error)?;
     match target {
         Some(u) if u.role == want.as_str() => Ok(()),
         _ => Err(AppError::invalid("to", "err.handover_target")),
@@ -241,13 +302,21 @@ async fn check_handover_target<C: ConnectionTrait>(conn: &C, actor: Actor, to: i
 }
 
 /// Writes the new rule state if nobody changed the case since it was read.
-pub(crate) async fn save<C: ConnectionTrait>(conn: &C, old: &case::Model, new: &Case, now: DateTime<Utc>) -> Result<(), AppError> {
+pub(crate) async fn save<C: ConnectionTrait>(
+    conn: &C,
+    old: &case::Model,
+    new: &Case,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let state = serde_json::to_string(new).map_err(|_| AppError::Internal)?;
     let res = case::Entity::update_many()
         .col_expr(case::Column::State, Expr::value(state))
         .col_expr(case::Column::Status, Expr::value(new.status.as_str()))
         .col_expr(case::Column::OwnerId, Expr::value(new.owner))
-        .col_expr(case::Column::NextDeadlineAt, Expr::value(new.next_deadline()))
+        .col_expr(
+            case::Column::NextDeadlineAt,
+            Expr::value(new.next_deadline()),
+        )
         .col_expr(case::Column::Version, Expr::value(old.version + 1))
         .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .filter(case::Column::Id.eq(old.id))

@@ -6,7 +6,9 @@ use std::collections::BTreeSet;
 use domain::cases::{Audience, Case, Notice};
 use domain::{AppError, Lang, Role, t, tf};
 use entities::{case, merchant, notification, user};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+};
 
 use crate::accounts::internal_error;
 use crate::{Services, mail};
@@ -78,7 +80,11 @@ pub(crate) async fn send<C: ConnectionTrait>(
         let msg = mail::MailMessage {
             to: u.email.clone(),
             subject: tf(lang, "mail.case.subject", &[&c.number, &what]),
-            body: tf(lang, "mail.case.body", &[&u.display_name, &c.number, &c.title, &what, &link]),
+            body: tf(
+                lang,
+                "mail.case.body",
+                &[&u.display_name, &c.number, &c.title, &what, &link],
+            ),
         };
         mail::enqueue(conn, &msg).await.map_err(internal_error)?;
     }

@@ -4,33 +4,60 @@ use domain::calendar::format_local;
 use domain::cases::{CaseSummary, CaseView, DeadlineView, Status, TrailEntryView, mask_name};
 use domain::{AppError, Role, UserView};
 use entities::{case, merchant, user};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::{actor_for, calendar, is_case_staff, may_read, state_of, trail};
 use crate::Services;
 use crate::accounts::internal_error;
 
-pub(crate) async fn load<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<(case::Model, merchant::Model), AppError> {
-    let c = case::Entity::find_by_id(case_id).one(conn).await.map_err(internal_error)?.ok_or(AppError::NotFound)?;
-    let m = merchant::Entity::find_by_id(c.merchant_id).one(conn).await.map_err(internal_error)?.ok_or(AppError::NotFound)?;
+pub(crate) async fn load<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<(case::Model, merchant::Model), AppError> {
+    let c = case::Entity::find_by_id(case_id)
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let m = merchant::Entity::find_by_id(c.merchant_id)
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
     Ok((c, m))
 }
 
 /// The case as `viewer` may see it; 404 when they may not.
-pub async fn get_case(svc: &Services, viewer: &UserView, case_id: i32) -> Result<CaseView, AppError> {
+pub async fn get_case(
+    svc: &Services,
+    viewer: &UserView,
+    case_id: i32,
+) -> Result<CaseView, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
     if !may_read(viewer, &c, &m) {
         return Err(AppError::NotFound);
     }
-    let consumer = user::Entity::find_by_id(c.consumer_id).one(&svc.db).await.map_err(internal_error)?;
+    let consumer = user::Entity::find_by_id(c.consumer_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?;
     let cal = calendar::load(&svc.db).await?;
     let now = svc.clock.now();
     let state = state_of(&c)?;
-    let allowed = actor_for(viewer, &c, &m).map(|a| state.allowed_actions(a, now, &cal)).unwrap_or_default();
+    let allowed = actor_for(viewer, &c, &m)
+        .map(|a| state.allowed_actions(a, now, &cal))
+        .unwrap_or_default();
     let name = consumer.map(|u| u.display_name).unwrap_or_default();
     // Parties and staff with a need see the name; the merchant sees it masked.
-    let consumer_name = if viewer.role == Role::Merchant { mask_name(&name) } else { name };
-    let parse = |s: &str| domain::cases::Category::parse(s).unwrap_or(domain::cases::Category::Other);
+    let consumer_name = if viewer.role == Role::Merchant {
+        mask_name(&name)
+    } else {
+        name
+    };
+    let parse =
+        |s: &str| domain::cases::Category::parse(s).unwrap_or(domain::cases::Category::Other);
     Ok(CaseView {
         id: c.id,
         number: c.number.clone(),
@@ -94,7 +121,13 @@ impl RoleView {
 }
 
 /// Cases the caller may see, oldest deadline first.
-pub async fn list_cases(svc: &Services, viewer: &UserView, view: RoleView, status: Option<Status>, limit: u64) -> Result<Vec<CaseSummary>, AppError> {
+pub async fn list_cases(
+    svc: &Services,
+    viewer: &UserView,
+    view: RoleView,
+    status: Option<Status>,
+    limit: u64,
+) -> Result<Vec<CaseSummary>, AppError> {
     let mut q = case::Entity::find();
     let mut cond = Condition::all();
     match (viewer.role, view) {
@@ -110,12 +143,18 @@ pub async fn list_cases(svc: &Services, viewer: &UserView, view: RoleView, statu
                 .map_err(internal_error)?;
             cond = cond.add(case::Column::MerchantId.is_in(mine));
         }
-        (Role::Mediator | Role::Arbitrator, RoleView::Mine) => cond = cond.add(case::Column::OwnerId.eq(viewer.id)),
+        (Role::Mediator | Role::Arbitrator, RoleView::Mine) => {
+            cond = cond.add(case::Column::OwnerId.eq(viewer.id))
+        }
         (Role::Mediator, RoleView::Queue) => {
-            cond = cond.add(case::Column::Status.eq(Status::InMediation.as_str())).add(case::Column::OwnerId.is_null())
+            cond = cond
+                .add(case::Column::Status.eq(Status::InMediation.as_str()))
+                .add(case::Column::OwnerId.is_null())
         }
         (Role::Arbitrator, RoleView::Queue) => {
-            cond = cond.add(case::Column::Status.eq(Status::InArbitration.as_str())).add(case::Column::OwnerId.is_null())
+            cond = cond
+                .add(case::Column::Status.eq(Status::InArbitration.as_str()))
+                .add(case::Column::OwnerId.is_null())
         }
         (r, RoleView::All) if is_case_staff(r) => {}
         (Role::Regulator | Role::FundAdmin | Role::Admin, RoleView::Mine) => {}
@@ -160,7 +199,11 @@ pub async fn list_cases(svc: &Services, viewer: &UserView, view: RoleView, statu
     Ok(out)
 }
 
-pub async fn trail_of(svc: &Services, viewer: &UserView, case_id: i32) -> Result<Vec<TrailEntryView>, AppError> {
+pub async fn trail_of(
+    svc: &Services,
+    viewer: &UserView,
+    case_id: i32,
+) -> Result<Vec<TrailEntryView>, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
     if !may_read(viewer, &c, &m) {
         return Err(AppError::NotFound);
@@ -179,7 +222,11 @@ pub async fn trail_of(svc: &Services, viewer: &UserView, case_id: i32) -> Result
         .collect())
 }
 
-pub async fn verify_trail(svc: &Services, viewer: &UserView, case_id: i32) -> Result<trail::Verification, AppError> {
+pub async fn verify_trail(
+    svc: &Services,
+    viewer: &UserView,
+    case_id: i32,
+) -> Result<trail::Verification, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
     if !may_read(viewer, &c, &m) {
         return Err(AppError::NotFound);

@@ -9,7 +9,10 @@ use chrono::{DateTime, Utc};
 use domain::cases::{Actor, Event, Notice, RuleError};
 use entities::{case, case_reminder};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
+};
 use serde::Serialize;
 
 use super::{calendar, notify, read, save, state_of, trail};
@@ -27,7 +30,11 @@ pub struct SweepReport {
 
 impl std::fmt::Display for SweepReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "deadline transitions: {}, reminders: {}, conflicts: {}", self.transitions, self.reminders, self.conflicts)
+        write!(
+            f,
+            "deadline transitions: {}, reminders: {}, conflicts: {}",
+            self.transitions, self.reminders, self.conflicts
+        )
     }
 }
 
@@ -74,7 +81,11 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
 
 /// Applies `DeadlineElapsed` to one case; false when nothing was due after all.
 async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, domain::AppError> {
-    let txn = svc.db.begin().await.map_err(crate::accounts::internal_error)?;
+    let txn = svc
+        .db
+        .begin()
+        .await
+        .map_err(crate::accounts::internal_error)?;
     let (c, m) = read::load(&txn, id).await?;
     let cal = calendar::load(&txn).await?;
     let state = state_of(&c)?;
@@ -84,9 +95,23 @@ async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, dom
         Err(e) => return Err(super::rule_error(e)),
     };
     save(&txn, &c, &t.case, now).await?;
-    trail::append(&txn, id, now, None, "system", "deadline_elapsed", &Elapsed { from_status: &c.status, to_status: t.case.status.as_str() }).await?;
+    trail::append(
+        &txn,
+        id,
+        now,
+        None,
+        "system",
+        "deadline_elapsed",
+        &Elapsed {
+            from_status: &c.status,
+            to_status: t.case.status.as_str(),
+        },
+    )
+    .await?;
     notify::send(svc, &txn, &c, &m, &t.case, &t.notify, None).await?;
-    txn.commit().await.map_err(crate::accounts::internal_error)?;
+    txn.commit()
+        .await
+        .map_err(crate::accounts::internal_error)?;
     Ok(true)
 }
 
@@ -118,16 +143,31 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
                     deadline_at: Set(at),
                 })
                 .on_conflict(
-                    OnConflict::columns([case_reminder::Column::CaseId, case_reminder::Column::DeadlineKey, case_reminder::Column::DeadlineAt])
-                        .do_nothing()
-                        .to_owned(),
+                    OnConflict::columns([
+                        case_reminder::Column::CaseId,
+                        case_reminder::Column::DeadlineKey,
+                        case_reminder::Column::DeadlineAt,
+                    ])
+                    .do_nothing()
+                    .to_owned(),
                 )
                 .exec_without_returning(&txn)
                 .await?;
                 if inserted == 1 {
-                    let (_, m) = read::load(&txn, c.id).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-                    let notices: Vec<Notice> = state.waiting_on().into_iter().map(|to| Notice { to, key: "reminder" }).collect();
-                    notify::send(svc, &txn, &c, &m, &state, &notices, None).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let (_, m) = read::load(&txn, c.id)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                    let notices: Vec<Notice> = state
+                        .waiting_on()
+                        .into_iter()
+                        .map(|to| Notice {
+                            to,
+                            key: "reminder",
+                        })
+                        .collect();
+                    notify::send(svc, &txn, &c, &m, &state, &notices, None)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     sent += 1;
                 }
                 txn.commit().await?;
@@ -141,7 +181,9 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
 pub async fn run(svc: Services) {
     loop {
         match sweep(&svc, svc.clock.now()).await {
-            Ok(r) if r.transitions + r.reminders + r.conflicts > 0 => tracing::info!("sweeper: {r}"),
+            Ok(r) if r.transitions + r.reminders + r.conflicts > 0 => {
+                tracing::info!("sweeper: {r}")
+            }
             Ok(_) => {}
             Err(e) => tracing::error!("sweeper: {e:#}"),
         }

@@ -6,7 +6,10 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::AppError;
 use entities::case_trail;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -15,18 +18,43 @@ use crate::accounts::internal_error;
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// What an entry's hash covers besides its predecessor's hash.
+pub struct Content<'a> {
+    pub case_id: i32,
+    pub seq: i32,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<i32>,
+    pub actor_role: &'a str,
+    pub kind: &'a str,
+    pub body: &'a str,
+}
+
+impl<'a> Content<'a> {
+    fn of(e: &'a case_trail::Model) -> Self {
+        Content {
+            case_id: e.case_id,
+            seq: e.seq,
+            at: e.at,
+            actor_id: e.actor_id,
+            actor_role: &e.actor_role,
+            kind: &e.kind,
+            body: &e.body,
+        }
+    }
+}
+
 /// The SHA-256 of an entry: its predecessor's hash and its own content.
-pub fn entry_hash(prev: &str, case_id: i32, seq: i32, at: DateTime<Utc>, actor_id: Option<i32>, actor_role: &str, kind: &str, body: &str) -> String {
+pub fn entry_hash(prev: &str, c: &Content) -> String {
     let mut h = Sha256::new();
     for part in [
         prev.to_string(),
-        case_id.to_string(),
-        seq.to_string(),
-        at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        actor_id.map(|a| a.to_string()).unwrap_or_default(),
-        actor_role.to_string(),
-        kind.to_string(),
-        body.to_string(),
+        c.case_id.to_string(),
+        c.seq.to_string(),
+        c.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
+        c.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+        c.actor_role.to_string(),
+        c.kind.to_string(),
+        c.body.to_string(),
     ] {
         h.update(part.as_bytes());
         h.update([0u8]);
@@ -58,7 +86,18 @@ pub async fn append<C: ConnectionTrait>(
     // Stored timestamps keep microseconds on every database: hash what is stored.
     let at = at.trunc_subsecs(6);
     let body = serde_json::to_string(body).map_err(|_| AppError::Internal)?;
-    let hash = entry_hash(&prev, case_id, seq, at, actor_id, actor_role, kind, &body);
+    let hash = entry_hash(
+        &prev,
+        &Content {
+            case_id,
+            seq,
+            at,
+            actor_id,
+            actor_role,
+            kind,
+            body: &body,
+        },
+    );
     case_trail::ActiveModel {
         case_id: Set(case_id),
         seq: Set(seq),
@@ -76,7 +115,10 @@ pub async fn append<C: ConnectionTrait>(
     .map_err(internal_error)
 }
 
-pub async fn entries<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Vec<case_trail::Model>, AppError> {
+pub async fn entries<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<Vec<case_trail::Model>, AppError> {
     case_trail::Entity::find()
         .filter(case_trail::Column::CaseId.eq(case_id))
         .order_by_asc(case_trail::Column::Seq)
@@ -114,13 +156,19 @@ pub fn verify_entries(case_id: i32, entries: &[case_trail::Model]) -> Verificati
         if e.prev_hash != prev {
             return broken("prev_hash does not match the previous entry");
         }
-        let h = entry_hash(&prev, e.case_id, e.seq, e.at, e.actor_id, &e.actor_role, &e.kind, &e.body);
+        let h = entry_hash(&prev, &Content::of(e));
         if h != e.hash {
             return broken("the entry's content does not match its hash");
         }
         prev = e.hash.clone();
     }
-    Verification { case_id, entries: entries.len(), ok: true, first_broken_seq: None, reason: None }
+    Verification {
+        case_id,
+        entries: entries.len(),
+        ok: true,
+        first_broken_seq: None,
+        reason: None,
+    }
 }
 
 pub async fn verify<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Verification, AppError> {
@@ -128,7 +176,9 @@ pub async fn verify<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Verifi
 }
 
 /// Verifies every case's chain; returns how many were checked and the first broken one.
-pub async fn verify_all<C: ConnectionTrait>(conn: &C) -> Result<(usize, Option<Verification>), AppError> {
+pub async fn verify_all<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<(usize, Option<Verification>), AppError> {
     use sea_orm::QuerySelect;
     let ids: Vec<i32> = entities::case::Entity::find()
         .select_only()

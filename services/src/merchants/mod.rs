@@ -62,7 +62,11 @@ pub async fn find_by_name_or_uscc(
 /// demo data do this.
 pub async fn link_account(svc: &Services, merchant_id: i32, user_id: i32) -> Result<(), AppError> {
     use sea_orm::sea_query::Expr;
-    let u = entities::user::Entity::find_by_id(user_id).one(&svc.db).await.map_err(internal_error)?.ok_or(AppError::NotFound)?;
+    let u = entities::user::Entity::find_by_id(user_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
     if u.role != domain::Role::Merchant.as_str() {
         return Err(AppError::invalid("role", "err.role_unknown"));
     }

@@ -13,10 +13,17 @@ use crate::harness::backend_tests;
 const HEADER: &str =
     "name,uscc,registered_on,entity_type,registered_capital,business_scope,province,region,address";
 
+/// The shared data folder: `GONGDAO_SHARED_DATA`, else `../shared/data` beside
+/// the checkout, else this machine kind's `/work/shared/data`.
 fn shared_data() -> PathBuf {
-    std::env::var_os("GONGDAO_SHARED_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"))
+    if let Some(p) = std::env::var_os("GONGDAO_SHARED_DATA") {
+        return PathBuf::from(p);
+    }
+    let beside = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+    if beside.exists() {
+        return beside;
+    }
+    PathBuf::from("/work/shared/data")
 }
 
 fn sample() -> Vec<u8> {

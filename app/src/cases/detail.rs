@@ -1,0 +1,300 @@
+//! The case page: where the case is (stepper), who must act and by when,
+//! the facts, the terms on the table, the forms the viewer may use, and the
+//! full trail.
+
+use domain::calendar::format_local;
+use domain::cases::{ActionKind, Audience, CaseView, Remedy, Terms, TrailEntryView};
+use domain::{Fen, Lang, t, tf};
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{CaseAction, case_with_trail};
+use crate::components::ActionErrorView;
+use crate::i18n::use_lang;
+
+fn yuan(f: i64) -> String {
+    format!("¥{}", Fen(f).yuan_string())
+}
+
+fn terms_text(lang: Lang, terms: &Terms) -> String {
+    tf(
+        lang,
+        "case.terms",
+        &[
+            &yuan(terms.amount.0),
+            t(lang, &format!("remedy.{}", terms.remedy.as_str())),
+            &terms.fulfil_within_days.to_string(),
+        ],
+    )
+}
+
+fn audience_key(a: Audience) -> &'static str {
+    match a {
+        Audience::Consumer => "audience.consumer",
+        Audience::Merchant => "audience.merchant",
+        Audience::Owner => "audience.owner",
+        Audience::Mediators => "audience.mediators",
+        Audience::Arbitrators => "audience.arbitrators",
+    }
+}
+
+#[component]
+pub fn CasePage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| s.parse::<i32>().ok())
+            .unwrap_or(0)
+    });
+    let data = Resource::new(move || id.get(), case_with_trail);
+    view! {
+        <Suspense>
+            {move || data.get().map(|r| match r {
+                Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
+                Ok((case, trail)) => view! { <CaseBody case trail/> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn CaseBody(case: CaseView, trail: Vec<TrailEntryView>) -> impl IntoView {
+    let lang = use_lang();
+    let steps = [
+        "case.step.filed",
+        "case.step.negotiation",
+        "case.step.mediation",
+        "case.step.decision",
+        "case.step.closed",
+    ];
+    let current = case.status.step();
+    let waiting: Vec<String> = case
+        .waiting_on
+        .iter()
+        .map(|a| t(lang, audience_key(*a)).to_string())
+        .collect();
+    let status_text = t(lang, &format!("status.{}", case.status.as_str())).to_string();
+    view! {
+        <section class="case" id="case" data-status=case.status.as_str()>
+            <header class="case-head">
+                <h1>{case.title.clone()}</h1>
+                <p class="muted"><span id="case-number">{case.number.clone()}</span>" · "<span class="badge" id="case-status">{status_text}</span></p>
+            </header>
+            <ol class="stepper">
+                {steps.iter().enumerate().map(|(i, key)| {
+                    let class = if (i as u8) < current { "done" } else if i as u8 == current { "current" } else { "" };
+                    view! { <li class=class>{t(lang, key)}</li> }
+                }).collect_view()}
+            </ol>
+            <div class="card" class:hidden=case.deadlines.is_empty() && waiting.is_empty() && !case.paused>
+                {(!waiting.is_empty()).then(|| view! { <p id="waiting-on"><strong>{t(lang, "case.waiting_on")}": "</strong>{waiting.join(" / ")}</p> })}
+                {case.paused.then(|| view! { <p class="notice warn" id="paused">{t(lang, "case.paused")}</p> })}
+                <ul class="deadlines" id="deadlines">
+                    {case.deadlines.iter().map(|d| view! {
+                        <li data-key=d.key.clone()>
+                            {t(lang, &d.key).to_string()}": "<strong>{d.at_local.clone()}</strong>" "
+                            <span class="muted">"("{tf(lang, "case.days_left", &[&d.working_days_left.to_string()])}")"</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+            <Terms case=case.clone()/>
+            <Actions case=case.clone()/>
+            <div class="card">
+                <h2>{t(lang, "case.facts")}</h2>
+                <dl class="facts">
+                    <dt>{t(lang, "field.merchant")}</dt><dd>{case.merchant_name.clone()}</dd>
+                    <dt>{t(lang, "case.consumer")}</dt><dd id="consumer-name">{case.consumer_name.clone()}</dd>
+                    <dt>{t(lang, "field.category")}</dt><dd>{t(lang, &format!("category.{}", case.category.as_str())).to_string()}</dd>
+                    <dt>{t(lang, "field.order_ref")}</dt><dd>{case.order_ref.clone()}" · "{case.order_date.to_string()}</dd>
+                    <dt>{t(lang, "field.amount_paid_fen")}</dt><dd>{yuan(case.amount_paid_fen)}</dd>
+                    <dt>{t(lang, "field.amount_claimed_fen")}</dt><dd>{yuan(case.amount_claimed_fen)}</dd>
+                    <dt>{t(lang, "field.remedy")}</dt><dd>{t(lang, &format!("remedy.{}", case.remedy.as_str())).to_string()}</dd>
+                </dl>
+                <p class="narrative">{case.narrative.clone()}</p>
+            </div>
+            <div class="card">
+                <h2>{t(lang, "case.timeline")}</h2>
+                <ol class="timeline" id="timeline">
+                    {trail.into_iter().map(|e| view! { <TrailLine entry=e/> }).collect_view()}
+                </ol>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Terms(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let mut rows: Vec<(&'static str, String)> = vec![];
+    if let Some(o) = &case.offer {
+        rows.push((
+            "case.offer",
+            format!(
+                "{} ({})",
+                terms_text(lang, &o.terms),
+                t(lang, &format!("audience.{}", o.by.as_str()))
+            ),
+        ));
+    }
+    if let Some(p) = &case.proposal {
+        rows.push(("case.proposal", terms_text(lang, &p.terms)));
+    }
+    if let Some(s) = &case.settlement {
+        rows.push((
+            "case.settlement",
+            format!(
+                "{} — {} {}",
+                terms_text(lang, &s.terms),
+                t(lang, "deadline.fulfil_by"),
+                format_local(s.fulfil_by)
+            ),
+        ));
+    }
+    if let Some(d) = &case.decision {
+        rows.push((
+            "case.decision",
+            format!(
+                "{} — {} {}",
+                terms_text(lang, &d.terms),
+                t(lang, "deadline.comply_by"),
+                format_local(d.comply_by)
+            ),
+        ));
+    }
+    (!rows.is_empty()).then(|| {
+        view! {
+            <div class="card terms" id="terms">
+                {rows.into_iter().map(|(k, v)| view! { <p><strong>{t(lang, k)}": "</strong>{v}</p> }).collect_view()}
+            </div>
+        }
+    })
+}
+
+/// One form per action the viewer may take now.
+#[component]
+fn Actions(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    if case.allowed_actions.is_empty() {
+        return None;
+    }
+    let forms = case
+        .allowed_actions
+        .iter()
+        .map(|kind| view! { <ActionFormFor id=case.id kind=*kind/> })
+        .collect_view();
+    Some(view! {
+        <div class="card actions" id="actions">
+            <h2>{t(lang, "case.actions")}</h2>
+            {forms}
+        </div>
+    })
+}
+
+#[component]
+fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<CaseAction>::new();
+    let label = t(lang, &kind.label_key()).to_string();
+    let message_required = matches!(
+        kind,
+        ActionKind::Respond | ActionKind::Message | ActionKind::RequestEvidence
+    );
+    let with_message = message_required
+        || matches!(
+            kind,
+            ActionKind::Offer
+                | ActionKind::Propose
+                | ActionKind::Comply
+                | ActionKind::ProvideEvidence
+        );
+    let reason_required = matches!(
+        kind,
+        ActionKind::Escalate
+            | ActionKind::Withdraw
+            | ActionKind::Reopen
+            | ActionKind::Handover
+            | ActionKind::Decide
+    );
+    let with_reason =
+        reason_required || matches!(kind, ActionKind::RejectOffer | ActionKind::RejectProposal);
+    let with_terms = matches!(
+        kind,
+        ActionKind::Offer | ActionKind::Propose | ActionKind::Decide
+    );
+    view! {
+        <ActionForm action=action attr:class="form action-form" attr:data-action=kind.as_str()>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="action" value=kind.as_str()/>
+            {with_terms.then(|| view! {
+                <div class="row">
+                    <label>{t(lang, "case.amount_yuan")}<input type="text" name="amount" required inputmode="decimal"/></label>
+                    <label>{t(lang, "field.remedy")}
+                        <select name="remedy">
+                            {Remedy::ALL.iter().map(|r| view! { <option value=r.as_str()>{t(lang, &format!("remedy.{}", r.as_str())).to_string()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label>{t(lang, "field.fulfil_within_days")}<input type="number" name="fulfil_within_days" min="1" max="60" value="7" required/></label>
+                </div>
+            })}
+            {(kind == ActionKind::Handover).then(|| view! {
+                <label>{t(lang, "case.handover_to")}<input type="number" name="to" required/></label>
+            })}
+            {(kind == ActionKind::RequestEvidence).then(|| view! {
+                <div class="row">
+                    <label>{t(lang, "field.party")}
+                        <select name="party">
+                            <option value="consumer">{t(lang, "audience.consumer")}</option>
+                            <option value="merchant">{t(lang, "audience.merchant")}</option>
+                        </select>
+                    </label>
+                    <label>{t(lang, "field.within_days")}<input type="number" name="within_days" min="1" max="60" value="5" required/></label>
+                </div>
+            })}
+            {with_message.then(|| view! {
+                <label>{t(lang, "field.message")}<textarea name="message" rows="2" required=message_required></textarea></label>
+            })}
+            {with_reason.then(|| view! {
+                <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required=reason_required></textarea></label>
+            })}
+            <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
+            <button type="submit">{label}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn TrailLine(entry: TrailEntryView) -> impl IntoView {
+    let lang = use_lang();
+    let what = match entry.kind.as_str() {
+        "filed" => t(lang, "case.trail.filed").to_string(),
+        "deadline_elapsed" => t(lang, "case.trail.deadline_elapsed").to_string(),
+        k => t(lang, &format!("case.action.{k}")).to_string(),
+    };
+    let who = t(lang, &format!("role.{}", entry.actor_role)).to_string();
+    let text = ["message", "reason"]
+        .iter()
+        .filter_map(|k| {
+            entry
+                .body
+                .get(*k)
+                .and_then(|v| v.as_str())
+                .map(String::from)
+        })
+        .collect::<Vec<_>>()
+        .join(" — ");
+    let terms: Option<Terms> = entry
+        .body
+        .get("terms")
+        .and_then(|v| serde_json::from_value(v.clone()).ok());
+    view! {
+        <li data-kind=entry.kind.clone()>
+            <span class="muted">{format_local(entry.at)}</span>" "<strong>{who}</strong>" "{what}
+            {terms.map(|tm| view! { <span class="terms">" · "{terms_text(lang, &tm)}</span> })}
+            {(!text.is_empty()).then(|| view! { <p class="said">{text}</p> })}
+        </li>
+    }
+}

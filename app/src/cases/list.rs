@@ -1,0 +1,66 @@
+//! My cases, and the queues of mediators and arbitrators (oldest deadline first).
+
+use domain::calendar::format_local;
+use domain::{Fen, Role, t};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::api::list_cases;
+use crate::components::UserResource;
+use crate::i18n::use_lang;
+
+#[component]
+pub fn CasesPage() -> impl IntoView {
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    let q = use_query_map();
+    let view = Memo::new(move |_| q.read().get("view").unwrap_or_else(|| "mine".into()));
+    let cases = Resource::new(move || view.get(), list_cases);
+    let tab = move |key: &'static str, label: &'static str| {
+        view! { <a href=format!("/cases?view={key}") class:active=move || view.get() == key>{t(lang, label)}</a> }
+    };
+    view! {
+        <section>
+            <h1>{t(lang, "case.my_cases")}</h1>
+            <Suspense>
+                {move || user.get().map(|u| match u.ok().flatten() {
+                    None => view! { <p class="notice error">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p> }.into_any(),
+                    Some(u) => view! {
+                        <nav class="tabs">
+                            {tab("mine", "case.tab_mine")}
+                            {matches!(u.role, Role::Mediator | Role::Arbitrator).then(|| tab("queue", "case.queue"))}
+                            {(u.role != Role::Consumer && u.role != Role::Merchant).then(|| tab("all", "case.all"))}
+                            {(u.role == Role::Consumer).then(|| view! { <a href="/search" class="button">{t(lang, "case.file_title")}</a> })}
+                        </nav>
+                    }.into_any(),
+                })}
+            </Suspense>
+            <Suspense>
+                {move || cases.get().map(|r| match r {
+                    Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p class="muted" id="no-cases">{t(lang, "case.none")}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="cases" id="case-list">
+                            <thead><tr>
+                                <th>{t(lang, "case.number")}</th><th>{t(lang, "field.title")}</th><th>{t(lang, "field.merchant")}</th>
+                                <th>{t(lang, "case.status")}</th><th>{t(lang, "field.amount_claimed_fen")}</th><th>{t(lang, "case.next_deadline")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {list.into_iter().map(|c| view! {
+                                    <tr data-status=c.status.as_str()>
+                                        <td><a href=format!("/cases/{}", c.id)>{c.number.clone()}</a></td>
+                                        <td>{c.title.clone()}</td>
+                                        <td>{c.merchant_name.clone()}</td>
+                                        <td>{t(lang, &format!("status.{}", c.status.as_str())).to_string()}</td>
+                                        <td>"¥"{Fen(c.amount_claimed_fen).yuan_string()}</td>
+                                        <td>{c.next_deadline_at.map(format_local).unwrap_or_default()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,11 @@
+//! Case pages: file a complaint, my cases and the staff queues, the case page.
+
+mod api;
+mod detail;
+mod list;
+mod new;
+
+pub use api::*;
+pub use detail::CasePage;
+pub use list::CasesPage;
+pub use new::NewCasePage;

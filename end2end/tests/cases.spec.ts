@@ -1,0 +1,119 @@
+import { Browser, expect, Page, TestInfo } from '@playwright/test';
+import { act, open, signIn, test } from './helpers';
+
+/** A second signed-in party in its own browser context, same JavaScript setting. */
+async function party(browser: Browser, info: TestInfo, email: string): Promise<Page> {
+  const ctx = await browser.newContext({
+    baseURL: info.project.use.baseURL,
+    locale: 'zh-CN',
+    javaScriptEnabled: info.project.use.javaScriptEnabled,
+  });
+  const page = await ctx.newPage();
+  await signIn(page, info, email);
+  return page;
+}
+
+async function fileComplaint(page: Page, info: TestInfo, orderRef: string): Promise<string> {
+  await open(page, info, '/cases/new?merchant=1&name=' + encodeURIComponent('演示商户'));
+  await page.fill('#file-form input[name=title]', '收到的商品与图片不符');
+  await page.fill('#file-form textarea[name=narrative]', '页面展示为不锈钢保温杯，收到的是塑料杯，联系客服三天无人回应。');
+  await page.selectOption('#file-form select[name=category]', 'not_as_pictured');
+  await page.fill('#file-form input[name=order_ref]', orderRef);
+  await page.fill('#file-form input[name=order_date]', '2026-11-01');
+  await page.fill('#file-form input[name=amount_paid]', '199.00');
+  await page.fill('#file-form input[name=amount_claimed]', '199');
+  await page.selectOption('#file-form select[name=remedy]', 'refund');
+  await page.click('#file-form button[type=submit]');
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.locator('#case-status')).toHaveText('待商户回应');
+  return page.url();
+}
+
+test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({ page, browser }, info) => {
+  await signIn(page, info, 'consumer@demo.gongdao.cn');
+
+  // Bad input is refused with the field named, and nothing is filed.
+  await open(page, info, '/cases/new?merchant=1');
+  await page.fill('#file-form input[name=title]', '价格欺诈');
+  await page.fill('#file-form textarea[name=narrative]', '标价与结算价不一致，多收了钱。');
+  await page.fill('#file-form input[name=order_ref]', 'BAD-' + Date.now());
+  await page.fill('#file-form input[name=order_date]', '2026-11-02');
+  await page.fill('#file-form input[name=amount_paid]', '12.345');
+  await page.fill('#file-form input[name=amount_claimed]', '10');
+  await page.click('#file-form button[type=submit]');
+  await expect(page.getByRole('alert')).toContainText('实付金额');
+
+  const orderRef = `E2E-${info.project.name}-${Date.now()}`;
+  const url = await fileComplaint(page, info, orderRef);
+  await expect(page.locator('#deadlines li')).toHaveCount(2);
+  await expect(page.locator('#waiting-on')).toContainText('商户');
+  await expect(page.locator('#timeline li')).toHaveCount(1);
+
+  // The same order again is a duplicate.
+  await open(page, info, '/cases/new?merchant=1');
+  await page.fill('#file-form input[name=title]', '收到的商品与图片不符');
+  await page.fill('#file-form textarea[name=narrative]', '同一个订单再投诉一次，应当被拒绝。');
+  await page.fill('#file-form input[name=order_ref]', orderRef.toLowerCase());
+  await page.fill('#file-form input[name=order_date]', '2026-11-01');
+  await page.fill('#file-form input[name=amount_paid]', '199');
+  await page.fill('#file-form input[name=amount_claimed]', '199');
+  await page.click('#file-form button[type=submit]');
+  await expect(page.getByRole('alert')).toContainText('已就同一商户的同一订单提交过投诉');
+
+  // The merchant answers and makes an offer; it sees the consumer's name masked.
+  const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
+  await merchant.goto(url);
+  await expect(merchant.locator('#consumer-name')).toHaveText('王**');
+  await act(merchant, info, 'respond', { message: '非常抱歉，我们核实后给您处理。' });
+  await expect(merchant.locator('#case-status')).toHaveText('协商中');
+  await act(merchant, info, 'offer', { amount: '150', remedy: 'refund', fulfil_within_days: '3', message: '退款150元' });
+  await expect(merchant.locator('#terms')).toContainText('¥150.00');
+
+  // The consumer accepts: a settlement.
+  await page.goto(url);
+  await act(page, info, 'accept_offer');
+  await expect(page.locator('#case-status')).toHaveText('已和解');
+
+  // The merchant says it paid; the consumer confirms; the case closes.
+  await merchant.goto(url);
+  await act(merchant, info, 'comply', { message: '已退款' });
+  await page.goto(url);
+  await act(page, info, 'confirm_fulfilment');
+  await expect(page.locator('#case-status')).toHaveText('已结案');
+  await expect(page.locator('#timeline li')).toHaveCount(6);
+  await expect(page.locator('#actions')).toHaveCount(0);
+
+  // The consumer's list shows it.
+  await open(page, info, '/cases');
+  await expect(page.locator('#case-list')).toContainText('收到的商品与图片不符');
+  await merchant.context().close();
+});
+
+test('a case goes through mediation after the consumer escalates and the consumer may withdraw', async ({ page, browser }, info) => {
+  await signIn(page, info, 'consumer@demo.gongdao.cn');
+  const url = await fileComplaint(page, info, `E2E-MED-${info.project.name}-${Date.now()}`);
+  const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
+  await merchant.goto(url);
+  await act(merchant, info, 'respond', { message: '这是正常商品，不同意退款。' });
+
+  // Escalation needs a reason.
+  await page.goto(url);
+  await act(page, info, 'escalate', { reason: '商户拒绝处理' });
+  await expect(page.locator('#case-status')).toHaveText('调解中');
+
+  // A mediator takes it from the queue and proposes.
+  const mediator = await party(browser, info, 'mediator@demo.gongdao.cn');
+  await open(mediator, info, '/cases?view=queue');
+  await expect(mediator.locator('#case-list')).toBeVisible();
+  await mediator.goto(url);
+  await act(mediator, info, 'take');
+  await act(mediator, info, 'propose', { amount: '100', remedy: 'refund', fulfil_within_days: '5', message: '建议退款100元' });
+  await expect(mediator.locator('#terms')).toContainText('¥100.00');
+
+  // The consumer withdraws instead.
+  await page.goto(url);
+  await act(page, info, 'withdraw', { reason: '已与商户线下解决' });
+  await expect(page.locator('#case-status')).toHaveText('已撤回');
+  await merchant.context().close();
+  await mediator.context().close();
+});
