@@ -65,3 +65,81 @@ pub fn StaffPage() -> impl IntoView {
         </section>
     }
 }
+
+/// The holiday calendar as the admin sees it: (date, kind, note).
+#[server(endpoint = "admin/calendar")]
+pub async fn calendar_days() -> Result<Vec<(String, String, String)>, AppError> {
+    crate::ssr::require_role(&[Role::Admin]).await?;
+    let svc = crate::ssr::services()?;
+    Ok(services::cases::calendar::days(&svc.db)
+        .await?
+        .into_iter()
+        .map(|(d, k, n)| {
+            let kind = match k {
+                domain::calendar::DayKind::Holiday => "holiday",
+                domain::calendar::DayKind::Workday => "workday",
+            };
+            (d.to_string(), kind.to_string(), n)
+        })
+        .collect())
+}
+
+/// Sets one day: `holiday`, `workday` (a make-up working day) or `normal` (remove the entry).
+#[server(endpoint = "admin/calendar/set")]
+pub async fn set_calendar_day(day: String, kind: String, note: String) -> Result<(), AppError> {
+    crate::ssr::require_role(&[Role::Admin]).await?;
+    let svc = crate::ssr::services()?;
+    let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("day", "err.date_invalid"))?;
+    let kind = match kind.as_str() {
+        "holiday" => Some(domain::calendar::DayKind::Holiday),
+        "workday" => Some(domain::calendar::DayKind::Workday),
+        "normal" => None,
+        _ => return Err(AppError::invalid("kind", "err.day_kind")),
+    };
+    services::cases::calendar::set_day(&svc.db, date, kind, &note).await?;
+    leptos_axum::redirect("/admin/calendar");
+    Ok(())
+}
+
+#[component]
+pub fn CalendarPage() -> impl IntoView {
+    let lang = use_lang();
+    let days = Resource::new(|| (), |_| calendar_days());
+    let set = ServerAction::<SetCalendarDay>::new();
+    view! {
+        <section class="card">
+            <h1>{t(lang, "admin.calendar_title")}</h1>
+            <p class="muted">{t(lang, "admin.calendar_intro")}</p>
+            <ActionForm action=set attr:class="form" attr:id="calendar-form">
+                <div class="row">
+                    <label>{t(lang, "field.day")}<input type="date" name="day" required/></label>
+                    <label>{t(lang, "field.kind")}
+                        <select name="kind">
+                            <option value="holiday">{t(lang, "admin.day_holiday")}</option>
+                            <option value="workday">{t(lang, "admin.day_workday")}</option>
+                            <option value="normal">{t(lang, "admin.day_normal")}</option>
+                        </select>
+                    </label>
+                    <label>{t(lang, "field.note")}<input type="text" name="note" maxlength="100"/></label>
+                </div>
+                <ActionErrorView error=move || set.value().get().and_then(Result::err)/>
+                <button type="submit">{t(lang, "admin.save")}</button>
+            </ActionForm>
+            <Suspense>
+                {move || days.get().map(|r| match r {
+                    Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
+                    Ok(list) => view! {
+                        <table class="cases" id="calendar">
+                            <tbody>
+                                {list.into_iter().map(|(d, k, n)| view! {
+                                    <tr data-day=d.clone()><td>{d.clone()}</td><td>{t(lang, if k == "holiday" { "admin.day_holiday" } else { "admin.day_workday" })}</td><td>{n}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}

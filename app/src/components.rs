@@ -51,6 +51,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         Some(u) => view! {
                             <a href="/dashboard">{t(lang, "nav.dashboard")}</a>
                             <a href="/cases" id="nav-cases">{t(lang, "nav.cases")}</a>
+                            <a href="/inbox" id="nav-inbox">{t(lang, "inbox.title")}</a>
                             <span class="who" id="who">{u.display_name.clone()}" · "{t(lang, u.role.label_key())}</span>
                             <ActionForm action=logout attr:class="inline">
                                 <button type="submit" class="link" id="logout">{t(lang, "auth.logout")}</button>

@@ -10,6 +10,7 @@ pub mod dashboard;
 pub mod dev;
 pub mod home;
 pub mod i18n;
+pub mod inbox;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -68,6 +69,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=cases::CasesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/new") view=cases::NewCasePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin/calendar") view=admin::CalendarPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/users") view=admin::StaffPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=dev::MailboxPage ssr=SsrMode::InOrder/>
                 </Routes>

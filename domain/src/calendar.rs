@@ -29,6 +29,17 @@ pub fn format_local(at: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// A deadline shown to people: one that ends at midnight is written as
+/// `2026-11-25 24:00` (the end of that day), not as 00:00 of the next.
+pub fn format_deadline(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&shanghai());
+    if local.format("%H:%M:%S").to_string() == "00:00:00" {
+        let day = local.date_naive().pred_opt().unwrap_or(local.date_naive());
+        return format!("{} 24:00", day.format("%Y-%m-%d"));
+    }
+    format_local(at)
+}
+
 /// Why a date is (not) a working day, as the admin's calendar records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -192,6 +203,18 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn midnight_deadlines_read_as_the_end_of_the_day() {
+        assert_eq!(
+            format_deadline(at("2026-11-24T16:00:00Z")),
+            "2026-11-24 24:00"
+        );
+        assert_eq!(
+            format_deadline(at("2026-11-24T06:30:00Z")),
+            "2026-11-24 14:30"
+        );
     }
 
     #[test]

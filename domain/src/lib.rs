@@ -9,6 +9,7 @@ pub mod cases;
 pub mod email;
 pub mod error;
 pub mod i18n;
+pub mod inbox;
 pub mod merchant;
 pub mod money;
 pub mod role;

@@ -49,6 +49,21 @@ test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({
   await expect(page.locator('#waiting-on')).toContainText('商户');
   await expect(page.locator('#timeline li')).toHaveCount(1);
 
+  // Evidence: a real PNG is stored with its SHA-256; a text file is refused with a reason.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await page.setInputFiles('#evidence-form input[name=file]', { name: '商品照片.png', mimeType: 'image/png', buffer: png });
+  await page.click('#evidence-form button[type=submit]');
+  await expect(page.getByRole('status')).toContainText('证据已上传');
+  await expect(page.locator('#evidence .files li')).toHaveCount(1);
+  await expect(page.locator('#evidence .files li')).toContainText('商品照片.png');
+  await page.setInputFiles('#evidence-form input[name=file]', { name: 'note.png', mimeType: 'image/png', buffer: Buffer.from('not really a picture') });
+  await page.click('#evidence-form button[type=submit]');
+  await expect(page.getByRole('alert')).toContainText('只接受');
+  await expect(page.locator('#evidence .files li')).toHaveCount(1);
+
   // The same order again is a duplicate.
   await open(page, info, '/cases/new?merchant=1');
   await page.fill('#file-form input[name=title]', '收到的商品与图片不符');
@@ -62,6 +77,8 @@ test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({
 
   // The merchant answers and makes an offer; it sees the consumer's name masked.
   const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
+  await open(merchant, info, '/inbox');
+  await expect(merchant.locator('#inbox')).toContainText('您收到一件新投诉');
   await merchant.goto(url);
   await expect(merchant.locator('#consumer-name')).toHaveText('王**');
   await act(merchant, info, 'respond', { message: '非常抱歉，我们核实后给您处理。' });
@@ -80,7 +97,7 @@ test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({
   await page.goto(url);
   await act(page, info, 'confirm_fulfilment');
   await expect(page.locator('#case-status')).toHaveText('已结案');
-  await expect(page.locator('#timeline li')).toHaveCount(6);
+  await expect(page.locator('#timeline li')).toHaveCount(7);
   await expect(page.locator('#actions')).toHaveCount(0);
 
   // The consumer's list shows it.

@@ -26,8 +26,9 @@ pub fn routes(state: AppState) -> Router {
 pub fn wrap(router: Router, svc: &Services) -> Router {
     router
         .layer(middleware::from_fn(csrf_guard))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+        .layer(middleware::from_fn_with_state(
             svc.config.limits.max_body_bytes,
+            body_limit,
         ))
         .layer(middleware::from_fn(json_payload_too_large))
         .layer(middleware::from_fn(security_headers))
@@ -129,6 +130,30 @@ fn same_origin(h: &HeaderMap) -> bool {
         && sources
             .iter()
             .all(|s| host_of(s) == host.to_ascii_lowercase())
+}
+
+/// Bodies are limited to `max` bytes (64 KiB), evidence uploads to 10 MB
+/// plus room for the multipart framing: refused up front when
+/// `Content-Length` says so, cut off while read otherwise.
+async fn body_limit(State(max): State<usize>, req: Request, next: Next) -> Response {
+    let limit = if req.method() == Method::POST && req.uri().path().ends_with("/evidence") {
+        services::cases::evidence::MAX_BYTES + 64 * 1024
+    } else {
+        max
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return crate::api::error_response(
+            &domain::AppError::PayloadTooLarge,
+            cookies::lang_of(req.headers()),
+        );
+    }
+    let req = req.map(|b| Body::new(http_body_util::Limited::new(b, limit)));
+    next.run(req).await
 }
 
 /// The body limit answers in plain text (from the limit layer when

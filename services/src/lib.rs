@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod inbox;
 pub mod mail;
 pub mod merchants;
 pub mod outbox;

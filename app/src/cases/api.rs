@@ -1,7 +1,7 @@
 //! Server functions behind the case pages; each calls `services::cases`.
 
 use domain::AppError;
-use domain::cases::{CaseSummary, CaseView, TrailEntryView};
+use domain::cases::{CasePage, CaseSummary};
 use leptos::prelude::*;
 
 /// Yuan as typed (`12.50`) → whole fen as text, or a field error.
@@ -83,12 +83,14 @@ pub async fn case_action(
 }
 
 #[server(endpoint = "cases/get")]
-pub async fn case_with_trail(id: i32) -> Result<(CaseView, Vec<TrailEntryView>), AppError> {
+pub async fn load_case_page(id: i32) -> Result<CasePage, AppError> {
     let user = crate::ssr::require_user().await?;
     let svc = crate::ssr::services()?;
-    let view = services::cases::get_case(&svc, &user, id).await?;
-    let trail = services::cases::trail_of(&svc, &user, id).await?;
-    Ok((view, trail))
+    Ok(CasePage {
+        case: services::cases::get_case(&svc, &user, id).await?,
+        trail: services::cases::trail_of(&svc, &user, id).await?,
+        evidence: services::cases::evidence::list(&svc, &user, id).await?,
+    })
 }
 
 #[server(endpoint = "cases/list")]

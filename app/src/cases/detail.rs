@@ -2,13 +2,13 @@
 //! the facts, the terms on the table, the forms the viewer may use, and the
 //! full trail.
 
-use domain::calendar::format_local;
-use domain::cases::{ActionKind, Audience, CaseView, Remedy, Terms, TrailEntryView};
+use domain::calendar::{format_deadline, format_local};
+use domain::cases::{ActionKind, Audience, CaseView, EvidenceView, Remedy, Terms, TrailEntryView};
 use domain::{Fen, Lang, t, tf};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{CaseAction, case_with_trail};
+use super::api::{CaseAction, load_case_page};
 use crate::components::ActionErrorView;
 use crate::i18n::use_lang;
 
@@ -49,19 +49,23 @@ pub fn CasePage() -> impl IntoView {
             .and_then(|s| s.parse::<i32>().ok())
             .unwrap_or(0)
     });
-    let data = Resource::new(move || id.get(), case_with_trail);
+    let data = Resource::new(move || id.get(), load_case_page);
     view! {
         <Suspense>
             {move || data.get().map(|r| match r {
                 Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
-                Ok((case, trail)) => view! { <CaseBody case trail/> }.into_any(),
+                Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence/> }.into_any(),
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn CaseBody(case: CaseView, trail: Vec<TrailEntryView>) -> impl IntoView {
+fn CaseBody(
+    case: CaseView,
+    trail: Vec<TrailEntryView>,
+    evidence: Vec<EvidenceView>,
+) -> impl IntoView {
     let lang = use_lang();
     let steps = [
         "case.step.filed",
@@ -116,6 +120,7 @@ fn CaseBody(case: CaseView, trail: Vec<TrailEntryView>) -> impl IntoView {
                 </dl>
                 <p class="narrative">{case.narrative.clone()}</p>
             </div>
+            <Evidence case=case.clone() files=evidence/>
             <div class="card">
                 <h2>{t(lang, "case.timeline")}</h2>
                 <ol class="timeline" id="timeline">
@@ -150,7 +155,7 @@ fn Terms(case: CaseView) -> impl IntoView {
                 "{} — {} {}",
                 terms_text(lang, &s.terms),
                 t(lang, "deadline.fulfil_by"),
-                format_local(s.fulfil_by)
+                format_deadline(s.fulfil_by)
             ),
         ));
     }
@@ -161,7 +166,7 @@ fn Terms(case: CaseView) -> impl IntoView {
                 "{} — {} {}",
                 terms_text(lang, &d.terms),
                 t(lang, "deadline.comply_by"),
-                format_local(d.comply_by)
+                format_deadline(d.comply_by)
             ),
         ));
     }
@@ -296,5 +301,38 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
             {terms.map(|tm| view! { <span class="terms">" · "{terms_text(lang, &tm)}</span> })}
             {(!text.is_empty()).then(|| view! { <p class="said">{text}</p> })}
         </li>
+    }
+}
+
+/// The case's files, and an upload form for those who may add one. A plain
+/// multipart form: it works the same with and without JavaScript.
+#[component]
+fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
+    let lang = use_lang();
+    let q = use_query_map();
+    let error = q.read_untracked().get("evidence_error");
+    let uploaded = q.read_untracked().get("evidence").as_deref() == Some("ok");
+    // Parties and the handler may add files while the case is open.
+    let may_upload = !case.status.is_final() && !case.allowed_actions.is_empty();
+    view! {
+        <div class="card" id="evidence">
+            <h2>{t(lang, "case.evidence")}</h2>
+            {uploaded.then(|| view! { <p class="notice ok" role="status">{t(lang, "case.evidence_uploaded")}</p> })}
+            {error.map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
+            <ul class="files">
+                {files.into_iter().map(|f| view! {
+                    <li>
+                        <a href=format!("/api/v1/evidence/{}", f.id) rel="external" download>{f.file_name.clone()}</a>
+                        " "<span class="muted">{format!("{:.1} KB", f.size as f64 / 1024.0)}" · SHA-256 "<code>{f.sha256[..16].to_string()}"…"</code></span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            {may_upload.then(|| view! {
+                <form method="post" enctype="multipart/form-data" action=format!("/api/v1/cases/{}/evidence", case.id) id="evidence-form" class="form">
+                    <label>{t(lang, "case.evidence_pick")}<input type="file" name="file" accept="image/jpeg,image/png,image/webp,image/gif,application/pdf" required/></label>
+                    <button type="submit">{t(lang, "case.evidence_upload")}</button>
+                </form>
+            })}
+        </div>
     }
 }

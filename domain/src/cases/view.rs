@@ -63,6 +63,27 @@ pub struct TrailEntryView {
     pub hash: String,
 }
 
+/// An evidence file attached to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceView {
+    pub id: i32,
+    pub case_id: i32,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploader_id: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything the case page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CasePage {
+    pub case: CaseView,
+    pub trail: Vec<TrailEntryView>,
+    pub evidence: Vec<EvidenceView>,
+}
+
 /// A line of a queue or "my cases" list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseSummary {

@@ -4,6 +4,8 @@
 
 mod admin;
 mod cases;
+mod evidence;
+mod inbox;
 pub mod openapi;
 mod session;
 mod users;
@@ -31,6 +33,13 @@ pub fn routes(state: AppState) -> Router {
         .route("/cases", post(cases::file).get(cases::list))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))
+        .route(
+            "/cases/{id}/evidence",
+            post(evidence::upload).get(evidence::list),
+        )
+        .route("/evidence/{id}", get(evidence::download))
+        .route("/notifications", get(inbox::list))
+        .route("/notifications/read", post(inbox::mark_read))
         .route("/cases/{id}/trail", get(cases::trail))
         .route("/cases/{id}/trail/verify", get(cases::verify))
         .route("/openapi.json", get(openapi::document))

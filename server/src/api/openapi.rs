@@ -18,6 +18,11 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/cases/{id}/actions"),
     ("get", "/cases/{id}/trail"),
     ("get", "/cases/{id}/trail/verify"),
+    ("post", "/cases/{id}/evidence"),
+    ("get", "/cases/{id}/evidence"),
+    ("get", "/evidence/{id}"),
+    ("get", "/notifications"),
+    ("post", "/notifications/read"),
 ];
 
 fn error_response(desc: &str) -> Value {
@@ -184,6 +189,39 @@ pub fn spec() -> Value {
                 "security": [{"bearer": []}, {"cookie": []}],
                 "parameters": [id_param.clone()],
                 "responses": {"200": {"description": "Entries in order"}, "404": error_response("No such case, or not visible to the caller")}
+            }},
+            "/cases/{id}/evidence": {
+                "post": {
+                    "summary": "Attach an evidence file (JPEG, PNG, WebP, GIF or PDF, at most 10 MB, checked by content); stored by SHA-256 and recorded on the trail",
+                    "security": [{"bearer": []}, {"cookie": []}],
+                    "parameters": [id_param.clone()],
+                    "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                    "responses": {
+                        "201": {"description": "{id, case_id, file_name, content_type, size, sha256, uploader_id, created_at}"},
+                        "403": error_response("Only the parties and the case handler add evidence"),
+                        "404": error_response("No such case, or not visible to the caller"),
+                        "409": error_response("The case is over"),
+                        "413": error_response("Larger than 10 MB"),
+                        "422": error_response("Empty, unreadable or of a type not accepted (field file)")
+                    }
+                },
+                "get": {"summary": "The case's evidence files", "security": [{"bearer": []}, {"cookie": []}], "parameters": [id_param.clone()], "responses": {"200": {"description": "{items: [...]}"}, "404": error_response("No such case, or not visible to the caller")}}
+            },
+            "/evidence/{id}": {"get": {
+                "summary": "Download an evidence file (parties and staff only); X-Evidence-Sha256 carries its hash",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "parameters": [id_param.clone()],
+                "responses": {"200": {"description": "The file, as an attachment"}, "404": error_response("No such file, or not visible to the caller")}
+            }},
+            "/notifications": {"get": {
+                "summary": "The caller's inbox, newest first, with the unread count",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "responses": {"200": {"description": "{unread, items: [{id, case_id, case_number, key, created_at, read}]}"}, "401": error_response("Not signed in")}
+            }},
+            "/notifications/read": {"post": {
+                "summary": "Mark every inbox entry read",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "responses": {"200": {"description": "{marked}"}, "401": error_response("Not signed in")}
             }},
             "/cases/{id}/trail/verify": {"get": {
                 "summary": "Recomputes the trail's hash chain; names the first broken entry",

@@ -388,6 +388,49 @@ impl TestApp {
         email
     }
 
+    /// The same app on a fixed clock set to `at`: requests and services read
+    /// it, and `app.svc.clock.advance(…)` moves it for both.
+    pub fn at(mut self, at: chrono::DateTime<chrono::Utc>) -> TestApp {
+        self.svc.clock = services::Clock::fixed(at);
+        self.router = server::router(self.svc.clone());
+        self
+    }
+
+    /// A verified account made as the admin CLI does; returns its id.
+    pub async fn create_account(
+        &self,
+        email: &str,
+        role: Role,
+        display_name: &str,
+        lang: Lang,
+    ) -> i32 {
+        services::accounts::create_user(
+            &self.svc,
+            services::accounts::NewUser {
+                email: email.into(),
+                password: PASSWORD.into(),
+                display_name: display_name.into(),
+                role: role.as_str().into(),
+                lang,
+            },
+            true,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("creating {email}: {e:?}"))
+        .id
+    }
+
+    /// Runs SQL straight against the database (to tamper with rows as an
+    /// attacker with database access would); returns the rows affected.
+    pub async fn execute_sql(&self, sql: &str) -> u64 {
+        self.svc
+            .db
+            .execute_unprepared(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            .rows_affected()
+    }
+
     /// Delivers every queued mail (as the worker would, an hour from now so
     /// back-off never delays it); returns how many were sent.
     pub async fn deliver_mail(&self) -> usize {

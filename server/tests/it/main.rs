@@ -4,6 +4,10 @@
 //! the PostgreSQL half fails when the server cannot be reached).
 
 mod admin;
+mod cases;
+mod cases_integrity;
+mod cases_matrix;
+mod cases_paths;
 mod harness;
 mod mail_flows;
 mod registration;

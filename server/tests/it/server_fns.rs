@@ -89,4 +89,61 @@ backend_tests! {
         let me = app.send(Req::get("/api/v1/me").cookie(&token)).await.expect(200).json();
         assert_eq!(me["email"], "c@example.cn");
     }
+
+    async fn only_admins_edit_the_working_day_calendar(app) {
+        let set = |day: &'static str| form("admin/calendar/set", &[("day", day), ("kind", "holiday"), ("note", "测试假日")]);
+        let r = app.send(set("2026-12-01")).await;
+        assert!(r.text().contains("\"unauthorized\""), "{}: {}", r.status, r.text());
+        app.register("c@example.cn", Role::Consumer).await;
+        let mut others = vec!["c@example.cn".to_string()];
+        for role in Role::ALL.into_iter().filter(|r| r.is_staff() && *r != Role::Admin) {
+            others.push(app.create_staff(role).await);
+        }
+        for email in &others {
+            let token = app.login(email).await;
+            let r = app.send(set("2026-12-01").cookie(&token)).await;
+            assert!(r.text().contains("\"forbidden\""), "{email}: {}", r.text());
+            let r = app.send(form("admin/calendar", &[]).cookie(&token)).await;
+            assert!(r.text().contains("\"forbidden\""), "{email}: {}", r.text());
+        }
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let cal = services::cases::calendar::load(&app.svc.db).await.unwrap();
+        assert!(cal.is_working_day(day), "a Tuesday, not yet a holiday");
+
+        let admin = app.create_staff(Role::Admin).await;
+        let token = app.login(&admin).await;
+        let r = app.send(set("2026-12-01").cookie(&token)).await;
+        assert!(!r.text().contains("\"kind\""), "{}", r.text());
+        let cal = services::cases::calendar::load(&app.svc.db).await.unwrap();
+        assert!(!cal.is_working_day(day), "now a holiday");
+        // The seeded official calendar is there too.
+        assert!(!cal.is_working_day(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()));
+        // A bad date is refused naming the field.
+        let r = app.send(form("admin/calendar/set", &[("day", "2026-13-01"), ("kind", "holiday"), ("note", "")]).cookie(&token)).await;
+        assert!(r.text().contains("\"day\""), "{}", r.text());
+    }
+
+    async fn only_consumers_file_through_the_form(app) {
+        app.register("m@example.cn", Role::Merchant).await;
+        let token = app.login("m@example.cn").await;
+        let fields = [
+            ("merchant", "91110106102167290A"),
+            ("category", "quality"),
+            ("title", "质量问题投诉"),
+            ("narrative", "收到的商品有明显质量问题。"),
+            ("order_ref", "A1"),
+            ("order_date", "2026-11-01"),
+            ("amount_paid", "10"),
+            ("amount_claimed", "10"),
+            ("remedy", "refund"),
+        ];
+        let r = app.send(form("cases/file", &fields).cookie(&token)).await;
+        assert!(r.text().contains("\"forbidden\""), "{}", r.text());
+        let r = app.send(form("cases/file", &fields)).await;
+        assert!(r.text().contains("\"unauthorized\""), "{}", r.text());
+        let r = app.send(form("cases/act", &[("id", "1"), ("action", "respond"), ("message", "hi")])).await;
+        assert!(r.text().contains("\"unauthorized\""), "{}", r.text());
+        let r = app.send(form("inbox/list", &[])).await;
+        assert!(r.text().contains("\"unauthorized\""), "{}", r.text());
+    }
 }

@@ -5,6 +5,7 @@
 //! and a crash loses neither the change nor its notifications.
 
 pub mod calendar;
+pub mod evidence;
 mod file;
 mod notify;
 pub mod read;
@@ -323,9 +324,24 @@ pub(crate) async fn save<C: ConnectionTrait>(
         .filter(case::Column::Version.eq(old.version))
         .exec(conn)
         .await
-        .map_err(internal_error)?;
+        .map_err(|e| {
+            if is_write_locked(&e) {
+                AppError::conflict("case", "err.case_changed")
+            } else {
+                internal_error(e)
+            }
+        })?;
     if res.rows_affected != 1 {
         return Err(AppError::conflict("case", "err.case_changed"));
     }
     Ok(())
+}
+
+/// SQLite refuses this transaction's first write when another one is
+/// writing or has written since this one read: the case changed under us,
+/// as when the version guard matches no row (PostgreSQL waits and then
+/// matches none).
+fn is_write_locked(e: &sea_orm::DbErr) -> bool {
+    let s = e.to_string().to_lowercase();
+    s.contains("database is locked") || s.contains("database table is locked")
 }

@@ -1,6 +1,6 @@
 //! Reading cases: one case as its reader may see it, lists and queues, the trail.
 
-use domain::calendar::format_local;
+use domain::calendar::format_deadline;
 use domain::cases::{CaseSummary, CaseView, DeadlineView, Status, TrailEntryView, mask_name};
 use domain::{AppError, Role, UserView};
 use entities::{case, merchant, user};
@@ -82,7 +82,7 @@ pub async fn get_case(
             .map(|(key, at)| DeadlineView {
                 key: key.into(),
                 at,
-                at_local: format_local(at),
+                at_local: format_deadline(at),
                 working_days_left: cal.working_days_left(now, at),
             })
             .collect(),

@@ -1,0 +1,31 @@
+//! `GET /api/v1/notifications`, `POST /api/v1/notifications/read`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::response::IntoResponse;
+
+use super::{ApiError, ApiResult, Caller};
+use crate::AppState;
+
+pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<impl IntoResponse> {
+    let svc = &state.services;
+    let items = services::inbox::list(svc, &caller.user, 100)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    let unread = services::inbox::unread_count(svc, &caller.user)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(
+        serde_json::json!({ "unread": unread, "items": items }),
+    ))
+}
+
+pub async fn mark_read(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<impl IntoResponse> {
+    let n = services::inbox::mark_all_read(&state.services, &caller.user)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(serde_json::json!({ "marked": n })))
+}

@@ -1,0 +1,234 @@
+//! Evidence files: images and PDFs up to 10 MB, checked by their first bytes
+//! (not the name or the declared type), stored once under the data folder by
+//! SHA-256, recorded on the trail, served only to the case's parties and staff.
+
+use std::path::PathBuf;
+
+use domain::cases::Status;
+use domain::{AppError, UserView};
+use entities::evidence;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{may_read, read, trail};
+use crate::Services;
+use crate::accounts::internal_error;
+
+/// The largest evidence file accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+pub use domain::cases::EvidenceView;
+
+fn view(e: evidence::Model) -> EvidenceView {
+    EvidenceView {
+        id: e.id,
+        case_id: e.case_id,
+        file_name: e.file_name,
+        content_type: e.content_type,
+        size: e.size,
+        sha256: e.sha256,
+        uploader_id: e.uploader_id,
+        created_at: e.created_at,
+    }
+}
+
+/// The type the bytes really are, if we accept it.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+fn blob_path(svc: &Services, sha: &str) -> PathBuf {
+    svc.config
+        .data_dir
+        .join("evidence")
+        .join(&sha[..2])
+        .join(sha)
+}
+
+/// A file name safe to show and to send back: no folders, no control characters.
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    if cleaned.trim().is_empty() {
+        "evidence".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Stores a file for case `case_id` from `user` (a party, or the staff
+/// member who owns the case). Refused files leave nothing behind.
+pub async fn upload(
+    svc: &Services,
+    user: &UserView,
+    case_id: i32,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<EvidenceView, AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::invalid("file", "err.file_empty"));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(AppError::invalid("file", "err.file_too_large"));
+    }
+    let content_type = sniff(bytes).ok_or_else(|| AppError::invalid("file", "err.file_type"))?;
+    let (c, m) = read::load(&svc.db, case_id).await?;
+    if !may_read(user, &c, &m) {
+        return Err(AppError::NotFound);
+    }
+    let is_party = (user.role == domain::Role::Consumer && c.consumer_id == user.id)
+        || (user.role == domain::Role::Merchant && m.account_id == Some(user.id));
+    if !is_party && c.owner_id != Some(user.id) {
+        return Err(AppError::Forbidden);
+    }
+    if Status::parse(&c.status).is_none_or(Status::is_final) {
+        return Err(AppError::NotAllowed {
+            status: c.status.clone(),
+            allowed: vec![],
+        });
+    }
+    let sha = hex::encode(Sha256::digest(bytes));
+    let path = blob_path(svc, &sha);
+    if !path.exists() {
+        let dir = path.parent().ok_or(AppError::Internal)?;
+        tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
+        let tmp = dir.join(format!(".{sha}.{}", rand::random::<u32>()));
+        tokio::fs::write(&tmp, bytes).await.map_err(io_error)?;
+        tokio::fs::rename(&tmp, &path).await.map_err(io_error)?;
+    }
+    let now = svc.clock.now();
+    let name = clean_name(file_name);
+    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let row = evidence::ActiveModel {
+        case_id: Set(case_id),
+        uploader_id: Set(user.id),
+        file_name: Set(name.clone()),
+        content_type: Set(content_type.into()),
+        size: Set(bytes.len() as i64),
+        sha256: Set(sha.clone()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(internal_error)?;
+    #[derive(Serialize)]
+    struct Record<'a> {
+        evidence_id: i32,
+        file_name: &'a str,
+        content_type: &'a str,
+        size: usize,
+        sha256: &'a str,
+    }
+    trail::append(
+        &txn,
+        case_id,
+        now,
+        Some(user.id),
+        user.role.as_str(),
+        "evidence",
+        &Record {
+            evidence_id: row.id,
+            file_name: &name,
+            content_type,
+            size: bytes.len(),
+            sha256: &sha,
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(internal_error)?;
+    Ok(view(row))
+}
+
+fn io_error(e: std::io::Error) -> AppError {
+    tracing::error!("evidence storage: {e}");
+    AppError::Internal
+}
+
+pub async fn list(
+    svc: &Services,
+    user: &UserView,
+    case_id: i32,
+) -> Result<Vec<EvidenceView>, AppError> {
+    let (c, m) = read::load(&svc.db, case_id).await?;
+    if !may_read(user, &c, &m) {
+        return Err(AppError::NotFound);
+    }
+    Ok(evidence::Entity::find()
+        .filter(evidence::Column::CaseId.eq(case_id))
+        .order_by_asc(evidence::Column::Id)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .map(view)
+        .collect())
+}
+
+/// The file and its bytes, for a reader of its case.
+pub async fn fetch(
+    svc: &Services,
+    user: &UserView,
+    evidence_id: i32,
+) -> Result<(EvidenceView, Vec<u8>), AppError> {
+    let e = evidence::Entity::find_by_id(evidence_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let (c, m) = read::load(&svc.db, e.case_id).await?;
+    if !may_read(user, &c, &m) {
+        return Err(AppError::NotFound);
+    }
+    let bytes = tokio::fs::read(blob_path(svc, &e.sha256))
+        .await
+        .map_err(io_error)?;
+    // The stored bytes must still be what was uploaded.
+    if hex::encode(Sha256::digest(&bytes)) != e.sha256 {
+        tracing::error!("evidence {} no longer matches its SHA-256", e.id);
+        return Err(AppError::Internal);
+    }
+    Ok((view(e), bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_recognised_by_their_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff(b"MZ\x90\x00 an exe"), None);
+        assert_eq!(sniff(b"<html>"), None);
+    }
+
+    #[test]
+    fn names_lose_folders_and_control_characters() {
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("C:\\发票.pdf"), "发票.pdf");
+        assert_eq!(clean_name("a\nb\".pdf"), "anb.pdf");
+        assert_eq!(clean_name(""), "evidence");
+    }
+}

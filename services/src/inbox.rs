@@ -1,0 +1,69 @@
+//! The in-app inbox: entries are written by `cases::notify`; users read and clear them here.
+
+use domain::inbox::NotificationView;
+use domain::{AppError, UserView};
+use entities::{case, notification};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use crate::Services;
+use crate::accounts::internal_error;
+
+/// The newest entries first.
+pub async fn list(
+    svc: &Services,
+    user: &UserView,
+    limit: u64,
+) -> Result<Vec<NotificationView>, AppError> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user.id))
+        .order_by_desc(notification::Column::Id)
+        .limit(limit)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let ids: Vec<i32> = rows.iter().filter_map(|n| n.case_id).collect();
+    let numbers: std::collections::HashMap<i32, String> = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::Number)
+        .filter(case::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String)>()
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|n| NotificationView {
+            id: n.id,
+            case_number: n.case_id.and_then(|c| numbers.get(&c).cloned()),
+            case_id: n.case_id,
+            key: n.key,
+            created_at: n.created_at,
+            read: n.read_at.is_some(),
+        })
+        .collect())
+}
+
+pub async fn unread_count(svc: &Services, user: &UserView) -> Result<u64, AppError> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user.id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(&svc.db)
+        .await
+        .map_err(internal_error)
+}
+
+/// Marks every unread entry of the user read; returns how many.
+pub async fn mark_all_read(svc: &Services, user: &UserView) -> Result<u64, AppError> {
+    let res = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(svc.clock.now()))
+        .filter(notification::Column::UserId.eq(user.id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    Ok(res.rows_affected)
+}
