@@ -55,15 +55,14 @@ fn run() -> anyhow::Result<()> {
     env.leptos(&root, &["build", "--release"])
         .status_ok("cargo leptos build --release")?;
     let bin = target_dir(&root).join("release").join("gongdao");
-    println!("==> serving http://127.0.0.1:3000 (demo data on first start; Ctrl-C stops)");
+    let addr = std::env::var("GONGDAO_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    println!("==> serving http://{addr} (demo data on first start; Ctrl-C stops)");
     let mut cmd = Command::new(bin);
     cmd.current_dir(&root)
         .arg("serve")
         .env("GONGDAO_DEMO_DATA", "1")
         .env("LEPTOS_SITE_ROOT", root.join("target").join("site"));
-    if std::env::var_os("GONGDAO_ADDR").is_none() {
-        cmd.env("GONGDAO_ADDR", "127.0.0.1:3000");
-    }
+    cmd.env("GONGDAO_ADDR", &addr);
     tools::scrub_cargo_env(&mut cmd);
     cmd.status_ok("gongdao serve")
 }
