@@ -46,6 +46,7 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         "demo merchants: {}",
         report.to_string().lines().last().unwrap_or_default()
     );
+    let mut users = std::collections::HashMap::new();
     let mut merchant_account = None;
     for a in accounts() {
         let created = accounts::create_user(
@@ -64,6 +65,7 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         if a.role == Role::Merchant {
             merchant_account = Some(created.id);
         }
+        users.insert(a.role, created);
     }
     // The demo merchant account answers for the first demo merchant.
     let first = entities::merchant::Entity::find()
@@ -74,6 +76,229 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         merchants::link_account(svc, m.id, user_id)
             .await
             .map_err(|e| anyhow::anyhow!("linking the demo merchant: {e}"))?;
+        demo_cases(svc, m.id, &users).await?;
     }
     Ok(true)
+}
+
+/// (category, remedy, title, narrative from a real review, paid fen, claimed fen, how far to take it)
+const CASES: &[(&str, &str, &str, &str, i64, i64, &str)] = &[
+    (
+        "refund_refused",
+        "refund",
+        "平板配送三天未到且无人联系",
+        "买了三个 还有一个三天了还没给我送 也没人联系我解释原因 物流也不显示配送员电话 是等着日期到了自动收货吗",
+        129_900,
+        129_900,
+        "filed",
+    ),
+    (
+        "counterfeit",
+        "refund",
+        "洗发水疑似假货",
+        "到处都是灰尘，是从垃圾桶里捡出来的吗，怀疑是假货，京东能解释一下是咋回事？",
+        8_900,
+        17_800,
+        "offered",
+    ),
+    (
+        "not_as_pictured",
+        "replacement",
+        "洗发水分量与图片不符",
+        "骗人，别买，买了四瓶，有三瓶离瓶肩有3、4厘米的距离，照片还看不出来，劝大家别上当！",
+        19_600,
+        19_600,
+        "settled",
+    ),
+    (
+        "false_advertising",
+        "refund",
+        "热水器宣传恒温实际不恒温",
+        "客服骗人 不是恒温又说是恒温 噪音大 燃气的味道浓 10号开始使用 17号马上没有热水出 差差差差",
+        249_900,
+        249_900,
+        "queued_mediation",
+    ),
+    (
+        "quality",
+        "compensation",
+        "衣服质量与价格严重不符",
+        "物流速度很慢就不说了！高高兴兴的去收货，拆开一看，布料差得我自己都不敢信！从来没发评价这么多字过！",
+        29_900,
+        15_000,
+        "proposed",
+    ),
+    (
+        "quality",
+        "repair",
+        "笔记本屏幕有坏点",
+        "不是完美屏,有个红点,机身正面的烤漆面一摸就是一个手印,要是送个贴模就好啦",
+        599_900,
+        50_000,
+        "queued_arbitration",
+    ),
+    (
+        "price_fraud",
+        "refund",
+        "刚买一天就降价，价保失败",
+        "不好，我刚买了一天就降价了，价格保护也失败，非常不好，非常不开心。",
+        45_900,
+        5_000,
+        "decided",
+    ),
+    (
+        "quality",
+        "refund",
+        "苹果味道异常",
+        "不好吃，不晓得怎么回有那么多好评，一股奇怪的味道，皮也硬，第一次吃到苹果有那种味道。",
+        6_800,
+        6_800,
+        "closed",
+    ),
+    (
+        "service_breach",
+        "apology",
+        "平板赠品缺失",
+        "老板你也太抠了，不给膜和保护套就算了，耳机也没有，更可气的是竟然送的数据线充不了电",
+        189_900,
+        0,
+        "withdrawn",
+    ),
+];
+
+/// One demo case in each state, so every role has something to look at.
+async fn demo_cases(
+    svc: &Services,
+    merchant_id: i32,
+    users: &std::collections::HashMap<Role, domain::UserView>,
+) -> anyhow::Result<()> {
+    use crate::cases::{RawAction, RawCase, act, file_case};
+    let who = |r: Role| {
+        users
+            .get(&r)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("demo {r} account missing"))
+    };
+    let (consumer, merchant, mediator, arbitrator) = (
+        who(Role::Consumer)?,
+        who(Role::Merchant)?,
+        who(Role::Mediator)?,
+        who(Role::Arbitrator)?,
+    );
+    let order_date = (domain::calendar::local_date(svc.clock.now()) - chrono::Duration::days(10))
+        .format("%Y-%m-%d")
+        .to_string();
+    let e = |e: domain::AppError| anyhow::anyhow!("demo case: {e}");
+    let step = |action: &str| RawAction {
+        action: action.into(),
+        ..Default::default()
+    };
+    for (i, (category, remedy, title, narrative, paid, claimed, target)) in CASES.iter().enumerate()
+    {
+        let raw = RawCase {
+            merchant: merchant_id.to_string(),
+            category: (*category).into(),
+            title: (*title).into(),
+            narrative: (*narrative).into(),
+            order_ref: format!("DEMO-{:04}", i + 1),
+            order_date: order_date.clone(),
+            amount_paid_fen: paid.to_string(),
+            amount_claimed_fen: claimed.to_string(),
+            remedy: (*remedy).into(),
+            publish_narrative: i % 2 == 0,
+        };
+        let id = file_case(svc, &consumer, &raw).await.map_err(e)?.id;
+        let offer = RawAction {
+            action: "offer".into(),
+            amount_fen: Some((claimed / 2).to_string()),
+            remedy: Some((*remedy).into()),
+            fulfil_within_days: Some("5".into()),
+            message: Some("您好，我们愿意先退一半，您看可以吗？".into()),
+            ..Default::default()
+        };
+        let respond = RawAction {
+            message: Some("已收到，正在核实。".into()),
+            ..step("respond")
+        };
+        let escalate = RawAction {
+            reason: Some("商户方案不合理".into()),
+            ..step("escalate")
+        };
+        let mut plan: Vec<(&domain::UserView, RawAction)> = vec![];
+        match *target {
+            "filed" => {}
+            "offered" => plan.extend([(&merchant, respond), (&merchant, offer)]),
+            "settled" | "closed" => {
+                plan.extend([
+                    (&merchant, respond),
+                    (&merchant, offer),
+                    (&consumer, step("accept_offer")),
+                ]);
+                if *target == "closed" {
+                    plan.extend([
+                        (
+                            &merchant,
+                            RawAction {
+                                message: Some("已退款".into()),
+                                ..step("comply")
+                            },
+                        ),
+                        (&consumer, step("confirm_fulfilment")),
+                    ]);
+                }
+            }
+            "queued_mediation" | "proposed" | "queued_arbitration" | "decided" => {
+                plan.extend([(&merchant, respond), (&consumer, escalate)]);
+                if *target != "queued_mediation" {
+                    plan.push((&mediator, step("take")));
+                }
+                if *target == "proposed" {
+                    plan.push((
+                        &mediator,
+                        RawAction {
+                            amount_fen: Some(claimed.to_string()),
+                            remedy: Some((*remedy).into()),
+                            fulfil_within_days: Some("7".into()),
+                            message: Some("建议商户全额赔偿。".into()),
+                            ..step("propose")
+                        },
+                    ));
+                }
+                if matches!(*target, "queued_arbitration" | "decided") {
+                    plan.push((
+                        &mediator,
+                        RawAction {
+                            reason: Some("双方分歧较大，调解不成".into()),
+                            ..step("escalate")
+                        },
+                    ));
+                }
+                if *target == "decided" {
+                    plan.push((&arbitrator, step("take")));
+                    plan.push((
+                        &arbitrator,
+                        RawAction {
+                            amount_fen: Some(claimed.to_string()),
+                            remedy: Some((*remedy).into()),
+                            fulfil_within_days: Some("10".into()),
+                            reason: Some("商户承诺价格保护而未履行，应予退还差价。".into()),
+                            ..step("decide")
+                        },
+                    ));
+                }
+            }
+            "withdrawn" => plan.push((
+                &consumer,
+                RawAction {
+                    reason: Some("已与商户协商解决".into()),
+                    ..step("withdraw")
+                },
+            )),
+            other => anyhow::bail!("unknown demo target {other}"),
+        }
+        for (user, action) in plan {
+            act(svc, user, id, &action).await.map_err(e)?;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,29 @@
+//! Demo data: loaded once, with a case in every state for the demo accounts.
+
+use std::collections::BTreeMap;
+
+use entities::{case, merchant, user};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::harness::backend_tests;
+
+backend_tests! {
+    async fn demo_data_has_accounts_merchants_and_a_case_in_every_state(svc) {
+        assert!(services::demo::load_if_empty(&svc).await.unwrap());
+        assert_eq!(user::Entity::find().count(&svc.db).await.unwrap(), 7, "one account per role");
+        assert_eq!(merchant::Entity::find().count(&svc.db).await.unwrap(), 300);
+        let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+        for c in case::Entity::find().all(&svc.db).await.unwrap() {
+            *by_status.entry(c.status).or_default() += 1;
+        }
+        for status in ["awaiting_merchant", "negotiating", "settled", "in_mediation", "in_arbitration", "decided", "closed", "withdrawn"] {
+            assert!(by_status.contains_key(status), "no demo case is {status}: {by_status:?}");
+        }
+        // Every demo trail is intact.
+        let (checked, broken) = services::cases::trail::verify_all(&svc.db).await.unwrap();
+        assert_eq!((checked, broken), (9, None));
+        // A second start loads nothing more.
+        assert!(!services::demo::load_if_empty(&svc).await.unwrap());
+        assert_eq!(case::Entity::find().count(&svc.db).await.unwrap(), 9);
+    }
+}
