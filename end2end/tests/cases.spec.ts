@@ -134,3 +134,63 @@ test('a case goes through mediation after the consumer escalates and the consume
   await merchant.context().close();
   await mediator.context().close();
 });
+
+test('mediation fails, the arbitrator asks the consumer for evidence and decides; the merchant complies', async ({ page, browser }, info) => {
+  await signIn(page, info, 'consumer@demo.gongdao.cn');
+  const url = await fileComplaint(page, info, `E2E-ARB-${info.project.name}-${Date.now()}`);
+  const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
+  await merchant.goto(url);
+  await act(merchant, info, 'respond', { message: '商品没有问题。' });
+  await act(merchant, info, 'escalate', { reason: '请平台调解' });
+  await expect(merchant.locator('#case-status')).toHaveText('调解中');
+
+  const mediator = await party(browser, info, 'mediator@demo.gongdao.cn');
+  await mediator.goto(url);
+  await act(mediator, info, 'take');
+  await act(mediator, info, 'escalate', { reason: '双方分歧较大，调解不成' });
+  await expect(mediator.locator('#case-status')).toHaveText('仲裁中');
+
+  const arbitrator = await party(browser, info, 'arbitrator@demo.gongdao.cn');
+  await open(arbitrator, info, '/cases?view=queue');
+  await arbitrator.goto(url);
+  await act(arbitrator, info, 'take');
+  await act(arbitrator, info, 'request_evidence', { party: 'consumer', within_days: '5', message: '请提供收到商品的照片' });
+  await expect(arbitrator.locator('#paused')).toBeVisible();
+
+  // The consumer provides it; the clock runs again.
+  await page.goto(url);
+  await expect(page.locator('#deadlines')).toContainText('补充证据期限');
+  await act(page, info, 'provide_evidence', { message: '照片已上传' });
+  await expect(page.locator('#paused')).toHaveCount(0);
+
+  // A decision needs written reasons; then it binds the merchant.
+  await arbitrator.goto(url);
+  await act(arbitrator, info, 'decide', { amount: '199', remedy: 'refund', fulfil_within_days: '10', reason: '商品与宣传不符，商户应全额退款。' });
+  await expect(arbitrator.locator('#case-status')).toHaveText('已裁决');
+  await expect(arbitrator.locator('#terms')).toContainText('¥199.00');
+
+  // The consumer can no longer withdraw; the merchant complies and the consumer confirms.
+  await page.goto(url);
+  await expect(page.locator('form[data-action="withdraw"]')).toHaveCount(0);
+  await merchant.goto(url);
+  await act(merchant, info, 'comply', { message: '已全额退款' });
+  await page.goto(url);
+  await act(page, info, 'confirm_fulfilment');
+  await expect(page.locator('#case-status')).toHaveText('已结案');
+  for (const p of [merchant, mediator, arbitrator]) await p.context().close();
+});
+
+test('a settlement that was not honoured is reopened into mediation', async ({ page, browser }, info) => {
+  await signIn(page, info, 'consumer@demo.gongdao.cn');
+  const url = await fileComplaint(page, info, `E2E-REOPEN-${info.project.name}-${Date.now()}`);
+  const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
+  await merchant.goto(url);
+  await act(merchant, info, 'offer', { amount: '50', remedy: 'compensation', fulfil_within_days: '2', message: '补偿50元' });
+  await page.goto(url);
+  await act(page, info, 'accept_offer');
+  await expect(page.locator('#case-status')).toHaveText('已和解');
+  await act(page, info, 'reopen', { reason: '商户至今未付款' });
+  await expect(page.locator('#case-status')).toHaveText('调解中');
+  await expect(page.locator('#timeline li[data-kind="reopen"]')).toContainText('商户至今未付款');
+  await merchant.context().close();
+});
