@@ -228,7 +228,7 @@ mod tests {
     fn names_lose_folders_and_control_characters() {
         assert_eq!(clean_name("../../etc/passwd"), "passwd");
         assert_eq!(clean_name("C:\\发票.pdf"), "发票.pdf");
-        assert_eq!(clean_name("a\nb\".pdf"), "anb.pdf");
+        assert_eq!(clean_name("a\nb\".pdf"), "ab.pdf");
         assert_eq!(clean_name(""), "evidence");
     }
 }
