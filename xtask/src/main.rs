@@ -19,8 +19,9 @@ fn main() -> std::process::ExitCode {
         Some("run") => run(),
         Some("test") => test(&args[1..]),
         Some("tools") => tools::ensure(&root()).map(|_| ()),
+        Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask run | test [--no-e2e] | tools");
+            eprintln!("usage: cargo xtask run | test [--no-e2e] | bench cases | tools");
             return std::process::ExitCode::from(2);
         }
     };
@@ -65,6 +66,17 @@ fn run() -> anyhow::Result<()> {
     cmd.env("GONGDAO_ADDR", &addr);
     tools::scrub_cargo_env(&mut cmd);
     cmd.status_ok("gongdao serve")
+}
+
+/// `cargo xtask bench cases`: the benchmarks print their own figures.
+fn bench(args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("cases") => cargo(&root(), &["bench", "-p", "server", "--bench", "cases"])
+            .status_ok("the case filing benchmark"),
+        _ => bail!(
+            "usage: cargo xtask bench cases   (BENCH_FILINGS, BENCH_CONCURRENCY, GONGDAO_TEST_PG_URL)"
+        ),
+    }
 }
 
 /// Counts of one suite's results.
