@@ -56,7 +56,7 @@ pub fn SearchPage() -> impl IntoView {
                         <ul class="results" id="results">
                             {list.into_iter().map(|m| view! {
                                 <li>
-                                    <strong>{m.name.clone()}</strong>" "<code>{m.uscc.clone()}</code>" "<span class="muted">{m.province}" "{m.region}</span>
+                                    <a href=format!("/merchants/{}", m.id)><strong>{m.name.clone()}</strong></a>" "<code>{m.uscc.clone()}</code>" "<span class="muted">{m.province}" "{m.region}</span>
                                     " "<a class="complain" href=format!("/cases/new?merchant={}&name={}", m.id, urlencoding::encode(&m.name))>{tr("case.complain")}</a>
                                 </li>
                             }).collect_view()}

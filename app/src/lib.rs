@@ -11,6 +11,7 @@ pub mod dev;
 pub mod home;
 pub mod i18n;
 pub mod inbox;
+pub mod merchants;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=cases::CasesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/new") view=cases::NewCasePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/merchants/:id") view=merchants::MerchantPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/calendar") view=admin::CalendarPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/users") view=admin::StaffPage ssr=SsrMode::InOrder/>

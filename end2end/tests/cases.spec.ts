@@ -194,3 +194,30 @@ test('a settlement that was not honoured is reopened into mediation', async ({ p
   await expect(page.locator('#timeline li[data-kind="reopen"]')).toContainText('商户至今未付款');
   await merchant.context().close();
 });
+
+test('another consumer with the same problem joins a published complaint from the merchant page', async ({ page }, info) => {
+  // A fresh consumer account (verification is not needed to join).
+  const email = `e2e-metoo-${info.project.name}-${Date.now()}@example.cn`;
+  await open(page, info, '/register');
+  await page.fill('#register-form input[name=display_name]', '李四');
+  await page.fill('#register-form input[name=email]', email);
+  await page.fill('#register-form input[name=password]', 'correct-horse-42');
+  await page.click('#register-form button[type=submit]');
+  await expect(page).toHaveURL(/\/login/);
+  await signIn(page, info, email, 'correct-horse-42');
+
+  await open(page, info, '/merchants/1');
+  const first = page.locator('#open-complaints li').first();
+  await expect(first).toBeVisible();
+  await first.locator('summary').click();
+  const form = first.locator('form.join-form');
+  await form.locator('input[name=order_ref]').fill(`ME-TOO-${Date.now()}`);
+  await form.locator('input[name=order_date]').fill('2026-11-03');
+  await form.locator('input[name=amount_paid]').fill('88');
+  await form.locator('input[name=amount_claimed]').fill('88');
+  await form.locator('button[type=submit]').click();
+  await expect(page).toHaveURL(/\/cases\/\d+$/);
+  await expect(page.locator('#member-note')).toBeVisible();
+  await expect(page.locator('#collective')).toContainText('另有');
+  await expect(page.locator('#actions')).toHaveCount(0);
+});

@@ -2,6 +2,7 @@
 //! `migration` crate; these mirror it for typed queries.
 
 pub mod case;
+pub mod case_member;
 pub mod case_reminder;
 pub mod case_trail;
 pub mod email_token;

@@ -7,6 +7,7 @@ mod m20261122_000001_accounts;
 mod m20261122_000002_outbox;
 mod m20261122_000003_merchants;
 mod m20261122_000004_cases;
+mod m20261122_000005_case_members;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_outbox::Migration),
             Box::new(m20261122_000003_merchants::Migration),
             Box::new(m20261122_000004_cases::Migration),
+            Box::new(m20261122_000005_case_members::Migration),
         ]
     }
 }

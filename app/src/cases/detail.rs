@@ -93,9 +93,13 @@ fn CaseBody(
                     view! { <li class=class>{t(lang, key)}</li> }
                 }).collect_view()}
             </ol>
-            <div class="card" class:hidden=case.deadlines.is_empty() && waiting.is_empty() && !case.paused>
+            <div class="card" class:hidden=case.deadlines.is_empty() && waiting.is_empty() && !case.paused && case.members == 0>
                 {(!waiting.is_empty()).then(|| view! { <p id="waiting-on"><strong>{t(lang, "case.waiting_on")}": "</strong>{waiting.join(" / ")}</p> })}
                 {case.paused.then(|| view! { <p class="notice warn" id="paused">{t(lang, "case.paused")}</p> })}
+                {(case.members > 0).then(|| view! {
+                    <p id="collective">{tf(lang, "case.collective", &[&case.members.to_string(), &yuan(case.total_claimed_fen)])}</p>
+                })}
+                {case.viewer_is_member.then(|| view! { <p class="muted" id="member-note">{t(lang, "case.member_note")}</p> })}
                 <ul class="deadlines" id="deadlines">
                     {case.deadlines.iter().map(|d| view! {
                         <li data-key=d.key.clone()>

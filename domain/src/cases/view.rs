@@ -49,6 +49,12 @@ pub struct CaseView {
     pub evidence_request: Option<EvidenceRequest>,
     /// True while the clock is stopped waiting on the consumer.
     pub paused: bool,
+    /// Consumers who joined this case (collective complaint), besides the one who filed it.
+    pub members: u64,
+    /// What all of them claim together, in fen.
+    pub total_claimed_fen: i64,
+    /// The viewer joined this case rather than filing it.
+    pub viewer_is_member: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -118,4 +124,16 @@ mod tests {
         assert_eq!(mask_name("Alice"), "A****");
         assert_eq!(mask_name(""), "");
     }
+}
+
+/// A complaint others may join ("me too"), as anyone may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenComplaint {
+    pub id: i32,
+    pub number: String,
+    pub title: String,
+    pub category: String,
+    pub narrative: String,
+    pub created_at: DateTime<Utc>,
+    pub members: u64,
 }

@@ -177,3 +177,38 @@ pub async fn verify(
         .map_err(|e| ApiError(e, caller.lang))?;
     Ok(Json(v))
 }
+
+/// `POST /api/v1/cases/{id}/join`: "me too" — a consumer joins with their own order.
+pub async fn join(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let o = object(&body, lang)?;
+    let f = |k: &str| as_text(o.get(k), k, lang);
+    let raw = services::cases::collective::RawJoin {
+        order_ref: f("order_ref")?,
+        order_date: f("order_date")?,
+        amount_paid_fen: f("amount_paid_fen")?,
+        amount_claimed_fen: f("amount_claimed_fen")?,
+    };
+    let view = services::cases::collective::join_case(&state.services, &caller.user, id, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// `GET /api/v1/merchants/{id}/complaints/open`: complaints against the merchant
+/// that others may join (public; only those whose consumer allowed publication).
+pub async fn open_for_merchant(
+    State(state): State<AppState>,
+    super::ReqLang(lang): super::ReqLang,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let items = services::cases::collective::open_complaints(&state.services, id)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}

@@ -33,6 +33,11 @@ pub fn routes(state: AppState) -> Router {
         .route("/cases", post(cases::file).get(cases::list))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))
+        .route("/cases/{id}/join", post(cases::join))
+        .route(
+            "/merchants/{id}/complaints/open",
+            get(cases::open_for_merchant),
+        )
         .route(
             "/cases/{id}/evidence",
             post(evidence::upload).get(evidence::list),

@@ -21,6 +21,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/cases/{id}/evidence"),
     ("get", "/cases/{id}/evidence"),
     ("get", "/evidence/{id}"),
+    ("post", "/cases/{id}/join"),
+    ("get", "/merchants/{id}/complaints/open"),
     ("get", "/notifications"),
     ("post", "/notifications/read"),
 ];
@@ -212,6 +214,27 @@ pub fn spec() -> Value {
                 "security": [{"bearer": []}, {"cookie": []}],
                 "parameters": [id_param.clone()],
                 "responses": {"200": {"description": "The file, as an attachment"}, "404": error_response("No such file, or not visible to the caller")}
+            }},
+            "/cases/{id}/join": {"post": {
+                "summary": "Collective complaint: a consumer with the same problem joins an open, published case with their own order; the merchant answers the case once and its outcome applies to each member's order",
+                "security": [{"bearer": []}, {"cookie": []}],
+                "parameters": [id_param.clone()],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["order_ref", "order_date", "amount_paid_fen", "amount_claimed_fen"], "properties": {
+                    "order_ref": {"type": "string"}, "order_date": {"type": "string", "format": "date"},
+                    "amount_paid_fen": {"type": "integer", "minimum": 0}, "amount_claimed_fen": {"type": "integer", "minimum": 0}
+                }}}}},
+                "responses": {
+                    "201": case_response.clone(),
+                    "403": error_response("Only consumers join"),
+                    "404": error_response("No such case, or its consumer did not allow publication"),
+                    "409": error_response("Already in it, the same order is in another open complaint, or the case is past mediation"),
+                    "422": error_response("A field is missing or invalid")
+                }
+            }},
+            "/merchants/{id}/complaints/open": {"get": {
+                "summary": "Public: open complaints against the merchant that other consumers may join",
+                "parameters": [id_param.clone()],
+                "responses": {"200": {"description": "{items: [{id, number, title, category, narrative, created_at, members}]}"}}
             }},
             "/notifications": {"get": {
                 "summary": "The caller's inbox, newest first, with the unread count",

@@ -8,6 +8,7 @@ mod cases;
 mod cases_integrity;
 mod cases_matrix;
 mod cases_paths;
+mod collective;
 mod harness;
 mod mail_flows;
 mod registration;

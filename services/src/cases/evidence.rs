@@ -93,7 +93,7 @@ pub async fn upload(
     }
     let content_type = sniff(bytes).ok_or_else(|| AppError::invalid("file", "err.file_type"))?;
     let (c, m) = read::load(&svc.db, case_id).await?;
-    if !may_read(user, &c, &m) {
+    if !may_read(&svc.db, user, &c, &m).await? {
         return Err(AppError::NotFound);
     }
     let is_party = (user.role == domain::Role::Consumer && c.consumer_id == user.id)
@@ -171,7 +171,7 @@ pub async fn list(
     case_id: i32,
 ) -> Result<Vec<EvidenceView>, AppError> {
     let (c, m) = read::load(&svc.db, case_id).await?;
-    if !may_read(user, &c, &m) {
+    if !may_read(&svc.db, user, &c, &m).await? {
         return Err(AppError::NotFound);
     }
     Ok(evidence::Entity::find()
@@ -197,7 +197,7 @@ pub async fn fetch(
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
     let (c, m) = read::load(&svc.db, e.case_id).await?;
-    if !may_read(user, &c, &m) {
+    if !may_read(&svc.db, user, &c, &m).await? {
         return Err(AppError::NotFound);
     }
     let bytes = tokio::fs::read(blob_path(svc, &e.sha256))

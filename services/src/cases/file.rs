@@ -46,7 +46,7 @@ struct Filed<'a> {
     status: &'a str,
 }
 
-fn fen(v: &str, field: &str) -> Result<Fen, AppError> {
+pub(crate) fn fen(v: &str, field: &str) -> Result<Fen, AppError> {
     let t = v.trim();
     if t.is_empty() {
         return Err(AppError::invalid(field, "err.required"));
@@ -63,7 +63,7 @@ fn fen(v: &str, field: &str) -> Result<Fen, AppError> {
     Ok(Fen(n))
 }
 
-fn bounded(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppError> {
+pub(crate) fn bounded(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppError> {
     let t = v.trim();
     let n = t.chars().count();
     if n == 0 {
@@ -76,6 +76,21 @@ fn bounded(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppEr
         return Err(AppError::invalid(field, "err.text_too_long"));
     }
     Ok(t.to_string())
+}
+
+/// An order date: a real date, not in the future, not before 2000.
+pub(crate) fn order_date(
+    v: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<NaiveDate, AppError> {
+    let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("order_date", "err.date_invalid"))?;
+    if d > domain::calendar::local_date(now)
+        || d < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
+    {
+        return Err(AppError::invalid("order_date", "err.date_out_of_range"));
+    }
+    Ok(d)
 }
 
 /// A consumer files a complaint. Refused as a duplicate (409) when the same
@@ -94,13 +109,7 @@ pub async fn file_case(
     let title = bounded(&raw.title, "title", 4, 100)?;
     let narrative = bounded(&raw.narrative, "narrative", 10, 5000)?;
     let order_ref = bounded(&raw.order_ref, "order_ref", 1, 100)?.to_uppercase();
-    let order_date = NaiveDate::parse_from_str(raw.order_date.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("order_date", "err.date_invalid"))?;
-    if order_date > domain::calendar::local_date(now)
-        || order_date < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
-    {
-        return Err(AppError::invalid("order_date", "err.date_out_of_range"));
-    }
+    let order_date = order_date(&raw.order_date, now)?;
     let paid = fen(&raw.amount_paid_fen, "amount_paid_fen")?;
     let claimed = fen(&raw.amount_claimed_fen, "amount_claimed_fen")?;
     let remedy = Remedy::parse(&raw.remedy)
@@ -108,15 +117,7 @@ pub async fn file_case(
 
     let txn = svc.db.begin().await.map_err(internal_error)?;
     let m = find_merchant(&txn, &raw.merchant).await?;
-    let dup = case::Entity::find()
-        .filter(case::Column::ConsumerId.eq(user.id))
-        .filter(case::Column::MerchantId.eq(m.id))
-        .filter(case::Column::OrderRef.eq(order_ref.clone()))
-        .filter(case::Column::Status.is_not_in(["closed", "withdrawn"]))
-        .one(&txn)
-        .await
-        .map_err(internal_error)?;
-    if dup.is_some() {
+    if super::collective::has_open_order(&txn, user.id, m.id, &order_ref).await? {
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));
     }
     let cal = calendar::load(&txn).await?;

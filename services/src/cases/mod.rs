@@ -5,6 +5,7 @@
 //! and a crash loses neither the change nor its notifications.
 
 pub mod calendar;
+pub mod collective;
 pub mod evidence;
 mod file;
 mod notify;
@@ -45,11 +46,19 @@ pub fn actor_for(user: &UserView, c: &case::Model, m: &merchant::Model) -> Optio
     }
 }
 
-/// May `user` read this case? Its parties and staff may; for anyone else it does not exist.
-pub fn may_read(user: &UserView, c: &case::Model, m: &merchant::Model) -> bool {
-    is_case_staff(user.role)
-        || (user.role == Role::Consumer && c.consumer_id == user.id)
-        || (user.role == Role::Merchant && m.account_id == Some(user.id))
+/// May `user` read this case? Its parties (the filing consumer, consumers who
+/// joined it, the merchant's account) and staff may; for anyone else it does
+/// not exist.
+pub async fn may_read<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserView,
+    c: &case::Model,
+    m: &merchant::Model,
+) -> Result<bool, AppError> {
+    Ok(is_case_staff(user.role)
+        || (user.role == Role::Consumer
+            && (c.consumer_id == user.id || collective::is_member(conn, c.id, user.id).await?))
+        || (user.role == Role::Merchant && m.account_id == Some(user.id)))
 }
 
 pub(crate) fn rule_error(e: RuleError) -> AppError {
@@ -246,7 +255,7 @@ pub async fn act(
     let now = svc.clock.now();
     let txn = svc.db.begin().await.map_err(internal_error)?;
     let (c, m) = read::load(&txn, case_id).await?;
-    if !may_read(user, &c, &m) {
+    if !may_read(&txn, user, &c, &m).await? {
         return Err(AppError::NotFound);
     }
     let actor = actor_for(user, &c, &m).ok_or(AppError::Forbidden)?;

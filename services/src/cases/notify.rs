@@ -38,7 +38,11 @@ pub(crate) async fn send<C: ConnectionTrait>(
     let mut pairs: BTreeSet<(i32, &'static str)> = BTreeSet::new();
     for n in notices {
         let ids = match n.to {
-            Audience::Consumer => vec![c.consumer_id],
+            Audience::Consumer => {
+                let mut v = vec![c.consumer_id];
+                v.extend(super::collective::member_ids(conn, c.id).await?);
+                v
+            }
             Audience::Merchant => m.account_id.into_iter().collect(),
             Audience::Owner => state.owner.into_iter().collect(),
             Audience::Mediators => role_members(conn, Role::Mediator).await?,

@@ -36,7 +36,7 @@ pub async fn get_case(
     case_id: i32,
 ) -> Result<CaseView, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
-    if !may_read(viewer, &c, &m) {
+    if !may_read(&svc.db, viewer, &c, &m).await? {
         return Err(AppError::NotFound);
     }
     let consumer = user::Entity::find_by_id(c.consumer_id)
@@ -49,9 +49,12 @@ pub async fn get_case(
     let allowed = actor_for(viewer, &c, &m)
         .map(|a| state.allowed_actions(a, now, &cal))
         .unwrap_or_default();
+    let (members, member_claims) = super::collective::totals(&svc.db, c.id).await?;
+    let viewer_is_member = viewer.role == Role::Consumer && c.consumer_id != viewer.id;
     let name = consumer.map(|u| u.display_name).unwrap_or_default();
-    // Parties and staff with a need see the name; the merchant sees it masked.
-    let consumer_name = if viewer.role == Role::Merchant {
+    // The consumer and staff see the name; the merchant and the other
+    // members of a collective complaint see it masked.
+    let consumer_name = if viewer.role == Role::Merchant || viewer_is_member {
         mask_name(&name)
     } else {
         name
@@ -94,6 +97,9 @@ pub async fn get_case(
         decision: state.decision.clone(),
         evidence_request: state.evidence_request.clone(),
         paused: state.paused_at.is_some(),
+        members,
+        total_claimed_fen: c.amount_claimed_fen + member_claims,
+        viewer_is_member,
         created_at: c.created_at,
     })
 }
@@ -131,7 +137,21 @@ pub async fn list_cases(
     let mut q = case::Entity::find();
     let mut cond = Condition::all();
     match (viewer.role, view) {
-        (Role::Consumer, RoleView::Mine) => cond = cond.add(case::Column::ConsumerId.eq(viewer.id)),
+        (Role::Consumer, RoleView::Mine) => {
+            let joined: Vec<i32> = entities::case_member::Entity::find()
+                .select_only()
+                .column(entities::case_member::Column::CaseId)
+                .filter(entities::case_member::Column::ConsumerId.eq(viewer.id))
+                .into_tuple()
+                .all(&svc.db)
+                .await
+                .map_err(internal_error)?;
+            cond = cond.add(
+                Condition::any()
+                    .add(case::Column::ConsumerId.eq(viewer.id))
+                    .add(case::Column::Id.is_in(joined)),
+            )
+        }
         (Role::Merchant, RoleView::Mine) => {
             let mine: Vec<i32> = merchant::Entity::find()
                 .select_only()
@@ -205,7 +225,7 @@ pub async fn trail_of(
     case_id: i32,
 ) -> Result<Vec<TrailEntryView>, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
-    if !may_read(viewer, &c, &m) {
+    if !may_read(&svc.db, viewer, &c, &m).await? {
         return Err(AppError::NotFound);
     }
     Ok(trail::entries(&svc.db, case_id)
@@ -228,7 +248,7 @@ pub async fn verify_trail(
     case_id: i32,
 ) -> Result<trail::Verification, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
-    if !may_read(viewer, &c, &m) {
+    if !may_read(&svc.db, viewer, &c, &m).await? {
         return Err(AppError::NotFound);
     }
     trail::verify(&svc.db, case_id).await

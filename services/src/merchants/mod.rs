@@ -81,3 +81,18 @@ pub async fn link_account(svc: &Services, merchant_id: i32, user_id: i32) -> Res
     }
     Ok(())
 }
+
+pub async fn find_summary(svc: &Services, id: i32) -> Result<MerchantSummary, AppError> {
+    let m = merchant::Entity::find_by_id(id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    Ok(MerchantSummary {
+        id: m.id,
+        name: m.name,
+        uscc: m.uscc,
+        province: m.province,
+        region: m.region,
+    })
+}

@@ -1,0 +1,242 @@
+//! Collective complaints (集体投诉): other consumers with the same problem
+//! join an open case ("me too") with their own order; the merchant answers
+//! the case once, and whatever it settles or is awarded applies to each
+//! member's own order. A case can be joined while it is before a decision and
+//! its consumer agreed to publish the narrative (so strangers may read it).
+
+use domain::cases::{Audience, CaseView, Notice, Status};
+use domain::{AppError, Role, UserView};
+use entities::{case, case_member};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Deserialize;
+
+pub use domain::cases::OpenComplaint;
+
+use super::{get_case, notify, read, state_of, trail};
+use crate::Services;
+use crate::accounts::{internal_error, is_unique_violation};
+
+/// Statuses in which a case accepts new members.
+pub fn joinable(status: Status) -> bool {
+    matches!(
+        status,
+        Status::AwaitingMerchant | Status::Negotiating | Status::InMediation
+    )
+}
+
+pub async fn is_member<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+    user_id: i32,
+) -> Result<bool, AppError> {
+    Ok(case_member::Entity::find_by_id((case_id, user_id))
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .is_some())
+}
+
+pub async fn member_ids<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Vec<i32>, AppError> {
+    case_member::Entity::find()
+        .select_only()
+        .column(case_member::Column::ConsumerId)
+        .filter(case_member::Column::CaseId.eq(case_id))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)
+}
+
+/// (members, their total claimed fen).
+pub async fn totals<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<(u64, i64), AppError> {
+    let rows = case_member::Entity::find()
+        .filter(case_member::Column::CaseId.eq(case_id))
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    Ok((
+        rows.len() as u64,
+        rows.iter().map(|r| r.amount_claimed_fen).sum(),
+    ))
+}
+
+/// The fields a joining consumer gives, as text.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawJoin {
+    pub order_ref: String,
+    pub order_date: String,
+    pub amount_paid_fen: String,
+    pub amount_claimed_fen: String,
+}
+
+/// The complaints against `merchant_id` that others may join.
+pub async fn open_complaints(
+    svc: &Services,
+    merchant_id: i32,
+) -> Result<Vec<OpenComplaint>, AppError> {
+    let rows = case::Entity::find()
+        .filter(case::Column::MerchantId.eq(merchant_id))
+        .filter(case::Column::PublishNarrative.eq(true))
+        .filter(
+            case::Column::Status.is_in(
+                Status::ALL
+                    .iter()
+                    .filter(|s| joinable(**s))
+                    .map(|s| s.as_str()),
+            ),
+        )
+        .order_by_desc(case::Column::Id)
+        .limit(50)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for c in rows {
+        let members = case_member::Entity::find()
+            .filter(case_member::Column::CaseId.eq(c.id))
+            .count(&svc.db)
+            .await
+            .map_err(internal_error)?;
+        out.push(OpenComplaint {
+            id: c.id,
+            number: c.number,
+            title: c.title,
+            category: c.category,
+            narrative: c.narrative,
+            created_at: c.created_at,
+            members,
+        });
+    }
+    Ok(out)
+}
+
+/// A consumer joins case `case_id` with their own order.
+pub async fn join_case(
+    svc: &Services,
+    user: &UserView,
+    case_id: i32,
+    raw: &RawJoin,
+) -> Result<CaseView, AppError> {
+    if user.role != Role::Consumer {
+        return Err(AppError::Forbidden);
+    }
+    let now = svc.clock.now();
+    let order_ref = super::file::bounded(&raw.order_ref, "order_ref", 1, 100)?.to_uppercase();
+    let order_date = super::file::order_date(&raw.order_date, now)?;
+    let paid = super::file::fen(&raw.amount_paid_fen, "amount_paid_fen")?;
+    let claimed = super::file::fen(&raw.amount_claimed_fen, "amount_claimed_fen")?;
+    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let (c, m) = read::load(&txn, case_id).await?;
+    // Only a published complaint is visible to strangers; others do not exist for them.
+    if !c.publish_narrative && c.consumer_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    let state = state_of(&c)?;
+    if !joinable(state.status) {
+        return Err(AppError::NotAllowed {
+            status: c.status.clone(),
+            allowed: vec![],
+        });
+    }
+    if c.consumer_id == user.id || is_member(&txn, case_id, user.id).await? {
+        return Err(AppError::conflict("case", "err.already_member"));
+    }
+    if has_open_order(&txn, user.id, m.id, &order_ref).await? {
+        return Err(AppError::conflict("order_ref", "err.case_duplicate"));
+    }
+    case_member::Entity::insert(case_member::ActiveModel {
+        case_id: Set(case_id),
+        consumer_id: Set(user.id),
+        order_ref: Set(order_ref),
+        order_date: Set(order_date),
+        amount_paid_fen: Set(paid.0),
+        amount_claimed_fen: Set(claimed.0),
+        joined_at: Set(now),
+    })
+    .exec_without_returning(&txn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("case", "err.already_member")
+        } else {
+            internal_error(e)
+        }
+    })?;
+    let (members, _) = totals(&txn, case_id).await?;
+    #[derive(serde::Serialize)]
+    struct Joined {
+        members: u64,
+        amount_claimed_fen: i64,
+    }
+    trail::append(
+        &txn,
+        case_id,
+        now,
+        Some(user.id),
+        user.role.as_str(),
+        "joined",
+        &Joined {
+            members,
+            amount_claimed_fen: claimed.0,
+        },
+    )
+    .await?;
+    let notices = [
+        Notice {
+            to: Audience::Merchant,
+            key: "collective_joined",
+        },
+        Notice {
+            to: Audience::Owner,
+            key: "collective_joined",
+        },
+    ];
+    notify::send(svc, &txn, &c, &m, &state, &notices, Some(user.id)).await?;
+    txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
+    get_case(svc, user, case_id).await
+}
+
+/// Has this consumer an open complaint (filed or joined) about this order with this merchant?
+pub(crate) async fn has_open_order<C: ConnectionTrait>(
+    conn: &C,
+    consumer: i32,
+    merchant: i32,
+    order_ref: &str,
+) -> Result<bool, AppError> {
+    let open = |col: case::Column| col.is_not_in(["closed", "withdrawn"]);
+    let filed = case::Entity::find()
+        .filter(case::Column::ConsumerId.eq(consumer))
+        .filter(case::Column::MerchantId.eq(merchant))
+        .filter(case::Column::OrderRef.eq(order_ref))
+        .filter(open(case::Column::Status))
+        .count(conn)
+        .await
+        .map_err(internal_error)?;
+    if filed > 0 {
+        return Ok(true);
+    }
+    let joined_cases: Vec<i32> = case_member::Entity::find()
+        .select_only()
+        .column(case_member::Column::CaseId)
+        .filter(case_member::Column::ConsumerId.eq(consumer))
+        .filter(case_member::Column::OrderRef.eq(order_ref))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    if joined_cases.is_empty() {
+        return Ok(false);
+    }
+    let n = case::Entity::find()
+        .filter(case::Column::Id.is_in(joined_cases))
+        .filter(case::Column::MerchantId.eq(merchant))
+        .filter(open(case::Column::Status))
+        .count(conn)
+        .await
+        .map_err(internal_error)?;
+    Ok(n > 0)
+}
