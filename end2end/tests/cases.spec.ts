@@ -106,7 +106,7 @@ test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({
   await merchant.context().close();
 });
 
-test('a case goes through mediation after the consumer escalates and the consumer may withdraw', async ({ page, browser }, info) => {
+test('a case goes through mediation: escalated, taken from the queue, proposed, accepted by both', async ({ page, browser }, info) => {
   await signIn(page, info, 'consumer@demo.gongdao.cn');
   const url = await fileComplaint(page, info, `E2E-MED-${info.project.name}-${Date.now()}`);
   const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
@@ -127,12 +127,30 @@ test('a case goes through mediation after the consumer escalates and the consume
   await act(mediator, info, 'propose', { amount: '100', remedy: 'refund', fulfil_within_days: '5', message: '建议退款100元' });
   await expect(mediator.locator('#terms')).toContainText('¥100.00');
 
-  // The consumer withdraws instead.
+  // Both sides accept: a mediated settlement.
+  await page.goto(url);
+  await act(page, info, 'accept_proposal');
+  await expect(page.locator('#case-status')).toHaveText('调解中');
+  await merchant.goto(url);
+  await act(merchant, info, 'accept_proposal');
+  await expect(merchant.locator('#case-status')).toHaveText('已和解');
+  await merchant.context().close();
+
+  // The mediator's own list, filtered by status, shows it settled.
+  await open(mediator, info, '/cases?view=mine&status=settled');
+  await expect(mediator.locator('#case-list')).toBeVisible();
+  await expect(mediator.locator('#case-list tbody tr[data-status="settled"]').first()).toBeVisible();
+  await expect(mediator.locator('#case-list tbody tr:not([data-status="settled"])')).toHaveCount(0);
+  await mediator.context().close();
+});
+
+test('the consumer may withdraw a complaint before any decision', async ({ page }, info) => {
+  await signIn(page, info, 'consumer@demo.gongdao.cn');
+  const url = await fileComplaint(page, info, `E2E-WD-${info.project.name}-${Date.now()}`);
   await page.goto(url);
   await act(page, info, 'withdraw', { reason: '已与商户线下解决' });
   await expect(page.locator('#case-status')).toHaveText('已撤回');
-  await merchant.context().close();
-  await mediator.context().close();
+  await expect(page.locator('#timeline li[data-kind="withdraw"]')).toContainText('已与商户线下解决');
 });
 
 test('mediation fails, the arbitrator asks the consumer for evidence and decides; the merchant complies', async ({ page, browser }, info) => {

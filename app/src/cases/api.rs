@@ -94,9 +94,16 @@ pub async fn load_case_page(id: i32) -> Result<CasePage, AppError> {
 }
 
 #[server(endpoint = "cases/list")]
-pub async fn list_cases(role_view: String) -> Result<Vec<CaseSummary>, AppError> {
+pub async fn list_cases(role_view: String, status: String) -> Result<Vec<CaseSummary>, AppError> {
     let user = crate::ssr::require_user().await?;
     let view = services::cases::read::RoleView::parse(&role_view)
         .ok_or_else(|| AppError::invalid("role_view", "err.role_view_unknown"))?;
-    services::cases::list_cases(&crate::ssr::services()?, &user, view, None, 200).await
+    let status = match status.as_str() {
+        "" => None,
+        s => Some(
+            domain::cases::Status::parse(s)
+                .ok_or_else(|| AppError::invalid("status", "err.status_unknown"))?,
+        ),
+    };
+    services::cases::list_cases(&crate::ssr::services()?, &user, view, status, 200).await
 }

@@ -1,6 +1,7 @@
 //! My cases, and the queues of mediators and arbitrators (oldest deadline first).
 
 use domain::calendar::format_local;
+use domain::cases::Status;
 use domain::{Fen, Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -15,7 +16,11 @@ pub fn CasesPage() -> impl IntoView {
     let user = expect_context::<UserResource>();
     let q = use_query_map();
     let view = Memo::new(move |_| q.read().get("view").unwrap_or_else(|| "mine".into()));
-    let cases = Resource::new(move || view.get(), list_cases);
+    let status = Memo::new(move |_| q.read().get("status").unwrap_or_default());
+    let cases = Resource::new(
+        move || (view.get(), status.get()),
+        |(v, s)| list_cases(v, s),
+    );
     let tab = move |key: &'static str, label: &'static str| {
         view! { <a href=format!("/cases?view={key}") class:active=move || view.get() == key>{t(lang, label)}</a> }
     };
@@ -32,6 +37,19 @@ pub fn CasesPage() -> impl IntoView {
                             {(u.role != Role::Consumer && u.role != Role::Merchant).then(|| tab("all", "case.all"))}
                             {(u.role == Role::Consumer).then(|| view! { <a href="/search" class="button">{t(lang, "case.file_title")}</a> })}
                         </nav>
+                        <form method="get" action="/cases" class="filters" id="case-filter">
+                            <input type="hidden" name="view" value=view.get_untracked()/>
+                            <label>{t(lang, "case.status")}" "
+                                <select name="status">
+                                    <option value="">{t(lang, "case.any_status")}</option>
+                                    {Status::ALL.iter().map(|s| {
+                                        let selected = status.get_untracked() == s.as_str();
+                                        view! { <option value=s.as_str() selected=selected>{t(lang, &format!("status.{}", s.as_str())).to_string()}</option> }
+                                    }).collect_view()}
+                                </select>
+                            </label>
+                            " "<button type="submit">{t(lang, "case.filter")}</button>
+                        </form>
                     }.into_any(),
                 })}
             </Suspense>
