@@ -11,11 +11,10 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use domain::{Lang, Role};
 use http_body_util::BodyExt;
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use services::mail::backend::{StoredMail, read_mailbox};
 use services::{Config, Services};
-use tempfile::TempDir;
 use tower::ServiceExt;
 
 /// The password every helper-made account gets.
@@ -23,99 +22,7 @@ pub const PASSWORD: &str = "correct horse battery";
 /// The host the requests claim to be for (`Host`, `Origin`).
 pub const HOST: &str = "gongdao.test";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-// ---------------------------------------------------------------- database
-
-fn pg_admin_url() -> String {
-    std::env::var("GONGDAO_TEST_PG_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (url, None),
-    };
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let base = match base[scheme_end..].find('/') {
-        Some(i) => &base[..scheme_end + i],
-        None => base,
-    };
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-async fn pg_admin() -> DatabaseConnection {
-    let url = pg_admin_url();
-    let mut opt = ConnectOptions::new(url.clone());
-    opt.sqlx_logging(false)
-        .max_connections(1)
-        .acquire_timeout(std::time::Duration::from_secs(5))
-        .connect_timeout(std::time::Duration::from_secs(5));
-    match Database::connect(opt).await {
-        Ok(db) => db,
-        Err(e) => panic!(
-            "PostgreSQL is not reachable at {} ({e}). The PostgreSQL half of the \
-             tests needs it: start PostgreSQL or point GONGDAO_TEST_PG_URL at one.",
-            services::db::redact(&url)
-        ),
-    }
-}
-
-/// One test's database and data folder.
-struct TestDb {
-    url: String,
-    pg_name: Option<String>,
-    dir: TempDir,
-}
-
-impl TestDb {
-    async fn create(backend: Backend) -> TestDb {
-        let dir = tempfile::tempdir().expect("temporary folder");
-        match backend {
-            Backend::Sqlite => TestDb {
-                url: format!("sqlite://{}?mode=rwc", dir.path().join("test.db").display()),
-                pg_name: None,
-                dir,
-            },
-            Backend::Postgres => {
-                let name = format!("gongdao_test_{}", hex::encode(rand::random::<[u8; 8]>()));
-                let admin = pg_admin().await;
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await
-                    .unwrap_or_else(|e| panic!("creating test database {name}: {e}"));
-                let _ = admin.close().await;
-                TestDb {
-                    url: with_database(&pg_admin_url(), &name),
-                    pg_name: Some(name),
-                    dir,
-                }
-            }
-        }
-    }
-
-    /// Closes the pool (shared by every clone of `db`) and drops the database.
-    async fn destroy(self, db: &DatabaseConnection) {
-        let _ = db.close_by_ref().await;
-        if let Some(name) = &self.pg_name {
-            let admin = pg_admin().await;
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .await
-                .unwrap_or_else(|e| panic!("dropping test database {name}: {e}"));
-            let _ = admin.close().await;
-        }
-    }
-}
+pub use test_db::{Backend, TestDb};
 
 /// Runs `test` against a fresh app on `backend`, then drops the database,
 /// also when the test panics (the panic is passed on).
@@ -131,8 +38,7 @@ where
     services::db::migrate(&db)
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));
-    let data_dir = tdb.dir.path().join("data");
-    let svc = Services::with_db(Config::for_tests(&tdb.url, data_dir), db.clone());
+    let svc = Services::with_db(Config::for_tests(&tdb.url, tdb.data_dir()), db.clone());
     let app = TestApp {
         router: server::router(svc.clone()),
         svc,
@@ -480,16 +386,4 @@ pub fn link_token(body: &str, path: &str) -> String {
         .collect();
     assert!(token.len() >= 40, "token too short: {token:?}");
     token
-}
-
-#[test]
-fn database_urls_are_rewritten() {
-    assert_eq!(
-        with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
-        "postgres://postgres@127.0.0.1:5432/x"
-    );
-    assert_eq!(
-        with_database("postgres://u:p@h/db?sslmode=disable", "x"),
-        "postgres://u:p@h/x?sslmode=disable"
-    );
 }
