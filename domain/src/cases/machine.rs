@@ -330,12 +330,7 @@ impl Case {
             Status::AwaitingMerchant | Status::Negotiating => Some(self.negotiate_until),
             Status::InMediation => self.mediate_until,
             Status::InArbitration => self.evidence_request.as_ref().map(|r| r.due),
-            Status::Settled => self
-                .confirm_by
-                .or(self.settlement.as_ref().map(|s| s.fulfil_by)),
-            Status::Decided => self
-                .confirm_by
-                .or(self.decision.as_ref().map(|d| d.comply_by)),
+            Status::Settled | Status::Decided => self.confirm_by.or(self.fulfil_deadline()),
             Status::NonCompliant => self.confirm_by,
             Status::Closed | Status::Withdrawn => None,
         }
@@ -716,20 +711,10 @@ impl Case {
                 ]);
                 true
             }
-            (S::Settled, System, Event::DeadlineElapsed)
+            // The merchant missed the deadline of its settlement or award.
+            (S::Settled | S::Decided, System, Event::DeadlineElapsed)
                 if self.fulfilment_claimed_at.is_none()
-                    && self.settlement.as_ref().is_some_and(|s| now >= s.fulfil_by) =>
-            {
-                c.status = S::NonCompliant;
-                notify.extend([
-                    notice(Audience::Consumer, "non_compliant"),
-                    notice(Audience::Merchant, "non_compliant"),
-                ]);
-                true
-            }
-            (S::Decided, System, Event::DeadlineElapsed)
-                if self.fulfilment_claimed_at.is_none()
-                    && self.decision.as_ref().is_some_and(|d| now >= d.comply_by) =>
+                    && self.fulfil_deadline().is_some_and(|d| now >= d) =>
             {
                 c.status = S::NonCompliant;
                 notify.extend([
@@ -799,6 +784,16 @@ impl Case {
             _ => false,
         };
         Ok(ok.then_some(Transition { case: c, notify }))
+    }
+
+    /// When the merchant must have fulfilled what it owes: the settlement's
+    /// deadline while settled, the award's once decided.
+    fn fulfil_deadline(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            Status::Settled => self.settlement.as_ref().map(|s| s.fulfil_by),
+            Status::Decided => self.decision.as_ref().map(|d| d.comply_by),
+            _ => None,
+        }
     }
 
     /// Ends an evidence request; when it had stopped the clock, the decision
