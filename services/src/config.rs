@@ -183,6 +183,28 @@ impl Config {
             ),
             None => None,
         };
+        let mut limits = Limits::default();
+        for (key, slot) in [
+            (
+                "GONGDAO_LOGIN_LIMIT_PER_IP",
+                &mut limits.login_per_ip_per_minute,
+            ),
+            (
+                "GONGDAO_LOGIN_LIMIT_PER_ACCOUNT",
+                &mut limits.login_per_account_per_15_minutes,
+            ),
+            (
+                "GONGDAO_REGISTER_LIMIT_PER_IP",
+                &mut limits.register_per_ip_per_hour,
+            ),
+        ] {
+            if let Some(v) = env(key) {
+                *slot = v
+                    .trim()
+                    .parse()
+                    .with_context(|| format!("{key} {v:?} is not a whole number"))?;
+            }
+        }
         Ok(Config {
             database_url,
             addr,
@@ -202,7 +224,7 @@ impl Config {
             },
             data_dir,
             now,
-            limits: Limits::default(),
+            limits,
         })
     }
 
@@ -279,6 +301,22 @@ mod tests {
         ])
         .unwrap_err();
         assert!(e.to_string().contains("DATABASE_URL"), "{e}");
+        let c = load(&[
+            ("GONGDAO_CONFIG", "/dev/null"),
+            ("GONGDAO_LOGIN_LIMIT_PER_ACCOUNT", "50"),
+        ])
+        .unwrap();
+        assert_eq!(c.limits.login_per_account_per_15_minutes, 50);
+        assert_eq!(
+            c.limits.login_per_ip_per_minute,
+            Limits::default().login_per_ip_per_minute
+        );
+        let e = load(&[
+            ("GONGDAO_CONFIG", "/dev/null"),
+            ("GONGDAO_LOGIN_LIMIT_PER_IP", "lots"),
+        ])
+        .unwrap_err();
+        assert!(e.to_string().contains("GONGDAO_LOGIN_LIMIT_PER_IP"), "{e}");
         let e = load(&[("GONGDAO_CONFIG", "/dev/null"), ("GONGDAO_ADDR", "nowhere")]).unwrap_err();
         assert!(e.to_string().contains("GONGDAO_ADDR"), "{e}");
     }

@@ -285,6 +285,9 @@ fn end_to_end(root: &Path, env: &tools::Env) -> anyhow::Result<(u64, u64)> {
         .env("GONGDAO_ADDR", format!("127.0.0.1:{port}"))
         .env("GONGDAO_DATA_DIR", &data)
         .env("GONGDAO_DEMO_DATA", "1")
+        // The browser specs sign the demo accounts in dozens of times a minute.
+        .env("GONGDAO_LOGIN_LIMIT_PER_IP", "1000")
+        .env("GONGDAO_LOGIN_LIMIT_PER_ACCOUNT", "1000")
         .env("LEPTOS_SITE_ROOT", root.join("target").join("site"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null());
