@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::auth::{Logout, current_user};
 use crate::i18n::{tr, use_lang};
-use crate::site::site_info;
+use crate::site::{SiteResource, site_info};
 
 /// The signed-in user, fetched once per page load and shared.
 pub type UserResource = Resource<Result<Option<UserView>, AppError>>;
@@ -16,7 +16,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
     let user: UserResource = Resource::new(|| (), |_| current_user());
     provide_context(user);
-    let info = Resource::new(|| (), |_| site_info());
+    let info: SiteResource = Resource::new(|| (), |_| site_info());
+    provide_context(info);
     let location = use_location();
     let switch_href = move || {
         let here = format!(

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::i18n::{tr, use_lang};
-use crate::site::site_info;
+use crate::site::SiteResource;
 
 #[component]
 fn SearchBox(#[prop(into)] value: String) -> impl IntoView {
@@ -20,7 +20,7 @@ fn SearchBox(#[prop(into)] value: String) -> impl IntoView {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let info = Resource::new(|| (), |_| site_info());
+    let info = expect_context::<SiteResource>();
     view! {
         <section class="hero">
             <h1>{tr("home.hero")}</h1>

@@ -11,18 +11,17 @@ pub struct SiteFacts {
     pub merchants: u64,
 }
 
+/// The site facts, fetched once per page by the layout and shared.
+pub type SiteResource = Resource<Result<SiteFacts, AppError>>;
+
 #[server(endpoint = "site/info")]
 pub async fn site_info() -> Result<SiteFacts, AppError> {
     let svc = crate::ssr::services()?;
     let clock_fixed_at = svc.clock.is_fixed().then(|| {
-        svc.clock
-            .now()
-            .with_timezone(
-                &chrono::FixedOffset::east_opt(8 * 3600)
-                    .unwrap_or(chrono::FixedOffset::east_opt(0).expect("zero offset")),
-            )
-            .format("%Y-%m-%d %H:%M (UTC+8)")
-            .to_string()
+        format!(
+            "{} (UTC+8)",
+            domain::calendar::format_local(svc.clock.now())
+        )
     });
     Ok(SiteFacts {
         clock_fixed_at,

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 /// Yuan as typed (`12.50`) → whole fen as text, or a field error.
 #[cfg(feature = "ssr")]
-fn yuan_to_fen(v: &str, field: &str) -> Result<String, AppError> {
+pub(crate) fn yuan_to_fen(v: &str, field: &str) -> Result<String, AppError> {
     if v.trim().is_empty() {
         return Err(AppError::invalid(field, "err.required"));
     }

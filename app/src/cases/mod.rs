@@ -5,6 +5,8 @@ mod detail;
 mod list;
 mod new;
 
+#[cfg(feature = "ssr")]
+pub(crate) use api::yuan_to_fen;
 pub use api::*;
 pub use detail::CasePage;
 pub use list::CasesPage;

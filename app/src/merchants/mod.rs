@@ -29,20 +29,7 @@ pub async fn join_complaint(
     amount_claimed: String,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let fen = |v: &str, field: &str| {
-        domain::Fen::parse_yuan(v)
-            .map(|f| f.0.to_string())
-            .ok_or_else(|| {
-                AppError::invalid(
-                    field,
-                    if v.trim().is_empty() {
-                        "err.required"
-                    } else {
-                        "err.yuan_invalid"
-                    },
-                )
-            })
-    };
+    use crate::cases::yuan_to_fen as fen;
     let raw = services::cases::collective::RawJoin {
         order_ref,
         order_date,

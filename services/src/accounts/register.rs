@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use domain::{AppError, Email, Lang, Role, UserView, t, tf, user};
-use entities::{email_token, user as user_entity};
+use entities::user as user_entity;
 use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
 
 use super::{internal, is_unique_violation, tokens, view};
@@ -114,19 +114,8 @@ pub(super) async fn queue_verification<C: sea_orm::ConnectionTrait>(
     conn: &C,
     u: &user_entity::Model,
 ) -> Result<(), AppError> {
-    let token = tokens::new_token();
     let now = svc.clock.now();
-    email_token::ActiveModel {
-        token_hash: Set(tokens::hash_token(&token)),
-        user_id: Set(u.id),
-        purpose: Set("verify".into()),
-        expires_at: Set(now + chrono::Duration::days(3)),
-        used_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(conn)
-    .await
-    .map_err(internal)?;
+    let token = tokens::issue(conn, u.id, "verify", chrono::Duration::days(3), now).await?;
     let lang = Lang::parse(&u.lang).unwrap_or_default();
     let link = format!("{}/verify?token={token}", svc.config.public_url);
     let msg = mail::MailMessage {

@@ -1,7 +1,7 @@
 //! Password reset by mailed link.
 
 use domain::{AppError, Email, Lang, t, tf, user as rules};
-use entities::{email_token, session};
+use entities::session;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
@@ -25,20 +25,9 @@ pub async fn request_password_reset(svc: &Services, email: &str, ip: &str) -> Re
     let Some(u) = find_by_email(svc, email.as_str()).await? else {
         return Ok(());
     };
-    let token = tokens::new_token();
     let now = svc.clock.now();
     let txn = svc.db.begin().await.map_err(internal)?;
-    email_token::ActiveModel {
-        token_hash: Set(tokens::hash_token(&token)),
-        user_id: Set(u.id),
-        purpose: Set("reset".into()),
-        expires_at: Set(now + chrono::Duration::hours(1)),
-        used_at: Set(None),
-        created_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(internal)?;
+    let token = tokens::issue(&txn, u.id, "reset", chrono::Duration::hours(1), now).await?;
     let lang = Lang::parse(&u.lang).unwrap_or_default();
     let link = format!("{}/reset?token={token}", svc.config.public_url);
     let msg = mail::MailMessage {

@@ -4,6 +4,7 @@ use domain::calendar::format_deadline;
 use domain::cases::{CaseSummary, CaseView, DeadlineView, Status, TrailEntryView, mask_name};
 use domain::{AppError, Role, UserView};
 use entities::{case, merchant, user};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -185,6 +186,9 @@ pub async fn list_cases(
     }
     q = q.filter(cond);
     let rows = q
+        // Cases without a deadline (closed) after those with one, before the
+        // limit applies (SQLite and PostgreSQL sort NULLs differently).
+        .order_by_asc(Expr::col(case::Column::NextDeadlineAt).is_null())
         .order_by_asc(case::Column::NextDeadlineAt)
         .order_by_asc(case::Column::Id)
         .limit(limit)
@@ -200,8 +204,7 @@ pub async fn list_cases(
         .into_iter()
         .map(|m| (m.id, m.name))
         .collect();
-    // Cases without a deadline (closed) sort after those with one.
-    let mut out: Vec<CaseSummary> = rows
+    Ok(rows
         .into_iter()
         .map(|c| CaseSummary {
             id: c.id,
@@ -214,9 +217,7 @@ pub async fn list_cases(
             next_deadline_at: c.next_deadline_at,
             created_at: c.created_at,
         })
-        .collect();
-    out.sort_by_key(|c| (c.next_deadline_at.is_none(), c.next_deadline_at, c.id));
-    Ok(out)
+        .collect())
 }
 
 pub async fn trail_of(
