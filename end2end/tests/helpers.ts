@@ -79,6 +79,12 @@ export async function act(page: Page, info: TestInfo, action: string, fields: Re
     if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
     else await input.fill(value);
   }
+  // Hydrated, the form posts with fetch and the redirect then loads the case
+  // page again; without JavaScript the post itself navigates. Either way the
+  // action is done once the main frame has navigated and loaded.
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
   await form.locator('button[type=submit]').click();
-  if (info.project.name === 'js') await page.waitForLoadState('load');
+  await navigated;
+  await page.waitForLoadState('load');
+  if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
 }
