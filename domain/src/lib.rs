@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod cases;
 pub mod email;
 pub mod error;
+pub mod fund;
 pub mod i18n;
 pub mod inbox;
 pub mod merchant;

@@ -26,6 +26,9 @@ pub struct Model {
     pub status: String,
     pub owner_id: Option<i32>,
     pub next_deadline_at: Option<DateTimeUtc>,
+    /// The first-compensation application's state (`applied`, `approved`,
+    /// `refused`, `lapsed`, or `contested` while a contest waits).
+    pub first_compensation: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub state: String,
     pub version: i32,

@@ -8,6 +8,8 @@ pub mod case_trail;
 pub mod email_token;
 pub mod evidence;
 pub mod holiday;
+pub mod ledger_entry;
+pub mod ledger_line;
 pub mod merchant;
 pub mod notification;
 pub mod outbox;

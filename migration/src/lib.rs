@@ -8,6 +8,7 @@ mod m20261122_000002_outbox;
 mod m20261122_000003_merchants;
 mod m20261122_000004_cases;
 mod m20261122_000005_case_members;
+mod m20261201_000006_fund;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_merchants::Migration),
             Box::new(m20261122_000004_cases::Migration),
             Box::new(m20261122_000005_case_members::Migration),
+            Box::new(m20261201_000006_fund::Migration),
         ]
     }
 }

@@ -20,6 +20,13 @@ pub struct Cli {
 }
 
 #[derive(Subcommand, Debug)]
+pub enum FundCommand {
+    /// Reconcile the books: every entry balances, no account went below zero,
+    /// payouts match the cases' records. Exits non-zero naming the first problem.
+    Check,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum Command {
     /// Migrate the database and serve the site (GONGDAO_ADDR, default 127.0.0.1:3000).
     Serve,
@@ -33,6 +40,11 @@ pub enum Command {
     },
     /// Recompute every case's trail hash chain; exits non-zero naming the first broken entry.
     VerifyTrails,
+    /// The consumer-protection fund.
+    Fund {
+        #[command(subcommand)]
+        command: FundCommand,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -89,6 +101,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             // Deliver what the sweep queued before exiting.
             let mailer = mail::Mailer::from_config(&svc.config)?;
             mail::worker::deliver_due(&svc, &mailer, chrono::Utc::now()).await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Fund {
+            command: FundCommand::Check,
+        } => {
+            let svc = Services::start(config).await?;
+            let report = services::fund::check(&svc).await?;
+            if report.problem.is_some() {
+                bail!("{report}");
+            }
             println!("{report}");
             Ok(())
         }

@@ -27,7 +27,13 @@ pub struct Config {
     /// `GONGDAO_NOW`: the clock is fixed at this instant.
     pub now: Option<DateTime<Utc>>,
     pub limits: Limits,
+    /// The most first compensation pays on one case, in fen
+    /// (`GONGDAO_FUND_CAP_FEN`; default ¥5,000).
+    pub fund_cap_fen: i64,
 }
+
+/// Default per-case cap of first compensation: ¥5,000.
+pub const DEFAULT_FUND_CAP_FEN: i64 = 500_000;
 
 #[derive(Debug, Clone)]
 pub struct MailConfig {
@@ -205,7 +211,17 @@ impl Config {
                     .with_context(|| format!("{key} {v:?} is not a whole number"))?;
             }
         }
+        let fund_cap_fen = match env("GONGDAO_FUND_CAP_FEN") {
+            Some(v) => match v.trim().parse::<i64>() {
+                Ok(n) if n > 0 => n,
+                _ => anyhow::bail!(
+                    "GONGDAO_FUND_CAP_FEN {v:?} is not a positive whole number of fen"
+                ),
+            },
+            None => DEFAULT_FUND_CAP_FEN,
+        };
         Ok(Config {
+            fund_cap_fen,
             database_url,
             addr,
             site_root: env("GONGDAO_SITE_ROOT")
@@ -244,6 +260,7 @@ impl Config {
             data_dir,
             now: None,
             limits: Limits::default(),
+            fund_cap_fen: DEFAULT_FUND_CAP_FEN,
         }
     }
 

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod fund;
 pub mod inbox;
 pub mod mail;
 pub mod merchants;

@@ -60,6 +60,7 @@ pub async fn case_action(
     to: Option<String>,
     party: Option<String>,
     within_days: Option<String>,
+    upheld: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
     let amount_fen = match amount.as_deref().map(str::trim) {
@@ -76,6 +77,7 @@ pub async fn case_action(
         to,
         party,
         within_days,
+        upheld,
     };
     services::cases::act(&crate::ssr::services()?, &user, id, &raw).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));

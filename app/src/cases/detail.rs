@@ -35,6 +35,7 @@ fn audience_key(a: Audience) -> &'static str {
         Audience::Owner => "audience.owner",
         Audience::Mediators => "audience.mediators",
         Audience::Arbitrators => "audience.arbitrators",
+        Audience::FundAdmins => "audience.fund_admins",
     }
 }
 
@@ -110,6 +111,7 @@ fn CaseBody(
                 </ul>
             </div>
             <Terms case=case.clone()/>
+            <FirstCompensationCard case=case.clone()/>
             <Actions case=case.clone()/>
             <div class="card">
                 <h2>{t(lang, "case.facts")}</h2>
@@ -183,6 +185,49 @@ fn Terms(case: CaseView) -> impl IntoView {
     })
 }
 
+/// The first-compensation application: where it is, what was paid, the
+/// contest; or, when the case qualifies, how much the fund may pay.
+#[component]
+fn FirstCompensationCard(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let fc = case.first_compensation.clone();
+    let eligible = case.first_compensation_limit_fen;
+    if fc.is_none() && eligible.is_none() {
+        return None;
+    }
+    let state = fc.as_ref().map(|f| f.state.as_str()).unwrap_or("eligible");
+    Some(view! {
+        <div class="card fc" id="first-compensation" data-state=state>
+            <h2>{t(lang, "fc.title")}</h2>
+            {match fc {
+                None => view! {
+                    <p id="fc-eligible">{tf(lang, "fc.eligible", &[&yuan(eligible.unwrap_or(0))])}</p>
+                }.into_any(),
+                Some(f) => view! {
+                    <dl class="facts">
+                        <dt>{t(lang, "fc.state")}</dt>
+                        <dd id="fc-state">{t(lang, &format!("fc.state.{}", f.state.as_str())).to_string()}</dd>
+                        <dt>{t(lang, "fc.basis")}</dt>
+                        <dd>{t(lang, &format!("fc.basis.{}", f.basis.as_str())).to_string()}</dd>
+                        <dt>{t(lang, "fc.limit")}</dt>
+                        <dd id="fc-limit" data-fen=f.limit.0.to_string()>{yuan(f.limit.0)}</dd>
+                        <dt>{t(lang, "fc.applied_at")}</dt>
+                        <dd>{format_local(f.applied_at)}</dd>
+                        {f.amount.map(|a| view! {
+                            <dt>{t(lang, "fc.paid")}</dt>
+                            <dd id="fc-paid" data-fen=a.0.to_string()>{yuan(a.0)}</dd>
+                        })}
+                        {f.contest.map(|c| view! {
+                            <dt>{t(lang, "fc.contest")}</dt>
+                            <dd id="fc-contest">{t(lang, &format!("fc.contest.{}", c.as_str())).to_string()}</dd>
+                        })}
+                    </dl>
+                }.into_any(),
+            }}
+        </div>
+    })
+}
+
 /// One form per action the viewer may take now.
 #[component]
 fn Actions(case: CaseView) -> impl IntoView {
@@ -219,6 +264,8 @@ fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
                 | ActionKind::Propose
                 | ActionKind::Comply
                 | ActionKind::ProvideEvidence
+                | ActionKind::ApplyFirstCompensation
+                | ActionKind::ApproveFirstCompensation
         );
     let reason_required = matches!(
         kind,
@@ -227,6 +274,9 @@ fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
             | ActionKind::Reopen
             | ActionKind::Handover
             | ActionKind::Decide
+            | ActionKind::RefuseFirstCompensation
+            | ActionKind::ContestRecovery
+            | ActionKind::DecideContest
     );
     let with_reason =
         reason_required || matches!(kind, ActionKind::RejectOffer | ActionKind::RejectProposal);
@@ -248,6 +298,17 @@ fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
                     </label>
                     <label>{t(lang, "field.fulfil_within_days")}<input type="number" name="fulfil_within_days" min="1" max="60" value="7" required/></label>
                 </div>
+            })}
+            {(kind == ActionKind::ApproveFirstCompensation).then(|| view! {
+                <label>{t(lang, "fc.amount_yuan")}<input type="text" name="amount" required inputmode="decimal"/></label>
+            })}
+            {(kind == ActionKind::DecideContest).then(|| view! {
+                <label>{t(lang, "fc.contest_decision")}
+                    <select name="upheld">
+                        <option value="false">{t(lang, "fc.contest.refused")}</option>
+                        <option value="true">{t(lang, "fc.contest.upheld")}</option>
+                    </select>
+                </label>
             })}
             {(kind == ActionKind::Handover).then(|| view! {
                 <label>{t(lang, "case.handover_to")}<input type="number" name="to" required/></label>
@@ -281,6 +342,7 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
     let what = match entry.kind.as_str() {
         "filed" => t(lang, "case.trail.filed").to_string(),
         "deadline_elapsed" => t(lang, "case.trail.deadline_elapsed").to_string(),
+        k if k.starts_with("fund_") => t(lang, &format!("case.trail.{k}")).to_string(),
         k => t(lang, &format!("case.action.{k}")).to_string(),
     };
     let who = t(lang, &format!("role.{}", entry.actor_role)).to_string();
@@ -295,6 +357,22 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
         })
         .collect::<Vec<_>>()
         .join(" — ");
+    // Money the fund moved (fund_posted, fund_repayment, fund_write_off).
+    let money: Vec<String> = [
+        ("amount_fen", "fc.trail.amount"),
+        ("paid_fen", "fc.trail.paid"),
+        ("recovered_fen", "fc.trail.recovered"),
+        ("returned_to_deposit_fen", "fc.trail.returned"),
+        ("refunded_fen", "fc.trail.refunded"),
+        ("written_off_fen", "fc.trail.written_off"),
+        ("outstanding_fen", "fc.trail.outstanding"),
+    ]
+    .iter()
+    .filter_map(|(k, label)| {
+        let v = entry.body.get(*k)?.as_i64()?;
+        Some(format!("{} {}", t(lang, label), yuan(v)))
+    })
+    .collect();
     let terms: Option<Terms> = entry
         .body
         .get("terms")
@@ -303,6 +381,7 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
         <li data-kind=entry.kind.clone()>
             <span class="muted">{format_local(entry.at)}</span>" "<strong>{who}</strong>" "{what}
             {terms.map(|tm| view! { <span class="terms">" · "{terms_text(lang, &tm)}</span> })}
+            {(!money.is_empty()).then(|| view! { <span class="terms money">" · "{money.join(" · ")}</span> })}
             {(!text.is_empty()).then(|| view! { <p class="said">{text}</p> })}
         </li>
     }

@@ -3,11 +3,11 @@
 use serde::{Deserialize, Serialize};
 
 macro_rules! named_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
+        pub enum $name { $($(#[$vm])* $variant),* }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),*];
@@ -134,6 +134,41 @@ named_enum! {
         ConfirmFulfilment = "confirm_fulfilment",
         Reopen = "reopen",
         Withdraw = "withdraw",
+        ApplyFirstCompensation = "apply_first_compensation",
+        ApproveFirstCompensation = "approve_first_compensation",
+        RefuseFirstCompensation = "refuse_first_compensation",
+        ContestRecovery = "contest_recovery",
+        DecideContest = "decide_contest",
+    }
+}
+
+named_enum! {
+    /// Why a case qualifies for first compensation (先行赔付).
+    FcBasis {
+        /// The merchant missed the first-response deadline on a claim with an amount.
+        NoResponse = "no_response",
+        /// The merchant did not fulfil a settlement or comply with a decision in time.
+        NonCompliance = "non_compliance",
+    }
+}
+
+named_enum! {
+    /// Where a first-compensation application is.
+    FcState {
+        Applied = "applied",
+        Approved = "approved",
+        Refused = "refused",
+        /// The case ended (closed or withdrawn) before the fund decided.
+        Lapsed = "lapsed",
+    }
+}
+
+named_enum! {
+    /// The merchant's contest of a recovery, decided by an arbitrator.
+    ContestState {
+        Pending = "pending",
+        Upheld = "upheld",
+        Refused = "refused",
     }
 }
 

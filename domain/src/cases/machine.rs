@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ActionKind, Party, Remedy, Status};
+use super::{ActionKind, ContestState, FcBasis, FcState, Party, Remedy, Status};
 use crate::Fen;
 use crate::calendar::WorkingCalendar;
 
@@ -26,6 +26,9 @@ pub const CONFIRM_DAYS: u32 = 5;
 pub const MAX_AMOUNT: Fen = Fen(10_000_000_000);
 /// The longest fulfilment period an offer, proposal or award may set.
 pub const MAX_FULFIL_DAYS: u32 = 60;
+/// After a first-compensation payout the merchant may contest the recovery
+/// within this many working days.
+pub const CONTEST_DAYS: u32 = 5;
 
 /// Amount, remedy and time to fulfil: the content of an offer, a mediator's
 /// proposal or an award.
@@ -75,6 +78,23 @@ pub struct Decision {
     pub comply_by: DateTime<Utc>,
 }
 
+/// A first-compensation (先行赔付) application and what became of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstCompensation {
+    pub basis: FcBasis,
+    /// The most the fund may pay: the claim (no response) or what the
+    /// settlement or award gave (non-compliance).
+    pub limit: Fen,
+    pub applied_at: DateTime<Utc>,
+    pub state: FcState,
+    /// What the fund paid, once approved.
+    pub amount: Option<Fen>,
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The last moment the merchant may contest the recovery.
+    pub contest_by: Option<DateTime<Utc>>,
+    pub contest: Option<ContestState>,
+}
+
 /// Everything the rules need to know about a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Case {
@@ -100,6 +120,8 @@ pub struct Case {
     /// When the merchant said it had fulfilled the settlement or award.
     pub fulfilment_claimed_at: Option<DateTime<Utc>>,
     pub confirm_by: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub first_compensation: Option<FirstCompensation>,
 }
 
 /// Who acts, as the service resolved the signed-in user against the case.
@@ -108,6 +130,8 @@ pub enum Actor {
     Party(Party),
     Mediator(i32),
     Arbitrator(i32),
+    /// A fund administrator (first compensation).
+    FundAdmin(i32),
     /// The deadline sweeper.
     System,
 }
@@ -132,6 +156,11 @@ pub enum Event {
     ConfirmFulfilment,
     Reopen,
     Withdraw,
+    ApplyFirstCompensation,
+    ApproveFirstCompensation { amount: Fen },
+    RefuseFirstCompensation,
+    ContestRecovery,
+    DecideContest { upheld: bool },
     DeadlineElapsed,
 }
 
@@ -156,6 +185,11 @@ impl Event {
             Event::ConfirmFulfilment => ActionKind::ConfirmFulfilment,
             Event::Reopen => ActionKind::Reopen,
             Event::Withdraw => ActionKind::Withdraw,
+            Event::ApplyFirstCompensation => ActionKind::ApplyFirstCompensation,
+            Event::ApproveFirstCompensation { .. } => ActionKind::ApproveFirstCompensation,
+            Event::RefuseFirstCompensation => ActionKind::RefuseFirstCompensation,
+            Event::ContestRecovery => ActionKind::ContestRecovery,
+            Event::DecideContest { .. } => ActionKind::DecideContest,
             Event::DeadlineElapsed => return None,
         })
     }
@@ -194,6 +228,13 @@ impl Event {
             ActionKind::ConfirmFulfilment => Event::ConfirmFulfilment,
             ActionKind::Reopen => Event::Reopen,
             ActionKind::Withdraw => Event::Withdraw,
+            ActionKind::ApplyFirstCompensation => Event::ApplyFirstCompensation,
+            ActionKind::ApproveFirstCompensation => {
+                Event::ApproveFirstCompensation { amount: Fen(1) }
+            }
+            ActionKind::RefuseFirstCompensation => Event::RefuseFirstCompensation,
+            ActionKind::ContestRecovery => Event::ContestRecovery,
+            ActionKind::DecideContest => Event::DecideContest { upheld: false },
         }
     }
 }
@@ -210,6 +251,8 @@ pub enum Audience {
     Mediators,
     /// Every arbitrator (a case entered the arbitration queue).
     Arbitrators,
+    /// Every fund administrator (first compensation).
+    FundAdmins,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -275,6 +318,7 @@ impl Case {
             decision: None,
             fulfilment_claimed_at: None,
             confirm_by: None,
+            first_compensation: None,
         };
         if straight_to_mediation {
             case.enter_mediation(now, cal);
@@ -369,11 +413,68 @@ impl Case {
             Status::NonCompliant | Status::Closed | Status::Withdrawn => {}
         }
         v.extend(self.confirm_by.map(|d| ("deadline.confirm_by", d)));
+        if let Some(fc) = &self.first_compensation
+            && fc.contest.is_none()
+        {
+            v.extend(fc.contest_by.map(|d| ("deadline.contest_by", d)));
+        }
         v
+    }
+
+    /// Does the case qualify for first compensation now, on what basis and
+    /// up to how much? The merchant missed the first-response deadline of a
+    /// claim with an amount, or did not honour a settlement or award.
+    pub fn first_compensation_basis(&self, now: DateTime<Utc>) -> Option<(FcBasis, Fen)> {
+        match self.status {
+            Status::NonCompliant => {
+                let owed = self
+                    .decision
+                    .as_ref()
+                    .map(|d| d.terms.amount)
+                    .or(self.settlement.as_ref().map(|s| s.terms.amount))?;
+                (owed.0 > 0).then_some((FcBasis::NonCompliance, owed))
+            }
+            Status::AwaitingMerchant | Status::InMediation | Status::InArbitration
+                if !self.merchant_responded
+                    && now > self.respond_by
+                    && self.amount_claimed.0 > 0 =>
+            {
+                Some((FcBasis::NoResponse, self.amount_claimed))
+            }
+            _ => None,
+        }
+    }
+
+    /// May the consumer apply now: the case qualifies, and there is no
+    /// application yet — or the last was refused on another basis.
+    fn may_apply_first_compensation(&self, now: DateTime<Utc>) -> Option<(FcBasis, Fen)> {
+        let (basis, limit) = self.first_compensation_basis(now)?;
+        match &self.first_compensation {
+            None => Some((basis, limit)),
+            Some(fc) if fc.state == FcState::Refused && fc.basis != basis => Some((basis, limit)),
+            Some(fc) if fc.state == FcState::Lapsed => Some((basis, limit)),
+            Some(_) => None,
+        }
+    }
+
+    fn fc_in(&self, state: FcState) -> bool {
+        self.first_compensation
+            .as_ref()
+            .is_some_and(|fc| fc.state == state)
     }
 
     /// Whose move it is.
     pub fn waiting_on(&self) -> Vec<Audience> {
+        let mut v = self.waiting_on_case();
+        match &self.first_compensation {
+            Some(fc) if fc.state == FcState::Applied => v.push(Audience::FundAdmins),
+            Some(fc) if fc.contest == Some(ContestState::Pending) => v.push(Audience::Arbitrators),
+            _ => {}
+        }
+        v
+    }
+
+    fn waiting_on_case(&self) -> Vec<Audience> {
         match self.status {
             Status::AwaitingMerchant => vec![Audience::Merchant],
             Status::Negotiating => match &self.offer {
@@ -762,6 +863,112 @@ impl Case {
                 true
             }
 
+            // ---- first compensation (先行赔付)
+            (s, Party(C), Event::ApplyFirstCompensation)
+                if s.is_open() && self.may_apply_first_compensation(now).is_some() =>
+            {
+                let (basis, limit) = self
+                    .may_apply_first_compensation(now)
+                    .ok_or(RuleError::NotYours)?;
+                c.first_compensation = Some(FirstCompensation {
+                    basis,
+                    limit,
+                    applied_at: now,
+                    state: FcState::Applied,
+                    amount: None,
+                    decided_at: None,
+                    contest_by: None,
+                    contest: None,
+                });
+                notify.extend([
+                    notice(Audience::FundAdmins, "fc_applied"),
+                    notice(Audience::Merchant, "fc_applied"),
+                ]);
+                true
+            }
+            (s, FundAdmin(_), Event::ApproveFirstCompensation { amount })
+                if s.is_open() && self.fc_in(FcState::Applied) =>
+            {
+                let mut fc = self.first_compensation.clone().ok_or(RuleError::NotYours)?;
+                if *amount > fc.limit {
+                    return Err(RuleError::Invalid {
+                        field: "amount_fen",
+                        key: "err.fc_over_limit",
+                    });
+                }
+                fc.state = FcState::Approved;
+                fc.amount = Some(*amount);
+                fc.decided_at = Some(now);
+                fc.contest_by = Some(cal.deadline(now, CONTEST_DAYS));
+                c.first_compensation = Some(fc);
+                // The consumer has been paid: the case is over for them; the
+                // fund now recovers from the merchant.
+                c.status = S::Closed;
+                c.offer = None;
+                c.proposal = None;
+                c.evidence_request = None;
+                c.paused_at = None;
+                c.confirm_by = None;
+                notify.extend([
+                    notice(Audience::Consumer, "fc_paid"),
+                    notice(Audience::Merchant, "fc_recovery"),
+                ]);
+                if self.owner.is_some() {
+                    notify.push(notice(Audience::Owner, "fc_paid"));
+                }
+                true
+            }
+            (s, FundAdmin(_), Event::RefuseFirstCompensation)
+                if s.is_open() && self.fc_in(FcState::Applied) =>
+            {
+                if let Some(fc) = c.first_compensation.as_mut() {
+                    fc.state = FcState::Refused;
+                    fc.decided_at = Some(now);
+                }
+                notify.push(notice(Audience::Consumer, "fc_refused"));
+                true
+            }
+            (_, Party(M), Event::ContestRecovery)
+                if self.first_compensation.as_ref().is_some_and(|fc| {
+                    fc.state == FcState::Approved
+                        && fc.contest.is_none()
+                        && fc.contest_by.is_some_and(|d| now <= d)
+                }) =>
+            {
+                if let Some(fc) = c.first_compensation.as_mut() {
+                    fc.contest = Some(ContestState::Pending);
+                }
+                notify.extend([
+                    notice(Audience::Arbitrators, "fc_contested"),
+                    notice(Audience::FundAdmins, "fc_contested"),
+                ]);
+                true
+            }
+            (_, Arbitrator(_), Event::DecideContest { upheld })
+                if self
+                    .first_compensation
+                    .as_ref()
+                    .is_some_and(|fc| fc.contest == Some(ContestState::Pending)) =>
+            {
+                if let Some(fc) = c.first_compensation.as_mut() {
+                    fc.contest = Some(if *upheld {
+                        ContestState::Upheld
+                    } else {
+                        ContestState::Refused
+                    });
+                }
+                let key = if *upheld {
+                    "contest_upheld"
+                } else {
+                    "contest_refused"
+                };
+                notify.extend([
+                    notice(Audience::Merchant, key),
+                    notice(Audience::FundAdmins, key),
+                ]);
+                true
+            }
+
             // ---- the consumer may withdraw at any time before a decision
             (
                 S::AwaitingMerchant
@@ -783,6 +990,13 @@ impl Case {
             }
             _ => false,
         };
+        // An application the fund had not decided lapses when the case ends.
+        if c.status.is_final()
+            && let Some(fc) = c.first_compensation.as_mut()
+            && fc.state == FcState::Applied
+        {
+            fc.state = FcState::Lapsed;
+        }
         Ok(ok.then_some(Transition { case: c, notify }))
     }
 
@@ -827,9 +1041,22 @@ impl Case {
                 | Event::ProvideEvidence,
             ) => true,
             (Party(M), Event::Respond | Event::Comply) => true,
-            (Party(C), Event::ConfirmFulfilment | Event::Reopen | Event::Withdraw) => true,
+            (
+                Party(C),
+                Event::ConfirmFulfilment
+                | Event::Reopen
+                | Event::Withdraw
+                | Event::ApplyFirstCompensation,
+            ) => true,
+            (Party(M), Event::ContestRecovery) => true,
             (Party(_), _) => false,
             (Mediator(_), Event::Take) | (Arbitrator(_), Event::Take) => true,
+            (Arbitrator(_), Event::DecideContest { .. }) => true,
+            (
+                FundAdmin(_),
+                Event::ApproveFirstCompensation { .. } | Event::RefuseFirstCompensation,
+            ) => true,
+            (FundAdmin(_), _) => false,
             (
                 Mediator(id),
                 Event::Message | Event::Handover { .. } | Event::Propose(_) | Event::Escalate,
@@ -883,6 +1110,20 @@ fn validate(event: &Event) -> Result<(), RuleError> {
             return Err(RuleError::Invalid {
                 field: "fulfil_within_days",
                 key: "err.fulfil_days",
+            });
+        }
+    }
+    if let Event::ApproveFirstCompensation { amount } = event {
+        if amount.0 <= 0 {
+            return Err(RuleError::Invalid {
+                field: "amount_fen",
+                key: "err.amount_positive",
+            });
+        }
+        if *amount > MAX_AMOUNT {
+            return Err(RuleError::Invalid {
+                field: "amount_fen",
+                key: "err.amount_too_large",
             });
         }
     }

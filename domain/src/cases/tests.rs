@@ -93,6 +93,33 @@ fn withdrawn() -> Case {
     step(&negotiating(), consumer(), Event::Withdraw)
 }
 
+const FUND: i32 = 30;
+
+fn at(c: &Case, actor: Actor, e: Event, now: DateTime<Utc>) -> Case {
+    c.apply(actor, &e, now, &cal())
+        .unwrap_or_else(|err| panic!("{e:?} by {actor:?} in {:?}: {err}", c.status))
+        .case
+}
+/// The award's deadline passed without compliance.
+fn non_compliant() -> Case {
+    let d = decided();
+    let due = d.decision.clone().unwrap().comply_by;
+    at(&d, Actor::System, Event::DeadlineElapsed, due)
+}
+fn fc_applied() -> Case {
+    step(&non_compliant(), consumer(), Event::ApplyFirstCompensation)
+}
+fn fc_paid() -> Case {
+    step(
+        &fc_applied(),
+        Actor::FundAdmin(FUND),
+        Event::ApproveFirstCompensation { amount: Fen(9_000) },
+    )
+}
+fn contested() -> Case {
+    step(&fc_paid(), merchant(), Event::ContestRecovery)
+}
+
 #[derive(Debug, PartialEq)]
 enum Want {
     To(Status),
@@ -509,6 +536,10 @@ fn authorisation_matrix_every_action_by_every_actor_in_every_status() {
         ("complied", complied()),
         ("closed", closed()),
         ("withdrawn", withdrawn()),
+        ("non_compliant", non_compliant()),
+        ("fc_applied", fc_applied()),
+        ("fc_paid", fc_paid()),
+        ("contested", contested()),
     ];
     let actors = [
         consumer(),
@@ -517,6 +548,7 @@ fn authorisation_matrix_every_action_by_every_actor_in_every_status() {
         Actor::Mediator(OTHER_MED),
         Actor::Arbitrator(ARB),
         Actor::Arbitrator(OTHER_ARB),
+        Actor::FundAdmin(FUND),
         Actor::System,
     ];
     let now = t0() + Duration::hours(1);
@@ -531,6 +563,10 @@ fn authorisation_matrix_every_action_by_every_actor_in_every_status() {
                     actor,
                     Actor::Mediator(OTHER_MED) | Actor::Arbitrator(OTHER_ARB)
                 ) {
+                    // …or, an arbitrator, decide a contested recovery (any arbitrator).
+                    if kind == ActionKind::DecideContest {
+                        continue;
+                    }
                     assert_eq!(kind, ActionKind::Take, "{name}: {actor:?} may {kind}");
                     assert!(
                         case.owner.is_none(),
@@ -573,8 +609,28 @@ fn authorisation_matrix_every_action_by_every_actor_in_every_status() {
                     assert_eq!(actor, Actor::Arbitrator(ARB), "{name}");
                 }
             }
-            if actor == Actor::System || case.status.is_final() {
+            // Fund administrators only approve or refuse first compensation.
+            if matches!(actor, Actor::FundAdmin(_)) {
+                assert!(
+                    allowed.iter().all(|k| matches!(
+                        k,
+                        ActionKind::ApproveFirstCompensation | ActionKind::RefuseFirstCompensation
+                    )),
+                    "{name}: fund may {allowed:?}"
+                );
+            }
+            if actor == Actor::System {
                 assert!(allowed.is_empty(), "{name}: {actor:?} may {allowed:?}");
+            }
+            // A finished case is only read — except a recovery's contest and its decision.
+            if case.status.is_final() {
+                assert!(
+                    allowed.iter().all(|k| matches!(
+                        k,
+                        ActionKind::ContestRecovery | ActionKind::DecideContest
+                    )),
+                    "{name}: {actor:?} may {allowed:?}"
+                );
             }
             // What is refused is refused with the list of what is allowed.
             for kind in ActionKind::ALL
@@ -745,4 +801,255 @@ fn terms_are_checked() {
             other => panic!("{other:?}"),
         }
     }
+}
+
+// ---- first compensation (先行赔付)
+
+#[test]
+fn first_compensation_table() {
+    use Want::*;
+    let soon = t0() + Duration::hours(1);
+    let after_respond_by = filed().respond_by + Duration::minutes(1);
+    let fund = Actor::FundAdmin(FUND);
+    let approve = |a: i64| Event::ApproveFirstCompensation { amount: Fen(a) };
+    let rows: Vec<Row> = vec![
+        (
+            "a consumer may apply once the award is not honoured",
+            non_compliant(),
+            consumer(),
+            Event::ApplyFirstCompensation,
+            soon,
+            To(Status::NonCompliant),
+        ),
+        (
+            "not before the merchant's first-response deadline",
+            filed(),
+            consumer(),
+            Event::ApplyFirstCompensation,
+            soon,
+            NotNow,
+        ),
+        (
+            "after a missed first response the consumer may apply",
+            filed(),
+            consumer(),
+            Event::ApplyFirstCompensation,
+            after_respond_by,
+            To(Status::AwaitingMerchant),
+        ),
+        (
+            "not once the merchant answered",
+            negotiating(),
+            consumer(),
+            Event::ApplyFirstCompensation,
+            after_respond_by,
+            NotNow,
+        ),
+        (
+            "the merchant never applies",
+            non_compliant(),
+            merchant(),
+            Event::ApplyFirstCompensation,
+            soon,
+            NotYours,
+        ),
+        (
+            "one application at a time",
+            fc_applied(),
+            consumer(),
+            Event::ApplyFirstCompensation,
+            soon,
+            NotNow,
+        ),
+        (
+            "the fund pays and the case closes",
+            fc_applied(),
+            fund,
+            approve(9_000),
+            soon,
+            To(Status::Closed),
+        ),
+        (
+            "a mediator cannot pay",
+            fc_applied(),
+            Actor::Mediator(MED),
+            approve(9_000),
+            soon,
+            NotYours,
+        ),
+        (
+            "the arbitrator who decided cannot pay either",
+            fc_applied(),
+            Actor::Arbitrator(ARB),
+            approve(9_000),
+            soon,
+            NotYours,
+        ),
+        (
+            "no approval without an application",
+            non_compliant(),
+            fund,
+            approve(9_000),
+            soon,
+            NotNow,
+        ),
+        ("never twice", fc_paid(), fund, approve(1), soon, NotNow),
+        (
+            "the fund may refuse",
+            fc_applied(),
+            fund,
+            Event::RefuseFirstCompensation,
+            soon,
+            To(Status::NonCompliant),
+        ),
+        (
+            "the merchant contests within five working days",
+            fc_paid(),
+            merchant(),
+            Event::ContestRecovery,
+            soon,
+            To(Status::Closed),
+        ),
+        (
+            "the consumer does not contest a recovery",
+            fc_paid(),
+            consumer(),
+            Event::ContestRecovery,
+            soon,
+            NotYours,
+        ),
+        (
+            "only once",
+            contested(),
+            merchant(),
+            Event::ContestRecovery,
+            soon,
+            NotNow,
+        ),
+        (
+            "any arbitrator decides the contest",
+            contested(),
+            Actor::Arbitrator(OTHER_ARB),
+            Event::DecideContest { upheld: true },
+            soon,
+            To(Status::Closed),
+        ),
+        (
+            "a mediator does not",
+            contested(),
+            Actor::Mediator(MED),
+            Event::DecideContest { upheld: true },
+            soon,
+            NotYours,
+        ),
+        (
+            "nothing to decide without a contest",
+            fc_paid(),
+            Actor::Arbitrator(ARB),
+            Event::DecideContest { upheld: false },
+            soon,
+            NotNow,
+        ),
+    ];
+    for (name, case, actor, event, now, want) in rows {
+        assert_eq!(outcome(&case, actor, event, now), want, "{name}");
+    }
+}
+
+#[test]
+fn the_fund_pays_at_most_the_award_and_never_nothing() {
+    let c = fc_applied();
+    let fc = c.first_compensation.clone().unwrap();
+    assert_eq!((fc.basis, fc.limit), (FcBasis::NonCompliance, Fen(9_000)));
+    let soon = t0() + Duration::hours(1);
+    for (amount, key) in [
+        (9_001, "err.fc_over_limit"),
+        (0, "err.amount_positive"),
+        (-5, "err.amount_positive"),
+    ] {
+        assert_eq!(
+            c.apply(
+                Actor::FundAdmin(FUND),
+                &Event::ApproveFirstCompensation {
+                    amount: Fen(amount)
+                },
+                soon,
+                &cal()
+            ),
+            Err(RuleError::Invalid {
+                field: "amount_fen",
+                key
+            }),
+            "{amount}"
+        );
+    }
+    let paid = fc_paid();
+    let fc = paid.first_compensation.clone().unwrap();
+    assert_eq!(
+        (fc.state, fc.amount, fc.contest),
+        (FcState::Approved, Some(Fen(9_000)), None)
+    );
+    // Five working days to contest, shown as a deadline.
+    assert_eq!(
+        fc.contest_by,
+        Some(cal().deadline(soon, CONTEST_DAYS)),
+        "contest window"
+    );
+    assert!(
+        paid.deadlines()
+            .iter()
+            .any(|(k, _)| *k == "deadline.contest_by")
+    );
+    // After the window, no contest.
+    let late = fc.contest_by.unwrap() + Duration::minutes(1);
+    assert!(matches!(
+        paid.apply(merchant(), &Event::ContestRecovery, late, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+}
+
+#[test]
+fn a_missed_first_response_qualifies_for_the_claim_and_a_refusal_allows_another_basis() {
+    let after = filed().respond_by + Duration::minutes(1);
+    let applied = at(&filed(), consumer(), Event::ApplyFirstCompensation, after);
+    let fc = applied.first_compensation.clone().unwrap();
+    assert_eq!((fc.basis, fc.limit), (FcBasis::NoResponse, Fen(10_000)));
+    assert_eq!(
+        applied.waiting_on(),
+        vec![Audience::Merchant, Audience::FundAdmins]
+    );
+    let refused = at(
+        &applied,
+        Actor::FundAdmin(FUND),
+        Event::RefuseFirstCompensation,
+        after,
+    );
+    // The same basis again is refused…
+    assert!(matches!(
+        refused.apply(consumer(), &Event::ApplyFirstCompensation, after, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    // …a claim of nothing never qualifies.
+    let nothing = Case::file(Fen(0), t0(), &cal(), false).case;
+    assert_eq!(nothing.first_compensation_basis(after), None);
+}
+
+#[test]
+fn an_undecided_application_lapses_when_the_case_ends() {
+    let after = filed().respond_by + Duration::minutes(1);
+    let applied = at(&filed(), consumer(), Event::ApplyFirstCompensation, after);
+    let gone = at(&applied, consumer(), Event::Withdraw, after);
+    assert_eq!(gone.status, Status::Withdrawn);
+    assert_eq!(
+        gone.first_compensation.map(|fc| fc.state),
+        Some(FcState::Lapsed)
+    );
+}
+
+#[test]
+fn states_saved_before_first_compensation_existed_still_load() {
+    let mut v = serde_json::to_value(negotiating()).unwrap();
+    v.as_object_mut().unwrap().remove("first_compensation");
+    let c: Case = serde_json::from_value(v).unwrap();
+    assert_eq!(c, negotiating());
 }

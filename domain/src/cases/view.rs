@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ActionKind, Audience, Category, Decision, EvidenceRequest, Offer, Proposal, Remedy, Settlement,
-    Status,
+    ActionKind, Audience, Category, Decision, EvidenceRequest, FirstCompensation, Offer, Proposal,
+    Remedy, Settlement, Status,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +49,10 @@ pub struct CaseView {
     pub evidence_request: Option<EvidenceRequest>,
     /// True while the clock is stopped waiting on the consumer.
     pub paused: bool,
+    /// The first-compensation application, if any.
+    pub first_compensation: Option<FirstCompensation>,
+    /// When the case qualifies for first compensation now: the most the fund may pay.
+    pub first_compensation_limit_fen: Option<i64>,
     /// Consumers who joined this case (collective complaint), besides the one who filed it.
     pub members: u64,
     /// What all of them claim together, in fen.

@@ -16,17 +16,18 @@ use crate::AppState;
 
 /// A JSON value as form text: strings as they are, whole numbers as digits;
 /// anything else (fractions, objects) is refused naming the field.
-fn as_text(v: Option<&Value>, field: &str, lang: Lang) -> ApiResult<String> {
+pub(super) fn as_text(v: Option<&Value>, field: &str, lang: Lang) -> ApiResult<String> {
     match v {
         None | Some(Value::Null) => Ok(String::new()),
         Some(Value::String(s)) => Ok(s.clone()),
         Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
+        Some(Value::Bool(b)) => Ok(b.to_string()),
         Some(Value::Number(_)) => Err(ApiError(AppError::invalid(field, "err.whole_fen"), lang)),
         Some(_) => Err(ApiError(AppError::invalid(field, "err.json_invalid"), lang)),
     }
 }
 
-fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<String, Value>> {
+pub(super) fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<String, Value>> {
     match parse_json::<Value>(body, lang)? {
         Value::Object(m) => Ok(m),
         _ => Err(ApiError(
@@ -149,6 +150,7 @@ pub async fn act(
         to: opt("to")?,
         party: opt("party")?,
         within_days: opt("within_days")?,
+        upheld: opt("upheld")?,
     };
     let view = services::cases::act(&state.services, &caller.user, id, &raw)
         .await

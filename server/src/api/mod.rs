@@ -5,6 +5,7 @@
 mod admin;
 mod cases;
 mod evidence;
+mod fund;
 mod inbox;
 pub mod openapi;
 mod session;
@@ -47,6 +48,14 @@ pub fn routes(state: AppState) -> Router {
         .route("/notifications/read", post(inbox::mark_read))
         .route("/cases/{id}/trail", get(cases::trail))
         .route("/cases/{id}/trail/verify", get(cases::verify))
+        .route("/fund/top-up", post(fund::top_up))
+        .route("/fund/ledger", get(fund::ledger))
+        .route("/fund/summary", get(fund::summary))
+        .route("/merchants/{id}/deposit", post(fund::deposit))
+        .route("/merchants/{id}/deposit/withdraw", post(fund::withdraw))
+        .route("/merchants/{id}/account", get(fund::account))
+        .route("/cases/{id}/repayment", post(fund::repayment))
+        .route("/cases/{id}/write-off", post(fund::write_off))
         .route("/openapi.json", get(openapi::document))
         .fallback(|headers: HeaderMap| async move {
             error_response(&AppError::NotFound, cookies::lang_of(&headers))

@@ -25,6 +25,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/merchants/{id}/complaints/open"),
     ("get", "/notifications"),
     ("post", "/notifications/read"),
+    ("post", "/fund/top-up"),
+    ("get", "/fund/ledger"),
+    ("get", "/fund/summary"),
+    ("post", "/merchants/{id}/deposit"),
+    ("post", "/merchants/{id}/deposit/withdraw"),
+    ("get", "/merchants/{id}/account"),
+    ("post", "/cases/{id}/repayment"),
+    ("post", "/cases/{id}/write-off"),
 ];
 
 fn error_response(desc: &str) -> Value {
@@ -32,6 +40,27 @@ fn error_response(desc: &str) -> Value {
 }
 
 pub fn spec() -> Value {
+    let mut doc = base_spec();
+    if let (Some(paths), Value::Object(fund)) = (doc["paths"].as_object_mut(), fund_paths()) {
+        paths.extend(fund);
+    }
+    doc["components"]["schemas"]["Movement"] = json!({
+        "type": "object",
+        "required": ["amount_fen", "idempotency_key"],
+        "properties": {
+            "amount_fen": {"type": "integer", "minimum": 1, "description": "Whole fen; fractions, zero and negatives are refused"},
+            "idempotency_key": {"type": "string", "maxLength": 100, "description": "The same key and request twice make one entry"},
+            "reason": {"type": "string", "description": "Required for a write-off"}
+        }
+    });
+    doc["components"]["schemas"]["EntryReceipt"] = json!({"type": "object", "properties": {
+        "entry_id": {"type": "integer"}, "kind": {"type": "string"}, "amount_fen": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"}, "replayed": {"type": "boolean"}
+    }});
+    doc
+}
+
+fn base_spec() -> Value {
     let user_body = json!({
         "type": "object",
         "required": ["email", "password", "display_name", "role"],
@@ -103,12 +132,13 @@ pub fn spec() -> Value {
                         "action": {"type": "string"},
                         "message": {"type": "string", "description": "respond, message, request_evidence (what is needed); optional for offer, propose, comply, provide_evidence"},
                         "reason": {"type": "string", "description": "escalate, withdraw, reopen, handover; decide (the written reasons)"},
-                        "amount_fen": {"type": "integer", "description": "offer, propose, decide"},
+                        "amount_fen": {"type": "integer", "description": "offer, propose, decide, approve_first_compensation (at most the claim or award and the per-case cap)"},
                         "remedy": {"type": "string", "description": "offer, propose, decide"},
                         "fulfil_within_days": {"type": "integer", "minimum": 1, "maximum": 60, "description": "working days; offer, propose, decide"},
                         "to": {"type": "integer", "description": "handover: the user id of the mediator or arbitrator taking over"},
                         "party": {"type": "string", "enum": ["consumer", "merchant"], "description": "request_evidence"},
-                        "within_days": {"type": "integer", "minimum": 1, "maximum": 60, "description": "request_evidence"}
+                        "within_days": {"type": "integer", "minimum": 1, "maximum": 60, "description": "request_evidence"},
+                        "upheld": {"type": "boolean", "description": "decide_contest: true gives the merchant back what was recovered and writes the rest off"}
                     }
                 },
                 "Case": {"type": "object", "description": "id, number, status, merchant_id, merchant_name, consumer_name (masked for the merchant), category, title, narrative, order_ref, order_date, amount_paid_fen, amount_claimed_fen, remedy, publish_narrative, owner_id, deadlines [{key, at, at_local, working_days_left}], waiting_on, allowed_actions, offer, settlement, proposal, decision, evidence_request, paused, created_at"},
@@ -174,7 +204,7 @@ pub fn spec() -> Value {
                 "responses": {"200": case_response.clone(), "401": error_response("Not signed in"), "404": error_response("No such case, or not visible to the caller")}
             }},
             "/cases/{id}/actions": {"post": {
-                "summary": "Act on a case: respond, message, offer, accept_offer, reject_offer, escalate, take, handover, propose, accept_proposal, reject_proposal, request_evidence, provide_evidence, decide, comply, confirm_fulfilment, reopen, withdraw",
+                "summary": "Act on a case: respond, message, offer, accept_offer, reject_offer, escalate, take, handover, propose, accept_proposal, reject_proposal, request_evidence, provide_evidence, decide, comply, confirm_fulfilment, reopen, withdraw; first compensation: apply_first_compensation (consumer), approve_first_compensation {amount_fen} and refuse_first_compensation {reason} (fund administrator), contest_recovery {reason} (merchant, within 5 working days of the payout), decide_contest {upheld, reason} (arbitrator)",
                 "security": [{"bearer": []}, {"cookie": []}],
                 "parameters": [id_param.clone()],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Action"}}}},
@@ -253,6 +283,60 @@ pub fn spec() -> Value {
                 "responses": {"200": {"description": "{case_id, entries, ok, first_broken_seq, reason}"}, "404": error_response("No such case, or not visible to the caller")}
             }}
         }
+    })
+}
+
+/// The fund's paths (kept apart: one `json!` for everything outgrows the macro's recursion limit).
+fn fund_paths() -> Value {
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let movement = json!({"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Movement"}}}});
+    let receipt = |what: &str| json!({"description": what, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EntryReceipt"}}}});
+    let admin_responses = |what: &str| {
+        json!({
+            "201": receipt(what),
+            "200": receipt("The same idempotency key and request again: the earlier entry (replayed: true)"),
+            "401": error_response("Not signed in"),
+            "403": error_response("Only fund administrators move money"),
+            "409": error_response("The idempotency key was used for a different request, or the movement is blocked now (the message says why)"),
+            "422": error_response("amount_fen not a whole positive number of fen, more than the balance allows, or idempotency_key missing")
+        })
+    };
+    let mut deposit_out = admin_responses("Paid back from the merchant's deposit");
+    deposit_out["404"] = error_response("No such merchant");
+    let mut deposit_in = admin_responses("Deposit received");
+    deposit_in["404"] = error_response("No such merchant");
+    let mut repay = admin_responses("The merchant's repayment, recorded on the case trail");
+    repay["404"] = error_response("No such case");
+    let mut write_off =
+        admin_responses("Written off (reason required), recorded on the case trail");
+    write_off["404"] = error_response("No such case");
+    let sec = json!([{"bearer": []}, {"cookie": []}]);
+    json!({
+        "/fund/top-up": {"post": {"summary": "Fund administrator: money paid into the fund", "security": sec, "requestBody": movement, "responses": admin_responses("Entry posted")}},
+        "/merchants/{id}/deposit": {"post": {"summary": "Fund administrator: a merchant's deposit (保证金) received", "security": sec, "parameters": [id_param], "requestBody": movement, "responses": deposit_in}},
+        "/merchants/{id}/deposit/withdraw": {"post": {"summary": "Fund administrator: pay back part of a merchant's deposit (refused while it owes the fund or an application against it is undecided)", "security": sec, "parameters": [id_param], "requestBody": movement, "responses": deposit_out}},
+        "/cases/{id}/repayment": {"post": {"summary": "Fund administrator: the merchant repaid what its deposit did not cover", "security": sec, "parameters": [id_param], "requestBody": movement, "responses": repay}},
+        "/cases/{id}/write-off": {"post": {"summary": "Fund administrator: give up a recoverable amount, with a reason", "security": sec, "parameters": [id_param], "requestBody": movement, "responses": write_off}},
+        "/fund/ledger": {"get": {
+            "summary": "Public ledger: every payout and recovery, newest first; consumers masked (张**)",
+            "parameters": [
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                {"name": "merchant_id", "in": "query", "schema": {"type": "integer"}}
+            ],
+            "responses": {"200": {"description": "{rows: [{entry_id, at, kind, merchant_id, merchant_name, case_number, consumer, amount_fen, status}], total, page, per_page}"}, "422": error_response("page, per_page or merchant_id not a number")}
+        }},
+        "/fund/summary": {"get": {
+            "summary": "Public totals: paid, recovered, written off, outstanding, recovery rate (basis points); fund-wide also available money and deposits held",
+            "parameters": [{"name": "merchant_id", "in": "query", "schema": {"type": "integer"}, "description": "One merchant's figures"}],
+            "responses": {"200": {"description": "{paid_fen, payouts, recovered_fen, written_off_fen, outstanding_fen, recovery_rate_bp, available_fen, deposits_fen}"}}
+        }},
+        "/merchants/{id}/account": {"get": {
+            "summary": "A merchant's account with the fund: deposit, what it owes, entries. Its own account holder, fund administrators, regulators and admins only",
+            "security": sec, "parameters": [id_param],
+            "responses": {"200": {"description": "{merchant_id, merchant_name, deposit_fen, owed_fen, summary, entries}"}, "401": error_response("Not signed in"), "403": error_response("Not this merchant's account"), "404": error_response("No such merchant")}
+        }}
     })
 }
 

@@ -42,6 +42,7 @@ pub fn actor_for(user: &UserView, c: &case::Model, m: &merchant::Model) -> Optio
         Role::Merchant if m.account_id == Some(user.id) => Some(Actor::Party(Party::Merchant)),
         Role::Mediator => Some(Actor::Mediator(user.id)),
         Role::Arbitrator => Some(Actor::Arbitrator(user.id)),
+        Role::FundAdmin => Some(Actor::FundAdmin(user.id)),
         _ => None,
     }
 }
@@ -93,6 +94,8 @@ pub struct RawAction {
     /// Evidence request: `consumer` or `merchant`.
     pub party: Option<String>,
     pub within_days: Option<String>,
+    /// Contest decision: `true` (upheld) or `false` (refused).
+    pub upheld: Option<String>,
 }
 
 /// What the trail records of an action besides its name.
@@ -110,6 +113,10 @@ struct ActionRecord {
     party: Option<Party>,
     #[serde(skip_serializing_if = "Option::is_none")]
     within_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amount_fen: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    upheld: Option<bool>,
     from_status: String,
     to_status: String,
 }
@@ -240,6 +247,35 @@ fn parse_action(raw: &RawAction) -> Result<(Event, ActionRecord), AppError> {
             Event::Comply
         }
         K::ConfirmFulfilment => Event::ConfirmFulfilment,
+        K::ApplyFirstCompensation => {
+            rec.message = text(&raw.message, "message", 5000, false)?;
+            Event::ApplyFirstCompensation
+        }
+        K::ApproveFirstCompensation => {
+            let amount =
+                crate::fund::operations::parse_amount(raw.amount_fen.as_deref().unwrap_or(""))?;
+            rec.amount_fen = Some(amount.0);
+            rec.message = text(&raw.message, "message", 5000, false)?;
+            Event::ApproveFirstCompensation { amount }
+        }
+        K::RefuseFirstCompensation | K::ContestRecovery => {
+            rec.reason = text(&raw.reason, "reason", 5000, true)?;
+            if kind == K::ContestRecovery {
+                Event::ContestRecovery
+            } else {
+                Event::RefuseFirstCompensation
+            }
+        }
+        K::DecideContest => {
+            let upheld = match raw.upheld.as_deref().map(str::trim) {
+                Some("true") => true,
+                Some("false") => false,
+                _ => return Err(AppError::invalid("upheld", "err.upheld_required")),
+            };
+            rec.upheld = Some(upheld);
+            rec.reason = text(&raw.reason, "reason", 20000, true)?;
+            Event::DecideContest { upheld }
+        }
     };
     Ok((event, rec))
 }
@@ -284,6 +320,29 @@ pub async fn act(
         &rec,
     )
     .await?;
+    // The money of first compensation moves in the same transaction.
+    if let Some(moved) = crate::fund::on_case_step(
+        &txn,
+        svc.config.fund_cap_fen,
+        &c,
+        &event,
+        &t.case,
+        user.id,
+        now,
+    )
+    .await?
+    {
+        trail::append(
+            &txn,
+            c.id,
+            now,
+            Some(user.id),
+            user.role.as_str(),
+            "fund_posted",
+            &moved,
+        )
+        .await?;
+    }
     notify::send(svc, &txn, &c, &m, &t.case, &t.notify, Some(user.id)).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
@@ -324,6 +383,10 @@ pub(crate) async fn save<C: ConnectionTrait>(
         .col_expr(case::Column::Status, Expr::value(new.status.as_str()))
         .col_expr(case::Column::OwnerId, Expr::value(new.owner))
         .col_expr(
+            case::Column::FirstCompensation,
+            Expr::value(first_compensation_column(new)),
+        )
+        .col_expr(
             case::Column::NextDeadlineAt,
             Expr::value(new.next_deadline()),
         )
@@ -344,6 +407,20 @@ pub(crate) async fn save<C: ConnectionTrait>(
         return Err(AppError::conflict("case", "err.case_changed"));
     }
     Ok(())
+}
+
+/// What the `first_compensation` column says: the application's state, or
+/// `contested` while the merchant's contest of the recovery waits.
+pub(crate) const FC_CONTESTED: &str = "contested";
+
+fn first_compensation_column(c: &Case) -> Option<String> {
+    c.first_compensation.as_ref().map(|fc| {
+        if fc.contest == Some(domain::cases::ContestState::Pending) {
+            FC_CONTESTED.to_string()
+        } else {
+            fc.state.as_str().to_string()
+        }
+    })
 }
 
 /// SQLite refuses this transaction's first write when another one is

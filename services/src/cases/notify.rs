@@ -47,6 +47,7 @@ pub(crate) async fn send<C: ConnectionTrait>(
             Audience::Owner => state.owner.into_iter().collect(),
             Audience::Mediators => role_members(conn, Role::Mediator).await?,
             Audience::Arbitrators => role_members(conn, Role::Arbitrator).await?,
+            Audience::FundAdmins => role_members(conn, Role::FundAdmin).await?,
         };
         for id in ids.into_iter().filter(|id| Some(*id) != actor) {
             pairs.insert((id, n.key));

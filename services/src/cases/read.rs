@@ -1,7 +1,9 @@
 //! Reading cases: one case as its reader may see it, lists and queues, the trail.
 
 use domain::calendar::format_deadline;
-use domain::cases::{CaseSummary, CaseView, DeadlineView, Status, TrailEntryView, mask_name};
+use domain::cases::{
+    CaseSummary, CaseView, DeadlineView, FcState, Status, TrailEntryView, mask_name,
+};
 use domain::{AppError, Role, UserView};
 use entities::{case, merchant, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -9,7 +11,7 @@ use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use super::{actor_for, calendar, is_case_staff, may_read, state_of, trail};
+use super::{FC_CONTESTED, actor_for, calendar, is_case_staff, may_read, state_of, trail};
 use crate::Services;
 use crate::accounts::internal_error;
 
@@ -98,6 +100,8 @@ pub async fn get_case(
         decision: state.decision.clone(),
         evidence_request: state.evidence_request.clone(),
         paused: state.paused_at.is_some(),
+        first_compensation: state.first_compensation.clone(),
+        first_compensation_limit_fen: state.first_compensation_basis(now).map(|(_, l)| l.0),
         members,
         total_claimed_fen: c.amount_claimed_fen + member_claims,
         viewer_is_member,
@@ -173,9 +177,19 @@ pub async fn list_cases(
                 .add(case::Column::OwnerId.is_null())
         }
         (Role::Arbitrator, RoleView::Queue) => {
-            cond = cond
-                .add(case::Column::Status.eq(Status::InArbitration.as_str()))
-                .add(case::Column::OwnerId.is_null())
+            cond = cond.add(
+                Condition::any()
+                    .add(
+                        Condition::all()
+                            .add(case::Column::Status.eq(Status::InArbitration.as_str()))
+                            .add(case::Column::OwnerId.is_null()),
+                    )
+                    // Recoveries the merchant contested (any arbitrator decides).
+                    .add(case::Column::FirstCompensation.eq(FC_CONTESTED)),
+            )
+        }
+        (Role::FundAdmin, RoleView::Queue) => {
+            cond = cond.add(case::Column::FirstCompensation.eq(FcState::Applied.as_str()))
         }
         (r, RoleView::All) if is_case_staff(r) => {}
         (Role::Regulator | Role::FundAdmin | Role::Admin, RoleView::Mine) => {}

@@ -1,0 +1,9 @@
+//! The consumer-protection fund (消费者权益保护基金): its double-entry books
+//! and what the public sees of them. First compensation's case-side rules
+//! live with the case machine (`cases::FirstCompensation`).
+
+pub mod ledger;
+mod view;
+
+pub use ledger::{Account, AccountKind, Books, EntryKind, LedgerError, Line, Operation};
+pub use view::*;

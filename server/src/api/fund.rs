@@ -1,0 +1,186 @@
+//! `/api/v1/fund/…` and the fund's routes under merchants and cases: the
+//! administrators' movements (idempotent), the public ledger and totals,
+//! a merchant's own account.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use domain::AppError;
+use domain::fund::EntryReceipt;
+use serde::Deserialize;
+use services::fund::{CaseMovement, Direction, RawMovement, operations, public};
+
+use super::cases::{as_text, object};
+use super::{ApiError, ApiResult, Caller, ReqLang};
+use crate::AppState;
+
+fn movement(body: &Bytes, lang: domain::Lang) -> ApiResult<RawMovement> {
+    let o = object(body, lang)?;
+    let reason = as_text(o.get("reason"), "reason", lang)?;
+    Ok(RawMovement {
+        amount_fen: as_text(o.get("amount_fen"), "amount_fen", lang)?,
+        idempotency_key: as_text(o.get("idempotency_key"), "idempotency_key", lang)?,
+        reason: (!reason.is_empty()).then_some(reason),
+    })
+}
+
+/// 201 for a new entry, 200 for a replay of the same request.
+fn created(r: EntryReceipt) -> impl IntoResponse {
+    let status = if r.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    (status, Json(r))
+}
+
+pub async fn top_up(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[domain::Role::FundAdmin])?;
+    let raw = movement(&body, lang)?;
+    let r = operations::fund_top_up(&state.services, &caller.user, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(created(r))
+}
+
+async fn deposit_movement(
+    state: AppState,
+    caller: Caller,
+    id: i32,
+    direction: Direction,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[domain::Role::FundAdmin])?;
+    let raw = movement(&body, lang)?;
+    let r = operations::deposit(&state.services, &caller.user, id, direction, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(created(r))
+}
+
+pub async fn deposit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    deposit_movement(state, caller, id, Direction::In, body).await
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    deposit_movement(state, caller, id, Direction::Out, body).await
+}
+
+async fn case_movement(
+    state: AppState,
+    caller: Caller,
+    id: i32,
+    kind: CaseMovement,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[domain::Role::FundAdmin])?;
+    let raw = movement(&body, lang)?;
+    let r = operations::case_movement(&state.services, &caller.user, id, kind, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(created(r))
+}
+
+pub async fn repayment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    case_movement(state, caller, id, CaseMovement::Repayment, body).await
+}
+
+pub async fn write_off(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    case_movement(state, caller, id, CaseMovement::WriteOff, body).await
+}
+
+#[derive(Deserialize)]
+pub struct LedgerQuery {
+    page: Option<String>,
+    per_page: Option<String>,
+    merchant_id: Option<String>,
+}
+
+fn number<T: std::str::FromStr>(
+    v: &Option<String>,
+    field: &str,
+    lang: domain::Lang,
+) -> ApiResult<Option<T>> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(s) => s
+            .parse()
+            .map(Some)
+            .map_err(|_| ApiError(AppError::invalid(field, "err.whole_number"), lang)),
+    }
+}
+
+/// Public: every payout and recovery, newest first, consumers masked.
+pub async fn ledger(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<LedgerQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let page = number::<u64>(&q.page, "page", lang)?.unwrap_or(1);
+    let per_page = number::<u64>(&q.per_page, "per_page", lang)?.unwrap_or(50);
+    let merchant = number::<i32>(&q.merchant_id, "merchant_id", lang)?;
+    let p = public::ledger(&state.services, merchant, page, per_page)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(p))
+}
+
+#[derive(Deserialize)]
+pub struct SummaryQuery {
+    merchant_id: Option<String>,
+}
+
+/// Public: paid, recovered, outstanding, recovery rate (fund-wide or one merchant's).
+pub async fn summary(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(q): Query<SummaryQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let merchant = number::<i32>(&q.merchant_id, "merchant_id", lang)?;
+    let s = public::summary(&state.services.db, merchant)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(s))
+}
+
+/// The merchant's own account (deposit, what it owes, its entries); fund
+/// staff, regulators and admins too.
+pub async fn account(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let a = public::merchant_account(&state.services, &caller.user, id)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(a))
+}

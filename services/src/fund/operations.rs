@@ -1,0 +1,261 @@
+//! The fund administrator's movements: fund top-up, merchant deposit in and
+//! out, a merchant's repayment of what it owes on a case, and write-off.
+//! Each takes an idempotency key; the same request twice makes one entry.
+
+use domain::cases::FcState;
+use domain::fund::{AccountKind, EntryReceipt, Operation};
+use domain::{AppError, Fen, Role, UserView};
+use entities::{case, merchant};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use serde::{Deserialize, Serialize};
+
+use super::books::{self, Posted, Posting};
+use crate::Services;
+use crate::accounts::internal_error;
+use crate::cases::FC_CONTESTED;
+
+/// A movement as it arrives from a form or the API: every field text.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawMovement {
+    pub amount_fen: String,
+    pub idempotency_key: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+fn fund_admin(user: &UserView) -> Result<(), AppError> {
+    if user.role == Role::FundAdmin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// A whole, positive number of fen.
+pub fn parse_amount(raw: &str) -> Result<Fen, AppError> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(AppError::invalid("amount_fen", "err.required"));
+    }
+    let n: i64 = t
+        .parse()
+        .map_err(|_| AppError::invalid("amount_fen", "err.whole_fen"))?;
+    if n <= 0 {
+        return Err(AppError::invalid("amount_fen", "err.amount_positive"));
+    }
+    if Fen(n) > domain::fund::ledger::MAX_ENTRY {
+        return Err(AppError::invalid("amount_fen", "err.amount_too_large"));
+    }
+    Ok(Fen(n))
+}
+
+fn parse_key(raw: &str) -> Result<String, AppError> {
+    let k = raw.trim();
+    if k.is_empty() || k.chars().count() > 100 || k.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "idempotency_key",
+            "err.fund.key_required",
+        ));
+    }
+    Ok(k.to_string())
+}
+
+fn reason(raw: &Option<String>, required: bool) -> Result<Option<String>, AppError> {
+    let t = raw.as_deref().map(str::trim).unwrap_or("");
+    if t.is_empty() {
+        return if required {
+            Err(AppError::invalid("reason", "err.required"))
+        } else {
+            Ok(None)
+        };
+    }
+    if t.chars().count() > 2000 {
+        return Err(AppError::invalid("reason", "err.text_too_long"));
+    }
+    Ok(Some(t.to_string()))
+}
+
+/// Money paid into the fund.
+pub async fn fund_top_up(
+    svc: &Services,
+    user: &UserView,
+    raw: &RawMovement,
+) -> Result<EntryReceipt, AppError> {
+    fund_admin(user)?;
+    let amount = parse_amount(&raw.amount_fen)?;
+    let key = parse_key(&raw.idempotency_key)?;
+    let memo = reason(&raw.reason, false)?;
+    run(svc, user, Operation::FundTopUp { amount }, &key, memo, None).await
+}
+
+/// Which way a deposit movement goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    In,
+    Out,
+}
+
+/// A merchant's deposit received (`In`) or paid back to it (`Out`). Paying
+/// back waits while the merchant owes the fund or a first-compensation
+/// application against it is undecided.
+pub async fn deposit(
+    svc: &Services,
+    user: &UserView,
+    merchant_id: i32,
+    direction: Direction,
+    raw: &RawMovement,
+) -> Result<EntryReceipt, AppError> {
+    fund_admin(user)?;
+    let amount = parse_amount(&raw.amount_fen)?;
+    let key = parse_key(&raw.idempotency_key)?;
+    let memo = reason(&raw.reason, false)?;
+    merchant::Entity::find_by_id(merchant_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let op = match direction {
+        Direction::In => Operation::DepositTopUp {
+            merchant_id,
+            amount,
+        },
+        Direction::Out => {
+            let owed =
+                books::sum(&svc.db, AccountKind::Receivable, Some(merchant_id), None).await?;
+            let pending = case::Entity::find()
+                .filter(case::Column::MerchantId.eq(merchant_id))
+                .filter(
+                    case::Column::FirstCompensation
+                        .is_in([FcState::Applied.as_str(), FC_CONTESTED]),
+                )
+                .count(&svc.db)
+                .await
+                .map_err(internal_error)?;
+            if owed > 0 || pending > 0 {
+                return Err(AppError::conflict(
+                    "amount_fen",
+                    "err.fund.withdrawal_blocked",
+                ));
+            }
+            Operation::DepositWithdrawal {
+                merchant_id,
+                amount,
+            }
+        }
+    };
+    run(svc, user, op, &key, memo, None).await
+}
+
+/// What a fund administrator records against a case's recoverable amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseMovement {
+    /// The merchant paid back from outside its deposit.
+    Repayment,
+    /// Given up, with a reason.
+    WriteOff,
+}
+
+pub async fn case_movement(
+    svc: &Services,
+    user: &UserView,
+    case_id: i32,
+    kind: CaseMovement,
+    raw: &RawMovement,
+) -> Result<EntryReceipt, AppError> {
+    fund_admin(user)?;
+    let amount = parse_amount(&raw.amount_fen)?;
+    let key = parse_key(&raw.idempotency_key)?;
+    let memo = reason(&raw.reason, kind == CaseMovement::WriteOff)?;
+    let c = case::Entity::find_by_id(case_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    match c.first_compensation.as_deref() {
+        Some(s) if s == FcState::Approved.as_str() => {}
+        Some(FC_CONTESTED) => return Err(AppError::conflict("case", "err.fund.contest_pending")),
+        _ => return Err(AppError::conflict("case", "err.fund.nothing_owed")),
+    }
+    let merchant_id = c.merchant_id;
+    let op = match kind {
+        CaseMovement::Repayment => Operation::Repayment {
+            case_id,
+            merchant_id,
+            amount,
+        },
+        CaseMovement::WriteOff => Operation::WriteOff {
+            case_id,
+            merchant_id,
+            amount,
+        },
+    };
+    run(svc, user, op, &key, memo, Some(case_id)).await
+}
+
+/// Posts `op` in its own transaction; with `trail_case`, the case's trail
+/// records it in the same transaction.
+async fn run(
+    svc: &Services,
+    user: &UserView,
+    op: Operation,
+    key: &str,
+    memo: Option<String>,
+    trail_case: Option<i32>,
+) -> Result<EntryReceipt, AppError> {
+    // Callers' keys live in their own space, apart from the system's `case:…` keys.
+    let key = format!("api:{key}");
+    let now = svc.clock.now();
+    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let posting = Posting {
+        op,
+        key: &key,
+        memo: memo.as_deref(),
+        by: Some(user.id),
+        at: now,
+    };
+    let posted = match books::post(&txn, &posting).await {
+        Ok(p) => p,
+        Err(e) => {
+            drop(txn);
+            // Two identical requests at once: the loser finds the winner's entry.
+            if matches!(&e, AppError::Conflict { .. })
+                && let Some(p) = books::replay_after_race(&svc.db, &key, &op).await?
+            {
+                return Ok(receipt(&p));
+            }
+            return Err(e);
+        }
+    };
+    if let Posted::New(entry) = &posted
+        && let Some(case_id) = trail_case
+    {
+        crate::cases::trail::append(
+            &txn,
+            case_id,
+            now,
+            Some(user.id),
+            user.role.as_str(),
+            &format!("fund_{}", op.kind().as_str()),
+            &serde_json::json!({
+                "entry": entry.id,
+                "amount_fen": op.amount().0,
+                "reason": memo,
+            }),
+        )
+        .await?;
+    }
+    txn.commit().await.map_err(internal_error)?;
+    Ok(receipt(&posted))
+}
+
+fn receipt(p: &Posted) -> EntryReceipt {
+    let e = p.entry();
+    EntryReceipt {
+        entry_id: e.id,
+        kind: e.kind.clone(),
+        amount_fen: e.amount_fen,
+        created_at: e.created_at,
+        replayed: matches!(p, Posted::Replay(_)),
+    }
+}
