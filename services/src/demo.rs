@@ -77,8 +77,105 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
             .await
             .map_err(|e| anyhow::anyhow!("linking the demo merchant: {e}"))?;
         demo_cases(svc, m.id, &users).await?;
+        demo_fund(svc, m.id, &users).await?;
     }
     Ok(true)
+}
+
+/// How many first-compensation-ready demo cases there are (`先行赔付演示 #1…`):
+/// filed three weeks ago, never answered by the merchant. The browser specs
+/// use #1 (JavaScript on) and #2 (off); the rest are for people.
+pub const FC_READY_CASES: usize = 4;
+
+/// The fund: money in the pool, the demo merchant's deposit, one payout
+/// already made (so the public ledger is not empty), and cases that qualify.
+async fn demo_fund(
+    svc: &Services,
+    merchant_id: i32,
+    users: &std::collections::HashMap<Role, domain::UserView>,
+) -> anyhow::Result<()> {
+    use crate::cases::{RawAction, RawCase, act, file_case};
+    use crate::fund::{Direction, RawMovement, operations};
+    let who = |r: Role| {
+        users
+            .get(&r)
+            .cloned()
+            .ok_or_else(|| anyhow::anyhow!("demo {r} account missing"))
+    };
+    let (consumer, fund) = (who(Role::Consumer)?, who(Role::FundAdmin)?);
+    let e = |e: domain::AppError| anyhow::anyhow!("demo fund: {e}");
+    let money = |fen: i64, key: &str| RawMovement {
+        amount_fen: fen.to_string(),
+        idempotency_key: key.into(),
+        reason: None,
+    };
+    operations::fund_top_up(svc, &fund, &money(5_000_000, "demo-fund-1"))
+        .await
+        .map_err(e)?;
+    operations::deposit(
+        svc,
+        &fund,
+        merchant_id,
+        Direction::In,
+        &money(30_000, "demo-deposit-1"),
+    )
+    .await
+    .map_err(e)?;
+    // Three weeks ago: the merchant never answered these.
+    let now = svc.clock.now();
+    let then = now - chrono::Duration::days(21);
+    let past = Services {
+        clock: crate::Clock::fixed(then),
+        ..svc.clone()
+    };
+    let order_date = domain::calendar::local_date(then - chrono::Duration::days(3))
+        .format("%Y-%m-%d")
+        .to_string();
+    let mut paid_case = None;
+    for n in 0..=FC_READY_CASES {
+        let raw = RawCase {
+            merchant: merchant_id.to_string(),
+            category: "delivery".into(),
+            title: if n == 0 {
+                "付款后一直未发货".into()
+            } else {
+                format!("先行赔付演示 #{n}")
+            },
+            narrative: "付款后商家一直没有发货，联系客服也没有任何回复，申请退款也不处理。".into(),
+            order_ref: format!("DEMO-FC-{n}"),
+            order_date: order_date.clone(),
+            amount_paid_fen: "50000".into(),
+            amount_claimed_fen: "50000".into(),
+            remedy: "refund".into(),
+            publish_narrative: false,
+        };
+        let id = file_case(&past, &consumer, &raw).await.map_err(e)?.id;
+        if n == 0 {
+            paid_case = Some(id);
+        }
+    }
+    if let Some(id) = paid_case {
+        let step = |action: &str| RawAction {
+            action: action.into(),
+            ..Default::default()
+        };
+        act(svc, &consumer, id, &step("apply_first_compensation"))
+            .await
+            .map_err(e)?;
+        act(
+            svc,
+            &fund,
+            id,
+            &RawAction {
+                amount_fen: Some("20000".into()),
+                message: Some("商户逾期未答复，基金先行赔付退款。".into()),
+                ..step("approve_first_compensation")
+            },
+        )
+        .await
+        .map_err(e)?;
+    }
+    Ok(())
 }
 
 /// (category, remedy, title, narrative from a real review, paid fen, claimed fen, how far to take it)

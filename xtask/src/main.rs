@@ -21,7 +21,9 @@ fn main() -> std::process::ExitCode {
         Some("tools") => tools::ensure(&root()).map(|_| ()),
         Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask run | test [--no-e2e] | bench cases | tools");
+            eprintln!(
+                "usage: cargo xtask run | test [--no-e2e | --e2e-only [playwright args]] | bench cases | tools"
+            );
             return std::process::ExitCode::from(2);
         }
     };
@@ -104,6 +106,17 @@ fn test(args: &[String]) -> anyhow::Result<()> {
     let started = Instant::now();
     let root = root();
     let e2e = !args.iter().any(|a| a == "--no-e2e");
+    // `--e2e-only [playwright args…]`: just the browser suite, e.g. one spec file.
+    if let Some(i) = args.iter().position(|a| a == "--e2e-only") {
+        let env = tools::ensure(&root)?;
+        let (passed, failed) = end_to_end(&root, &env, &args[i + 1..])?;
+        println!("end-to-end: {passed} passed, {failed} failed");
+        return if failed == 0 {
+            Ok(())
+        } else {
+            bail!("{failed} browser tests failed")
+        };
+    }
     let env = tools::ensure(&root)?;
     let pg = std::env::var("GONGDAO_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
@@ -165,7 +178,7 @@ fn test(args: &[String]) -> anyhow::Result<()> {
 
     if e2e {
         println!("==> end-to-end: Playwright in Chromium, JavaScript on and off");
-        match end_to_end(&root, &env) {
+        match end_to_end(&root, &env, &[]) {
             Ok((passed, failed)) => {
                 tally.passed += passed;
                 tally.failed += failed;
@@ -270,7 +283,7 @@ fn parse_playwright_line(line: &str) -> Option<(u64, u64)> {
 /// Builds the site (debug profile, sharing the test build's dependencies),
 /// starts it on a free port with a fresh database and demo data, runs
 /// Playwright against it, stops it.
-fn end_to_end(root: &Path, env: &tools::Env) -> anyhow::Result<(u64, u64)> {
+fn end_to_end(root: &Path, env: &tools::Env, extra: &[String]) -> anyhow::Result<(u64, u64)> {
     env.leptos(root, &["build"])
         .status_ok("cargo leptos build")?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
@@ -298,6 +311,7 @@ fn end_to_end(root: &Path, env: &tools::Env) -> anyhow::Result<(u64, u64)> {
     let mut pw = Command::new(root.join("node_modules/.bin/playwright"));
     pw.current_dir(root.join("end2end"))
         .args(["test", "--reporter=list"])
+        .args(extra)
         .env("GONGDAO_E2E_URL", &base);
     let (_, counts) = run_counting(pw, parse_playwright_line)?;
     drop(server);

@@ -61,6 +61,9 @@ pub enum R {
     Arb2,
     Reg,
     Adm,
+    /// A fund administrator (first compensation; not in `ALL`, whose order
+    /// the case matrix's expectation rows follow — the fund tests cover it).
+    Fund,
 }
 
 impl R {
@@ -85,6 +88,7 @@ impl R {
             R::Arb | R::Arb2 => Role::Arbitrator,
             R::Reg => Role::Regulator,
             R::Adm => Role::Admin,
+            R::Fund => Role::FundAdmin,
         }
     }
 }
@@ -263,6 +267,7 @@ impl World {
             (R::Arb2, "arbitrator2@staff.gongdao.test", "仲裁员乙"),
             (R::Reg, "regulator@staff.gongdao.test", "市场监管局"),
             (R::Adm, "admin@staff.gongdao.test", "管理员"),
+            (R::Fund, "fund@staff.gongdao.test", "基金管理员"),
         ];
         let mut people = vec![];
         for (r, email, name) in accounts {

@@ -163,11 +163,11 @@ pub async fn check(svc: &Services) -> anyhow::Result<FundCheck> {
                 ));
                 return Ok(report);
             }
-            if let (EntryKind::Payout, Some(c)) = (op.kind(), e.case_id) {
-                if payouts.insert(c, e.amount_fen).is_some() {
-                    report.problem = Some(format!("case {c} was paid out twice"));
-                    return Ok(report);
-                }
+            if let (EntryKind::Payout, Some(c)) = (op.kind(), e.case_id)
+                && payouts.insert(c, e.amount_fen).is_some()
+            {
+                report.problem = Some(format!("case {c} was paid out twice"));
+                return Ok(report);
             }
         }
     }
