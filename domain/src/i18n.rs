@@ -453,6 +453,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("notice.handed_over", "案件已移交给您", "the case was handed over to you"),
     ("notice.message", "有新留言", "a new message"),
     ("notice.non_compliant", "商户未按期履行", "the merchant did not comply in time"),
+    ("notice.non_compliant_fc", "商户未按期履行；您可以在案件页申请先行赔付", "the merchant did not comply in time; you may apply for first compensation on the case page"),
     ("notice.offer", "收到新的方案", "a new offer"),
     ("notice.offer_rejected", "方案被拒绝", "the offer was rejected"),
     ("notice.proposal", "收到调解方案", "a mediation proposal"),

@@ -818,8 +818,14 @@ impl Case {
                     && self.fulfil_deadline().is_some_and(|d| now >= d) =>
             {
                 c.status = S::NonCompliant;
+                // The consumer learns that the fund may pay, when it may.
+                let to_consumer = if c.first_compensation_basis(now).is_some() {
+                    "non_compliant_fc"
+                } else {
+                    "non_compliant"
+                };
                 notify.extend([
-                    notice(Audience::Consumer, "non_compliant"),
+                    notice(Audience::Consumer, to_consumer),
                     notice(Audience::Merchant, "non_compliant"),
                 ]);
                 true

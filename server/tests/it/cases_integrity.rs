@@ -172,7 +172,7 @@ backend_tests! {
         let v = w.view(R::C, unpaid).await;
         assert_eq!(v["status"], "non_compliant");
         assert_eq!(v["waiting_on"], json!(["merchant"]));
-        assert_eq!(w.inbox(R::C, unpaid).await.last().unwrap(), "non_compliant");
+        assert_eq!(w.inbox(R::C, unpaid).await.last().unwrap(), "non_compliant_fc");
         assert_eq!(w.view(R::C, paid).await["status"], "settled");
         // Fulfilment claimed on Monday: five working days for the consumer to object.
         let r = sweep(&w, "2026-12-01 00:00").await;

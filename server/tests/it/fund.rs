@@ -101,7 +101,8 @@ backend_tests! {
         top_up(&w, 1_000_000, "pool-1").await;
         deposit(&w, a, 30_000, "dep-1").await;
 
-        // The consumer may apply, up to the award.
+        // The consumer was told, and may apply, up to the award.
+        assert!(w.inbox(R::C, id).await.contains(&"non_compliant_fc".to_string()));
         let v = w.view(R::C, id).await;
         assert_eq!(v["first_compensation_limit_fen"], 200_000);
         assert!(crate::cases::strings(&v["allowed_actions"]).contains(&"apply_first_compensation".to_string()));

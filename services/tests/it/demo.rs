@@ -19,11 +19,17 @@ backend_tests! {
         for status in ["awaiting_merchant", "negotiating", "settled", "in_mediation", "in_arbitration", "decided", "closed", "withdrawn"] {
             assert!(by_status.contains_key(status), "no demo case is {status}: {by_status:?}");
         }
+        // The fund: one payout made, and cases ready for first compensation.
+        let cases = 9 + 1 + services::demo::FC_READY_CASES as u64;
+        let fc = services::fund::public::summary(&svc.db, None).await.unwrap();
+        assert_eq!((fc.payouts, fc.paid_fen), (1, 20_000));
+        let check = services::fund::check(&svc).await.unwrap();
+        assert_eq!(check.problem, None, "{check}");
         // Every demo trail is intact.
         let (checked, broken) = services::cases::trail::verify_all(&svc.db).await.unwrap();
-        assert_eq!((checked, broken), (9, None));
+        assert_eq!((checked as u64, broken), (cases, None));
         // A second start loads nothing more.
         assert!(!services::demo::load_if_empty(&svc).await.unwrap());
-        assert_eq!(case::Entity::find().count(&svc.db).await.unwrap(), 9);
+        assert_eq!(case::Entity::find().count(&svc.db).await.unwrap(), cases);
     }
 }
