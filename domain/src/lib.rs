@@ -6,6 +6,7 @@
 
 pub mod calendar;
 pub mod cases;
+pub mod credit;
 pub mod email;
 pub mod error;
 pub mod fund;

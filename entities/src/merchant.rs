@@ -22,8 +22,26 @@ pub struct Model {
     pub region: String,
     #[sea_orm(column_type = "Text")]
     pub address: String,
-    /// The merchant account that answers complaints for this business.
+    /// The merchant account that answers complaints for this business
+    /// (set when a regulator verifies its claim).
     pub account_id: Option<i32>,
+    /// `enterprise`, `individual_business`, `farmer_cooperative` or `other` (from verification).
+    pub legal_form: Option<String>,
+    /// Shop names and URLs, a JSON array of strings.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub shop_names: Option<String>,
+    pub licence_valid_until: Option<Date>,
+    /// SHA-256 of the licence image (stored like evidence).
+    pub licence_sha256: Option<String>,
+    /// Real-name verified (实名认证) since; the verification mark shows the date.
+    pub verified_at: Option<DateTimeUtc>,
+    /// The published score (0–1000) and grade, recomputed by the credit worker.
+    pub credit_score: Option<i32>,
+    pub credit_grade: Option<String>,
+    /// The factor breakdown (JSON of `domain::credit::CreditScore`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub credit_factors: Option<String>,
+    pub credit_computed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

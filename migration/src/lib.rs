@@ -9,6 +9,7 @@ mod m20261122_000003_merchants;
 mod m20261122_000004_cases;
 mod m20261122_000005_case_members;
 mod m20261201_000006_fund;
+mod m20261201_000007_credit;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000004_cases::Migration),
             Box::new(m20261122_000005_case_members::Migration),
             Box::new(m20261201_000006_fund::Migration),
+            Box::new(m20261201_000007_credit::Migration),
         ]
     }
 }

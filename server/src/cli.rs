@@ -186,6 +186,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let mailer = mail::Mailer::from_config(&svc.config)?;
     tokio::spawn(mail::worker::run(svc.clone(), mailer));
     tokio::spawn(services::cases::sweep::run(svc.clone()));
+    tokio::spawn(services::credit::score::run(svc.clone()));
     let app = crate::router(svc);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -132,11 +132,13 @@ fn same_origin(h: &HeaderMap) -> bool {
             .all(|s| host_of(s) == host.to_ascii_lowercase())
 }
 
-/// Bodies are limited to `max` bytes (64 KiB), evidence uploads to 10 MB
+/// Bodies are limited to `max` bytes (64 KiB), evidence and licence uploads to 10 MB
 /// plus room for the multipart framing: refused up front when
 /// `Content-Length` says so, cut off while read otherwise.
 async fn body_limit(State(max): State<usize>, req: Request, next: Next) -> Response {
-    let limit = if req.method() == Method::POST && req.uri().path().ends_with("/evidence") {
+    let path = req.uri().path();
+    let upload = path.ends_with("/evidence") || path.ends_with("/licence");
+    let limit = if req.method() == Method::POST && upload {
         services::cases::evidence::MAX_BYTES + 64 * 1024
     } else {
         max

@@ -6,9 +6,11 @@
 //! localised at the edge); start-up, CLI and background jobs use `anyhow`.
 
 pub mod accounts;
+pub mod blobs;
 pub mod cases;
 pub mod clock;
 pub mod config;
+pub mod credit;
 pub mod db;
 pub mod demo;
 pub mod fund;

@@ -106,6 +106,9 @@ pub struct Case {
     /// The end of negotiation: escalation to mediation happens by itself then.
     pub negotiate_until: DateTime<Utc>,
     pub merchant_responded: bool,
+    /// When the merchant first answered (credit: response within the deadline).
+    #[serde(default)]
+    pub responded_at: Option<DateTime<Utc>>,
     pub offer: Option<Offer>,
     pub settlement: Option<Settlement>,
     /// The mediator or arbitrator who took the case (首问负责).
@@ -307,6 +310,7 @@ impl Case {
             respond_by: cal.deadline(now, RESPOND_DAYS),
             negotiate_until: cal.deadline(now, NEGOTIATE_DAYS),
             merchant_responded: false,
+            responded_at: None,
             offer: None,
             settlement: None,
             owner: None,
@@ -595,6 +599,7 @@ impl Case {
             (S::AwaitingMerchant, Party(M), Event::Respond) => {
                 c.status = S::Negotiating;
                 c.merchant_responded = true;
+                c.responded_at = Some(now);
                 notify.push(notice(Audience::Consumer, "responded"));
                 true
             }
@@ -604,6 +609,7 @@ impl Case {
                 if self.status == S::AwaitingMerchant {
                     c.status = S::Negotiating;
                     c.merchant_responded = true;
+                    c.responded_at = Some(now);
                 }
                 c.offer = Some(Offer {
                     by: p,

@@ -54,7 +54,7 @@ pub async fn upload(
     }
 }
 
-fn multipart_error(e: &axum::extract::multipart::MultipartError) -> AppError {
+pub(super) fn multipart_error(e: &axum::extract::multipart::MultipartError) -> AppError {
     if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::invalid("file", "err.file_too_large")
     } else {

@@ -7,6 +7,7 @@ mod cases;
 mod evidence;
 mod fund;
 mod inbox;
+mod merchants;
 pub mod openapi;
 mod session;
 mod users;
@@ -48,6 +49,30 @@ pub fn routes(state: AppState) -> Router {
         .route("/notifications/read", post(inbox::mark_read))
         .route("/cases/{id}/trail", get(cases::trail))
         .route("/cases/{id}/trail/verify", get(cases::verify))
+        .route("/merchants", post(merchants::register))
+        .route("/merchants/verifications", get(merchants::verifications))
+        .route(
+            "/merchants/verifications/{id}",
+            get(merchants::verification),
+        )
+        .route(
+            "/merchants/verifications/{id}/licence",
+            post(merchants::upload_licence).get(merchants::licence),
+        )
+        .route(
+            "/regulator/verifications/{id}/decision",
+            post(merchants::decide_verification),
+        )
+        .route("/merchants/{id}", get(merchants::profile))
+        .route("/merchants/{id}/records", get(merchants::records))
+        .route(
+            "/merchants/{id}/commitment",
+            post(merchants::sign_commitment),
+        )
+        .route(
+            "/regulator/merchants/{id}/records",
+            post(merchants::create_finding),
+        )
         .route("/fund/top-up", post(fund::top_up))
         .route("/fund/ledger", get(fund::ledger))
         .route("/fund/summary", get(fund::summary))
@@ -126,6 +151,27 @@ impl FromRequestParts<AppState> for Caller {
             .map_err(|e| ApiError(e, lang))?
             .ok_or_else(unauthorized)?;
         Ok(Caller { user, lang })
+    }
+}
+
+/// The caller if signed in, for public routes that show more to some
+/// (an unknown or expired token reads as signed out).
+pub struct MaybeCaller(pub Option<UserView>);
+
+impl FromRequestParts<AppState> for MaybeCaller {
+    type Rejection = ApiError;
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let lang = cookies::lang_of(&parts.headers);
+        let Some(cred) = cookies::credential(&parts.headers) else {
+            return Ok(MaybeCaller(None));
+        };
+        let user = services::accounts::user_for_token(&state.services, cred.token())
+            .await
+            .map_err(|e| ApiError(e, lang))?;
+        Ok(MaybeCaller(user))
     }
 }
 

@@ -33,6 +33,16 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/merchants/{id}/account"),
     ("post", "/cases/{id}/repayment"),
     ("post", "/cases/{id}/write-off"),
+    ("post", "/merchants"),
+    ("get", "/merchants/verifications"),
+    ("get", "/merchants/verifications/{id}"),
+    ("post", "/merchants/verifications/{id}/licence"),
+    ("get", "/merchants/verifications/{id}/licence"),
+    ("post", "/regulator/verifications/{id}/decision"),
+    ("get", "/merchants/{id}"),
+    ("get", "/merchants/{id}/records"),
+    ("post", "/merchants/{id}/commitment"),
+    ("post", "/regulator/merchants/{id}/records"),
 ];
 
 fn error_response(desc: &str) -> Value {
@@ -41,8 +51,10 @@ fn error_response(desc: &str) -> Value {
 
 pub fn spec() -> Value {
     let mut doc = base_spec();
-    if let (Some(paths), Value::Object(fund)) = (doc["paths"].as_object_mut(), fund_paths()) {
-        paths.extend(fund);
+    for extra in [fund_paths(), credit_paths()] {
+        if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), extra) {
+            paths.extend(more);
+        }
     }
     doc["components"]["schemas"]["Movement"] = json!({
         "type": "object",
@@ -336,6 +348,96 @@ fn fund_paths() -> Value {
             "summary": "A merchant's account with the fund: deposit, what it owes, entries. Its own account holder, fund administrators, regulators and admins only",
             "security": sec, "parameters": [id_param],
             "responses": {"200": {"description": "{merchant_id, merchant_name, deposit_fen, owed_fen, summary, entries}"}, "401": error_response("Not signed in"), "403": error_response("Not this merchant's account"), "404": error_response("No such merchant")}
+        }}
+    })
+}
+
+/// Verification, profile, credit file, commitments, regulator findings.
+fn credit_paths() -> Value {
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let sec = json!([{"bearer": []}, {"cookie": []}]);
+    let verification = json!({"description": "{id, merchant_id, uscc, account_id, name, legal_form, kind, registered_address, business_scope, shop_names, licence_valid_until, licence_sha256, status (pending|verified|rejected), reason, decided_at, created_at}"});
+    json!({
+        "/merchants": {"post": {
+            "summary": "A merchant account registers a business, or claims one the registry lists, for real-name verification (实名登记); a regulator decides",
+            "security": sec,
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+                "required": ["uscc", "name", "entity_type", "registered_address", "business_scope"],
+                "properties": {
+                    "uscc": {"type": "string", "description": "18 characters, GB 32100 checksum; lower case and spaces are normalised"},
+                    "name": {"type": "string", "minLength": 2, "maxLength": 200},
+                    "entity_type": {"type": "string", "enum": ["enterprise", "individual_business", "farmer_cooperative", "other"]},
+                    "kind": {"type": "string", "enum": ["shop", "platform", "logistics"], "default": "shop"},
+                    "registered_address": {"type": "string", "minLength": 5, "maxLength": 500},
+                    "business_scope": {"type": "string", "minLength": 2, "maxLength": 2000},
+                    "shop_names": {"type": "array", "items": {"type": "string", "maxLength": 200}, "maxItems": 20},
+                    "licence_valid_until": {"type": "string", "format": "date", "description": "omit for a licence without end date; not in the past"}
+                }}}}},
+            "responses": {
+                "201": verification.clone(),
+                "401": {"description": "Not signed in"},
+                "403": {"description": "Only merchant accounts register businesses"},
+                "409": {"description": "Verified for another account already, or this account's request for it is pending"},
+                "422": {"description": "A field is missing or invalid; `field` names it (uscc when the code is malformed or fails the checksum)"}
+            }
+        }},
+        "/merchants/verifications": {"get": {
+            "summary": "Verification requests: a merchant's own; the queue for regulators and admins",
+            "security": sec,
+            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "verified", "rejected"]}}],
+            "responses": {"200": {"description": "{items: [...]}, oldest first"}, "403": {"description": "Other roles"}}
+        }},
+        "/merchants/verifications/{id}": {"get": {
+            "summary": "One request (its applicant, regulators, admins)", "security": sec, "parameters": [id_param.clone()],
+            "responses": {"200": verification.clone(), "404": {"description": "No such request, or not visible to the caller"}}
+        }},
+        "/merchants/verifications/{id}/licence": {
+            "post": {
+                "summary": "The applicant uploads the licence image (JPEG, PNG, WebP, GIF or PDF ≤ 10 MB, checked by content) to a pending request",
+                "security": sec, "parameters": [id_param.clone()],
+                "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                "responses": {"200": verification.clone(), "404": {"description": "Not the applicant's request"}, "409": {"description": "Already decided"}, "413": {"description": "Larger than 10 MB"}, "422": {"description": "Empty or not an accepted type"}}
+            },
+            "get": {
+                "summary": "The licence file: public once the request is verified (亮照); before, the applicant and verifiers",
+                "parameters": [id_param.clone()],
+                "responses": {"200": {"description": "The image or PDF"}, "404": {"description": "None, or not visible"}}
+            }
+        },
+        "/regulator/verifications/{id}/decision": {"post": {
+            "summary": "Regulator or admin: verify (links the account, shows the mark and licence fields) or reject with a reason",
+            "security": sec, "parameters": [id_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["approve"], "properties": {"approve": {"type": "boolean"}, "reason": {"type": "string", "description": "required to reject"}}}}}},
+            "responses": {"200": verification, "403": {"description": "Not a regulator or admin"}, "404": {"description": "No such request"}, "409": {"description": "Already decided, or the business is verified for another account"}, "422": {"description": "approve missing, or a rejection without reason"}}
+        }},
+        "/merchants/{id}": {"get": {
+            "summary": "Public profile: licence fields, verification mark, credit {score, grade, base, factors, caps}, commitments, first-compensation figures",
+            "parameters": [id_param.clone()],
+            "responses": {"200": {"description": "The profile"}, "404": {"description": "No such merchant"}}
+        }},
+        "/merchants/{id}/records": {"get": {
+            "summary": "The credit file: public records within their display period (evidence hidden); the merchant itself, regulators and admins see every record",
+            "parameters": [id_param.clone()],
+            "responses": {"200": {"description": "{items: [{id, kind, severity, source, case_number, summary, evidence, occurred_at, display_until, status, objection_until, repaired_at, public}]}"}, "404": {"description": "No such merchant"}}
+        }},
+        "/merchants/{id}/commitment": {"post": {
+            "summary": "The verified merchant's account holder signs the current standard credit commitment (信用承诺); signing again returns the signature",
+            "security": sec, "parameters": [id_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["accept"], "properties": {"accept": {"type": "boolean", "enum": [true]}}}}}},
+            "responses": {"201": {"description": "Signed: {id, version, text_sha256, signed_at}"}, "200": {"description": "Already signed"}, "403": {"description": "Not this merchant's account"}, "409": {"description": "Not verified yet"}, "422": {"description": "accept is not true"}}
+        }},
+        "/regulator/merchants/{id}/records": {"post": {
+            "summary": "Regulator: record misconduct (刷单炒信, 虚假宣传, …) with evidence; pending for the merchant's 5 working days to object, then published",
+            "security": sec, "parameters": [id_param],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["kind", "summary", "occurred_on"], "properties": {
+                "kind": {"type": "string", "enum": ["brushing", "false_advertising", "counterfeit", "price_fraud", "not_as_pictured", "malicious_rating", "data_leak", "misconduct_other"]},
+                "severity": {"type": "string", "enum": ["minor", "serious", "severe"], "description": "default: the kind's"},
+                "summary": {"type": "string", "minLength": 10, "maxLength": 5000},
+                "evidence": {"type": "string", "maxLength": 5000},
+                "occurred_on": {"type": "string", "format": "date"}
+            }}}}},
+            "responses": {"201": {"description": "The record (status pending, objection_until)"}, "403": {"description": "Not a regulator"}, "404": {"description": "No such merchant"}, "422": {"description": "A field is missing or invalid"}}
         }}
     })
 }

@@ -9,6 +9,7 @@ mod cases_integrity;
 mod cases_matrix;
 mod cases_paths;
 mod collective;
+mod credit;
 mod fund;
 mod harness;
 mod mail_flows;

@@ -2,8 +2,6 @@
 //! (not the name or the declared type), stored once under the data folder by
 //! SHA-256, recorded on the trail, served only to the case's parties and staff.
 
-use std::path::PathBuf;
-
 use domain::cases::Status;
 use domain::{AppError, UserView};
 use entities::evidence;
@@ -12,14 +10,13 @@ use sea_orm::{
     TransactionTrait,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::{may_read, read, trail};
 use crate::Services;
 use crate::accounts::internal_error;
 
 /// The largest evidence file accepted.
-pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+pub use crate::blobs::{MAX_BYTES, sniff};
 
 pub use domain::cases::EvidenceView;
 
@@ -34,31 +31,6 @@ fn view(e: evidence::Model) -> EvidenceView {
         uploader_id: e.uploader_id,
         created_at: e.created_at,
     }
-}
-
-/// The type the bytes really are, if we accept it.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
-}
-
-fn blob_path(svc: &Services, sha: &str) -> PathBuf {
-    svc.config
-        .data_dir
-        .join("evidence")
-        .join(&sha[..2])
-        .join(sha)
 }
 
 /// A file name safe to show and to send back: no folders, no control characters.
@@ -85,13 +57,7 @@ pub async fn upload(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<EvidenceView, AppError> {
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", "err.file_empty"));
-    }
-    if bytes.len() > MAX_BYTES {
-        return Err(AppError::invalid("file", "err.file_too_large"));
-    }
-    let content_type = sniff(bytes).ok_or_else(|| AppError::invalid("file", "err.file_type"))?;
+    let content_type = crate::blobs::check(bytes, "file")?;
     let (c, m) = read::load(&svc.db, case_id).await?;
     if !may_read(&svc.db, user, &c, &m).await? {
         return Err(AppError::NotFound);
@@ -107,15 +73,7 @@ pub async fn upload(
             allowed: vec![],
         });
     }
-    let sha = hex::encode(Sha256::digest(bytes));
-    let path = blob_path(svc, &sha);
-    if !path.exists() {
-        let dir = path.parent().ok_or(AppError::Internal)?;
-        tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
-        let tmp = dir.join(format!(".{sha}.{}", rand::random::<u32>()));
-        tokio::fs::write(&tmp, bytes).await.map_err(io_error)?;
-        tokio::fs::rename(&tmp, &path).await.map_err(io_error)?;
-    }
+    let sha = crate::blobs::store(svc, bytes).await?;
     let now = svc.clock.now();
     let name = clean_name(file_name);
     let txn = svc.db.begin().await.map_err(internal_error)?;
@@ -160,11 +118,6 @@ pub async fn upload(
     Ok(view(row))
 }
 
-fn io_error(e: std::io::Error) -> AppError {
-    tracing::error!("evidence storage: {e}");
-    AppError::Internal
-}
-
 pub async fn list(
     svc: &Services,
     user: &UserView,
@@ -200,29 +153,14 @@ pub async fn fetch(
     if !may_read(&svc.db, user, &c, &m).await? {
         return Err(AppError::NotFound);
     }
-    let bytes = tokio::fs::read(blob_path(svc, &e.sha256))
-        .await
-        .map_err(io_error)?;
     // The stored bytes must still be what was uploaded.
-    if hex::encode(Sha256::digest(&bytes)) != e.sha256 {
-        tracing::error!("evidence {} no longer matches its SHA-256", e.id);
-        return Err(AppError::Internal);
-    }
+    let bytes = crate::blobs::read(svc, &e.sha256).await?;
     Ok((view(e), bytes))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn files_are_recognised_by_their_bytes() {
-        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(sniff(b"MZ\x90\x00 an exe"), None);
-        assert_eq!(sniff(b"<html>"), None);
-    }
 
     #[test]
     fn names_lose_folders_and_control_characters() {

@@ -190,6 +190,7 @@ pub async fn file_case(
     .await?;
     let inserted = case::Model { number, ..inserted };
     notify::send(svc, &txn, &inserted, &m, &t.case, &t.notify, Some(user.id)).await?;
+    crate::credit::recompute_later(&txn, m.id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     get_case(svc, user, inserted.id).await

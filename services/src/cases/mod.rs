@@ -320,6 +320,7 @@ pub async fn act(
         &rec,
     )
     .await?;
+    crate::credit::records::on_case_change(&txn, &c, &state, &t.case, now).await?;
     // The money of first compensation moves in the same transaction.
     if let Some(moved) = crate::fund::on_case_step(
         &txn,

@@ -26,14 +26,16 @@ pub struct SweepReport {
     pub reminders: usize,
     /// Cases someone else changed while the sweeper looked (left for the next run).
     pub conflicts: usize,
+    /// Credit records published after their objection period.
+    pub records_published: usize,
 }
 
 impl std::fmt::Display for SweepReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "deadline transitions: {}, reminders: {}, conflicts: {}",
-            self.transitions, self.reminders, self.conflicts
+            "deadline transitions: {}, reminders: {}, conflicts: {}, credit records published: {}",
+            self.transitions, self.reminders, self.conflicts, self.records_published
         )
     }
 }
@@ -73,7 +75,10 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
         }
     }
     report.reminders = remind(svc, now).await?;
-    if report.transitions + report.reminders > 0 {
+    report.records_published = crate::credit::records::publish_due(svc, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("publishing credit records: {e}"))?;
+    if report.transitions + report.reminders + report.records_published > 0 {
         svc.outbox_wake.notify_one();
     }
     Ok(report)
@@ -109,6 +114,7 @@ async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, dom
     )
     .await?;
     notify::send(svc, &txn, &c, &m, &t.case, &t.notify, None).await?;
+    crate::credit::records::on_case_change(&txn, &c, &state, &t.case, now).await?;
     txn.commit()
         .await
         .map_err(crate::accounts::internal_error)?;

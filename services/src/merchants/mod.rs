@@ -1,6 +1,7 @@
 //! Merchants: import from the enterprise registry, look-up.
 
 pub mod import;
+pub mod verification;
 
 use domain::AppError;
 pub use domain::merchant::MerchantSummary;
@@ -94,5 +95,63 @@ pub async fn find_summary(svc: &Services, id: i32) -> Result<MerchantSummary, Ap
         uscc: m.uscc,
         province: m.province,
         region: m.region,
+    })
+}
+
+/// The public profile of merchant `id`.
+pub async fn profile(
+    svc: &Services,
+    id: i32,
+) -> Result<domain::merchant::MerchantProfile, AppError> {
+    use domain::merchant::{LegalForm, MerchantKind, VerificationStatus};
+    let m = merchant::Entity::find_by_id(id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    // The licence image of the verification that verified it.
+    let licence = match (&m.licence_sha256, m.verified_at) {
+        (Some(sha), Some(_)) => entities::merchant_verification::Entity::find()
+            .filter(entities::merchant_verification::Column::MerchantId.eq(id))
+            .filter(
+                entities::merchant_verification::Column::Status
+                    .eq(VerificationStatus::Verified.as_str()),
+            )
+            .filter(entities::merchant_verification::Column::LicenceSha256.eq(sha.clone()))
+            .order_by_desc(entities::merchant_verification::Column::Id)
+            .one(&svc.db)
+            .await
+            .map_err(internal_error)?
+            .map(|v| format!("/api/v1/merchants/verifications/{}/licence", v.id)),
+        _ => None,
+    };
+    Ok(domain::merchant::MerchantProfile {
+        id: m.id,
+        kind: MerchantKind::parse(&m.kind).unwrap_or(MerchantKind::Shop),
+        legal_form: m.legal_form.as_deref().and_then(LegalForm::parse),
+        shop_names: m
+            .shop_names
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default(),
+        licence_valid_until: m.licence_valid_until,
+        verified_at: m.verified_at,
+        licence_url: licence,
+        credit: m
+            .credit_factors
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok()),
+        credit_computed_at: m.credit_computed_at,
+        commitments: crate::credit::commitments::list(&svc.db, id).await?,
+        fund: crate::fund::public::summary(&svc.db, Some(id)).await?,
+        name: m.name,
+        uscc: m.uscc,
+        entity_type: m.entity_type,
+        registered_on: m.registered_on,
+        registered_capital: m.registered_capital,
+        business_scope: m.business_scope,
+        province: m.province,
+        region: m.region,
+        address: m.address,
     })
 }

@@ -1,0 +1,242 @@
+//! Merchants' credit side of the API: registration and verification
+//! (实名登记), the public profile with its credit, the credit file,
+//! commitments, and the regulator's decisions and findings.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::merchant::VerificationStatus;
+use domain::{AppError, Role};
+use serde::Deserialize;
+use serde_json::Value;
+use services::credit::{commitments, records};
+use services::merchants::verification::{self, RawRegistration};
+
+use super::cases::{as_text, object};
+use super::{ApiError, ApiResult, Caller, MaybeCaller, ReqLang};
+use crate::AppState;
+
+/// `POST /api/v1/merchants`: a merchant account registers (or claims) a business.
+pub async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let o = object(&body, lang)?;
+    let f = |k: &str| as_text(o.get(k), k, lang);
+    let shop_names = match o.get("shop_names") {
+        None | Some(Value::Null) => vec![],
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|v| as_text(Some(v), "shop_names", lang))
+            .collect::<ApiResult<Vec<_>>>()?,
+        Some(Value::String(s)) => s.lines().map(str::to_string).collect(),
+        Some(_) => {
+            return Err(ApiError(
+                AppError::invalid("shop_names", "err.json_invalid"),
+                lang,
+            ));
+        }
+    };
+    let raw = RawRegistration {
+        uscc: f("uscc")?,
+        name: f("name")?,
+        entity_type: f("entity_type")?,
+        kind: f("kind")?,
+        registered_address: f("registered_address")?,
+        business_scope: f("business_scope")?,
+        shop_names,
+        licence_valid_until: f("licence_valid_until")?,
+    };
+    let v = verification::register(&state.services, &caller.user, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+#[derive(Deserialize)]
+pub struct StatusQuery {
+    status: Option<String>,
+}
+
+/// Verification requests: a merchant's own; regulators' and admins' queue.
+pub async fn verifications(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<StatusQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let status = match q.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s) => Some(
+            VerificationStatus::parse(s)
+                .ok_or_else(|| ApiError(AppError::invalid("status", "err.status_unknown"), lang))?,
+        ),
+    };
+    let items = verification::list(&state.services, &caller.user, status)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+pub async fn verification(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let v = verification::get(&state.services, &caller.user, id)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(v))
+}
+
+/// `POST /api/v1/merchants/verifications/{id}/licence`: the licence image, field `file`.
+pub async fn upload_licence(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    mut form: Multipart,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let mut file: Option<Vec<u8>> = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| ApiError(super::evidence::multipart_error(&e), lang))?
+    {
+        if field.name() == Some("file") {
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| ApiError(super::evidence::multipart_error(&e), lang))?;
+            file = Some(bytes.to_vec());
+        }
+    }
+    let bytes = file.ok_or_else(|| ApiError(AppError::invalid("file", "err.required"), lang))?;
+    let v = verification::attach_licence(&state.services, &caller.user, id, &bytes)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(v))
+}
+
+/// The licence file: public once verified with it; before, its applicant and verifiers.
+pub async fn licence(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    MaybeCaller(viewer): MaybeCaller,
+    Path(id): Path<i32>,
+) -> ApiResult<Response> {
+    let (ct, bytes) = verification::licence_file(&state.services, viewer.as_ref(), id)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    let mut resp = bytes.into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
+    resp.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("inline; filename=\"licence\""),
+    );
+    Ok(resp)
+}
+
+/// `POST /api/v1/regulator/verifications/{id}/decision {approve, reason}`.
+pub async fn decide_verification(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[Role::Regulator, Role::Admin])?;
+    let o = object(&body, lang)?;
+    let approve = match o.get("approve") {
+        Some(Value::Bool(b)) => *b,
+        _ => {
+            return Err(ApiError(
+                AppError::invalid("approve", "err.approve_required"),
+                lang,
+            ));
+        }
+    };
+    let reason = as_text(o.get("reason"), "reason", lang)?;
+    let v = verification::decide(&state.services, &caller.user, id, approve, Some(&reason))
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/merchants/{id}`: the public profile with `credit: {score, grade, factors}`.
+pub async fn profile(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let p = services::merchants::profile(&state.services, id)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(p))
+}
+
+/// `GET /api/v1/merchants/{id}/records`: the credit file (public part, or
+/// all of it for the merchant itself and regulators).
+pub async fn records(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    MaybeCaller(viewer): MaybeCaller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let items = records::list(&state.services, viewer.as_ref(), id)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+/// `POST /api/v1/merchants/{id}/commitment {accept: true}`: signs the current standard text.
+pub async fn sign_commitment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let o = object(&body, lang)?;
+    let accept = matches!(o.get("accept"), Some(Value::Bool(true)));
+    let (c, new) = commitments::sign(&state.services, &caller.user, id, accept)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    let status = if new {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(c)))
+}
+
+/// `POST /api/v1/regulator/merchants/{id}/records`: a finding of misconduct.
+pub async fn create_finding(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[Role::Regulator])?;
+    let o = object(&body, lang)?;
+    let f = |k: &str| as_text(o.get(k), k, lang);
+    let raw = records::RawFinding {
+        kind: f("kind")?,
+        severity: f("severity")?,
+        summary: f("summary")?,
+        evidence: f("evidence")?,
+        occurred_on: f("occurred_on")?,
+    };
+    let r = records::create_finding(&state.services, &caller.user, id, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((StatusCode::CREATED, Json(r)))
+}

@@ -1,0 +1,96 @@
+//! Uploaded files (case evidence, licence images): images and PDFs
+//! recognised by their first bytes (not the name or the declared type),
+//! stored once under `$GONGDAO_DATA_DIR/evidence` by SHA-256, and checked
+//! against that hash when read back.
+
+use std::path::PathBuf;
+
+use domain::AppError;
+use sha2::{Digest, Sha256};
+
+use crate::Services;
+
+/// The largest file accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+
+/// The type the bytes really are, if we accept it.
+pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else if bytes.starts_with(b"%PDF-") {
+        Some("application/pdf")
+    } else {
+        None
+    }
+}
+
+fn path(svc: &Services, sha: &str) -> PathBuf {
+    svc.config
+        .data_dir
+        .join("evidence")
+        .join(&sha[..2])
+        .join(sha)
+}
+
+/// Checks a file (`field` names it in errors): not empty, not too large, a
+/// type we accept. Returns its content type.
+pub fn check(bytes: &[u8], field: &str) -> Result<&'static str, AppError> {
+    if bytes.is_empty() {
+        return Err(AppError::invalid(field, "err.file_empty"));
+    }
+    if bytes.len() > MAX_BYTES {
+        return Err(AppError::invalid(field, "err.file_too_large"));
+    }
+    sniff(bytes).ok_or_else(|| AppError::invalid(field, "err.file_type"))
+}
+
+/// Stores the bytes (once: the same content is the same file) and returns
+/// their SHA-256. Written to a temporary name and renamed, so a crash never
+/// leaves a half file under the real name.
+pub async fn store(svc: &Services, bytes: &[u8]) -> Result<String, AppError> {
+    let sha = hex::encode(Sha256::digest(bytes));
+    let path = path(svc, &sha);
+    if !path.exists() {
+        let dir = path.parent().ok_or(AppError::Internal)?;
+        tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
+        let tmp = dir.join(format!(".{sha}.{}", rand::random::<u32>()));
+        tokio::fs::write(&tmp, bytes).await.map_err(io_error)?;
+        tokio::fs::rename(&tmp, &path).await.map_err(io_error)?;
+    }
+    Ok(sha)
+}
+
+/// The stored bytes of `sha`, refused if they no longer hash to it.
+pub async fn read(svc: &Services, sha: &str) -> Result<Vec<u8>, AppError> {
+    let bytes = tokio::fs::read(path(svc, sha)).await.map_err(io_error)?;
+    if hex::encode(Sha256::digest(&bytes)) != sha {
+        tracing::error!("stored file {sha} no longer matches its SHA-256");
+        return Err(AppError::Internal);
+    }
+    Ok(bytes)
+}
+
+fn io_error(e: std::io::Error) -> AppError {
+    tracing::error!("file storage: {e}");
+    AppError::Internal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_recognised_by_their_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff(b"MZ\x90\x00 an exe"), None);
+        assert_eq!(sniff(b"<html>"), None);
+    }
+}

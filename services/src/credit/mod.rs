@@ -1,0 +1,37 @@
+//! Merchant credit: commitments, the credit file (records), and the
+//! published score and grade. The formula is pure (`domain::credit`); this
+//! module gathers its inputs from the database and stores the result.
+//!
+//! Recomputation goes through the outbox (topic `credit`): whatever changes
+//! an input enqueues the merchant in its own transaction, and the worker
+//! recomputes afterwards — never inline in the request.
+
+pub mod commitments;
+pub mod records;
+pub mod score;
+
+use chrono::{DateTime, Utc};
+use domain::AppError;
+use sea_orm::ConnectionTrait;
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::internal_error;
+
+/// The outbox topic of credit recomputation.
+pub const TOPIC: &str = "credit";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recompute {
+    pub merchant_id: i32,
+}
+
+/// Asks for `merchant_id`'s score to be recomputed once this transaction commits.
+pub async fn recompute_later<C: ConnectionTrait>(
+    conn: &C,
+    merchant_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    crate::outbox::enqueue(conn, TOPIC, &Recompute { merchant_id }, now)
+        .await
+        .map_err(internal_error)
+}

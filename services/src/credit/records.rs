@@ -1,0 +1,362 @@
+//! The credit file (信用档案): case outcomes written as cases move, findings
+//! of misconduct entered by regulators (pending until the merchant's five
+//! working days to object have passed), commitments signed. Each has a
+//! severity and a display period; after it the record leaves public view
+//! and the score but stays for regulators.
+
+use chrono::{DateTime, Utc};
+use domain::cases::{Case, FcState, Stage, Status};
+use domain::credit::{DisplayPeriods, RecordGroup, RecordKind, Severity};
+use domain::merchant::RecordView;
+use domain::{AppError, Role, UserView};
+use entities::{case, credit_record as cr, merchant, notification};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Deserialize;
+
+use crate::Services;
+use crate::accounts::internal_error;
+
+/// The merchant has this many working days to object to a finding before it is published.
+pub const OBJECTION_DAYS: u32 = 5;
+
+pub const PENDING: &str = "pending";
+pub const PUBLISHED: &str = "published";
+
+#[allow(clippy::too_many_arguments)]
+async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    merchant_id: i32,
+    kind: RecordKind,
+    severity: Severity,
+    source: &str,
+    case_id: Option<i32>,
+    summary: &str,
+    evidence: Option<String>,
+    occurred_at: DateTime<Utc>,
+    status: &str,
+    objection_until: Option<DateTime<Utc>>,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> Result<cr::Model, AppError> {
+    cr::ActiveModel {
+        merchant_id: Set(merchant_id),
+        kind: Set(kind.as_str().into()),
+        severity: Set(severity.as_str().into()),
+        source: Set(source.into()),
+        case_id: Set(case_id),
+        summary: Set(summary.into()),
+        evidence: Set(evidence),
+        occurred_at: Set(occurred_at),
+        display_until: Set(DisplayPeriods::default().display_until(severity, occurred_at)),
+        status: Set(status.into()),
+        objection_until: Set(objection_until),
+        repaired_at: Set(None),
+        created_by: Set(by),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal_error)
+}
+
+/// A record the system writes and publishes at once (a commitment signed).
+pub async fn system_record<C: ConnectionTrait>(
+    conn: &C,
+    merchant_id: i32,
+    kind: RecordKind,
+    summary: &str,
+    now: DateTime<Utc>,
+    by: Option<i32>,
+) -> Result<(), AppError> {
+    insert(
+        conn,
+        merchant_id,
+        kind,
+        kind.default_severity(),
+        "system",
+        None,
+        summary,
+        None,
+        now,
+        PUBLISHED,
+        None,
+        by,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// What a case step means for its merchant's credit file: an outcome record
+/// when the case settles, is mediated, is decided against the merchant, is
+/// not honoured, or the fund pays on its behalf — once each. Any change of
+/// status or of the merchant's answer asks for a recomputation.
+pub async fn on_case_change<C: ConnectionTrait>(
+    conn: &C,
+    c: &case::Model,
+    before: &Case,
+    after: &Case,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let mut kinds = vec![];
+    if after.status != before.status {
+        match after.status {
+            Status::Settled => kinds.push(match after.settlement.as_ref().map(|s| s.via) {
+                Some(Stage::Mediation) => RecordKind::Mediated,
+                _ => RecordKind::Settled,
+            }),
+            Status::Decided
+                if after
+                    .decision
+                    .as_ref()
+                    .is_some_and(|d| d.terms.amount.0 > 0) =>
+            {
+                kinds.push(RecordKind::DecidedAgainst)
+            }
+            Status::NonCompliant => kinds.push(RecordKind::NonCompliant),
+            _ => {}
+        }
+    }
+    let approved = |x: &Case| {
+        x.first_compensation
+            .as_ref()
+            .is_some_and(|fc| fc.state == FcState::Approved)
+    };
+    if approved(after) && !approved(before) {
+        kinds.push(RecordKind::FcPaid);
+    }
+    for kind in kinds {
+        let exists = cr::Entity::find()
+            .filter(cr::Column::CaseId.eq(c.id))
+            .filter(cr::Column::Kind.eq(kind.as_str()))
+            .one(conn)
+            .await
+            .map_err(internal_error)?
+            .is_some();
+        if !exists {
+            insert(
+                conn,
+                c.merchant_id,
+                kind,
+                kind.default_severity(),
+                "case",
+                Some(c.id),
+                &c.number,
+                None,
+                now,
+                PUBLISHED,
+                None,
+                None,
+                now,
+            )
+            .await?;
+        }
+    }
+    if after.status != before.status || after.merchant_responded != before.merchant_responded {
+        super::recompute_later(conn, c.merchant_id, now).await?;
+    }
+    Ok(())
+}
+
+/// A finding of misconduct as a regulator enters it: every field text.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawFinding {
+    pub kind: String,
+    /// Empty: the kind's default severity.
+    pub severity: String,
+    pub summary: String,
+    pub evidence: String,
+    /// `YYYY-MM-DD` (Beijing), when the misconduct happened.
+    pub occurred_on: String,
+}
+
+/// A regulator records misconduct. It stays pending (out of public view and
+/// the score) for the merchant's objection period, then is published.
+pub async fn create_finding(
+    svc: &Services,
+    user: &UserView,
+    merchant_id: i32,
+    raw: &RawFinding,
+) -> Result<RecordView, AppError> {
+    if user.role != Role::Regulator {
+        return Err(AppError::Forbidden);
+    }
+    let kind = RecordKind::parse(&raw.kind)
+        .filter(|k| k.group() == RecordGroup::Misconduct)
+        .ok_or_else(|| AppError::invalid("kind", "err.record.kind"))?;
+    let severity = match raw.severity.trim() {
+        "" => kind.default_severity(),
+        s => Severity::parse(s)
+            .ok_or_else(|| AppError::invalid("severity", "err.record.severity"))?,
+    };
+    let summary = raw.summary.trim();
+    if summary.chars().count() < 10 {
+        return Err(AppError::invalid("summary", "err.text_too_short"));
+    }
+    if summary.chars().count() > 5000 || raw.evidence.chars().count() > 5000 {
+        let field = if summary.chars().count() > 5000 {
+            "summary"
+        } else {
+            "evidence"
+        };
+        return Err(AppError::invalid(field, "err.text_too_long"));
+    }
+    let now = svc.clock.now();
+    let day = chrono::NaiveDate::parse_from_str(raw.occurred_on.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("occurred_on", "err.date_invalid"))?;
+    let today = domain::calendar::local_date(now);
+    if day > today || day < today - chrono::Duration::days(5 * 366) {
+        return Err(AppError::invalid("occurred_on", "err.date_out_of_range"));
+    }
+    // Noon Beijing of that day.
+    let occurred_at = day
+        .and_hms_opt(4, 0, 0)
+        .map(|t| t.and_utc())
+        .ok_or(AppError::Internal)?;
+    let m = merchant::Entity::find_by_id(merchant_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let cal = crate::cases::calendar::load(&txn).await?;
+    let evidence = Some(raw.evidence.trim().to_string()).filter(|e| !e.is_empty());
+    let r = insert(
+        &txn,
+        merchant_id,
+        kind,
+        severity,
+        "regulator",
+        None,
+        summary,
+        evidence,
+        occurred_at,
+        PENDING,
+        Some(cal.deadline(now, OBJECTION_DAYS)),
+        Some(user.id),
+        now,
+    )
+    .await?;
+    if let Some(account) = m.account_id {
+        notification::ActiveModel {
+            user_id: Set(account),
+            case_id: Set(None),
+            key: Set("record_pending".into()),
+            created_at: Set(now),
+            read_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await
+        .map_err(internal_error)?;
+    }
+    txn.commit().await.map_err(internal_error)?;
+    Ok(view(r, None, now))
+}
+
+/// Publishes findings whose objection period has passed (run by the
+/// sweeper); each publication asks for a recomputation. Returns how many.
+pub async fn publish_due(svc: &Services, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let due: Vec<cr::Model> = cr::Entity::find()
+        .filter(cr::Column::Status.eq(PENDING))
+        .filter(cr::Column::ObjectionUntil.lte(now))
+        .limit(500)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let mut n = 0;
+    for r in due {
+        let txn = svc.db.begin().await.map_err(internal_error)?;
+        let res = cr::Entity::update_many()
+            .col_expr(cr::Column::Status, Expr::value(PUBLISHED))
+            .filter(cr::Column::Id.eq(r.id))
+            .filter(cr::Column::Status.eq(PENDING))
+            .exec(&txn)
+            .await
+            .map_err(internal_error)?;
+        if res.rows_affected == 1 {
+            super::recompute_later(&txn, r.merchant_id, now).await?;
+            n += 1;
+        }
+        txn.commit().await.map_err(internal_error)?;
+    }
+    Ok(n)
+}
+
+pub(crate) fn view(r: cr::Model, case_number: Option<String>, now: DateTime<Utc>) -> RecordView {
+    let public = r.status == PUBLISHED && r.repaired_at.is_none() && now < r.display_until;
+    RecordView {
+        id: r.id,
+        merchant_id: r.merchant_id,
+        kind: r.kind,
+        severity: r.severity,
+        source: r.source,
+        case_number,
+        summary: r.summary,
+        evidence: r.evidence,
+        occurred_at: r.occurred_at,
+        display_until: r.display_until,
+        status: r.status,
+        objection_until: r.objection_until,
+        repaired_at: r.repaired_at,
+        public,
+    }
+}
+
+/// A merchant's credit file as `viewer` may see it: everyone sees the
+/// public records (without evidence); the merchant's own account and
+/// regulators and admins see every record, evidence included.
+pub async fn list(
+    svc: &Services,
+    viewer: Option<&UserView>,
+    merchant_id: i32,
+) -> Result<Vec<RecordView>, AppError> {
+    let m = merchant::Entity::find_by_id(merchant_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let full = viewer.is_some_and(|u| {
+        matches!(u.role, Role::Regulator | Role::Admin)
+            || (u.role == Role::Merchant && m.account_id == Some(u.id))
+    });
+    let now = svc.clock.now();
+    let rows = cr::Entity::find()
+        .filter(cr::Column::MerchantId.eq(merchant_id))
+        .order_by_desc(cr::Column::OccurredAt)
+        .order_by_desc(cr::Column::Id)
+        .limit(1000)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let numbers: std::collections::HashMap<i32, String> = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::Number)
+        .filter(case::Column::Id.is_in(rows.iter().filter_map(|r| r.case_id)))
+        .into_tuple::<(i32, String)>()
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let n = r.case_id.and_then(|c| numbers.get(&c).cloned());
+            view(r, n, now)
+        })
+        .filter(|r| full || r.public)
+        .map(|mut r| {
+            if !full {
+                r.evidence = None;
+            }
+            r
+        })
+        .collect())
+}
