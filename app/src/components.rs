@@ -1,6 +1,6 @@
 //! Small shared pieces: the page layout, notices, form errors.
 
-use domain::{AppError, UserView, t};
+use domain::{AppError, Role, UserView, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -47,12 +47,14 @@ pub fn Layout(children: Children) -> impl IntoView {
             <a class="brand" href="/">{tr("app.name")}<small>{tr("app.tagline")}</small></a>
             <nav>
                 <a href="/">{tr("nav.home")}</a>
+                <a href="/fund" id="nav-fund">{tr("nav.fund")}</a>
                 <Suspense>
                     {move || user.get().map(|u| match u.ok().flatten() {
                         Some(u) => view! {
                             <a href="/dashboard">{t(lang, "nav.dashboard")}</a>
                             <a href="/cases" id="nav-cases">{t(lang, "nav.cases")}</a>
                             <a href="/inbox" id="nav-inbox">{t(lang, "inbox.title")}</a>
+                            {(u.role == Role::FundAdmin).then(|| view! { <a href="/fund/admin" id="nav-fund-admin">{t(lang, "nav.fund_admin")}</a> })}
                             <span class="who" id="who">{u.display_name.clone()}" · "{t(lang, u.role.label_key())}</span>
                             <ActionForm action=logout attr:class="inline">
                                 <button type="submit" class="link" id="logout">{t(lang, "auth.logout")}</button>

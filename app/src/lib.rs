@@ -1,6 +1,8 @@
 //! The Gongdao UI: one module per feature, each with its pages and the server
 //! functions behind their forms. Server functions stay a few lines and call
 //! `services`.
+// Deep view trees (the merchant page) outgrow the default when rendered on the server.
+#![recursion_limit = "256"]
 
 pub mod admin;
 pub mod auth;
@@ -8,6 +10,7 @@ pub mod cases;
 pub mod components;
 pub mod dashboard;
 pub mod dev;
+pub mod fund;
 pub mod home;
 pub mod i18n;
 pub mod inbox;
@@ -70,6 +73,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=cases::CasesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/new") view=cases::NewCasePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/fund") view=fund::FundPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/fund/admin") view=fund::FundAdminPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/:id") view=merchants::MerchantPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/calendar") view=admin::CalendarPage ssr=SsrMode::InOrder/>

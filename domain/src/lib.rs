@@ -14,6 +14,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod merchant;
 pub mod money;
+pub mod pii;
 pub mod role;
 pub mod uscc;
 pub mod user;

@@ -165,4 +165,59 @@ pub struct MerchantProfile {
     pub credit_computed_at: Option<chrono::DateTime<chrono::Utc>>,
     pub commitments: Vec<CommitmentView>,
     pub fund: crate::fund::FundSummary,
+    /// On the confirmed red list (红名单) since, and why.
+    #[serde(default)]
+    pub red_list: Option<crate::credit::ListBadge>,
+    /// On the confirmed black list (黑名单) since, and why.
+    #[serde(default)]
+    pub black_list: Option<crate::credit::ListBadge>,
+    pub stats: MerchantStats,
+}
+
+/// A merchant's objection to a record or its application for credit
+/// repair, as the merchant and regulators see it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct RecordRequestView {
+    pub id: i32,
+    pub record_id: i32,
+    pub merchant_id: i32,
+    pub merchant_name: String,
+    /// `objection` or `repair`.
+    pub kind: String,
+    pub text: String,
+    pub evidence: Option<String>,
+    /// `pending`, `upheld`, `approved`, `refused`.
+    pub status: String,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The record concerned.
+    pub record: RecordView,
+}
+
+/// 12315-style statistics of the last 12 months. Rates are basis points
+/// (10000 = 100%), absent when there is nothing to divide.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MerchantStats {
+    pub complaints_12m: u32,
+    /// First responses within the deadline, of those due.
+    pub response_rate_bp: Option<u32>,
+    /// Ended cases resolved with the consumer.
+    pub resolution_rate_bp: Option<u32>,
+    /// Cases that went to mediation and were settled there.
+    pub mediation_success_bp: Option<u32>,
+    /// Average days from filing to close, for cases resolved with the consumer (tenths of a day).
+    pub avg_days_to_resolve_x10: Option<u32>,
+    /// Response and fulfilment deadlines met, of those due.
+    pub deadlines_met_bp: Option<u32>,
+}
+
+impl MerchantStats {
+    /// `87.5%` or `—`.
+    pub fn percent(bp: Option<u32>) -> String {
+        match bp {
+            Some(bp) => format!("{}.{}%", bp / 100, (bp % 100) / 10),
+            None => "—".into(),
+        }
+    }
 }

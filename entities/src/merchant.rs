@@ -42,6 +42,9 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub credit_factors: Option<String>,
     pub credit_computed_at: Option<DateTimeUtc>,
+    /// The grade has been A+ without a break since (kept by the credit
+    /// recomputation; the red list needs 12 months of it).
+    pub a_plus_since: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

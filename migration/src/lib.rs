@@ -10,6 +10,10 @@ mod m20261122_000004_cases;
 mod m20261122_000005_case_members;
 mod m20261201_000006_fund;
 mod m20261201_000007_credit;
+mod m20261201_000008_ratings;
+mod m20261201_000009_lists;
+mod m20261201_000010_due_process;
+mod m20261201_000011_pii_log;
 
 pub struct Migrator;
 
@@ -23,6 +27,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_case_members::Migration),
             Box::new(m20261201_000006_fund::Migration),
             Box::new(m20261201_000007_credit::Migration),
+            Box::new(m20261201_000008_ratings::Migration),
+            Box::new(m20261201_000009_lists::Migration),
+            Box::new(m20261201_000010_due_process::Migration),
+            Box::new(m20261201_000011_pii_log::Migration),
         ]
     }
 }

@@ -30,6 +30,19 @@ pub struct Config {
     /// The most first compensation pays on one case, in fen
     /// (`GONGDAO_FUND_CAP_FEN`; default ¥5,000).
     pub fund_cap_fen: i64,
+    /// Risk-warning thresholds (`GONGDAO_RISK_SPIKE_FACTOR`, e.g. `3.0`).
+    pub risk: domain::credit::risk::RiskParams,
+}
+
+/// `3`, `3.5` → 30, 35; at least 1.0.
+fn factor_x10(v: &str) -> Option<u32> {
+    let (whole, tenth) = match v.trim().split_once('.') {
+        Some((w, t)) if t.len() == 1 => (w, t),
+        Some(_) => return None,
+        None => (v.trim(), "0"),
+    };
+    let x = whole.parse::<u32>().ok()?.checked_mul(10)? + tenth.parse::<u32>().ok()?;
+    (x >= 10).then_some(x)
 }
 
 /// Default per-case cap of first compensation: ¥5,000.
@@ -220,7 +233,16 @@ impl Config {
             },
             None => DEFAULT_FUND_CAP_FEN,
         };
+        let mut risk = domain::credit::risk::RiskParams::default();
+        if let Some(v) = env("GONGDAO_RISK_SPIKE_FACTOR") {
+            risk.spike_factor_x10 = factor_x10(&v).with_context(|| {
+                format!(
+                    "GONGDAO_RISK_SPIKE_FACTOR {v:?} is not a factor of at least 1.0 (one decimal)"
+                )
+            })?;
+        }
         Ok(Config {
+            risk,
             fund_cap_fen,
             database_url,
             addr,
@@ -261,6 +283,7 @@ impl Config {
             now: None,
             limits: Limits::default(),
             fund_cap_fen: DEFAULT_FUND_CAP_FEN,
+            risk: domain::credit::risk::RiskParams::default(),
         }
     }
 
@@ -336,5 +359,24 @@ mod tests {
         assert!(e.to_string().contains("GONGDAO_LOGIN_LIMIT_PER_IP"), "{e}");
         let e = load(&[("GONGDAO_CONFIG", "/dev/null"), ("GONGDAO_ADDR", "nowhere")]).unwrap_err();
         assert!(e.to_string().contains("GONGDAO_ADDR"), "{e}");
+    }
+
+    #[test]
+    fn the_risk_factor_is_read_with_one_decimal() {
+        assert_eq!(
+            load(&[("GONGDAO_RISK_SPIKE_FACTOR", "3.5")])
+                .unwrap()
+                .risk
+                .spike_factor_x10,
+            35
+        );
+        assert_eq!(load(&[]).unwrap().risk.spike_factor_x10, 30);
+        for bad in ["0.5", "x", "3.25", "-2"] {
+            let e = load(&[("GONGDAO_RISK_SPIKE_FACTOR", bad)]).unwrap_err();
+            assert!(
+                format!("{e:#}").contains("GONGDAO_RISK_SPIKE_FACTOR"),
+                "{bad}"
+            );
+        }
     }
 }

@@ -61,6 +61,9 @@ pub async fn case_action(
     party: Option<String>,
     within_days: Option<String>,
     upheld: Option<String>,
+    stars: Option<String>,
+    flag_malicious: Option<String>,
+    text: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
     let amount_fen = match amount.as_deref().map(str::trim) {
@@ -78,19 +81,26 @@ pub async fn case_action(
         party,
         within_days,
         upheld,
+        stars,
+        flag_malicious,
+        text,
+        ip: Some(crate::ssr::client_ip()),
     };
     services::cases::act(&crate::ssr::services()?, &user, id, &raw).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())
 }
 
+/// The case page; `reveal` is staff's stated reason to see the consumer's
+/// data unmasked (logged).
 #[server(endpoint = "cases/get")]
-pub async fn load_case_page(id: i32) -> Result<CasePage, AppError> {
+pub async fn load_case_page(id: i32, reveal: Option<String>) -> Result<CasePage, AppError> {
     let user = crate::ssr::require_user().await?;
     let svc = crate::ssr::services()?;
+    let reveal = reveal.as_deref();
     Ok(CasePage {
-        case: services::cases::get_case(&svc, &user, id).await?,
-        trail: services::cases::trail_of(&svc, &user, id).await?,
+        case: services::cases::read::get_case_revealed(&svc, &user, id, reveal).await?,
+        trail: services::cases::trail_of(&svc, &user, id, reveal).await?,
         evidence: services::cases::evidence::list(&svc, &user, id).await?,
     })
 }

@@ -50,7 +50,12 @@ pub fn CasePage() -> impl IntoView {
             .and_then(|s| s.parse::<i32>().ok())
             .unwrap_or(0)
     });
-    let data = Resource::new(move || id.get(), load_case_page);
+    let query = use_query_map();
+    let reveal = Memo::new(move |_| query.read().get("reveal"));
+    let data = Resource::new(
+        move || (id.get(), reveal.get()),
+        |(id, reveal)| load_case_page(id, reveal),
+    );
     view! {
         <Suspense>
             {move || data.get().map(|r| match r {
@@ -118,6 +123,15 @@ fn CaseBody(
                 <dl class="facts">
                     <dt>{t(lang, "field.merchant")}</dt><dd>{case.merchant_name.clone()}</dd>
                     <dt>{t(lang, "case.consumer")}</dt><dd id="consumer-name">{case.consumer_name.clone()}</dd>
+                    {case.may_reveal.then(|| view! {
+                        <dt>{t(lang, "pii.masked")}</dt>
+                        <dd>
+                            <form method="get" class="inline reveal" id="reveal-form">
+                                <input type="text" name="reveal" required maxlength="500" placeholder=t(lang, "pii.reason")/>
+                                <button type="submit">{t(lang, "pii.reveal")}</button>
+                            </form>
+                        </dd>
+                    })}
                     <dt>{t(lang, "field.category")}</dt><dd>{t(lang, &format!("category.{}", case.category.as_str())).to_string()}</dd>
                     <dt>{t(lang, "field.order_ref")}</dt><dd>{case.order_ref.clone()}" · "{case.order_date.to_string()}</dd>
                     <dt>{t(lang, "field.amount_paid_fen")}</dt><dd>{yuan(case.amount_paid_fen)}</dd>

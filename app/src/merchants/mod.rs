@@ -1,5 +1,7 @@
 //! The merchant page: who the business is and the open complaints against it
-//! that other consumers may join ("me too"). The credit profile comes later.
+//! that other consumers may join ("me too"), and what the consumer-protection
+//! fund paid on its behalf (its fund account for those who may see it). The
+//! credit profile comes later.
 
 use domain::calendar::format_local;
 use domain::cases::OpenComplaint;
@@ -9,6 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::{ActionErrorView, UserResource};
+use crate::fund::{MerchantFundSection, load_merchant_fund};
 use crate::i18n::use_lang;
 
 #[server(endpoint = "merchants/page")]
@@ -53,6 +56,7 @@ pub fn MerchantPage() -> impl IntoView {
             .unwrap_or(0)
     });
     let data = Resource::new(move || id.get(), merchant_page);
+    let fund = Resource::new(move || id.get(), load_merchant_fund);
     let user = expect_context::<UserResource>();
     view! {
         <Suspense>
@@ -81,6 +85,9 @@ pub fn MerchantPage() -> impl IntoView {
                     }.into_any()
                 }
             })}
+        </Suspense>
+        <Suspense>
+            {move || fund.get().and_then(Result::ok).map(|f| view! { <MerchantFundSection data=f/> })}
         </Suspense>
     }
 }

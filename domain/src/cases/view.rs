@@ -26,8 +26,13 @@ pub struct CaseView {
     pub merchant_id: i32,
     pub merchant_name: String,
     pub consumer_id: i32,
-    /// The consumer's name, masked (张**) for anyone but the parties and staff.
+    /// The consumer's name, masked (张**) for anyone but the consumer and
+    /// staff with a need (the handler, or staff who stated a reason — logged).
     pub consumer_name: String,
+    /// Names, phones, ID numbers and emails are masked in this view.
+    pub personal_data_masked: bool,
+    /// The viewer is staff who may reveal them by stating a reason.
+    pub may_reveal: bool,
     pub category: Category,
     pub title: String,
     pub narrative: String,
@@ -59,6 +64,9 @@ pub struct CaseView {
     pub total_claimed_fen: i64,
     /// The viewer joined this case rather than filing it.
     pub viewer_is_member: bool,
+    /// The mutual ratings (信用互评) once the case is over: the consumer's and the merchant's.
+    #[serde(default)]
+    pub ratings: Vec<crate::credit::RatingView>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -108,12 +116,15 @@ pub struct CaseSummary {
     pub created_at: DateTime<Utc>,
 }
 
-/// Masks a person's name for public view: 张伟 → 张*, 欧阳娜娜 → 欧***, Alice → A****.
+/// Masks a person's name for public view: 张伟 → 张*, 欧阳娜娜 → 欧***,
+/// Alice → A****; a one-character name shows nothing of itself (*).
 pub fn mask_name(name: &str) -> String {
-    let mut chars = name.trim().chars();
-    match chars.next() {
-        Some(first) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
-        None => String::new(),
+    let name = name.trim();
+    let mut chars = name.chars();
+    match (chars.next(), name.chars().count()) {
+        (None, _) => String::new(),
+        (Some(_), 1) => "*".into(),
+        (Some(first), _) => std::iter::once(first).chain(chars.map(|_| '*')).collect(),
     }
 }
 
@@ -127,6 +138,7 @@ mod tests {
         assert_eq!(mask_name("欧阳娜娜"), "欧***");
         assert_eq!(mask_name("Alice"), "A****");
         assert_eq!(mask_name(""), "");
+        assert_eq!(mask_name("王"), "*", "a one-character name is not shown");
     }
 }
 

@@ -54,10 +54,15 @@
 
 mod formula;
 mod kinds;
+mod lists;
 mod params;
+mod rating;
+pub mod risk;
 #[cfg(test)]
 mod tests;
 
 pub use formula::*;
 pub use kinds::*;
+pub use lists::*;
 pub use params::{CreditParams, DisplayPeriods, ParamRow, RateParams, method_params_table};
+pub use rating::*;

@@ -43,3 +43,14 @@ pub async fn create_user(
         Json(serde_json::json!({"id": u.id, "email": u.email, "role": u.role})),
     ))
 }
+
+/// `GET /api/v1/admin/pii-log`: every read of a consumer's unmasked data by staff, newest first.
+pub async fn pii_log(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<impl IntoResponse> {
+    let items = services::cases::privacy::access_log(&state.services, &caller.user, 500)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}

@@ -118,14 +118,26 @@ pub async fn list(
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
+/// `?reveal=<reason>`: staff state why they need the consumer's data unmasked (logged).
+#[derive(Deserialize)]
+pub struct RevealQuery {
+    reveal: Option<String>,
+}
+
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i32>,
+    Query(q): Query<RevealQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let view = services::cases::get_case(&state.services, &caller.user, id)
-        .await
-        .map_err(|e| ApiError(e, caller.lang))?;
+    let view = services::cases::read::get_case_revealed(
+        &state.services,
+        &caller.user,
+        id,
+        q.reveal.as_deref(),
+    )
+    .await
+    .map_err(|e| ApiError(e, caller.lang))?;
     Ok(Json(view))
 }
 
@@ -133,6 +145,7 @@ pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i32>,
+    ext: axum::http::Extensions,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
@@ -151,6 +164,10 @@ pub async fn act(
         party: opt("party")?,
         within_days: opt("within_days")?,
         upheld: opt("upheld")?,
+        stars: opt("stars")?,
+        flag_malicious: opt("flag_malicious")?,
+        text: opt("text")?,
+        ip: Some(super::client_ip(&ext)),
     };
     let view = services::cases::act(&state.services, &caller.user, id, &raw)
         .await
@@ -162,8 +179,9 @@ pub async fn trail(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i32>,
+    Query(q): Query<RevealQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let entries = services::cases::trail_of(&state.services, &caller.user, id)
+    let entries = services::cases::trail_of(&state.services, &caller.user, id, q.reveal.as_deref())
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
     Ok(Json(serde_json::json!({ "entries": entries })))

@@ -240,3 +240,110 @@ pub async fn create_finding(
         .map_err(|e| ApiError(e, lang))?;
     Ok((StatusCode::CREATED, Json(r)))
 }
+
+fn request_body(
+    body: &Bytes,
+    lang: domain::Lang,
+) -> ApiResult<services::credit::due_process::RawRequest> {
+    let o = object(body, lang)?;
+    Ok(services::credit::due_process::RawRequest {
+        text: as_text(o.get("text"), "text", lang)?,
+        evidence: as_text(o.get("evidence"), "evidence", lang)?,
+        renew_commitment: matches!(o.get("renew_commitment"), Some(Value::Bool(true))),
+    })
+}
+
+/// `POST /api/v1/records/{id}/objection {text, evidence}`: the merchant objects
+/// to a finding within its objection period (异议).
+pub async fn object_to_record(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let raw = request_body(&body, lang)?;
+    let v = services::credit::due_process::object(&state.services, &caller.user, id, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// `POST /api/v1/records/{id}/repair {text, evidence, renew_commitment: true}` (信用修复).
+pub async fn repair(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let raw = request_body(&body, lang)?;
+    let v = services::credit::due_process::apply_repair(&state.services, &caller.user, id, &raw)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((StatusCode::CREATED, Json(v)))
+}
+
+/// Objections and repair applications: regulators' queue, or a merchant's own.
+pub async fn record_requests(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<StatusQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let status = match q.status.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(s @ ("pending" | "upheld" | "approved" | "refused")) => Some(s),
+        Some(_) => {
+            return Err(ApiError(
+                AppError::invalid("status", "err.status_unknown"),
+                lang,
+            ));
+        }
+    };
+    let items = services::credit::due_process::list(&state.services, &caller.user, status)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}
+
+/// `POST /api/v1/regulator/requests/{id}/decision {grant, reason}`.
+pub async fn decide_request(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[Role::Regulator])?;
+    let o = object(&body, lang)?;
+    let grant = match o.get("grant") {
+        Some(Value::Bool(b)) => *b,
+        _ => {
+            return Err(ApiError(
+                AppError::invalid("grant", "err.grant_required"),
+                lang,
+            ));
+        }
+    };
+    let reason = as_text(o.get("reason"), "reason", lang)?;
+    let v =
+        services::credit::due_process::decide(&state.services, &caller.user, id, grant, &reason)
+            .await
+            .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(v))
+}
+
+/// `GET /api/v1/regulator/risk-warnings`: merchants with a complaint spike or
+/// signs of rating brushing, each signal with its numbers.
+pub async fn risk_warnings(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<impl IntoResponse> {
+    let svc = &state.services;
+    let items =
+        services::credit::risk::warnings(svc, &caller.user, svc.clock.now(), &svc.config.risk)
+            .await
+            .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
+}

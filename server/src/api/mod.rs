@@ -5,10 +5,13 @@
 mod admin;
 mod cases;
 mod evidence;
+mod export;
 mod fund;
 mod inbox;
+mod lists;
 mod merchants;
 pub mod openapi;
+mod ratings;
 mod session;
 mod users;
 
@@ -32,6 +35,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/session", post(session::create).delete(session::delete))
         .route("/me", get(users::me))
         .route("/admin/users", post(admin::create_user))
+        .route("/admin/pii-log", get(admin::pii_log))
         .route("/cases", post(cases::file).get(cases::list))
         .route("/cases/{id}", get(cases::get))
         .route("/cases/{id}/actions", post(cases::act))
@@ -73,6 +77,14 @@ pub fn routes(state: AppState) -> Router {
             "/regulator/merchants/{id}/records",
             post(merchants::create_finding),
         )
+        .route("/records/{id}/objection", post(merchants::object_to_record))
+        .route("/records/{id}/repair", post(merchants::repair))
+        .route("/records/requests", get(merchants::record_requests))
+        .route("/regulator/risk-warnings", get(merchants::risk_warnings))
+        .route(
+            "/regulator/requests/{id}/decision",
+            post(merchants::decide_request),
+        )
         .route("/fund/top-up", post(fund::top_up))
         .route("/fund/ledger", get(fund::ledger))
         .route("/fund/summary", get(fund::summary))
@@ -81,6 +93,14 @@ pub fn routes(state: AppState) -> Router {
         .route("/merchants/{id}/account", get(fund::account))
         .route("/cases/{id}/repayment", post(fund::repayment))
         .route("/cases/{id}/write-off", post(fund::write_off))
+        .route("/merchants/{id}/ratings", get(ratings::for_merchant))
+        .route("/cases/{id}/ratings", get(ratings::for_case))
+        .route("/regulator/ratings/{id}/hide", post(ratings::hide))
+        .route("/lists/red", get(lists::red))
+        .route("/lists/black", get(lists::black))
+        .route("/regulator/lists/proposals", get(lists::proposals))
+        .route("/regulator/lists/{id}/decision", post(lists::decide))
+        .route("/export/credit", get(export::credit))
         .route("/openapi.json", get(openapi::document))
         .fallback(|headers: HeaderMap| async move {
             error_response(&AppError::NotFound, cookies::lang_of(&headers))

@@ -11,6 +11,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("delete", "/session"),
     ("get", "/me"),
     ("post", "/admin/users"),
+    ("get", "/admin/pii-log"),
     ("get", "/openapi.json"),
     ("post", "/cases"),
     ("get", "/cases"),
@@ -43,6 +44,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/merchants/{id}/records"),
     ("post", "/merchants/{id}/commitment"),
     ("post", "/regulator/merchants/{id}/records"),
+    ("get", "/lists/red"),
+    ("get", "/lists/black"),
+    ("get", "/regulator/lists/proposals"),
+    ("post", "/regulator/lists/{id}/decision"),
+    ("get", "/export/credit"),
+    ("post", "/records/{id}/objection"),
+    ("post", "/records/{id}/repair"),
+    ("get", "/records/requests"),
+    ("get", "/regulator/risk-warnings"),
+    ("post", "/regulator/requests/{id}/decision"),
+    ("get", "/merchants/{id}/ratings"),
+    ("get", "/cases/{id}/ratings"),
+    ("post", "/regulator/ratings/{id}/hide"),
 ];
 
 fn error_response(desc: &str) -> Value {
@@ -51,11 +65,12 @@ fn error_response(desc: &str) -> Value {
 
 pub fn spec() -> Value {
     let mut doc = base_spec();
-    for extra in [fund_paths(), credit_paths()] {
+    for extra in [fund_paths(), credit_paths(), ratings_paths(), lists_paths()] {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), extra) {
             paths.extend(more);
         }
     }
+    describe_rating_actions(&mut doc);
     doc["components"]["schemas"]["Movement"] = json!({
         "type": "object",
         "required": ["amount_fen", "idempotency_key"],
@@ -212,7 +227,7 @@ fn base_spec() -> Value {
             "/cases/{id}": {"get": {
                 "summary": "One case, with its deadlines, whose move it is, and the actions the caller may take",
                 "security": [{"bearer": []}, {"cookie": []}],
-                "parameters": [id_param.clone()],
+                "parameters": [id_param.clone(), {"name": "reveal", "in": "query", "schema": {"type": "string"}, "description": "Staff: the reason to see the consumer's name, phones, ID numbers and emails unmasked (logged; the case's handler sees them anyway, also logged)"}],
                 "responses": {"200": case_response.clone(), "401": error_response("Not signed in"), "404": error_response("No such case, or not visible to the caller")}
             }},
             "/cases/{id}/actions": {"post": {
@@ -359,6 +374,11 @@ fn credit_paths() -> Value {
     let sec = json!([{"bearer": []}, {"cookie": []}]);
     let verification = json!({"description": "{id, merchant_id, uscc, account_id, name, legal_form, kind, registered_address, business_scope, shop_names, licence_valid_until, licence_sha256, status (pending|verified|rejected), reason, decided_at, created_at}"});
     json!({
+        "/admin/pii-log": {"get": {
+            "summary": "Admin: every read of a consumer's unmasked personal data by staff (who, what, when, why), newest first",
+            "security": sec.clone(),
+            "responses": {"200": {"description": "{items: [{id, staff_id, staff_name, staff_role, case_id, case_number, fields, reason, at}]}"}, "401": {"description": "Not signed in"}, "403": {"description": "Not an admin"}}
+        }},
         "/merchants": {"post": {
             "summary": "A merchant account registers a business, or claims one the registry lists, for real-name verification (实名登记); a regulator decides",
             "security": sec,
@@ -427,6 +447,35 @@ fn credit_paths() -> Value {
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["accept"], "properties": {"accept": {"type": "boolean", "enum": [true]}}}}}},
             "responses": {"201": {"description": "Signed: {id, version, text_sha256, signed_at}"}, "200": {"description": "Already signed"}, "403": {"description": "Not this merchant's account"}, "409": {"description": "Not verified yet"}, "422": {"description": "accept is not true"}}
         }},
+        "/records/{id}/objection": {"post": {
+            "summary": "The merchant objects (异议) to a finding during its objection period; the finding stays unpublished until a regulator decides",
+            "security": sec, "parameters": [id_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 10, "maxLength": 5000}, "evidence": {"type": "string", "maxLength": 5000}}}}}},
+            "responses": {"201": {"description": "{id, record_id, kind: objection, status: pending, record, …}"}, "403": {"description": "Not this merchant's account"}, "404": {"description": "No such record"}, "409": {"description": "The objection period is over, or an objection is already waiting"}, "422": {"description": "text missing or too short"}}
+        }},
+        "/records/{id}/repair": {"post": {
+            "summary": "Credit repair (信用修复): after rectification the merchant applies, with evidence and a renewed commitment, for a published finding to leave public view early",
+            "security": sec, "parameters": [id_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text", "renew_commitment"], "properties": {"text": {"type": "string", "minLength": 10}, "evidence": {"type": "string"}, "renew_commitment": {"type": "boolean", "enum": [true]}}}}}},
+            "responses": {"201": {"description": "The application (pending)"}, "403": {"description": "Not this merchant's account"}, "404": {"description": "No such record"}, "409": {"description": "Not a published finding on display, or an application is already waiting"}, "422": {"description": "text missing, or renew_commitment not true"}}
+        }},
+        "/regulator/risk-warnings": {"get": {
+            "summary": "Regulators and admins: merchants whose complaints this week exceed their 12-week baseline by the configured factor (GONGDAO_RISK_SPIKE_FACTOR), or whose ratings show brushing (five-star bursts from new accounts, many ratings from one IP); each signal explains its numbers",
+            "security": sec.clone(),
+            "responses": {"200": {"description": "{items: [{merchant_id, merchant_name, signals: [{kind, detail}]}]}"}, "403": {"description": "Other roles"}}
+        }},
+        "/records/requests": {"get": {
+            "summary": "Objections and repair applications: the regulators' queue (all), or a merchant's own",
+            "security": sec,
+            "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "upheld", "approved", "refused"]}}],
+            "responses": {"200": {"description": "{items: [...]}, oldest first"}, "403": {"description": "Other roles"}, "422": {"description": "Unknown status"}}
+        }},
+        "/regulator/requests/{id}/decision": {"post": {
+            "summary": "Regulator: grant (objection upheld → finding withdrawn; repair approved → record leaves public view and the score, marked repaired) or refuse (objection refused → published at once); reason required",
+            "security": sec, "parameters": [id_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["grant", "reason"], "properties": {"grant": {"type": "boolean"}, "reason": {"type": "string"}}}}}},
+            "responses": {"200": {"description": "The decided request"}, "403": {"description": "Not a regulator"}, "404": {"description": "No such request"}, "409": {"description": "Already decided"}, "422": {"description": "grant or reason missing"}}
+        }},
         "/regulator/merchants/{id}/records": {"post": {
             "summary": "Regulator: record misconduct (刷单炒信, 虚假宣传, …) with evidence; pending for the merchant's 5 working days to object, then published",
             "security": sec, "parameters": [id_param],
@@ -438,6 +487,94 @@ fn credit_paths() -> Value {
                 "occurred_on": {"type": "string", "format": "date"}
             }}}}},
             "responses": {"201": {"description": "The record (status pending, objection_until)"}, "403": {"description": "Not a regulator"}, "404": {"description": "No such merchant"}, "422": {"description": "A field is missing or invalid"}}
+        }}
+    })
+}
+
+/// The `rate` and `follow_up` actions of `/cases/{id}/actions`.
+fn describe_rating_actions(doc: &mut Value) {
+    let props = &mut doc["components"]["schemas"]["Action"]["properties"];
+    props["stars"] = json!({"type": "integer", "minimum": 1, "maximum": 5, "description": "rate: required of the consumer; the merchant gives none"});
+    props["text"] = json!({"type": "string", "maxLength": 2000, "description": "rate: optional for the consumer, required of the merchant; follow_up: required"});
+    props["flag_malicious"] = json!({"type": "boolean", "description": "rate, merchant only: the complaint was malicious (every regulator is told)"});
+    let case = &mut doc["components"]["schemas"]["Case"]["description"];
+    if let Some(d) = case.as_str() {
+        *case = json!(format!(
+            "{d}, ratings [both sides' ratings, as GET /cases/{{id}}/ratings lists them]"
+        ));
+    }
+    let op = &mut doc["paths"]["/cases/{id}/actions"]["post"];
+    if let Some(summary) = op["summary"].as_str() {
+        op["summary"] = json!(format!(
+            "{summary}; mutual ratings (信用互评) once the case is closed or withdrawn: rate {{stars, text}} (the consumer, once), rate {{text, flag_malicious}} (the merchant, once), follow_up {{text}} (the author, once, within 90 days)"
+        ));
+    }
+}
+
+/// Mutual ratings (信用互评); they are written through `/cases/{id}/actions` (`rate`, `follow_up`).
+fn ratings_paths() -> Value {
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let sec = json!([{"bearer": []}, {"cookie": []}]);
+    let rating = "{id, case_id, case_number, merchant_id, side (consumer|merchant), author_name (consumers masked: 张*), stars (1–5, consumer side), flag_malicious (merchant side), text (null while hidden, except for regulators, admins and the author), follow_up_text, follow_up_at, hidden_at, hidden_reason, created_at}";
+    json!({
+        "/merchants/{id}/ratings": {"get": {
+            "summary": "Public: the merchant's ratings by its consumers (信用互评), newest first; names masked; a hidden rating shows the regulator's reason instead of its text",
+            "parameters": [id_param.clone()],
+            "responses": {"200": {"description": format!("{{items: [{rating}]}}")}, "404": error_response("No such merchant")}
+        }},
+        "/cases/{id}/ratings": {"get": {
+            "summary": "Both sides' ratings of a case (also in the case as `ratings`), for its parties and staff",
+            "security": sec, "parameters": [id_param.clone()],
+            "responses": {"200": {"description": format!("{{items: [{rating}]}}")}, "401": error_response("Not signed in"), "404": error_response("No such case, or not visible to the caller")}
+        }},
+        "/regulator/ratings/{id}/hide": {"post": {
+            "summary": "Regulator: hide a rating for a stated legal reason, shown publicly in its place (the rating is kept; ratings are never deleted); recorded on the case trail and told to the author",
+            "security": sec, "parameters": [id_param],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string", "minLength": 1, "maxLength": 2000}}}}}},
+            "responses": {"200": {"description": rating}, "401": error_response("Not signed in"), "403": error_response("Not a regulator"), "404": error_response("No such rating"), "409": error_response("Already hidden"), "422": error_response("reason missing or too long")}
+        }}
+    })
+}
+
+/// Red and black lists (红黑名单), their decisions, and the regulators' bulk export.
+fn lists_paths() -> Value {
+    let id_param =
+        json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let sec = json!([{"bearer": []}, {"cookie": []}]);
+    let reasons = "reasons: lists.reason.* keys (serious_record, repeated_non_compliance, fc_unrecovered; a_plus_12m, verified, commitment_signed, no_serious_record, compliant_12m)";
+    let public = |what: &str| {
+        json!({"get": {
+            "summary": format!("Public: the {what} list (confirmed by a regulator), newest first; the criteria are published in the credit method"),
+            "responses": {"200": {"description": format!("{{list, items: [{{entry_id, list, merchant_id, name, uscc, since (confirmed at), proposed_at, reasons, decision_reason}}]}}; {reasons}")}}
+        }})
+    };
+    let entry = format!(
+        "{{id, list (red|black), status (proposed|confirmed|refused|ended), merchant_id, name, uscc, credit_grade, reasons, proposed_at, decided_at, decision_reason, ends_at}}; {reasons}"
+    );
+    json!({
+        "/lists/red": public("red"),
+        "/lists/black": public("black"),
+        "/regulator/lists/proposals": {"get": {
+            "summary": "Regulator: the system's list proposals waiting for a decision, oldest first",
+            "security": sec,
+            "responses": {"200": {"description": format!("{{items: [{entry}]}}")}, "401": error_response("Not signed in"), "403": error_response("Not a regulator")}
+        }},
+        "/regulator/lists/{id}/decision": {"post": {
+            "summary": "Regulator: confirm (public from now with the date and reasons; a black entry sends new complaints straight to mediation and ends any red entry; the merchant is told) or refuse a proposal; a reason is required either way",
+            "security": sec, "parameters": [id_param],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["confirm", "reason"], "properties": {"confirm": {"type": "boolean"}, "reason": {"type": "string", "maxLength": 2000}}}}}},
+            "responses": {"200": {"description": format!("The decided entry: {entry}")}, "401": error_response("Not signed in"), "403": error_response("Not a regulator"), "404": error_response("No such entry"), "409": error_response("Already decided"), "422": error_response("confirm or reason missing")}
+        }},
+        "/export/credit": {"get": {
+            "summary": "Regulator (bearer token or session cookie): every merchant's credit in bulk, streamed in pages by id",
+            "security": sec,
+            "parameters": [{"name": "format", "in": "query", "schema": {"type": "string", "enum": ["ndjson", "csv"], "default": "ndjson"}}],
+            "responses": {
+                "200": {"description": "One line per merchant: id, uscc, name, kind, province, region, verified_at, credit_score, credit_grade, credit_computed_at, red_list, black_list, complaints_12m (cases filed in the last 12 months), public_records (credit records in public view). NDJSON: one JSON object a line; CSV: RFC 4180 with a header row and CRLF line ends",
+                    "content": {"application/x-ndjson": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}}}},
+                "401": error_response("Not signed in"), "403": error_response("Not a regulator"), "422": error_response("Unknown format (field: format)")
+            }
         }}
     })
 }

@@ -596,11 +596,16 @@ backend_tests! {
         let v = w.view(R::C, id).await;
         assert_eq!(deadline(&v, "respond_by")["working_days_left"], 1);
         assert_eq!(deadline(&v, "negotiate_until")["working_days_left"], 9);
-        // Once the merchant is late, the consumer may escalate at once.
+        // Once the merchant is late, the consumer may escalate at once, or
+        // ask the fund to pay the claim first.
         w.set_now(beijing("2026-11-26 09:00"));
         let v = w.view(R::C, id).await;
         assert_eq!(deadline(&v, "respond_by")["working_days_left"], 0);
-        assert_eq!(strings(&v["allowed_actions"]), ["message", "escalate", "withdraw"]);
+        assert_eq!(
+            strings(&v["allowed_actions"]),
+            ["message", "escalate", "withdraw", "apply_first_compensation"]
+        );
+        assert_eq!(v["first_compensation_limit_fen"], 259_900);
 
         // The merchant may be named by USCC (any case, spaces ignored) or by
         // its id as text; the number carries the day of filing.

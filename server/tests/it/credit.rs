@@ -16,7 +16,7 @@ use crate::harness::{Req, Resp, backend_tests};
 const NEW_USCC: &str = USCC_UNKNOWN;
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but recognised";
 
-fn registration(uscc: &str) -> Value {
+pub fn registration(uscc: &str) -> Value {
     json!({
         "uscc": uscc,
         "name": "北京辉腾印刷有限公司",
@@ -29,7 +29,7 @@ fn registration(uscc: &str) -> Value {
     })
 }
 
-async fn send(w: &World, r: Option<R>, req: Req) -> Resp {
+pub async fn send(w: &World, r: Option<R>, req: Req) -> Resp {
     let req = req.lang("en");
     match r {
         Some(r) => w.app.send(req.bearer(w.token(r))).await,
@@ -37,7 +37,7 @@ async fn send(w: &World, r: Option<R>, req: Req) -> Resp {
     }
 }
 
-async fn register(w: &World, r: R, body: &Value) -> Resp {
+pub async fn register(w: &World, r: R, body: &Value) -> Resp {
     send(w, Some(r), Req::post("/api/v1/merchants").json(body)).await
 }
 
@@ -52,7 +52,7 @@ fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload_licence(w: &World, r: R, id: i64, bytes: &[u8]) -> Resp {
+pub async fn upload_licence(w: &World, r: R, id: i64, bytes: &[u8]) -> Resp {
     let (ct, body) = multipart(bytes);
     send(
         w,
@@ -64,7 +64,7 @@ async fn upload_licence(w: &World, r: R, id: i64, bytes: &[u8]) -> Resp {
     .await
 }
 
-async fn decide(w: &World, r: R, id: i64, body: &Value) -> Resp {
+pub async fn decide(w: &World, r: R, id: i64, body: &Value) -> Resp {
     send(
         w,
         Some(r),
@@ -73,14 +73,14 @@ async fn decide(w: &World, r: R, id: i64, body: &Value) -> Resp {
     .await
 }
 
-async fn profile(w: &World, id: i64) -> Value {
+pub async fn profile(w: &World, id: i64) -> Value {
     send(w, None, Req::get(&format!("/api/v1/merchants/{id}")))
         .await
         .expect(200)
         .json()
 }
 
-async fn records(w: &World, r: Option<R>, id: i64) -> Vec<Value> {
+pub async fn records(w: &World, r: Option<R>, id: i64) -> Vec<Value> {
     send(w, r, Req::get(&format!("/api/v1/merchants/{id}/records")))
         .await
         .expect(200)
@@ -90,14 +90,14 @@ async fn records(w: &World, r: Option<R>, id: i64) -> Vec<Value> {
         .clone()
 }
 
-fn kinds(rs: &[Value]) -> Vec<String> {
+pub fn kinds(rs: &[Value]) -> Vec<String> {
     rs.iter()
         .map(|r| r["kind"].as_str().unwrap().to_string())
         .collect()
 }
 
 /// Runs the credit worker once (as the server does after each change).
-async fn recompute(w: &World) -> usize {
+pub async fn recompute(w: &World) -> usize {
     services::credit::score::run_due(&w.app.svc, w.now())
         .await
         .unwrap()
@@ -112,7 +112,7 @@ async fn credit_rows(w: &World) -> u64 {
 }
 
 /// M2 registers the new business, uploads its licence, a regulator verifies it.
-async fn verified_new_merchant(w: &World) -> i64 {
+pub async fn verified_new_merchant(w: &World) -> i64 {
     let v = register(w, R::M2, &registration(NEW_USCC))
         .await
         .expect(201)

@@ -103,9 +103,9 @@ pub async fn open_complaints(
         out.push(OpenComplaint {
             id: c.id,
             number: c.number,
-            title: c.title,
+            title: domain::pii::scrub(&c.title),
             category: c.category,
-            narrative: c.narrative,
+            narrative: domain::pii::scrub(&c.narrative),
             created_at: c.created_at,
             members,
         });

@@ -121,8 +121,9 @@ pub async fn file_case(
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));
     }
     let cal = calendar::load(&txn).await?;
-    // Black-listed merchants (credit issue) will set this.
-    let t = Case::file(claimed, now, &cal, false);
+    // A merchant on the confirmed black list gets its complaints straight in mediation.
+    let black_listed = crate::credit::lists::status_of(&txn, m.id).await?.1;
+    let t = Case::file(claimed, now, &cal, black_listed);
     let state = serde_json::to_string(&t.case).map_err(|_| AppError::Internal)?;
     let inserted = case::ActiveModel {
         number: Set(format!("tmp-{}", rand::random::<u64>())),

@@ -9,6 +9,7 @@ pub mod collective;
 pub mod evidence;
 mod file;
 mod notify;
+pub mod privacy;
 pub mod read;
 pub mod sweep;
 pub mod trail;
@@ -96,6 +97,16 @@ pub struct RawAction {
     pub within_days: Option<String>,
     /// Contest decision: `true` (upheld) or `false` (refused).
     pub upheld: Option<String>,
+    /// `rate`: 1–5 (the consumer's side).
+    pub stars: Option<String>,
+    /// `rate`: the merchant flags the complaint as malicious (`true`/`false`).
+    pub flag_malicious: Option<String>,
+    /// `rate`, `follow_up`: the rating's text.
+    pub text: Option<String>,
+    /// Where the request came from (set by the server, never read from the
+    /// body): kept with a rating for the regulators' brushing signals.
+    #[serde(skip)]
+    pub ip: Option<String>,
 }
 
 /// What the trail records of an action besides its name.
@@ -287,6 +298,11 @@ pub async fn act(
     case_id: i32,
     raw: &RawAction,
 ) -> Result<domain::cases::CaseView, AppError> {
+    // Ratings (信用互评) are not steps of the case's life.
+    if crate::credit::ratings::is_rating_action(&raw.action) {
+        crate::credit::ratings::act(svc, user, case_id, raw).await?;
+        return get_case(svc, user, case_id).await;
+    }
     let (event, mut rec) = parse_action(raw)?;
     let now = svc.clock.now();
     let txn = svc.db.begin().await.map_err(internal_error)?;

@@ -32,16 +32,32 @@ pub(crate) async fn load<C: ConnectionTrait>(
     Ok((c, m))
 }
 
-/// The case as `viewer` may see it; 404 when they may not.
+/// The case as `viewer` may see it (consumer data masked unless they may
+/// see it); 404 when they may not read it at all.
 pub async fn get_case(
     svc: &Services,
     viewer: &UserView,
     case_id: i32,
 ) -> Result<CaseView, AppError> {
+    get_case_revealed(svc, viewer, case_id, None).await
+}
+
+/// `get_case`, with staff's stated reason to see the consumer's data unmasked (logged).
+pub async fn get_case_revealed(
+    svc: &Services,
+    viewer: &UserView,
+    case_id: i32,
+    reveal: Option<&str>,
+) -> Result<CaseView, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
     if !may_read(&svc.db, viewer, &c, &m).await? {
         return Err(AppError::NotFound);
     }
+    let exposure = super::privacy::exposure(viewer, &c, reveal);
+    if let super::privacy::Exposure::Logged(why) = &exposure {
+        super::privacy::log_access(svc, viewer, &c, "name,narrative", why).await?;
+    }
+    let masked = exposure == super::privacy::Exposure::Masked;
     let consumer = user::Entity::find_by_id(c.consumer_id)
         .one(&svc.db)
         .await
@@ -55,12 +71,13 @@ pub async fn get_case(
     let (members, member_claims) = super::collective::totals(&svc.db, c.id).await?;
     let viewer_is_member = viewer.role == Role::Consumer && c.consumer_id != viewer.id;
     let name = consumer.map(|u| u.display_name).unwrap_or_default();
-    // The consumer and staff see the name; the merchant and the other
-    // members of a collective complaint see it masked.
-    let consumer_name = if viewer.role == Role::Merchant || viewer_is_member {
-        mask_name(&name)
-    } else {
-        name
+    let consumer_name = if masked { mask_name(&name) } else { name };
+    let scrub = |t: &str| {
+        if masked {
+            domain::pii::scrub(t)
+        } else {
+            t.to_string()
+        }
     };
     let parse =
         |s: &str| domain::cases::Category::parse(s).unwrap_or(domain::cases::Category::Other);
@@ -72,9 +89,11 @@ pub async fn get_case(
         merchant_name: m.name.clone(),
         consumer_id: c.consumer_id,
         consumer_name,
+        personal_data_masked: masked,
+        may_reveal: masked && is_case_staff(viewer.role),
         category: parse(&c.category),
-        title: c.title.clone(),
-        narrative: c.narrative.clone(),
+        title: scrub(&c.title),
+        narrative: scrub(&c.narrative),
         order_ref: c.order_ref.clone(),
         order_date: c.order_date,
         amount_paid_fen: c.amount_paid_fen,
@@ -105,6 +124,7 @@ pub async fn get_case(
         members,
         total_claimed_fen: c.amount_claimed_fen + member_claims,
         viewer_is_member,
+        ratings: crate::credit::ratings::for_case(&svc.db, viewer, c.id).await?,
         created_at: c.created_at,
     })
 }
@@ -238,11 +258,17 @@ pub async fn trail_of(
     svc: &Services,
     viewer: &UserView,
     case_id: i32,
+    reveal: Option<&str>,
 ) -> Result<Vec<TrailEntryView>, AppError> {
     let (c, m) = load(&svc.db, case_id).await?;
     if !may_read(&svc.db, viewer, &c, &m).await? {
         return Err(AppError::NotFound);
     }
+    let exposure = super::privacy::exposure(viewer, &c, reveal);
+    if let super::privacy::Exposure::Logged(why) = &exposure {
+        super::privacy::log_access(svc, viewer, &c, "trail", why).await?;
+    }
+    let masked = exposure == super::privacy::Exposure::Masked;
     Ok(trail::entries(&svc.db, case_id)
         .await?
         .into_iter()
@@ -251,7 +277,14 @@ pub async fn trail_of(
             at: e.at,
             actor_role: e.actor_role,
             kind: e.kind,
-            body: serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null),
+            body: {
+                let mut body: serde_json::Value =
+                    serde_json::from_str(&e.body).unwrap_or(serde_json::Value::Null);
+                if masked {
+                    super::privacy::scrub_strings(&mut body);
+                }
+                body
+            },
             hash: e.hash,
         })
         .collect())

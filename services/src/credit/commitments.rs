@@ -64,32 +64,44 @@ pub async fn sign(
     if let Some(c) = current {
         return Ok((view(c), false));
     }
+    let c = record_signature(&txn, merchant_id, user.id, now).await?;
+    txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
+    Ok((view(c), true))
+}
+
+/// Writes a signature of the current text by `signed_by`, its credit
+/// record, and asks for a recomputation — in the caller's transaction.
+pub(crate) async fn record_signature<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    merchant_id: i32,
+    signed_by: i32,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<cc::Model, AppError> {
     let c = cc::ActiveModel {
         merchant_id: Set(merchant_id),
         version: Set(COMMITMENT_VERSION.into()),
         text_sha256: Set(text_sha256()),
-        signed_by: Set(user.id),
+        signed_by: Set(signed_by),
         signed_at: Set(now),
         broken_at: Set(None),
         broken_reason: Set(None),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(conn)
     .await
     .map_err(internal_error)?;
     super::records::system_record(
-        &txn,
+        conn,
         merchant_id,
         domain::credit::RecordKind::CommitmentSigned,
         &format!("签署信用承诺（{COMMITMENT_VERSION} 版）"),
         now,
-        Some(user.id),
+        Some(signed_by),
     )
     .await?;
-    super::recompute_later(&txn, merchant_id, now).await?;
-    txn.commit().await.map_err(internal_error)?;
-    svc.outbox_wake.notify_one();
-    Ok((view(c), true))
+    super::recompute_later(conn, merchant_id, now).await?;
+    Ok(c)
 }
 
 /// Every signature of a merchant, newest first (public).

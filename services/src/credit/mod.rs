@@ -7,8 +7,14 @@
 //! recomputes afterwards — never inline in the request.
 
 pub mod commitments;
+pub mod due_process;
+pub mod export;
+pub mod lists;
+pub mod ratings;
 pub mod records;
+pub mod risk;
 pub mod score;
+pub mod stats;
 
 use chrono::{DateTime, Utc};
 use domain::AppError;

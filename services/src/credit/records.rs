@@ -271,6 +271,10 @@ pub async fn publish_due(svc: &Services, now: DateTime<Utc>) -> Result<usize, Ap
         .map_err(internal_error)?;
     let mut n = 0;
     for r in due {
+        // A waiting objection holds the finding back until a regulator decides.
+        if super::due_process::objection_pending(&svc.db, r.id).await? {
+            continue;
+        }
         let txn = svc.db.begin().await.map_err(internal_error)?;
         let res = cr::Entity::update_many()
             .col_expr(cr::Column::Status, Expr::value(PUBLISHED))

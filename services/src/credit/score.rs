@@ -103,6 +103,16 @@ pub async fn inputs<C: ConnectionTrait>(
 
 /// Recomputes and stores one merchant's score.
 pub async fn recompute(svc: &Services, merchant_id: i32) -> Result<CreditScore, AppError> {
+    recompute_with(svc, merchant_id, &CreditParams::default()).await
+}
+
+/// [`recompute`] by other parameters (tests), then keeps `a_plus_since` and
+/// asks whether the merchant is now proposed for the red or black list.
+pub async fn recompute_with(
+    svc: &Services,
+    merchant_id: i32,
+    params: &CreditParams,
+) -> Result<CreditScore, AppError> {
     let m = merchant::Entity::find_by_id(merchant_id)
         .one(&svc.db)
         .await
@@ -110,7 +120,8 @@ pub async fn recompute(svc: &Services, merchant_id: i32) -> Result<CreditScore, 
         .ok_or(AppError::NotFound)?;
     let now = svc.clock.now();
     let inputs = inputs(&svc.db, &m, now).await?;
-    let s = domain::credit::score(&inputs, now, &CreditParams::default());
+    let s = domain::credit::score(&inputs, now, params);
+    let a_plus_since = super::lists::a_plus_since(&svc.db, &m, s.grade, now).await?;
     merchant::Entity::update_many()
         .col_expr(
             merchant::Column::CreditScore,
@@ -122,10 +133,13 @@ pub async fn recompute(svc: &Services, merchant_id: i32) -> Result<CreditScore, 
             Expr::value(serde_json::to_string(&s).map_err(|_| AppError::Internal)?),
         )
         .col_expr(merchant::Column::CreditComputedAt, Expr::value(now))
+        .col_expr(merchant::Column::APlusSince, Expr::value(a_plus_since))
         .filter(merchant::Column::Id.eq(merchant_id))
         .exec(&svc.db)
         .await
         .map_err(internal_error)?;
+    let m = merchant::Model { a_plus_since, ..m };
+    super::lists::propose_for(&svc.db, &m, &inputs, now).await?;
     Ok(s)
 }
 

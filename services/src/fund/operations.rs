@@ -203,10 +203,9 @@ async fn run(
     memo: Option<String>,
     trail_case: Option<i32>,
 ) -> Result<EntryReceipt, AppError> {
-    // Callers' keys live in their own space, apart from the system's `case:…` keys.
-    let key = format!("api:{key}");
+    // Each caller's keys live in their own space, apart from the system's `case:…` keys.
+    let key = format!("api:{}:{key}", user.id);
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
     let posting = Posting {
         op,
         key: &key,
@@ -214,17 +213,26 @@ async fn run(
         by: Some(user.id),
         at: now,
     };
-    let posted = match books::post(&txn, &posting).await {
-        Ok(p) => p,
-        Err(e) => {
-            drop(txn);
-            // Two identical requests at once: the loser finds the winner's entry.
-            if matches!(&e, AppError::Conflict { .. })
-                && let Some(p) = books::replay_after_race(&svc.db, &key, &op).await?
-            {
-                return Ok(receipt(&p));
+    // A lost race for the write lock (SQLite refuses rather than waits when a
+    // reading transaction wants to write) is tried again; a replay then finds
+    // the winner's entry.
+    let mut attempt = 0;
+    let (txn, posted) = loop {
+        attempt += 1;
+        let txn = svc.db.begin().await.map_err(internal_error)?;
+        match books::post(&txn, &posting).await {
+            Ok(p) => break (txn, p),
+            Err(e) => {
+                drop(txn);
+                if let Some(p) = books::replay_after_race(&svc.db, &key, &op).await? {
+                    return Ok(receipt(&p));
+                }
+                let transient = matches!(&e, AppError::Conflict { field, .. } if field == "case");
+                if !transient || attempt >= 5 {
+                    return Err(e);
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
             }
-            return Err(e);
         }
     };
     if let Posted::New(entry) = &posted

@@ -101,7 +101,8 @@ pub async fn ledger(
     page: u64,
     per_page: u64,
 ) -> Result<LedgerPage, AppError> {
-    let page = page.max(1);
+    // Far past the end is simply empty (and never overflows).
+    let page = page.clamp(1, 1_000_000);
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let mut q =
         ledger_entry::Entity::find().filter(ledger_entry::Column::Kind.is_in(public_kinds()));

@@ -125,6 +125,7 @@ pub async fn profile(
             .map(|v| format!("/api/v1/merchants/verifications/{}/licence", v.id)),
         _ => None,
     };
+    let (red_list, black_list) = crate::credit::lists::badges(&svc.db, id).await?;
     Ok(domain::merchant::MerchantProfile {
         id: m.id,
         kind: MerchantKind::parse(&m.kind).unwrap_or(MerchantKind::Shop),
@@ -144,6 +145,9 @@ pub async fn profile(
         credit_computed_at: m.credit_computed_at,
         commitments: crate::credit::commitments::list(&svc.db, id).await?,
         fund: crate::fund::public::summary(&svc.db, Some(id)).await?,
+        red_list,
+        black_list,
+        stats: crate::credit::stats::stats(&svc.db, id, svc.clock.now()).await?,
         name: m.name,
         uscc: m.uscc,
         entity_type: m.entity_type,

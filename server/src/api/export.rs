@@ -1,0 +1,85 @@
+//! `GET /api/v1/export/credit?format=ndjson|csv`: every merchant's credit,
+//! streamed page by page (regulators, by bearer token or session cookie).
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use services::credit::export::{self, Format};
+
+use super::{ApiError, ApiResult, Caller};
+use crate::AppState;
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    format: Option<String>,
+}
+
+/// Where the stream is: the last id sent, and whether the header went out.
+struct Cursor {
+    after: i32,
+    first: bool,
+    done: bool,
+}
+
+pub async fn credit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<ExportQuery>,
+) -> ApiResult<Response> {
+    let lang = caller.lang;
+    export::authorize(&caller.user).map_err(|e| ApiError(e, lang))?;
+    let format = Format::parse(q.format.as_deref()).map_err(|e| ApiError(e, lang))?;
+    let svc = state.services.clone();
+    let now = svc.clock.now();
+    tracing::info!(user = caller.user.id, ?format, "credit export");
+    let start = Cursor {
+        after: 0,
+        first: true,
+        done: false,
+    };
+    let stream = futures::stream::unfold(start, move |cur| {
+        let svc = svc.clone();
+        async move {
+            if cur.done {
+                return None;
+            }
+            let rows = match export::page(&svc.db, cur.after, export::PAGE, now).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    tracing::error!("credit export stopped after id {}: {e}", cur.after);
+                    return Some((Err(std::io::Error::other(e)), Cursor { done: true, ..cur }));
+                }
+            };
+            let next = Cursor {
+                after: rows.last().map_or(cur.after, |r| r.id),
+                first: false,
+                done: (rows.len() as u64) < export::PAGE,
+            };
+            if rows.is_empty() && !cur.first {
+                return None;
+            }
+            let chunk = export::encode(&rows, format, cur.first)
+                .map(Bytes::from)
+                .map_err(std::io::Error::other);
+            Some((chunk, next))
+        }
+    });
+    let mut resp = Body::from_stream(stream).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
+    let filename = format!(
+        "attachment; filename=\"gongdao-credit-{}.{}\"",
+        domain::calendar::local_date(now).format("%Y%m%d"),
+        format.extension()
+    );
+    if let Ok(v) = HeaderValue::from_str(&filename) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}

@@ -1,0 +1,141 @@
+//! Personal data on cases: who sees the consumer's name and the texts
+//! unmasked (the consumer; staff with a need, each read logged with its
+//! reason), and the log admins read.
+
+use domain::{AppError, Role, UserView};
+use entities::{case, pii_access, user};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::{Deserialize, Serialize};
+
+use super::is_case_staff;
+use crate::Services;
+use crate::accounts::internal_error;
+
+/// How much of the consumer's personal data a reader sees.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exposure {
+    /// The consumer who filed: their own data.
+    Own,
+    /// Staff with a need, logged with its reason: the case's handler, or
+    /// staff who stated why (`?reveal=`).
+    Logged(String),
+    /// Everyone else (the merchant, other consumers, staff without a
+    /// reason): names masked (张**), phones, ID numbers and emails in the
+    /// texts masked.
+    Masked,
+}
+
+/// What `viewer` sees of the consumer's data on case `c`.
+pub fn exposure(viewer: &UserView, c: &case::Model, reveal: Option<&str>) -> Exposure {
+    let reveal = reveal.map(str::trim).filter(|r| !r.is_empty());
+    match viewer.role {
+        Role::Consumer if c.consumer_id == viewer.id => Exposure::Own,
+        r if is_case_staff(r) && c.owner_id == Some(viewer.id) => {
+            Exposure::Logged(reveal.unwrap_or("case handler").chars().take(500).collect())
+        }
+        r if is_case_staff(r) => match reveal {
+            Some(why) => Exposure::Logged(why.chars().take(500).collect()),
+            None => Exposure::Masked,
+        },
+        _ => Exposure::Masked,
+    }
+}
+
+/// Records an unmasked read by staff.
+pub(crate) async fn log_access(
+    svc: &Services,
+    viewer: &UserView,
+    c: &case::Model,
+    fields: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    entities::pii_access::ActiveModel {
+        staff_id: Set(viewer.id),
+        staff_role: Set(viewer.role.as_str().into()),
+        case_id: Set(c.id),
+        consumer_id: Set(c.consumer_id),
+        fields: Set(fields.into()),
+        reason: Set(reason.into()),
+        at: Set(svc.clock.now()),
+        ..Default::default()
+    }
+    .insert(&svc.db)
+    .await
+    .map_err(internal_error)?;
+    Ok(())
+}
+
+/// Masks personal data in every string of a trail body (messages, reasons).
+pub(crate) fn scrub_strings(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => *s = domain::pii::scrub(s),
+        serde_json::Value::Array(a) => a.iter_mut().for_each(scrub_strings),
+        serde_json::Value::Object(o) => o.values_mut().for_each(scrub_strings),
+        _ => {}
+    }
+}
+
+/// One line of the access log as admins read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessView {
+    pub id: i32,
+    pub staff_id: i32,
+    pub staff_name: String,
+    pub staff_role: String,
+    pub case_id: i32,
+    pub case_number: String,
+    pub fields: String,
+    pub reason: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The newest reads first; admins only.
+pub async fn access_log(
+    svc: &Services,
+    viewer: &UserView,
+    limit: u64,
+) -> Result<Vec<AccessView>, AppError> {
+    if viewer.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let rows = pii_access::Entity::find()
+        .order_by_desc(pii_access::Column::Id)
+        .limit(limit.min(1000))
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let names: std::collections::HashMap<i32, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.staff_id)))
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    let numbers: std::collections::HashMap<i32, String> = case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::Number)
+        .filter(case::Column::Id.is_in(rows.iter().map(|r| r.case_id)))
+        .into_tuple::<(i32, String)>()
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| AccessView {
+            id: r.id,
+            staff_name: names.get(&r.staff_id).cloned().unwrap_or_default(),
+            staff_id: r.staff_id,
+            staff_role: r.staff_role,
+            case_number: numbers.get(&r.case_id).cloned().unwrap_or_default(),
+            case_id: r.case_id,
+            fields: r.fields,
+            reason: r.reason,
+            at: r.at,
+        })
+        .collect())
+}

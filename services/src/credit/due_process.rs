@@ -1,0 +1,368 @@
+//! Due process on the credit file. Before a finding is published the
+//! merchant may object (异议) within its objection period; while the
+//! objection waits the finding stays unpublished. A regulator upholds it
+//! (the finding is withdrawn, never shown) or refuses it (published at
+//! once). After rectification the merchant may apply for credit repair
+//! (信用修复) of a published finding, with evidence and a renewed
+//! commitment; approved, the record leaves public view and the score early,
+//! marked repaired.
+
+use chrono::{DateTime, Utc};
+use domain::credit::{RecordGroup, RecordKind};
+use domain::merchant::RecordRequestView;
+use domain::{AppError, Role, UserView};
+use entities::{credit_record as cr, merchant, notification, record_request as rr, user};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
+};
+use serde::Deserialize;
+
+use super::records::{PENDING, PUBLISHED, view as record_view};
+use crate::Services;
+use crate::accounts::{internal_error, is_unique_violation};
+
+pub const OBJECTION: &str = "objection";
+pub const REPAIR: &str = "repair";
+pub const WITHDRAWN: &str = "withdrawn";
+
+/// What the merchant sends: its reasons and, optionally, evidence (text:
+/// references, links, a description of the rectification).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawRequest {
+    pub text: String,
+    pub evidence: String,
+    /// Repair: the merchant renews the standard credit commitment.
+    pub renew_commitment: bool,
+}
+
+async fn load_record(svc: &Services, id: i32) -> Result<(cr::Model, merchant::Model), AppError> {
+    let r = cr::Entity::find_by_id(id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let m = merchant::Entity::find_by_id(r.merchant_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    Ok((r, m))
+}
+
+fn check_text(raw: &RawRequest) -> Result<(String, Option<String>), AppError> {
+    let text = raw.text.trim();
+    if text.chars().count() < 10 {
+        return Err(AppError::invalid(
+            "text",
+            if text.is_empty() {
+                "err.required"
+            } else {
+                "err.text_too_short"
+            },
+        ));
+    }
+    if text.chars().count() > 5000 {
+        return Err(AppError::invalid("text", "err.text_too_long"));
+    }
+    if raw.evidence.chars().count() > 5000 {
+        return Err(AppError::invalid("evidence", "err.text_too_long"));
+    }
+    let evidence = Some(raw.evidence.trim().to_string()).filter(|e| !e.is_empty());
+    Ok((text.to_string(), evidence))
+}
+
+/// The merchant's account holder objects to a finding still in its objection period.
+pub async fn object(
+    svc: &Services,
+    user: &UserView,
+    record_id: i32,
+    raw: &RawRequest,
+) -> Result<RecordRequestView, AppError> {
+    let (r, m) = load_record(svc, record_id).await?;
+    own(user, &m)?;
+    let (text, evidence) = check_text(raw)?;
+    let now = svc.clock.now();
+    if r.status != PENDING || r.objection_until.is_none_or(|u| now > u) {
+        return Err(AppError::conflict("record", "err.record.objection_closed"));
+    }
+    insert(svc, user, &r, &m, OBJECTION, text, evidence, now).await
+}
+
+/// The merchant applies for repair of a published finding still on display.
+pub async fn apply_repair(
+    svc: &Services,
+    user: &UserView,
+    record_id: i32,
+    raw: &RawRequest,
+) -> Result<RecordRequestView, AppError> {
+    let (r, m) = load_record(svc, record_id).await?;
+    own(user, &m)?;
+    let (text, evidence) = check_text(raw)?;
+    if !raw.renew_commitment {
+        return Err(AppError::invalid(
+            "renew_commitment",
+            "err.record.renew_commitment",
+        ));
+    }
+    let now = svc.clock.now();
+    let repairable = RecordKind::parse(&r.kind)
+        .is_some_and(|k| k.group() == RecordGroup::Misconduct || k == RecordKind::CommitmentBroken);
+    if !repairable {
+        return Err(AppError::conflict("record", "err.record.not_repairable"));
+    }
+    if r.status != PUBLISHED || r.repaired_at.is_some() || now >= r.display_until {
+        return Err(AppError::conflict("record", "err.record.not_repairable"));
+    }
+    insert(svc, user, &r, &m, REPAIR, text, evidence, now).await
+}
+
+fn own(user: &UserView, m: &merchant::Model) -> Result<(), AppError> {
+    if user.role == Role::Merchant && m.account_id == Some(user.id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    svc: &Services,
+    user: &UserView,
+    r: &cr::Model,
+    m: &merchant::Model,
+    kind: &str,
+    text: String,
+    evidence: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<RecordRequestView, AppError> {
+    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let row = rr::ActiveModel {
+        record_id: Set(r.id),
+        merchant_id: Set(m.id),
+        author_id: Set(user.id),
+        kind: Set(kind.into()),
+        text: Set(text),
+        evidence: Set(evidence),
+        status: Set(PENDING.into()),
+        decided_by: Set(None),
+        decided_at: Set(None),
+        decision_reason: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("record", "err.record.request_open")
+        } else {
+            internal_error(e)
+        }
+    })?;
+    notify_role(&txn, Role::Regulator, &format!("record_{kind}"), now).await?;
+    txn.commit().await.map_err(internal_error)?;
+    Ok(view(row, m.name.clone(), r.clone(), now))
+}
+
+async fn notify_role<C: ConnectionTrait>(
+    conn: &C,
+    role: Role,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let ids: Vec<i32> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::Role.eq(role.as_str()))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    for id in ids {
+        notify(conn, id, key, now).await?;
+    }
+    Ok(())
+}
+
+async fn notify<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    notification::ActiveModel {
+        user_id: Set(user_id),
+        case_id: Set(None),
+        key: Set(key.into()),
+        created_at: Set(now),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal_error)?;
+    Ok(())
+}
+
+fn view(
+    q: rr::Model,
+    merchant_name: String,
+    r: cr::Model,
+    now: DateTime<Utc>,
+) -> RecordRequestView {
+    RecordRequestView {
+        id: q.id,
+        record_id: q.record_id,
+        merchant_id: q.merchant_id,
+        merchant_name,
+        kind: q.kind,
+        text: q.text,
+        evidence: q.evidence,
+        status: q.status,
+        decision_reason: q.decision_reason,
+        decided_at: q.decided_at,
+        created_at: q.created_at,
+        record: record_view(r, None, now),
+    }
+}
+
+/// Requests for regulators (all, or by status) or a merchant's own.
+pub async fn list(
+    svc: &Services,
+    user: &UserView,
+    status: Option<&str>,
+) -> Result<Vec<RecordRequestView>, AppError> {
+    let mut q = rr::Entity::find();
+    match user.role {
+        Role::Regulator | Role::Admin => {}
+        Role::Merchant => q = q.filter(rr::Column::AuthorId.eq(user.id)),
+        _ => return Err(AppError::Forbidden),
+    }
+    if let Some(s) = status {
+        q = q.filter(rr::Column::Status.eq(s));
+    }
+    let rows = q
+        .order_by_asc(rr::Column::CreatedAt)
+        .order_by_asc(rr::Column::Id)
+        .limit(500)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let now = svc.clock.now();
+    let mut out = Vec::with_capacity(rows.len());
+    for q in rows {
+        let (r, m) = load_record(svc, q.record_id).await?;
+        out.push(view(q, m.name, r, now));
+    }
+    Ok(out)
+}
+
+/// A regulator decides: an objection upheld withdraws the finding, refused
+/// publishes it; a repair approved takes the record out of public view and
+/// the score, refused leaves it. The reason is required either way.
+pub async fn decide(
+    svc: &Services,
+    user: &UserView,
+    request_id: i32,
+    grant: bool,
+    reason: &str,
+) -> Result<RecordRequestView, AppError> {
+    if user.role != Role::Regulator {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "err.required"));
+    }
+    if reason.chars().count() > 5000 {
+        return Err(AppError::invalid("reason", "err.text_too_long"));
+    }
+    let q = rr::Entity::find_by_id(request_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let (r, m) = load_record(svc, q.record_id).await?;
+    let now = svc.clock.now();
+    let status = match (q.kind.as_str(), grant) {
+        (OBJECTION, true) => "upheld",
+        (REPAIR, true) => "approved",
+        _ => "refused",
+    };
+    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let res = rr::Entity::update_many()
+        .col_expr(rr::Column::Status, Expr::value(status))
+        .col_expr(rr::Column::DecidedBy, Expr::value(user.id))
+        .col_expr(rr::Column::DecidedAt, Expr::value(now))
+        .col_expr(rr::Column::DecisionReason, Expr::value(reason))
+        .filter(rr::Column::Id.eq(request_id))
+        .filter(rr::Column::Status.eq(PENDING))
+        .exec(&txn)
+        .await
+        .map_err(internal_error)?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict("status", "err.record.request_decided"));
+    }
+    // What happens to the record: withdrawn, published, repaired, or nothing.
+    let update = cr::Entity::update_many().filter(cr::Column::Id.eq(r.id));
+    let update = match (q.kind.as_str(), grant) {
+        (OBJECTION, true) => Some(
+            update
+                .col_expr(cr::Column::Status, Expr::value(WITHDRAWN))
+                .filter(cr::Column::Status.eq(PENDING)),
+        ),
+        (OBJECTION, false) => Some(
+            update
+                .col_expr(cr::Column::Status, Expr::value(PUBLISHED))
+                .filter(cr::Column::Status.eq(PENDING)),
+        ),
+        (REPAIR, true) => Some(
+            update
+                .col_expr(cr::Column::RepairedAt, Expr::value(now))
+                .filter(cr::Column::RepairedAt.is_null()),
+        ),
+        _ => None,
+    };
+    if let Some(u) = update {
+        u.exec(&txn).await.map_err(internal_error)?;
+        super::recompute_later(&txn, r.merchant_id, now).await?;
+    }
+    // A granted repair renews the commitment when none is in force.
+    if q.kind == REPAIR && grant && !super::commitments::in_force(&txn, m.id).await? {
+        super::commitments::record_signature(&txn, m.id, q.author_id, now).await?;
+    }
+    notify(
+        &txn,
+        q.author_id,
+        &format!("record_{}_{status}", q.kind),
+        now,
+    )
+    .await?;
+    txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
+    let q = rr::Entity::find_by_id(request_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let (r, m) = load_record(svc, q.record_id).await?;
+    Ok(view(q, m.name, r, now))
+}
+
+/// Is an objection to `record_id` waiting? (A waiting objection keeps the
+/// finding from being published when its period ends.)
+pub async fn objection_pending<C: ConnectionTrait>(
+    conn: &C,
+    record_id: i32,
+) -> Result<bool, AppError> {
+    Ok(rr::Entity::find()
+        .filter(rr::Column::RecordId.eq(record_id))
+        .filter(rr::Column::Kind.eq(OBJECTION))
+        .filter(rr::Column::Status.eq(PENDING))
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .is_some())
+}
