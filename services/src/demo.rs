@@ -67,15 +67,39 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         }
         users.insert(a.role, created);
     }
-    // The demo merchant account answers for the first demo merchant.
+    // The demo merchant account claims the first demo merchant and the demo
+    // regulator verifies it (实名认证), as a real merchant would be.
     let first = entities::merchant::Entity::find()
         .order_by_asc(entities::merchant::Column::Id)
         .one(&svc.db)
         .await?;
-    if let (Some(m), Some(user_id)) = (first, merchant_account) {
-        merchants::link_account(svc, m.id, user_id)
+    if let (Some(m), Some(_)) = (first, merchant_account) {
+        let e = |e: domain::AppError| anyhow::anyhow!("verifying the demo merchant: {e}");
+        let merchant = users
+            .get(&Role::Merchant)
+            .ok_or_else(|| anyhow::anyhow!("demo merchant account missing"))?;
+        let regulator = users
+            .get(&Role::Regulator)
+            .ok_or_else(|| anyhow::anyhow!("demo regulator account missing"))?;
+        let request = merchants::verification::register(
+            svc,
+            merchant,
+            &merchants::verification::RawRegistration {
+                uscc: m.uscc.clone(),
+                name: m.name.clone(),
+                entity_type: "enterprise".into(),
+                kind: "shop".into(),
+                registered_address: m.address.clone(),
+                business_scope: m.business_scope.clone(),
+                shop_names: vec![format!("{}官方旗舰店", m.name)],
+                licence_valid_until: String::new(),
+            },
+        )
+        .await
+        .map_err(e)?;
+        merchants::verification::decide(svc, regulator, request.id, true, None)
             .await
-            .map_err(|e| anyhow::anyhow!("linking the demo merchant: {e}"))?;
+            .map_err(e)?;
         demo_cases(svc, m.id, &users).await?;
         demo_fund(svc, m.id, &users).await?;
     }

@@ -59,8 +59,9 @@ pub async fn find_by_name_or_uscc(
 }
 
 /// Makes `user_id` (a merchant account) the account that answers for
-/// `merchant_id`. Until verification lands (credit issue) only admins and the
-/// demo data do this.
+/// `merchant_id`, without verification. Only for test fixtures and the
+/// benchmark: in the product an account answers for a business once a
+/// regulator verified its claim (`verification::decide`).
 pub async fn link_account(svc: &Services, merchant_id: i32, user_id: i32) -> Result<(), AppError> {
     use sea_orm::sea_query::Expr;
     let u = entities::user::Entity::find_by_id(user_id)
