@@ -21,6 +21,11 @@ pub struct Model {
     #[sea_orm(column_type = "Text", nullable)]
     pub decision_reason: Option<String>,
     pub ends_at: Option<DateTimeUtc>,
+    /// A black-list proposal waits this long for the merchant's objection (异议).
+    pub objection_until: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub objection: Option<String>,
+    pub objected_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

@@ -35,6 +35,10 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(ListEntries::DecidedAt))
                 .col(text_null(ListEntries::DecisionReason))
                 .col(timestamp_with_time_zone_null(ListEntries::EndsAt))
+                // Black-list proposals: the merchant's 5 working days to object, and its objection.
+                .col(timestamp_with_time_zone_null(ListEntries::ObjectionUntil))
+                .col(text_null(ListEntries::Objection))
+                .col(timestamp_with_time_zone_null(ListEntries::ObjectedAt))
                 .col(timestamp_with_time_zone(ListEntries::CreatedAt))
                 .foreign_key(
                     ForeignKey::create()
@@ -111,5 +115,8 @@ enum ListEntries {
     DecidedAt,
     DecisionReason,
     EndsAt,
+    ObjectionUntil,
+    Objection,
+    ObjectedAt,
     CreatedAt,
 }

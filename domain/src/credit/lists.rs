@@ -294,6 +294,13 @@ pub struct ListEntryView {
     pub decided_at: Option<DateTime<Utc>>,
     pub decision_reason: Option<String>,
     pub ends_at: Option<DateTime<Utc>>,
+    /// Black-list proposals: until when the merchant may object, and what it said.
+    #[serde(default)]
+    pub objection_until: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub objection: Option<String>,
+    #[serde(default)]
+    pub objected_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]

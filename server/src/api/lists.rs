@@ -75,3 +75,20 @@ pub async fn decide(
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(v))
 }
+
+/// `POST /api/v1/lists/{id}/objection {text}`: the merchant objects to a
+/// black-list proposal within its 5 working days (异议).
+pub async fn object_to_listing(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let o = object(&body, lang)?;
+    let text = as_text(o.get("text"), "text", lang)?;
+    let v = lists::object(&state.services, &caller.user, id, &text)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(v))
+}

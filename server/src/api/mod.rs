@@ -100,6 +100,7 @@ pub fn routes(state: AppState) -> Router {
         .route("/lists/black", get(lists::black))
         .route("/regulator/lists/proposals", get(lists::proposals))
         .route("/regulator/lists/{id}/decision", post(lists::decide))
+        .route("/lists/{id}/objection", post(lists::object_to_listing))
         .route("/export/credit", get(export::credit))
         .route("/openapi.json", get(openapi::document))
         .fallback(|headers: HeaderMap| async move {

@@ -48,6 +48,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/lists/black"),
     ("get", "/regulator/lists/proposals"),
     ("post", "/regulator/lists/{id}/decision"),
+    ("post", "/lists/{id}/objection"),
     ("get", "/export/credit"),
     ("post", "/records/{id}/objection"),
     ("post", "/records/{id}/repair"),
@@ -559,6 +560,13 @@ fn lists_paths() -> Value {
             "summary": "Regulator: the system's list proposals waiting for a decision, oldest first",
             "security": sec,
             "responses": {"200": {"description": format!("{{items: [{entry}]}}")}, "401": error_response("Not signed in"), "403": error_response("Not a regulator")}
+        }},
+        "/lists/{id}/objection": {"post": {
+            "summary": "The merchant objects (异议) to a black-list proposal within its 5 working days; a regulator may confirm only after the objection or the period",
+            "security": [{"bearer": []}, {"cookie": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "minLength": 10, "maxLength": 5000}}}}}},
+            "responses": {"200": {"description": "The proposal with the objection"}, "403": {"description": "Not this merchant's account"}, "404": {"description": "No such entry"}, "409": {"description": "Not a proposal in its objection period, or already objected"}, "422": {"description": "text missing or too short"}}
         }},
         "/regulator/lists/{id}/decision": {"post": {
             "summary": "Regulator: confirm (public from now with the date and reasons; a black entry sends new complaints straight to mediation and ends any red entry; the merchant is told) or refuse a proposal; a reason is required either way",

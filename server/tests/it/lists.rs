@@ -67,6 +67,19 @@ async fn publish_finding(w: &World, merchant: i64) {
         .unwrap();
     assert_eq!(report.records_published, 1);
     recompute(w).await;
+    // A black-list proposal waits out the merchant's 5 working days to object.
+    let until = proposals(w)
+        .await
+        .iter()
+        .filter_map(|p| {
+            p["objection_until"]
+                .as_str()
+                .map(|_| instant(&p["objection_until"]))
+        })
+        .max();
+    if let Some(until) = until {
+        w.set_now(until + Duration::minutes(1));
+    }
 }
 
 async fn proposals_with(w: &World, token: &str) -> Vec<Value> {
@@ -223,7 +236,9 @@ backend_tests! {
         assert_eq!((p["merchant_id"].as_i64(), p["uscc"].as_str()), (Some(b), Some(USCC_B)));
         assert_eq!(p["name"], "北京东城百货有限公司");
         assert_eq!(strings(&p["reasons"]), vec!["lists.reason.serious_record"]);
-        assert_eq!(instant(&p["proposed_at"]), w.now());
+        // Proposed, then the merchant's objection period ran out (publish_finding waited it out).
+        assert!(instant(&p["proposed_at"]) < instant(&p["objection_until"]));
+        assert!(instant(&p["objection_until"]) < w.now());
         // Proposed is not listed.
         assert!(public_list(&w, "black").await.is_empty());
         assert_eq!(profile(&w, b).await["black_list"], Value::Null);
@@ -502,5 +517,39 @@ backend_tests! {
         assert!(services::credit::export::page(&svc.db, second[0].id, 1, w.now()).await.unwrap().is_empty());
         let all = services::credit::export::page(&svc.db, 0, 500, w.now()).await.unwrap();
         assert_eq!(all.len(), 2);
+    }
+
+    async fn a_black_listing_waits_for_the_merchants_objection(app) {
+        let w = World::new(app).await;
+        // A finding against A, published; the recomputation proposes the black list.
+        let f = send(&w, Some(R::Reg), Req::post(&format!("/api/v1/regulator/merchants/{}/records", w.merchant_a)).json(&json!({
+            "kind": "counterfeit", "summary": "销售假冒品牌洗衣机，经鉴定为假冒产品。", "evidence": "鉴定报告", "occurred_on": "2026-11-01"
+        }))).await.expect(201).json();
+        w.set_now(instant(&f["objection_until"]) + Duration::minutes(1));
+        services::cases::sweep::sweep(&w.app.svc, w.now()).await.unwrap();
+        recompute(&w).await;
+        let ps = proposals(&w).await;
+        assert_eq!(ps.len(), 1);
+        let p = &ps[0];
+        assert!(p["objection_until"].is_string(), "{p}");
+        // The merchant was told; confirming now is too early.
+        let inbox = send(&w, Some(R::M), Req::get("/api/v1/notifications")).await.expect(200).json();
+        assert!(inbox["items"].as_array().unwrap().iter().any(|n| n["key"] == "black_proposed"), "{inbox}");
+        let r = decide(&w, Some(R::Reg), &p["id"], &json!({"confirm": true, "reason": "情节严重"})).await.expect(409);
+        assert_eq!(r.error().1.as_deref(), Some("confirm"));
+        // Only the merchant objects, once, with reasons.
+        let path = format!("/api/v1/lists/{}/objection", p["id"]);
+        let text = json!({"text": "涉案商品系供应商调包，我司已报警并召回全部批次。"});
+        for r in [R::M2, R::C, R::Reg] {
+            send(&w, Some(r), Req::post(&path).json(&text)).await.expect(403);
+        }
+        assert_eq!(send(&w, Some(R::M), Req::post(&path).json(&json!({"text": "不服"}))).await.expect(422).error().1.as_deref(), Some("text"));
+        let v = send(&w, Some(R::M), Req::post(&path).json(&text)).await.expect(200).json();
+        assert_eq!(v["objection"], text["text"]);
+        send(&w, Some(R::M), Req::post(&path).json(&text)).await.expect(409);
+        // Heard: the regulator may decide now.
+        assert_eq!(proposals(&w).await[0]["objection"], text["text"]);
+        decide(&w, Some(R::Reg), &p["id"], &json!({"confirm": true, "reason": "异议理由不成立，情节严重。"})).await.expect(200);
+        assert_eq!(public_list(&w, "black").await.len(), 1);
     }
 }

@@ -98,7 +98,18 @@ pub async fn propose_for<C: ConnectionTrait>(
     if open {
         return Ok(None);
     }
+    // Due process: a black-list proposal is told to the merchant, who has
+    // five working days to object before a regulator may confirm it.
+    let objection_until = if kind == ListKind::Black {
+        let cal = crate::cases::calendar::load(conn).await?;
+        Some(cal.deadline(now, OBJECTION_DAYS))
+    } else {
+        None
+    };
     let inserted = le::ActiveModel {
+        objection_until: Set(objection_until),
+        objection: Set(None),
+        objected_at: Set(None),
         merchant_id: Set(m.id),
         list: Set(kind.as_str().into()),
         status: Set(PROPOSED.into()),
@@ -116,6 +127,19 @@ pub async fn propose_for<C: ConnectionTrait>(
     match inserted {
         Ok(e) => {
             tracing::info!(merchant_id = m.id, list = %kind, "list proposal");
+            if let (ListKind::Black, Some(account)) = (kind, m.account_id) {
+                notification::ActiveModel {
+                    user_id: Set(account),
+                    case_id: Set(None),
+                    key: Set("black_proposed".into()),
+                    created_at: Set(now),
+                    read_at: Set(None),
+                    ..Default::default()
+                }
+                .insert(conn)
+                .await
+                .map_err(internal_error)?;
+            }
             Ok(Some(e))
         }
         // Another recomputation proposed it first.
@@ -156,6 +180,9 @@ fn view(e: le::Model, m: Option<&merchant::Model>) -> ListEntryView {
         decided_at: e.decided_at,
         decision_reason: e.decision_reason,
         ends_at: e.ends_at,
+        objection_until: e.objection_until,
+        objection: e.objection,
+        objected_at: e.objected_at,
     }
 }
 
@@ -208,6 +235,10 @@ pub async fn decide(
         .await
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
+    // Not before the merchant has had its say (or let its five working days pass).
+    if confirm && e.objection.is_none() && e.objection_until.is_some_and(|until| now <= until) {
+        return Err(AppError::conflict("confirm", "err.list.objection_period"));
+    }
     let status = if confirm { CONFIRMED } else { REFUSED };
     let res = le::Entity::update_many()
         .col_expr(le::Column::Status, Expr::value(status))
@@ -353,4 +384,62 @@ pub async fn statuses<C: ConnectionTrait>(
         }
     }
     Ok(out)
+}
+
+/// Working days the merchant has to object to a black-list proposal.
+pub const OBJECTION_DAYS: u32 = super::records::OBJECTION_DAYS;
+
+/// The merchant's account holder objects to a black-list proposal within
+/// its objection period; the regulator reads it before deciding.
+pub async fn object(
+    svc: &Services,
+    user: &UserView,
+    entry_id: i32,
+    text: &str,
+) -> Result<ListEntryView, AppError> {
+    let text = text.trim();
+    if text.chars().count() < 10 {
+        let key = if text.is_empty() {
+            "err.required"
+        } else {
+            "err.text_too_short"
+        };
+        return Err(AppError::invalid("text", key));
+    }
+    if text.chars().count() > 5000 {
+        return Err(AppError::invalid("text", "err.text_too_long"));
+    }
+    let e = le::Entity::find_by_id(entry_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    let m = merchant::Entity::find_by_id(e.merchant_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    if user.role != Role::Merchant || m.account_id != Some(user.id) {
+        return Err(AppError::Forbidden);
+    }
+    let now = svc.clock.now();
+    let res = le::Entity::update_many()
+        .col_expr(le::Column::Objection, Expr::value(text))
+        .col_expr(le::Column::ObjectedAt, Expr::value(now))
+        .filter(le::Column::Id.eq(entry_id))
+        .filter(le::Column::Status.eq(PROPOSED))
+        .filter(le::Column::Objection.is_null())
+        .filter(le::Column::ObjectionUntil.gte(now))
+        .exec(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict("id", "err.record.objection_closed"));
+    }
+    let e = le::Entity::find_by_id(entry_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    Ok(view(e, Some(&m)))
 }
