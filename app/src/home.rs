@@ -1,7 +1,7 @@
 //! The home page and the merchant look-up.
 
 use domain::AppError;
-use domain::merchant::MerchantSummary;
+use domain::search::SearchPage;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -35,9 +35,16 @@ pub fn HomePage() -> impl IntoView {
     }
 }
 
+/// Merchant search through the index (names, shop names, scope, USCC).
 #[server(endpoint = "merchants/search")]
-pub async fn search_merchants(q: String) -> Result<Vec<MerchantSummary>, AppError> {
-    services::merchants::find_by_name_or_uscc(&crate::ssr::services()?, &q, 50).await
+pub async fn search_merchants(q: String) -> Result<SearchPage, AppError> {
+    let query = services::search::SearchQuery {
+        q,
+        page: 1,
+        per_page: 50,
+        ..Default::default()
+    };
+    services::search::search(&crate::ssr::services()?, query).await
 }
 
 #[component]
@@ -51,12 +58,16 @@ pub fn SearchPage() -> impl IntoView {
             <SearchBox value=query.get_untracked()/>
             <Suspense>
                 {move || results.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p class="muted">{tr("search.none")}</p> }.into_any(),
-                    Ok(list) => view! {
-                        <ul class="results" id="results">
-                            {list.into_iter().map(|m| view! {
-                                <li>
-                                    <a href=format!("/merchants/{}", m.id)><strong>{m.name.clone()}</strong></a>" "<code>{m.uscc.clone()}</code>" "<span class="muted">{m.province}" "{m.region}</span>
+                    Ok(page) if page.items.is_empty() => view! { <p class="muted">{tr("search.none")}</p> }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="results" id="results" data-total=page.total.to_string()>
+                            {page.items.into_iter().map(|m| view! {
+                                <li data-merchant=m.id.to_string() class:black=m.black_list class:red=m.red_list>
+                                    <a href=format!("/merchants/{}", m.id)><strong>{m.name.clone()}</strong></a>" "<code>{m.uscc.clone()}</code>" "<span class="muted">{m.province.clone()}" "{m.region.clone()}</span>
+                                    {m.grade.clone().map(|g| { let label = g.clone(); view! { " "<span class="badge grade" data-grade=g>{label}</span> } })}
+                                    {m.verified.then(|| view! { " "<span class="badge verified">{tr("search.verified")}</span> })}
+                                    {m.red_list.then(|| view! { " "<span class="badge red-list">{tr("lists.red")}</span> })}
+                                    {m.black_list.then(|| view! { " "<span class="badge black-list">{tr("lists.black")}</span> })}
                                     " "<a class="complain" href=format!("/cases/new?merchant={}&name={}", m.id, urlencoding::encode(&m.name))>{tr("case.complain")}</a>
                                 </li>
                             }).collect_view()}

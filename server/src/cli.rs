@@ -40,6 +40,8 @@ pub enum Command {
     },
     /// Recompute every case's trail hash chain; exits non-zero naming the first broken entry.
     VerifyTrails,
+    /// Rebuild the search index from the database (into a new folder, then switch).
+    Reindex,
     /// The consumer-protection fund.
     Fund {
         #[command(subcommand)]
@@ -115,6 +117,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{report}");
             Ok(())
         }
+        Command::Reindex => {
+            let svc = Services::start(config).await?;
+            let started = std::time::Instant::now();
+            let n = services::search::indexer::rebuild(&svc, |done, total| {
+                let pct = (done * 100).checked_div(total).unwrap_or(100);
+                let bar = "#".repeat((pct / 4) as usize);
+                eprint!("\r[{bar:<25}] {done}/{total} merchants ({pct}%)");
+            })
+            .await?;
+            eprintln!();
+            println!(
+                "search index rebuilt: {n} merchants in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::VerifyTrails => {
             let svc = Services::start(config).await?;
             let (checked, broken) = services::cases::trail::verify_all(&svc.db).await?;
@@ -187,6 +205,22 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tokio::spawn(mail::worker::run(svc.clone(), mailer));
     tokio::spawn(services::cases::sweep::run(svc.clone()));
     tokio::spawn(services::credit::score::run(svc.clone()));
+    tokio::spawn(services::search::indexer::run(svc.clone()));
+    // A missing or unreadable index is rebuilt from the database; the empty
+    // one answers meanwhile.
+    if svc
+        .search
+        .needs_rebuild
+        .load(std::sync::atomic::Ordering::SeqCst)
+    {
+        let svc = svc.clone();
+        tokio::spawn(async move {
+            match services::search::indexer::rebuild(&svc, |_, _| {}).await {
+                Ok(n) => tracing::info!("search index rebuilt: {n} merchants"),
+                Err(e) => tracing::error!("search index rebuild failed: {e:#}"),
+            }
+        });
+    }
     let app = crate::router(svc);
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -19,6 +19,7 @@ pub mod mail;
 pub mod merchants;
 pub mod outbox;
 pub mod rate_limit;
+pub mod search;
 pub mod state;
 
 pub use clock::Clock;

@@ -37,6 +37,36 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Records many pieces of work for `topic` at once (one insert).
+pub async fn enqueue_many<C: ConnectionTrait, P: Serialize>(
+    conn: &C,
+    topic: &str,
+    payloads: &[P],
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    if payloads.is_empty() {
+        return Ok(());
+    }
+    let mut rows = Vec::with_capacity(payloads.len());
+    for p in payloads {
+        let payload =
+            serde_json::to_string(p).map_err(|e| DbErr::Custom(format!("outbox payload: {e}")))?;
+        rows.push(outbox::ActiveModel {
+            topic: Set(topic.into()),
+            payload: Set(payload),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            last_error: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        });
+    }
+    outbox::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
 /// Takes up to `limit` due rows of `topic`. Each row is leased with a guarded
 /// update, so two workers (or two servers) never work on the same row at once.
 pub async fn claim_due<C: ConnectionTrait>(

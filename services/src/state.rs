@@ -15,6 +15,8 @@ pub struct Services {
     pub limiter: Arc<RateLimiter>,
     /// Poked after a transaction that wrote to the outbox commits.
     pub outbox_wake: Arc<Notify>,
+    /// The search index (a projection of the database).
+    pub search: Arc<crate::search::SearchState>,
 }
 
 impl Services {
@@ -30,7 +32,9 @@ impl Services {
             Some(at) => Clock::fixed(at),
             None => Clock::system(),
         };
+        let search = crate::search::SearchState::open_or_memory(&config.data_dir.join("search"));
         Services {
+            search: Arc::new(search),
             db,
             clock,
             limiter: Arc::new(RateLimiter::default()),

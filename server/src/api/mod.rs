@@ -12,6 +12,7 @@ mod lists;
 mod merchants;
 pub mod openapi;
 mod ratings;
+mod search;
 mod session;
 mod users;
 
@@ -53,7 +54,10 @@ pub fn routes(state: AppState) -> Router {
         .route("/notifications/read", post(inbox::mark_read))
         .route("/cases/{id}/trail", get(cases::trail))
         .route("/cases/{id}/trail/verify", get(cases::verify))
-        .route("/merchants", post(merchants::register))
+        .route(
+            "/merchants",
+            post(merchants::register).get(search::merchants),
+        )
         .route("/merchants/verifications", get(merchants::verifications))
         .route(
             "/merchants/verifications/{id}",

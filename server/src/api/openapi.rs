@@ -35,6 +35,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/cases/{id}/repayment"),
     ("post", "/cases/{id}/write-off"),
     ("post", "/merchants"),
+    ("get", "/merchants"),
     ("get", "/merchants/verifications"),
     ("get", "/merchants/verifications/{id}"),
     ("post", "/merchants/verifications/{id}/licence"),
@@ -380,7 +381,21 @@ fn credit_paths() -> Value {
             "security": sec.clone(),
             "responses": {"200": {"description": "{items: [{id, staff_id, staff_name, staff_role, case_id, case_number, fields, reason, at}]}"}, "401": {"description": "Not signed in"}, "403": {"description": "Not an admin"}}
         }},
-        "/merchants": {"post": {
+        "/merchants": {"get": {
+            "summary": "Search merchants (tantivy; Chinese segmented by jieba; an exact USCC in any case or spacing). Relevance multiplies red-listed merchants' scores by 1.5 and black-listed ones' by 0.5",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
+                {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "credit", "complaints"]}},
+                {"name": "province", "in": "query", "schema": {"type": "string"}},
+                {"name": "grade", "in": "query", "schema": {"type": "string", "enum": ["A+", "A", "B", "C", "D"]}},
+                {"name": "list", "in": "query", "schema": {"type": "string", "enum": ["red", "black"]}},
+                {"name": "verified", "in": "query", "schema": {"type": "boolean"}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
+            ],
+            "responses": {"200": {"description": "{total, page, per_page, items: [{id, name, uscc, province, region, kind, grade, score, red_list, black_list, verified, complaints_12m}], facets: {province, grade, list, verified: [[value, count]]}}"}, "422": {"description": "A parameter is invalid; `field` names it"}}
+        },
+        "post": {
             "summary": "A merchant account registers a business, or claims one the registry lists, for real-name verification (实名登记); a regulator decides",
             "security": sec,
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
@@ -418,7 +433,7 @@ fn credit_paths() -> Value {
                 "summary": "The applicant uploads the licence image (JPEG, PNG, WebP, GIF or PDF ≤ 10 MB, checked by content) to a pending request",
                 "security": sec, "parameters": [id_param.clone()],
                 "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-                "responses": {"200": verification.clone(), "404": {"description": "Not the applicant's request"}, "409": {"description": "Already decided"}, "413": {"description": "Larger than 10 MB"}, "422": {"description": "Empty or not an accepted type"}}
+                "responses": {"200": verification.clone(), "303": {"description": "A browser's HTML form (Accept: text/html) is sent back to /merchants/register with ?licence=ok or ?licence_error=<message>"}, "404": {"description": "Not the applicant's request"}, "409": {"description": "Already decided"}, "413": {"description": "Larger than 10 MB"}, "422": {"description": "Empty or not an accepted type"}}
             },
             "get": {
                 "summary": "The licence file: public once the request is verified (亮照); before, the applicant and verifiers",

@@ -20,6 +20,7 @@ mod profile;
 mod ratings;
 mod registration;
 mod risk;
+mod search;
 mod server_fns;
 mod session;
 mod web;

@@ -285,7 +285,10 @@ pub async fn decide(
             .map_err(internal_error)?;
         }
     }
+    // Search shows the badge or the warning.
+    crate::search::reindex_later(&txn, e.merchant_id, now).await?;
     txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
     tracing::info!(entry_id, list = %kind, confirm, "list decision");
     let e = le::Model {
         status: status.into(),

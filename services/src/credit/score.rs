@@ -15,7 +15,7 @@ use domain::credit::{
 use domain::fund::AccountKind;
 use entities::{case, credit_record as cr, merchant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 
 use super::{Recompute, TOPIC, records::PUBLISHED};
 use crate::accounts::internal_error;
@@ -122,6 +122,8 @@ pub async fn recompute_with(
     let inputs = inputs(&svc.db, &m, now).await?;
     let s = domain::credit::score(&inputs, now, params);
     let a_plus_since = super::lists::a_plus_since(&svc.db, &m, s.grade, now).await?;
+    // The score and the search index's note of it change together.
+    let txn = svc.db.begin().await.map_err(internal_error)?;
     merchant::Entity::update_many()
         .col_expr(
             merchant::Column::CreditScore,
@@ -135,9 +137,11 @@ pub async fn recompute_with(
         .col_expr(merchant::Column::CreditComputedAt, Expr::value(now))
         .col_expr(merchant::Column::APlusSince, Expr::value(a_plus_since))
         .filter(merchant::Column::Id.eq(merchant_id))
-        .exec(&svc.db)
+        .exec(&txn)
         .await
         .map_err(internal_error)?;
+    crate::search::reindex_later(&txn, merchant_id, now).await?;
+    txn.commit().await.map_err(internal_error)?;
     let m = merchant::Model { a_plus_since, ..m };
     super::lists::propose_for(&svc.db, &m, &inputs, now).await?;
     Ok(s)

@@ -238,6 +238,19 @@ async fn write_batch(
         )
         .exec_without_returning(&txn)
         .await?;
+    // The search index learns of them through the outbox, in this transaction.
+    let ids: Vec<i32> = merchant::Entity::find()
+        .select_only()
+        .column(merchant::Column::Id)
+        .filter(merchant::Column::Uscc.is_in(order))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    let jobs: Vec<crate::search::Reindex> = ids
+        .into_iter()
+        .map(|merchant_id| crate::search::Reindex { merchant_id })
+        .collect();
+    crate::outbox::enqueue_many(&txn, crate::search::TOPIC, &jobs, svc.clock.now()).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -7,4 +7,5 @@ mod harness;
 mod import;
 mod mail_smtp;
 mod migrations;
+mod search;
 mod smtp_server;

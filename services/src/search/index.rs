@@ -1,0 +1,411 @@
+//! Searching merchants: the query (words of the name, shop names and scope;
+//! characters of the name for one- and two-character queries; an exact USCC,
+//! also typed in lower case or with spaces), the filters, the ranking and
+//! the facets.
+//!
+//! **Ranking.** Relevance is tantivy's BM25 over name (×3), shop names (×2)
+//! and business scope (×1), plus name characters for short queries; then a
+//! red-listed merchant's score is multiplied by 1.5 and a black-listed one's
+//! by 0.5 (documented boost and demotion). `sort=credit` orders by the
+//! credit score, `sort=complaints` by complaints in 12 months (most first).
+
+use std::path::{Path, PathBuf};
+
+use domain::AppError;
+use serde::{Deserialize, Serialize};
+use tantivy::aggregation::agg_req::Aggregations;
+use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
+use tantivy::tokenizer::TokenizerManager;
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Term, doc};
+
+use super::schema::{CHARS, Fields, ZH, chars_analyser, schema, tokens, zh_analyser};
+
+/// Red-listed merchants' relevance is multiplied by this…
+pub const RED_BOOST: f32 = 1.5;
+/// …and black-listed ones' by this.
+pub const BLACK_DEMOTION: f32 = 0.5;
+pub const MAX_PER_PAGE: u64 = 100;
+
+/// What the index holds of one merchant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MerchantDoc {
+    pub id: i32,
+    pub name: String,
+    pub shop_names: Vec<String>,
+    pub scope: String,
+    pub uscc: String,
+    pub province: String,
+    pub region: String,
+    pub kind: String,
+    pub grade: Option<String>,
+    pub score: Option<i32>,
+    pub red: bool,
+    pub black: bool,
+    pub verified: bool,
+    pub complaints_12m: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SortBy {
+    #[default]
+    Relevance,
+    Credit,
+    Complaints,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub q: String,
+    pub sort: SortBy,
+    pub province: Option<String>,
+    pub grade: Option<String>,
+    /// `red` or `black`.
+    pub list: Option<String>,
+    pub verified: Option<bool>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+pub use domain::search::{Facets, MerchantHit, SearchPage};
+
+pub struct MerchantIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+}
+
+fn err(e: impl std::fmt::Display) -> AppError {
+    tracing::error!("search: {e}");
+    AppError::Internal
+}
+
+impl MerchantIndex {
+    fn with(index: Index, dir: &Path) -> anyhow::Result<MerchantIndex> {
+        index.tokenizers().register(ZH, zh_analyser());
+        index.tokenizers().register(CHARS, chars_analyser());
+        let (_, fields) = schema();
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(MerchantIndex {
+            index,
+            reader,
+            fields,
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn create(dir: &Path) -> anyhow::Result<MerchantIndex> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = schema();
+        let index = Index::create_in_dir(dir, schema)?;
+        Self::with(index, dir)
+    }
+
+    pub fn in_memory() -> anyhow::Result<MerchantIndex> {
+        let (schema, _) = schema();
+        Self::with(Index::create_in_ram(schema), Path::new(":memory:"))
+    }
+
+    /// Opens an existing index; refuses one whose schema is not ours.
+    pub fn open(dir: &Path) -> anyhow::Result<MerchantIndex> {
+        let index = Index::open_in_dir(dir)?;
+        if index.schema() != schema().0 {
+            anyhow::bail!("the index schema differs from this version's");
+        }
+        let i = Self::with(index, dir)?;
+        // Reading every segment's metadata proves the files are there.
+        i.reader.searcher().num_docs();
+        Ok(i)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn writer(&self) -> anyhow::Result<tantivy::IndexWriter> {
+        Ok(self.index.writer(50_000_000)?)
+    }
+
+    /// Makes what the last commit wrote visible to searches.
+    pub fn reload(&self) -> anyhow::Result<()> {
+        Ok(self.reader.reload()?)
+    }
+
+    pub fn fields(&self) -> Fields {
+        self.fields
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn document(&self, m: &MerchantDoc) -> TantivyDocument {
+        let f = &self.fields;
+        let list = if m.black {
+            "black"
+        } else if m.red {
+            "red"
+        } else {
+            "none"
+        };
+        let mut d = doc!(
+            f.id => m.id as u64,
+            f.name => m.name.clone(),
+            f.name_chars => m.name.clone(),
+            f.scope => m.scope.clone(),
+            f.uscc => m.uscc.clone(),
+            f.province => m.province.clone(),
+            f.region => m.region.clone(),
+            f.kind => m.kind.clone(),
+            f.grade => m.grade.clone().unwrap_or_else(|| "none".into()),
+            f.score => i64::from(m.score.unwrap_or(-1)),
+            f.list => list,
+            f.list_code => match list { "red" => 1u64, "black" => 2, _ => 0 },
+            f.verified => if m.verified { "yes" } else { "no" },
+            f.complaints => m.complaints_12m,
+        );
+        for s in &m.shop_names {
+            d.add_text(f.shop_names, s);
+        }
+        d
+    }
+
+    pub fn id_term(&self, id: i32) -> Term {
+        Term::from_field_u64(self.fields.id, id as u64)
+    }
+
+    fn text_query(&self, q: &str) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![];
+        let words = tokens(&mut zh_analyser(), q);
+        for w in &words {
+            for (field, boost) in [(f.name, 3.0), (f.shop_names, 2.0), (f.scope, 1.0)] {
+                let t = TermQuery::new(
+                    Term::from_field_text(field, w),
+                    IndexRecordOption::WithFreqs,
+                );
+                parts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(t), boost))));
+            }
+        }
+        // One or two characters: every character must be in the name.
+        let chars = tokens(&mut chars_analyser(), q);
+        if !chars.is_empty() && chars.len() <= 2 {
+            let all: Vec<(Occur, Box<dyn Query>)> = chars
+                .iter()
+                .map(|c| {
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.name_chars, c),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)),
+            ));
+        }
+        (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
+    }
+
+    /// The query as typed is a USCC (case and spaces aside)?
+    fn uscc_query(&self, q: &str) -> Option<Box<dyn Query>> {
+        let code: String = q
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        domain::Uscc::parse(&code).ok().map(|u| {
+            Box::new(TermQuery::new(
+                Term::from_field_text(self.fields.uscc, u.as_str()),
+                IndexRecordOption::Basic,
+            )) as Box<dyn Query>
+        })
+    }
+
+    pub fn search(&self, sq: &SearchQuery) -> Result<SearchPage, AppError> {
+        let f = &self.fields;
+        let q = sq.q.trim();
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![];
+        let text = if q.is_empty() {
+            None
+        } else if let Some(u) = self.uscc_query(q) {
+            Some(u)
+        } else {
+            match self.text_query(q) {
+                Some(t) => Some(t),
+                // Nothing searchable in it (only punctuation): nothing found.
+                None => {
+                    return Ok(SearchPage {
+                        total: 0,
+                        page: sq.page.max(1),
+                        per_page: sq.per_page,
+                        items: vec![],
+                        facets: Facets::default(),
+                    });
+                }
+            }
+        };
+        must.push((Occur::Must, text.unwrap_or_else(|| Box::new(AllQuery))));
+        for (field, value) in [
+            (f.province, sq.province.clone()),
+            (f.grade, sq.grade.clone()),
+            (f.list, sq.list.clone()),
+            (
+                f.verified,
+                sq.verified
+                    .map(|v| if v { "yes" } else { "no" }.to_string()),
+            ),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                must.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, &v),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+        }
+        let query = BooleanQuery::new(must);
+        let per_page = sq.per_page.clamp(1, MAX_PER_PAGE);
+        let page = sq.page.clamp(1, 10_000);
+        let offset = ((page - 1) * per_page) as usize;
+        let top = TopDocs::with_limit(per_page as usize).and_offset(offset);
+        let searcher = self.reader.searcher();
+        let facets = facet_collector()?;
+        let (addresses, total, facets): (Vec<DocAddress>, usize, _) = match (sq.sort, q.is_empty())
+        {
+            (SortBy::Relevance, false) => {
+                let ranked = top.tweak_score(|segment: &tantivy::SegmentReader| {
+                    let list = segment
+                        .fast_fields()
+                        .u64("list_code")
+                        .ok()
+                        .map(|c| c.first_or_default_col(0));
+                    move |doc: tantivy::DocId, score: Score| match list
+                        .as_ref()
+                        .map(|c| c.get_val(doc))
+                    {
+                        Some(1) => score * RED_BOOST,
+                        Some(2) => score * BLACK_DEMOTION,
+                        _ => score,
+                    }
+                });
+                let (docs, n, fc) = searcher
+                    .search(&query, &(ranked, Count, facets))
+                    .map_err(err)?;
+                (docs.into_iter().map(|(_, a)| a).collect(), n, fc)
+            }
+            (SortBy::Complaints, _) => {
+                let ranked = top.order_by_fast_field::<u64>("complaints", Order::Desc);
+                let (docs, n, fc) = searcher
+                    .search(&query, &(ranked, Count, facets))
+                    .map_err(err)?;
+                (docs.into_iter().map(|(_, a)| a).collect(), n, fc)
+            }
+            // By credit, also for browsing without words.
+            _ => {
+                let ranked = top.order_by_fast_field::<i64>("score", Order::Desc);
+                let (docs, n, fc) = searcher
+                    .search(&query, &(ranked, Count, facets))
+                    .map_err(err)?;
+                (docs.into_iter().map(|(_, a)| a).collect(), n, fc)
+            }
+        };
+        let mut items = Vec::with_capacity(addresses.len());
+        for a in addresses {
+            let d: TantivyDocument = searcher.doc(a).map_err(err)?;
+            items.push(self.hit(&d));
+        }
+        Ok(SearchPage {
+            total: total as u64,
+            page,
+            per_page,
+            items,
+            facets: read_facets(facets)?,
+        })
+    }
+
+    fn hit(&self, d: &TantivyDocument) -> MerchantHit {
+        let f = &self.fields;
+        let s = |field| {
+            d.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let u = |field| d.get_first(field).and_then(|v| v.as_u64()).unwrap_or(0);
+        let grade = s(f.grade);
+        let score = d.get_first(f.score).and_then(|v| v.as_i64()).unwrap_or(-1);
+        let list = s(f.list);
+        MerchantHit {
+            id: u(f.id) as i32,
+            name: s(f.name),
+            uscc: s(f.uscc),
+            province: s(f.province),
+            region: s(f.region),
+            kind: s(f.kind),
+            grade: (grade != "none").then_some(grade),
+            score: (score >= 0).then_some(score),
+            red_list: list == "red",
+            black_list: list == "black",
+            verified: s(f.verified) == "yes",
+            complaints_12m: u(f.complaints),
+        }
+    }
+}
+
+fn facet_collector() -> Result<AggregationCollector, AppError> {
+    let req: Aggregations = serde_json::from_value(serde_json::json!({
+        "province": {"terms": {"field": "province", "size": 50}},
+        "grade": {"terms": {"field": "grade", "size": 10}},
+        "list": {"terms": {"field": "list", "size": 5}},
+        "verified": {"terms": {"field": "verified", "size": 5}},
+    }))
+    .map_err(err)?;
+    Ok(AggregationCollector::from_aggs(
+        req,
+        AggContextParams::new(
+            AggregationLimitsGuard::default(),
+            TokenizerManager::default(),
+        ),
+    ))
+}
+
+fn read_facets(
+    r: tantivy::aggregation::agg_result::AggregationResults,
+) -> Result<Facets, AppError> {
+    let v = serde_json::to_value(&r).map_err(err)?;
+    let buckets = |name: &str| -> Vec<(String, u64)> {
+        v[name]["buckets"]
+            .as_array()
+            .map(|b| {
+                b.iter()
+                    .filter_map(|b| {
+                        let key = match &b["key"] {
+                            serde_json::Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        };
+                        Some((key, b["doc_count"].as_u64()?))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    Ok(Facets {
+        province: buckets("province"),
+        grade: buckets("grade"),
+        list: buckets("list"),
+        verified: buckets("verified"),
+    })
+}
