@@ -37,6 +37,31 @@ pub async fn enqueue<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Records work for `topic` that is due only at `due` (a recomputation when
+/// a record's display period ends, say).
+pub async fn enqueue_at<C: ConnectionTrait>(
+    conn: &C,
+    topic: &str,
+    payload: &impl Serialize,
+    now: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    let payload = serde_json::to_string(payload)
+        .map_err(|e| DbErr::Custom(format!("outbox payload: {e}")))?;
+    outbox::ActiveModel {
+        topic: Set(topic.into()),
+        payload: Set(payload),
+        attempts: Set(0),
+        next_attempt_at: Set(due),
+        last_error: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
 /// Records many pieces of work for `topic` at once (one insert).
 pub async fn enqueue_many<C: ConnectionTrait, P: Serialize>(
     conn: &C,

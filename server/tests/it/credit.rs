@@ -103,9 +103,12 @@ pub async fn recompute(w: &World) -> usize {
         .unwrap()
 }
 
+/// Recomputations due now.
 async fn credit_rows(w: &World) -> u64 {
     outbox::Entity::find()
         .filter(outbox::Column::Topic.eq("credit"))
+        // Recomputations scheduled for when a record's display period ends are not due yet.
+        .filter(outbox::Column::NextAttemptAt.lte(w.now()))
         .count(&w.app.svc.db)
         .await
         .unwrap()
@@ -308,5 +311,25 @@ backend_tests! {
         let arbitration = credit["factors"].as_array().unwrap().iter().find(|f| f["key"] == "credit.factor.arbitration").unwrap();
         assert!(arbitration["points"].as_i64().unwrap() < 0, "{credit}");
         assert!(strings(&json!(["x"])).len() == 1);
+    }
+
+    async fn the_score_is_recomputed_when_a_record_leaves_its_display_period(app) {
+        let w = World::new(app).await;
+        let merchant = verified_new_merchant(&w).await;
+        let path = format!("/api/v1/regulator/merchants/{merchant}/records");
+        let finding = json!({"kind": "price_fraud", "severity": "minor", "summary": "虚构原价，先涨后降，经核查属实。", "occurred_on": "2026-11-20"});
+        let r = send(&w, Some(R::Reg), Req::post(&path).json(&finding)).await.expect(201).json();
+        w.set_now(crate::cases::instant(&r["objection_until"]) + Duration::minutes(1));
+        services::cases::sweep::sweep(&w.app.svc, w.now()).await.unwrap();
+        recompute(&w).await;
+        let penalised = profile(&w, merchant).await["credit"]["score"].as_i64().unwrap();
+        // A year on (minor: one year on display) the recomputation scheduled for that moment runs.
+        let until = crate::cases::instant(&r["display_until"]);
+        assert!(credit_rows(&w).await == 0, "nothing due before the end of the display period");
+        w.set_now(until + Duration::minutes(1));
+        assert!(credit_rows(&w).await > 0, "a recomputation is due when the period ends");
+        recompute(&w).await;
+        let restored = profile(&w, merchant).await["credit"]["score"].as_i64().unwrap();
+        assert!(restored > penalised, "{restored} vs {penalised}");
     }
 }

@@ -31,6 +31,19 @@ pub struct Recompute {
     pub merchant_id: i32,
 }
 
+/// Asks for a recomputation at `due` — when a record's display period ends,
+/// the score must change although nothing else happens.
+pub async fn recompute_at<C: ConnectionTrait>(
+    conn: &C,
+    merchant_id: i32,
+    now: DateTime<Utc>,
+    due: DateTime<Utc>,
+) -> Result<(), AppError> {
+    crate::outbox::enqueue_at(conn, TOPIC, &Recompute { merchant_id }, now, due)
+        .await
+        .map_err(internal_error)
+}
+
 /// Asks for `merchant_id`'s score to be recomputed once this transaction commits.
 pub async fn recompute_later<C: ConnectionTrait>(
     conn: &C,

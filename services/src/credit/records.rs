@@ -42,7 +42,7 @@ async fn insert<C: ConnectionTrait>(
     by: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<cr::Model, AppError> {
-    cr::ActiveModel {
+    let row = cr::ActiveModel {
         merchant_id: Set(merchant_id),
         kind: Set(kind.as_str().into()),
         severity: Set(severity.as_str().into()),
@@ -61,7 +61,10 @@ async fn insert<C: ConnectionTrait>(
     }
     .insert(conn)
     .await
-    .map_err(internal_error)
+    .map_err(internal_error)?;
+    // When its display period ends the record leaves the score: recompute then.
+    super::recompute_at(conn, merchant_id, now, row.display_until).await?;
+    Ok(row)
 }
 
 /// A record the system writes and publishes at once (a commitment signed).
