@@ -4,6 +4,9 @@
 //! parsed once into types that cannot hold an invalid value (`Email`, `Uscc`,
 //! `Fen`), and every user-visible text lives in [`i18n`].
 
+#[macro_use]
+mod names;
+
 pub mod calendar;
 pub mod cases;
 pub mod credit;

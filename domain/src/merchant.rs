@@ -12,28 +12,7 @@ pub struct MerchantSummary {
     pub region: String,
 }
 
-macro_rules! names {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s.trim() { $($s => Some($name::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-names! {
+named_enum! {
     /// The legal form a merchant declares when it registers.
     LegalForm {
         Enterprise = "enterprise",
@@ -43,7 +22,7 @@ names! {
     }
 }
 
-names! {
+named_enum! {
     /// What kind of business: logistics companies get the same credit record.
     MerchantKind {
         Shop = "shop",
@@ -52,7 +31,7 @@ names! {
     }
 }
 
-names! {
+named_enum! {
     VerificationStatus {
         Pending = "pending",
         Verified = "verified",

@@ -67,3 +67,48 @@ pub async fn mark_all_read(svc: &Services, user: &UserView) -> Result<u64, AppEr
         .map_err(internal_error)?;
     Ok(res.rows_affected)
 }
+
+/// Puts `key` (`notice.<key>`) in `user_id`'s inbox, about `case_id` if
+/// any, in the caller's transaction.
+pub async fn add<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+    case_id: Option<i32>,
+    key: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    notification::ActiveModel {
+        user_id: Set(user_id),
+        case_id: Set(case_id),
+        key: Set(key.into()),
+        created_at: Set(now),
+        read_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal_error)?;
+    Ok(())
+}
+
+/// [`add`] for everyone with `role` (the regulators, say).
+pub async fn add_for_role<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    role: domain::Role,
+    key: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    let ids: Vec<i32> = entities::user::Entity::find()
+        .select_only()
+        .column(entities::user::Column::Id)
+        .filter(entities::user::Column::Role.eq(role.as_str()))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    for id in ids {
+        add(conn, id, None, key, now).await?;
+    }
+    Ok(())
+}

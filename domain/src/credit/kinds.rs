@@ -1,36 +1,5 @@
 //! The vocabulary of credit: severities, record kinds, grades.
 
-use serde::{Deserialize, Serialize};
-
-/// A string enum: `as_str`/`parse`/`ALL`, `Display`, serde in snake_case
-/// (the same pattern as `cases::kinds`, which keeps its macro private).
-macro_rules! named_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s.trim() { $($s => Some($name::$variant),)* _ => None }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-    };
-}
-
 named_enum! {
     /// How grave a record is. It sets the display period (展示期限) and the
     /// weight a negative record takes off the score.

@@ -27,28 +27,7 @@ use crate::Fen;
 /// The largest single movement: ¥100,000,000.
 pub const MAX_ENTRY: Fen = Fen(10_000_000_000);
 
-macro_rules! names {
-    ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),* $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $s),* }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s.trim() { $($s => Some($name::$variant),)* _ => None }
-            }
-        }
-    };
-}
-
-names! {
+named_enum! {
     /// The kinds of account (see the module table).
     AccountKind {
         External = "external",
@@ -71,7 +50,7 @@ impl AccountKind {
     }
 }
 
-names! {
+named_enum! {
     /// What a journal entry records.
     EntryKind {
         FundTopUp = "fund_top_up",

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use domain::credit::{RecordGroup, RecordKind};
 use domain::merchant::RecordRequestView;
 use domain::{AppError, Role, UserView};
-use entities::{credit_record as cr, merchant, notification, record_request as rr, user};
+use entities::{credit_record as cr, merchant, record_request as rr};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -161,49 +161,9 @@ async fn insert(
             internal_error(e)
         }
     })?;
-    notify_role(&txn, Role::Regulator, &format!("record_{kind}"), now).await?;
+    crate::inbox::add_for_role(&txn, Role::Regulator, &format!("record_{kind}"), now).await?;
     txn.commit().await.map_err(internal_error)?;
     Ok(view(row, m.name.clone(), r.clone(), now))
-}
-
-async fn notify_role<C: ConnectionTrait>(
-    conn: &C,
-    role: Role,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    let ids: Vec<i32> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(user::Column::Role.eq(role.as_str()))
-        .into_tuple()
-        .all(conn)
-        .await
-        .map_err(internal_error)?;
-    for id in ids {
-        notify(conn, id, key, now).await?;
-    }
-    Ok(())
-}
-
-async fn notify<C: ConnectionTrait>(
-    conn: &C,
-    user_id: i32,
-    key: &str,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    notification::ActiveModel {
-        user_id: Set(user_id),
-        case_id: Set(None),
-        key: Set(key.into()),
-        created_at: Set(now),
-        read_at: Set(None),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .map_err(internal_error)?;
-    Ok(())
 }
 
 fn view(
@@ -333,9 +293,10 @@ pub async fn decide(
     if q.kind == REPAIR && grant && !super::commitments::in_force(&txn, m.id).await? {
         super::commitments::record_signature(&txn, m.id, q.author_id, now).await?;
     }
-    notify(
+    crate::inbox::add(
         &txn,
         q.author_id,
+        None,
         &format!("record_{}_{status}", q.kind),
         now,
     )

@@ -14,7 +14,7 @@ use domain::credit::{
     PublicListEntry, a_plus_anniversary,
 };
 use domain::{AppError, Role, UserView};
-use entities::{list_entry as le, merchant, notification};
+use entities::{list_entry as le, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -128,17 +128,7 @@ pub async fn propose_for<C: ConnectionTrait>(
         Ok(e) => {
             tracing::info!(merchant_id = m.id, list = %kind, "list proposal");
             if let (ListKind::Black, Some(account)) = (kind, m.account_id) {
-                notification::ActiveModel {
-                    user_id: Set(account),
-                    case_id: Set(None),
-                    key: Set("black_proposed".into()),
-                    created_at: Set(now),
-                    read_at: Set(None),
-                    ..Default::default()
-                }
-                .insert(conn)
-                .await
-                .map_err(internal_error)?;
+                crate::inbox::add(conn, account, None, "black_proposed", now).await?;
             }
             Ok(Some(e))
         }
@@ -272,17 +262,14 @@ pub async fn decide(
                 .map_err(internal_error)?;
         }
         if let Some(account) = m.account_id {
-            notification::ActiveModel {
-                user_id: Set(account),
-                case_id: Set(None),
-                key: Set(format!("{}_listed", kind.as_str())),
-                created_at: Set(now),
-                read_at: Set(None),
-                ..Default::default()
-            }
-            .insert(&txn)
-            .await
-            .map_err(internal_error)?;
+            crate::inbox::add(
+                &txn,
+                account,
+                None,
+                &format!("{}_listed", kind.as_str()),
+                now,
+            )
+            .await?;
         }
     }
     // Search shows the badge or the warning.

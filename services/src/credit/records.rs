@@ -9,7 +9,7 @@ use domain::cases::{Case, FcState, Stage, Status};
 use domain::credit::{DisplayPeriods, RecordGroup, RecordKind, Severity};
 use domain::merchant::RecordView;
 use domain::{AppError, Role, UserView};
-use entities::{case, credit_record as cr, merchant, notification};
+use entities::{case, credit_record as cr, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -246,17 +246,7 @@ pub async fn create_finding(
     )
     .await?;
     if let Some(account) = m.account_id {
-        notification::ActiveModel {
-            user_id: Set(account),
-            case_id: Set(None),
-            key: Set("record_pending".into()),
-            created_at: Set(now),
-            read_at: Set(None),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(internal_error)?;
+        crate::inbox::add(&txn, account, None, "record_pending", now).await?;
     }
     txn.commit().await.map_err(internal_error)?;
     Ok(view(r, None, now))

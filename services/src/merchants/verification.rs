@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use domain::merchant::{LegalForm, MerchantKind, VerificationStatus, VerificationView};
 use domain::{AppError, Role, Uscc, UserView};
-use entities::{merchant, merchant_verification as mv, notification};
+use entities::{merchant, merchant_verification as mv};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -403,13 +403,14 @@ pub async fn decide(
                 .exec(&txn)
                 .await
                 .map_err(internal_error)?;
-            notify(&txn, o.account_id, "verification_rejected", now).await?;
+            crate::inbox::add(&txn, o.account_id, None, "verification_rejected", now).await?;
         }
         crate::credit::recompute_later(&txn, v.merchant_id, now).await?;
     }
-    notify(
+    crate::inbox::add(
         &txn,
         v.account_id,
+        None,
         if approve {
             "verification_approved"
         } else {
@@ -421,24 +422,4 @@ pub async fn decide(
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     get(svc, user, id).await
-}
-
-async fn notify<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    user_id: i32,
-    key: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    notification::ActiveModel {
-        user_id: Set(user_id),
-        case_id: Set(None),
-        key: Set(key.into()),
-        created_at: Set(now),
-        read_at: Set(None),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .map_err(internal_error)?;
-    Ok(())
 }
