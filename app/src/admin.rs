@@ -1,4 +1,5 @@
-//! Admin pages: creating staff accounts.
+//! Admin pages: creating staff accounts, the working-day calendar, the
+//! personal-data access log.
 
 use domain::{AppError, Role, t};
 use leptos::prelude::*;
@@ -138,6 +139,111 @@ pub fn CalendarPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any(),
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// One line of the personal-data access log, as the admin page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PiiAccessRow {
+    pub id: i32,
+    pub staff_name: String,
+    pub staff_role: String,
+    pub case_id: i32,
+    pub case_number: String,
+    pub fields: String,
+    pub reason: String,
+    /// When, Beijing time (`domain::calendar::format_local`).
+    pub at: String,
+}
+
+/// The newest unmasked reads of consumers' personal data (admins only).
+#[server(endpoint = "admin/pii_log")]
+pub async fn pii_log() -> Result<Vec<PiiAccessRow>, AppError> {
+    let user = crate::ssr::require_role(&[Role::Admin]).await?;
+    let svc = crate::ssr::services()?;
+    Ok(services::cases::privacy::access_log(&svc, &user, 500)
+        .await?
+        .into_iter()
+        .map(|r| PiiAccessRow {
+            id: r.id,
+            staff_name: r.staff_name,
+            staff_role: r.staff_role,
+            case_id: r.case_id,
+            case_number: r.case_number,
+            fields: r.fields,
+            reason: r.reason,
+            at: domain::calendar::format_local(r.at),
+        })
+        .collect())
+}
+
+/// `/admin/pii-log`: who saw which consumer's data unmasked, on which case, and why.
+#[component]
+pub fn PiiLogPage() -> impl IntoView {
+    let lang = use_lang();
+    let rows = Resource::new(|| (), |_| pii_log());
+    // `name,narrative` → 姓名、投诉内容
+    let fields = move |f: &str| {
+        f.split(',')
+            .map(|p| t(lang, &format!("pii.field.{}", p.trim())).to_string())
+            .collect::<Vec<_>>()
+            .join(if lang == domain::Lang::Zh {
+                "、"
+            } else {
+                ", "
+            })
+    };
+    view! {
+        <section class="card">
+            <h1>{t(lang, "admin.pii_log")}</h1>
+            <Suspense>
+                {move || rows.get().map(|r| match r {
+                    Err(AppError::Unauthorized { .. }) => view! {
+                        <p class="notice error" id="pii-refused">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p>
+                    }.into_any(),
+                    Err(AppError::Forbidden) => view! {
+                        <p class="notice error" id="pii-refused">{t(lang, "admin.only")}</p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
+                    Ok(list) => {
+                        let empty = list.is_empty();
+                        view! {
+                            <p class="muted">{t(lang, "admin.pii.intro")}</p>
+                            {empty.then(|| view! { <p class="muted" id="pii-empty">{t(lang, "admin.pii.empty")}</p> })}
+                            <table class="cases" id="pii-log" class:hidden=empty>
+                                <thead><tr>
+                                    <th>{t(lang, "admin.pii.staff")}</th>
+                                    <th>{t(lang, "admin.pii.role")}</th>
+                                    <th>{t(lang, "admin.pii.case")}</th>
+                                    <th>{t(lang, "admin.pii.fields")}</th>
+                                    <th>{t(lang, "admin.pii.reason")}</th>
+                                    <th>{t(lang, "admin.pii.at")}</th>
+                                </tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|r| {
+                                        let role = Role::ALL
+                                            .into_iter()
+                                            .find(|x| x.as_str() == r.staff_role)
+                                            .map(|x| t(lang, x.label_key()).to_string())
+                                            .unwrap_or_else(|| r.staff_role.clone());
+                                        view! {
+                                            <tr data-entry=r.id.to_string() data-case=r.case_id.to_string() data-role=r.staff_role.clone()>
+                                                <td class="staff">{r.staff_name.clone()}</td>
+                                                <td class="role">{role}</td>
+                                                <td class="case nowrap"><a href=format!("/cases/{}", r.case_id)>{r.case_number.clone()}</a></td>
+                                                <td class="fields" data-fields=r.fields.clone()>{fields(&r.fields)}</td>
+                                                <td class="reason">{r.reason.clone()}</td>
+                                                <td class="at nowrap">{r.at.clone()}</td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    }
                 })}
             </Suspense>
         </section>

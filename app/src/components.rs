@@ -48,6 +48,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav>
                 <a href="/">{tr("nav.home")}</a>
                 <a href="/fund" id="nav-fund">{tr("nav.fund")}</a>
+                <a href="/lists/red" id="nav-lists">{tr("nav.lists")}</a>
                 <Suspense>
                     {move || user.get().map(|u| match u.ok().flatten() {
                         Some(u) => view! {
@@ -55,6 +56,8 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <a href="/cases" id="nav-cases">{t(lang, "nav.cases")}</a>
                             <a href="/inbox" id="nav-inbox">{t(lang, "inbox.title")}</a>
                             {(u.role == Role::FundAdmin).then(|| view! { <a href="/fund/admin" id="nav-fund-admin">{t(lang, "nav.fund_admin")}</a> })}
+                            {(u.role == Role::Merchant).then(|| view! { <a href="/merchants/register" id="nav-my-business">{t(lang, "nav.my_business")}</a> })}
+                            {(u.role == Role::Regulator).then(|| view! { <a href="/regulator" id="nav-regulator">{t(lang, "nav.regulator")}</a> })}
                             <span class="who" id="who">{u.display_name.clone()}" · "{t(lang, u.role.label_key())}</span>
                             <ActionForm action=logout attr:class="inline">
                                 <button type="submit" class="link" id="logout">{t(lang, "auth.logout")}</button>
@@ -70,7 +73,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </nav>
         </header>
         <main>{children()}</main>
-        <footer>{tr("app.name")}" · "{tr("app.tagline")}</footer>
+        <footer>{tr("app.name")}" · "{tr("app.tagline")}" · "<a href="/credit/method" id="footer-method">{tr("nav.credit_method")}</a></footer>
     }
 }
 

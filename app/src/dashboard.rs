@@ -49,7 +49,7 @@ pub fn DashboardPage() -> impl IntoView {
                         {sent().then(|| view! { <p class="notice ok">{t(lang, "auth.email_sent")}</p> })}
                         <h2>{t(lang, "dash.upcoming")}</h2>
                         <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
-                        {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a></p> })}
+                        {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
                     }.into_any(),
                 })}
             </Suspense>

@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod cases;
 pub mod components;
+pub mod credit;
 pub mod dashboard;
 pub mod dev;
 pub mod fund;
@@ -15,6 +16,7 @@ pub mod home;
 pub mod i18n;
 pub mod inbox;
 pub mod merchants;
+pub mod regulator;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -75,10 +77,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/fund") view=fund::FundPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/fund/admin") view=fund::FundAdminPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/merchants/register") view=merchants::MyBusinessPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/:id") view=merchants::MerchantPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/credit/method") view=credit::MethodPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/calendar") view=admin::CalendarPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/users") view=admin::StaffPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin/pii-log") view=admin::PiiLogPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/regulator") view=regulator::RegulatorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/lists/:kind") view=regulator::PublicListPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=dev::MailboxPage ssr=SsrMode::InOrder/>
                 </Routes>
             </Layout>

@@ -3,14 +3,18 @@
 //! full trail.
 
 use domain::calendar::{format_deadline, format_local};
-use domain::cases::{ActionKind, Audience, CaseView, EvidenceView, Remedy, Terms, TrailEntryView};
-use domain::{Fen, Lang, t, tf};
+use domain::cases::{
+    ActionKind, Audience, CaseView, EvidenceView, Remedy, Status, Terms, TrailEntryView,
+};
+use domain::credit::RatingSide;
+use domain::{Fen, Lang, Role, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{CaseAction, load_case_page};
-use crate::components::ActionErrorView;
+use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
+use crate::merchants::{RatingItem, stars};
 
 fn yuan(f: i64) -> String {
     format!("¥{}", Fen(f).yuan_string())
@@ -87,6 +91,9 @@ fn CaseBody(
         .map(|a| t(lang, audience_key(*a)).to_string())
         .collect();
     let status_text = t(lang, &format!("status.{}", case.status.as_str())).to_string();
+    let merchant_answered = trail
+        .iter()
+        .any(|e| e.actor_role == "merchant" && matches!(e.kind.as_str(), "respond" | "offer"));
     view! {
         <section class="case" id="case" data-status=case.status.as_str()>
             <header class="case-head">
@@ -118,6 +125,7 @@ fn CaseBody(
             <Terms case=case.clone()/>
             <FirstCompensationCard case=case.clone()/>
             <Actions case=case.clone()/>
+            <CaseRatings case=case.clone() merchant_answered=merchant_answered/>
             <div class="card">
                 <h2>{t(lang, "case.facts")}</h2>
                 <dl class="facts">
@@ -346,6 +354,107 @@ fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
             })}
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
             <button type="submit">{label}</button>
+        </ActionForm>
+    }
+}
+
+/// The mutual ratings (信用互评) once the case is over: both sides'
+/// ratings, and for its consumer or merchant the rate form, then the
+/// follow-up form. The service decides who may; its refusals show in the form.
+#[component]
+fn CaseRatings(case: CaseView, merchant_answered: bool) -> impl IntoView {
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    let over = case.status.is_final();
+    if !over && case.ratings.is_empty() {
+        return None;
+    }
+    let id = case.id;
+    let consumer_id = case.consumer_id;
+    let withdrawn = case.status == Status::Withdrawn;
+    let ratings = case.ratings.clone();
+    let forms = move || {
+        let u = user.get().and_then(Result::ok).flatten()?;
+        let side = match u.role {
+            Role::Consumer if u.id == consumer_id => RatingSide::Consumer,
+            // A merchant reads only the cases of the business it answers for.
+            Role::Merchant => RatingSide::Merchant,
+            _ => return None,
+        };
+        let mine = ratings.iter().find(|r| r.side == side).cloned();
+        match mine {
+            None if over && !(withdrawn && side == RatingSide::Consumer && !merchant_answered) => {
+                Some(view! { <RateForm id=id side=side/> }.into_any())
+            }
+            Some(r) if r.follow_up_text.is_none() && r.hidden_at.is_none() => {
+                Some(view! { <FollowUpForm id=id/> }.into_any())
+            }
+            _ => None,
+        }
+    };
+    let empty = case.ratings.is_empty();
+    Some(view! {
+        <div class="card" id="case-ratings">
+            <h2>{t(lang, "rating.title")}</h2>
+            {empty.then(|| view! { <p class="muted" id="case-ratings-none">{t(lang, "rating.none")}</p> })}
+            {case.ratings.into_iter().map(|r| {
+                let key = r.side.as_str();
+                let side = t(lang, &format!("rating.side.{key}")).to_string();
+                view! {
+                    <div class="rating-side" data-side=key>
+                        <h3>{side}</h3>
+                        <ul class="ratings"><RatingItem rating=r/></ul>
+                    </div>
+                }
+            }).collect_view()}
+            <Suspense>{forms}</Suspense>
+        </div>
+    })
+}
+
+#[component]
+fn RateForm(id: i32, side: RatingSide) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<CaseAction>::new();
+    let consumer = side == RatingSide::Consumer;
+    view! {
+        <ActionForm action=action attr:class="form rate-form" attr:data-action="rate" attr:data-side=side.as_str()>
+            <h3>{t(lang, if consumer { "rating.rate_consumer" } else { "rating.rate_merchant" })}</h3>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="action" value="rate"/>
+            {consumer.then(|| view! {
+                <label>{t(lang, "field.stars")}
+                    <select name="stars" required>
+                        {(1..=5).rev().map(|n| view! {
+                            <option value=n.to_string()>{format!("{} {}", stars(n), tf(lang, "ratings.stars", &[&n.to_string()]))}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <p class="muted">{t(lang, "rating.public_note")}</p>
+            })}
+            <label>{t(lang, "field.text")}<textarea name="text" rows="3" maxlength="2000" required=!consumer></textarea></label>
+            {(!consumer).then(|| view! {
+                <label class="inline"><input type="checkbox" name="flag_malicious" value="on"/>{t(lang, "rating.flag_label")}</label>
+            })}
+            <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
+            <button type="submit">{t(lang, "rating.submit")}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn FollowUpForm(id: i32) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<CaseAction>::new();
+    view! {
+        <ActionForm action=action attr:class="form follow-up-form" attr:data-action="follow_up">
+            <h3>{t(lang, "rating.follow_up_title")}</h3>
+            <p class="muted">{t(lang, "rating.follow_up_hint")}</p>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="action" value="follow_up"/>
+            <label>{t(lang, "field.text")}<textarea name="text" rows="2" maxlength="2000" required></textarea></label>
+            <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
+            <button type="submit">{t(lang, "rating.follow_up_submit")}</button>
         </ActionForm>
     }
 }

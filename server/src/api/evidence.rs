@@ -11,7 +11,7 @@ use super::{ApiError, ApiResult, Caller};
 use crate::AppState;
 
 /// Did a browser post a plain HTML form (rather than an API client)?
-fn from_html_form(headers: &HeaderMap) -> bool {
+pub(super) fn from_html_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

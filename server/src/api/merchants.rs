@@ -5,8 +5,8 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::merchant::VerificationStatus;
 use domain::{AppError, Role};
 use serde::Deserialize;
@@ -94,32 +94,48 @@ pub async fn verification(
 }
 
 /// `POST /api/v1/merchants/verifications/{id}/licence`: the licence image, field `file`.
+/// API clients get the request as JSON; a browser form (`Accept: text/html`)
+/// is sent back to `/merchants/register` with `?licence=ok` or the error.
 pub async fn upload_licence(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i32>,
+    headers: HeaderMap,
     mut form: Multipart,
-) -> ApiResult<impl IntoResponse> {
+) -> Response {
     let lang = caller.lang;
-    let mut file: Option<Vec<u8>> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| ApiError(super::evidence::multipart_error(&e), lang))?
-    {
-        if field.name() == Some("file") {
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| ApiError(super::evidence::multipart_error(&e), lang))?;
-            file = Some(bytes.to_vec());
+    let html = super::evidence::from_html_form(&headers);
+    let result = async {
+        let mut file: Option<Vec<u8>> = None;
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|e| super::evidence::multipart_error(&e))?
+        {
+            if field.name() == Some("file") {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| super::evidence::multipart_error(&e))?;
+                file = Some(bytes.to_vec());
+            }
         }
+        let bytes = file.ok_or_else(|| AppError::invalid("file", "err.required"))?;
+        verification::attach_licence(&state.services, &caller.user, id, &bytes).await
     }
-    let bytes = file.ok_or_else(|| ApiError(AppError::invalid("file", "err.required"), lang))?;
-    let v = verification::attach_licence(&state.services, &caller.user, id, &bytes)
-        .await
-        .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(v))
+    .await;
+    match (result, html) {
+        (Ok(v), false) => Json(v).into_response(),
+        (Ok(_), true) => {
+            Redirect::to(&format!("/merchants/register?licence=ok&request={id}")).into_response()
+        }
+        (Err(e), true) if !matches!(e, AppError::NotFound) => Redirect::to(&format!(
+            "/merchants/register?request={id}&licence_error={}",
+            urlencoding::encode(&e.message(lang))
+        ))
+        .into_response(),
+        (Err(e), _) => ApiError(e, lang).into_response(),
+    }
 }
 
 /// The licence file: public once verified with it; before, its applicant and verifiers.

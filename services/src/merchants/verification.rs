@@ -213,13 +213,20 @@ pub async fn register(
 }
 
 async fn load(svc: &Services, id: i32) -> Result<(mv::Model, merchant::Model), AppError> {
+    load_in(&svc.db, id).await
+}
+
+async fn load_in<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    id: i32,
+) -> Result<(mv::Model, merchant::Model), AppError> {
     let v = mv::Entity::find_by_id(id)
-        .one(&svc.db)
+        .one(conn)
         .await
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
     let m = merchant::Entity::find_by_id(v.merchant_id)
-        .one(&svc.db)
+        .one(conn)
         .await
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
@@ -342,7 +349,7 @@ pub async fn decide(
     }
     let now = svc.clock.now();
     let txn = svc.db.begin().await.map_err(internal_error)?;
-    let (v, m) = load(svc, id).await?;
+    let (v, m) = load_in(&txn, id).await?;
     let status = if approve {
         VerificationStatus::Verified
     } else {
