@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use domain::{AppError, Email, Lang, Role, UserView, t, tf, user};
 use entities::user as user_entity;
-use sea_orm::{ActiveModelTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, Set};
 
 use super::{internal, is_unique_violation, tokens, view};
 use crate::{Services, mail};
@@ -80,7 +80,7 @@ async fn insert(
 ) -> Result<UserView, AppError> {
     let hash = super::passwords::hash(input.password.clone()).await?;
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
     let created = user_entity::ActiveModel {
         email: Set(email.as_str().into()),
         password_hash: Set(hash),

@@ -2,9 +2,7 @@
 
 use domain::{AppError, Email, Lang, t, tf, user as rules};
 use entities::session;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use super::{find_by_email, internal, tokens};
 use crate::{Services, mail};
@@ -26,7 +24,7 @@ pub async fn request_password_reset(svc: &Services, email: &str, ip: &str) -> Re
         return Ok(());
     };
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
     let token = tokens::issue(&txn, u.id, "reset", chrono::Duration::hours(1), now).await?;
     let lang = Lang::parse(&u.lang).unwrap_or_default();
     let link = format!("{}/reset?token={token}", svc.config.public_url);
@@ -52,7 +50,7 @@ pub async fn reset_password(
         return Err(AppError::invalid("password", "err.password_weak"));
     }
     let hash = super::passwords::hash(new_password.to_string()).await?;
-    let txn = svc.db.begin().await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
     let u = super::verify::consume(svc, &txn, token, "reset").await?;
     let id = u.id;
     let verified = u.email_verified_at;

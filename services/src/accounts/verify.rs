@@ -2,9 +2,7 @@
 
 use domain::{AppError, UserView};
 use entities::{email_token, user};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 use super::{internal, tokens, view};
 use crate::Services;
@@ -51,7 +49,7 @@ pub(super) async fn consume<C: sea_orm::ConnectionTrait>(
 }
 
 pub async fn verify_email(svc: &Services, token: &str) -> Result<UserView, AppError> {
-    let txn = svc.db.begin().await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
     let u = consume(svc, &txn, token, "verify").await?;
     let u = if u.email_verified_at.is_none() {
         let mut am = u.into_active_model();
@@ -73,7 +71,7 @@ pub async fn resend_verification(svc: &Services, user_id: i32) -> Result<(), App
     ) {
         return Err(AppError::RateLimited);
     }
-    let txn = svc.db.begin().await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
     let u = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await

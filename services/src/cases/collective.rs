@@ -9,7 +9,7 @@ use domain::{AppError, Role, UserView};
 use entities::{case, case_member};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 
@@ -128,7 +128,7 @@ pub async fn join_case(
     let order_date = super::file::order_date(&raw.order_date, now)?;
     let paid = super::file::fen(&raw.amount_paid_fen, "amount_paid_fen")?;
     let claimed = super::file::fen(&raw.amount_claimed_fen, "amount_claimed_fen")?;
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m) = read::load(&txn, case_id).await?;
     // Only a published complaint is visible to strangers; others do not exist for them.
     if !c.publish_narrative && c.consumer_id != user.id {

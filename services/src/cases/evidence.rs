@@ -7,7 +7,6 @@ use domain::{AppError, UserView};
 use entities::evidence;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use serde::Serialize;
 
@@ -76,7 +75,7 @@ pub async fn upload(
     let sha = crate::blobs::store(svc, bytes).await?;
     let now = svc.clock.now();
     let name = clean_name(file_name);
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let row = evidence::ActiveModel {
         case_id: Set(case_id),
         uploader_id: Set(user.id),

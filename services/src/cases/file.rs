@@ -5,9 +5,7 @@ use domain::cases::{Case, CaseView, Category, MAX_AMOUNT, Remedy};
 use domain::{AppError, Fen, Role, Uscc, UserView};
 use entities::{case, merchant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use super::{calendar, get_case, notify, trail};
@@ -115,7 +113,7 @@ pub async fn file_case(
     let remedy = Remedy::parse(&raw.remedy)
         .ok_or_else(|| AppError::invalid("remedy", "err.remedy_unknown"))?;
 
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let m = find_merchant(&txn, &raw.merchant).await?;
     if super::collective::has_open_order(&txn, user.id, m.id, &order_ref).await? {
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));

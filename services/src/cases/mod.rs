@@ -19,7 +19,7 @@ use domain::cases::{Actor, Case, Event, Party, Remedy, RuleError, Terms};
 use domain::{AppError, Fen, Role, UserView};
 use entities::{case, merchant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 pub use file::{RawCase, file_case};
@@ -305,7 +305,7 @@ pub async fn act(
     }
     let (event, mut rec) = parse_action(raw)?;
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m) = read::load(&txn, case_id).await?;
     if !may_read(&txn, user, &c, &m).await? {
         return Err(AppError::NotFound);

@@ -9,10 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::cases::{Actor, Event, Notice, RuleError};
 use entities::{case, case_reminder};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 use super::{calendar, notify, read, save, state_of, trail};
@@ -86,9 +83,7 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
 
 /// Applies `DeadlineElapsed` to one case; false when nothing was due after all.
 async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, domain::AppError> {
-    let txn = svc
-        .db
-        .begin()
+    let txn = crate::db::begin(&svc.db)
         .await
         .map_err(crate::accounts::internal_error)?;
     let (c, m) = read::load(&txn, id).await?;
@@ -142,7 +137,7 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
                 if now >= at || cal.working_days_left(now, at) > 1 {
                     continue;
                 }
-                let txn = svc.db.begin().await?;
+                let txn = crate::db::begin(&svc.db).await?;
                 let inserted = case_reminder::Entity::insert(case_reminder::ActiveModel {
                     case_id: Set(c.id),
                     deadline_key: Set(key.into()),

@@ -7,7 +7,6 @@ use domain::{AppError, Role, UserView};
 use entities::{credit_commitment as cc, merchant};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use sha2::{Digest, Sha256};
 
@@ -53,7 +52,7 @@ pub async fn sign(
         return Err(AppError::invalid("accept", "err.commitment.accept"));
     }
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let current = cc::Entity::find()
         .filter(cc::Column::MerchantId.eq(merchant_id))
         .filter(cc::Column::Version.eq(COMMITMENT_VERSION))

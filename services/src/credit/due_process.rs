@@ -15,7 +15,7 @@ use entities::{credit_record as cr, merchant, record_request as rr};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 
@@ -137,7 +137,7 @@ async fn insert(
     evidence: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<RecordRequestView, AppError> {
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let row = rr::ActiveModel {
         record_id: Set(r.id),
         merchant_id: Set(m.id),
@@ -251,7 +251,7 @@ pub async fn decide(
         (REPAIR, true) => "approved",
         _ => "refused",
     };
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let res = rr::Entity::update_many()
         .col_expr(rr::Column::Status, Expr::value(status))
         .col_expr(rr::Column::DecidedBy, Expr::value(user.id))

@@ -18,7 +18,7 @@ use entities::{list_entry as le, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder,
 };
 
 use crate::Services;
@@ -219,7 +219,7 @@ pub async fn decide(
         return Err(AppError::invalid("reason", "err.text_too_long"));
     }
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let e = le::Entity::find_by_id(entry_id)
         .one(&txn)
         .await

@@ -27,7 +27,7 @@ use entities::{case, merchant, notification, rating, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -161,7 +161,7 @@ pub async fn rate(
     ip: &str,
 ) -> Result<RatingView, AppError> {
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m, side) = party(&txn, user, case_id).await?;
     let flag = parse_flag(raw.flag_malicious.as_deref(), "flag_malicious")?;
     let (stars, text) = match side {
@@ -252,7 +252,7 @@ pub async fn follow_up(
     raw: &RawAction,
 ) -> Result<RatingView, AppError> {
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m, side) = party(&txn, user, case_id).await?;
     let text = parse_text(raw.text.as_deref(), "text", TEXT_MAX, true)?;
     let r = find(&txn, c.id, side)
@@ -321,7 +321,7 @@ pub async fn hide(
     }
     let reason = parse_text(Some(reason), "reason", HIDE_REASON_MAX, true)?;
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let r = reload(&txn, rating_id).await?;
     let (c, _) = load_locked(&txn, r.case_id).await?;
     if r.hidden_at.is_some() {

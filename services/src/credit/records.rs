@@ -13,7 +13,7 @@ use entities::{case, credit_record as cr, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
+    QueryOrder, QuerySelect,
 };
 use serde::Deserialize;
 
@@ -226,7 +226,7 @@ pub async fn create_finding(
         .await
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let cal = crate::cases::calendar::load(&txn).await?;
     let evidence = Some(raw.evidence.trim().to_string()).filter(|e| !e.is_empty());
     let r = insert(
@@ -268,7 +268,7 @@ pub async fn publish_due(svc: &Services, now: DateTime<Utc>) -> Result<usize, Ap
         if super::due_process::objection_pending(&svc.db, r.id).await? {
             continue;
         }
-        let txn = svc.db.begin().await.map_err(internal_error)?;
+        let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
         let res = cr::Entity::update_many()
             .col_expr(cr::Column::Status, Expr::value(PUBLISHED))
             .filter(cr::Column::Id.eq(r.id))

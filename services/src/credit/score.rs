@@ -15,7 +15,7 @@ use domain::credit::{
 use domain::fund::AccountKind;
 use entities::{case, credit_record as cr, merchant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{Recompute, TOPIC, records::PUBLISHED};
 use crate::accounts::internal_error;
@@ -123,7 +123,7 @@ pub async fn recompute_with(
     let s = domain::credit::score(&inputs, now, params);
     let a_plus_since = super::lists::a_plus_since(&svc.db, &m, s.grade, now).await?;
     // The score and the search index's note of it change together.
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     merchant::Entity::update_many()
         .col_expr(
             merchant::Column::CreditScore,

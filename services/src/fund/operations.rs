@@ -6,7 +6,7 @@ use domain::cases::FcState;
 use domain::fund::{AccountKind, EntryReceipt, Operation};
 use domain::{AppError, Fen, Role, UserView};
 use entities::{case, merchant};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use super::books::{self, Posted, Posting};
@@ -213,26 +213,17 @@ async fn run(
         by: Some(user.id),
         at: now,
     };
-    // A lost race for the write lock (SQLite refuses rather than waits when a
-    // reading transaction wants to write) is tried again; a replay then finds
-    // the winner's entry.
-    let mut attempt = 0;
-    let (txn, posted) = loop {
-        attempt += 1;
-        let txn = svc.db.begin().await.map_err(internal_error)?;
-        match books::post(&txn, &posting).await {
-            Ok(p) => break (txn, p),
-            Err(e) => {
-                drop(txn);
-                if let Some(p) = books::replay_after_race(&svc.db, &key, &op).await? {
-                    return Ok(receipt(&p));
-                }
-                let transient = matches!(&e, AppError::Conflict { field, .. } if field == "case");
-                if !transient || attempt >= 5 {
-                    return Err(e);
-                }
-                tokio::time::sleep(std::time::Duration::from_millis(20 * attempt)).await;
+    // Writers take turns (`db::begin`), so the loser of two identical
+    // requests sent at once finds the winner's entry and replays it.
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    let posted = match books::post(&txn, &posting).await {
+        Ok(p) => p,
+        Err(e) => {
+            drop(txn);
+            if let Some(p) = books::replay_after_race(&svc.db, &key, &op).await? {
+                return Ok(receipt(&p));
             }
+            return Err(e);
         }
     };
     if let Posted::New(entry) = &posted

@@ -10,10 +10,7 @@ use std::io::Read;
 use chrono::{NaiveDate, Utc};
 use domain::Uscc;
 use entities::merchant;
-use sea_orm::{
-    ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
-    sea_query::OnConflict,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, sea_query::OnConflict};
 use serde::Deserialize;
 
 use crate::Services;
@@ -208,7 +205,7 @@ async fn write_batch(
             order.push(key);
         }
     }
-    let txn = svc.db.begin().await?;
+    let txn = crate::db::begin(&svc.db).await?;
     let existing: Vec<String> = merchant::Entity::find()
         .select_only()
         .column(merchant::Column::Uscc)

@@ -11,7 +11,7 @@ use entities::{merchant, merchant_verification as mv};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    QuerySelect,
 };
 use serde::Deserialize;
 
@@ -144,7 +144,7 @@ pub async fn register(
     }
     let now = svc.clock.now();
     let r = parse(raw, domain::calendar::local_date(now))?;
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let existing = merchant::Entity::find()
         .filter(merchant::Column::Uscc.eq(r.uscc.as_str()))
         .one(&txn)
@@ -348,7 +348,7 @@ pub async fn decide(
         return Err(AppError::invalid("reason", "err.text_too_long"));
     }
     let now = svc.clock.now();
-    let txn = svc.db.begin().await.map_err(internal_error)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (v, m) = load_in(&txn, id).await?;
     let status = if approve {
         VerificationStatus::Verified
