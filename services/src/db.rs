@@ -98,6 +98,26 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Starts a transaction that will write. On SQLite it takes the write lock
+/// at once (`BEGIN IMMEDIATE`), waiting its turn behind other writers: a
+/// deferred transaction that read first would instead be refused when it
+/// tries to write after another writer committed (a spurious conflict).
+/// PostgreSQL transactions start as usual.
+pub async fn begin(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        db.begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await
+    } else {
+        db.begin().await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,25 +139,5 @@ mod tests {
         );
         assert_eq!(sqlite_path("sqlite::memory:"), None);
         assert_eq!(sqlite_path("postgres://x"), None);
-    }
-}
-
-/// Starts a transaction that will write. On SQLite it takes the write lock
-/// at once (`BEGIN IMMEDIATE`), waiting its turn behind other writers: a
-/// deferred transaction that read first would instead be refused when it
-/// tries to write after another writer committed (a spurious conflict).
-/// PostgreSQL transactions start as usual.
-pub async fn begin(
-    db: &sea_orm::DatabaseConnection,
-) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
-    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
-        db.begin_with_options(TransactionOptions {
-            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-            ..Default::default()
-        })
-        .await
-    } else {
-        db.begin().await
     }
 }
