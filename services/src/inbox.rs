@@ -2,7 +2,7 @@
 
 use domain::inbox::NotificationView;
 use domain::{AppError, UserView};
-use entities::{case, notification};
+use entities::notification;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -23,17 +23,7 @@ pub async fn list(
         .await
         .map_err(internal_error)?;
     let ids: Vec<i32> = rows.iter().filter_map(|n| n.case_id).collect();
-    let numbers: std::collections::HashMap<i32, String> = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::Number)
-        .filter(case::Column::Id.is_in(ids))
-        .into_tuple::<(i32, String)>()
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
+    let numbers = crate::cases::read::case_numbers(&svc.db, ids).await?;
     Ok(rows
         .into_iter()
         .map(|n| NotificationView {

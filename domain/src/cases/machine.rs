@@ -425,6 +425,16 @@ impl Case {
         v
     }
 
+    /// The merchant's first response as statistics and credit count it:
+    /// `None` while not yet due (no answer and the deadline not passed),
+    /// else whether it came in time. (States saved before `responded_at`
+    /// existed count an answer as in time.)
+    pub fn first_response_in_time(&self, now: DateTime<Utc>) -> Option<bool> {
+        (self.merchant_responded || now > self.respond_by).then(|| {
+            self.merchant_responded && self.responded_at.is_none_or(|at| at <= self.respond_by)
+        })
+    }
+
     /// Does the case qualify for first compensation now, on what basis and
     /// up to how much? The merchant missed the first-response deadline of a
     /// claim with an amount, or did not honour a settlement or award.

@@ -27,6 +27,20 @@ pub(super) fn as_text(v: Option<&Value>, field: &str, lang: Lang) -> ApiResult<S
     }
 }
 
+/// A required `true`/`false` field of a decision (`approve`, `grant`,
+/// `confirm`); anything else is refused naming it with `key`.
+pub(super) fn required_bool(
+    o: &serde_json::Map<String, Value>,
+    field: &str,
+    key: &str,
+    lang: Lang,
+) -> ApiResult<bool> {
+    match o.get(field) {
+        Some(Value::Bool(b)) => Ok(*b),
+        _ => Err(ApiError(AppError::invalid(field, key), lang)),
+    }
+}
+
 pub(super) fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<String, Value>> {
     match parse_json::<Value>(body, lang)? {
         Value::Object(m) => Ok(m),

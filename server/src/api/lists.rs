@@ -5,12 +5,12 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
+use domain::Role;
 use domain::credit::ListKind;
-use domain::{AppError, Role};
 use serde_json::Value;
 use services::credit::lists;
 
-use super::cases::{as_text, object};
+use super::cases::{as_text, object, required_bool};
 use super::{ApiError, ApiResult, Caller, ReqLang};
 use crate::AppState;
 
@@ -60,15 +60,7 @@ pub async fn decide(
     let lang = caller.lang;
     caller.require(&[Role::Regulator])?;
     let o = object(&body, lang)?;
-    let confirm = match o.get("confirm") {
-        Some(Value::Bool(b)) => *b,
-        _ => {
-            return Err(ApiError(
-                AppError::invalid("confirm", "err.list.confirm_required"),
-                lang,
-            ));
-        }
-    };
+    let confirm = required_bool(&o, "confirm", "err.list.confirm_required", lang)?;
     let reason = as_text(o.get("reason"), "reason", lang)?;
     let v = lists::decide(&state.services, &caller.user, id, confirm, &reason)
         .await

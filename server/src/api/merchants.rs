@@ -14,7 +14,7 @@ use serde_json::Value;
 use services::credit::{commitments, records};
 use services::merchants::verification::{self, RawRegistration};
 
-use super::cases::{as_text, object};
+use super::cases::{as_text, object, required_bool};
 use super::{ApiError, ApiResult, Caller, MaybeCaller, ReqLang};
 use crate::AppState;
 
@@ -170,15 +170,7 @@ pub async fn decide_verification(
     let lang = caller.lang;
     caller.require(&[Role::Regulator, Role::Admin])?;
     let o = object(&body, lang)?;
-    let approve = match o.get("approve") {
-        Some(Value::Bool(b)) => *b,
-        _ => {
-            return Err(ApiError(
-                AppError::invalid("approve", "err.approve_required"),
-                lang,
-            ));
-        }
-    };
+    let approve = required_bool(&o, "approve", "err.approve_required", lang)?;
     let reason = as_text(o.get("reason"), "reason", lang)?;
     let v = verification::decide(&state.services, &caller.user, id, approve, Some(&reason))
         .await
@@ -333,15 +325,7 @@ pub async fn decide_request(
     let lang = caller.lang;
     caller.require(&[Role::Regulator])?;
     let o = object(&body, lang)?;
-    let grant = match o.get("grant") {
-        Some(Value::Bool(b)) => *b,
-        _ => {
-            return Err(ApiError(
-                AppError::invalid("grant", "err.grant_required"),
-                lang,
-            ));
-        }
-    };
+    let grant = required_bool(&o, "grant", "err.grant_required", lang)?;
     let reason = as_text(o.get("reason"), "reason", lang)?;
     let v =
         services::credit::due_process::decide(&state.services, &caller.user, id, grant, &reason)

@@ -113,17 +113,7 @@ pub async fn access_log(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let numbers: std::collections::HashMap<i32, String> = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::Number)
-        .filter(case::Column::Id.is_in(rows.iter().map(|r| r.case_id)))
-        .into_tuple::<(i32, String)>()
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
+    let numbers = crate::cases::read::case_numbers(&svc.db, rows.iter().map(|r| r.case_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| AccessView {

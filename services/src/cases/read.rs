@@ -129,6 +129,24 @@ pub async fn get_case_revealed(
     })
 }
 
+/// The public numbers of cases `ids` (GD…), by id.
+pub async fn case_numbers<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<std::collections::HashMap<i32, String>, AppError> {
+    Ok(case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::Number)
+        .filter(case::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String)>()
+        .all(conn)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .collect())
+}
+
 /// Which cases a list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleView {

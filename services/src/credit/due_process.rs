@@ -211,12 +211,31 @@ pub async fn list(
         .await
         .map_err(internal_error)?;
     let now = svc.clock.now();
-    let mut out = Vec::with_capacity(rows.len());
-    for q in rows {
-        let (r, m) = load_record(svc, q.record_id).await?;
-        out.push(view(q, m.name, r, now));
-    }
-    Ok(out)
+    // The records and merchants of the whole page, in two queries.
+    let records: std::collections::HashMap<i32, cr::Model> = cr::Entity::find()
+        .filter(cr::Column::Id.is_in(rows.iter().map(|q| q.record_id)))
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let names: std::collections::HashMap<i32, String> = merchant::Entity::find()
+        .filter(merchant::Column::Id.is_in(rows.iter().map(|q| q.merchant_id)))
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|q| {
+            let r = records.get(&q.record_id)?.clone();
+            let name = names.get(&q.merchant_id).cloned().unwrap_or_default();
+            Some(view(q, name, r, now))
+        })
+        .collect())
 }
 
 /// A regulator decides: an objection upheld withdraws the finding, refused

@@ -436,17 +436,7 @@ async fn views<C: ConnectionTrait>(
     if rows.is_empty() {
         return Ok(vec![]);
     }
-    let numbers: HashMap<i32, String> = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::Number)
-        .filter(case::Column::Id.is_in(rows.iter().map(|r| r.case_id)))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
+    let numbers = crate::cases::read::case_numbers(conn, rows.iter().map(|r| r.case_id)).await?;
     let people: HashMap<i32, String> = user::Entity::find()
         .select_only()
         .column(user::Column::Id)

@@ -331,17 +331,8 @@ pub async fn list(
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
-    let numbers: std::collections::HashMap<i32, String> = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::Number)
-        .filter(case::Column::Id.is_in(rows.iter().filter_map(|r| r.case_id)))
-        .into_tuple::<(i32, String)>()
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
+    let numbers =
+        crate::cases::read::case_numbers(&svc.db, rows.iter().filter_map(|r| r.case_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| {

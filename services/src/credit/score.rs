@@ -45,11 +45,9 @@ pub async fn inputs<C: ConnectionTrait>(
             tracing::error!("case {} has an unreadable state", c.id);
             return Err(AppError::Internal);
         };
-        if s.merchant_responded || now > s.respond_by {
+        if let Some(in_time) = s.first_response_in_time(now) {
             i.response_due += 1;
-            if s.merchant_responded && s.responded_at.is_none_or(|at| at <= s.respond_by) {
-                i.responded_in_time += 1;
-            }
+            i.responded_in_time += u32::from(in_time);
         }
         let paid_by_fund = s
             .first_compensation

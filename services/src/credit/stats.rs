@@ -33,11 +33,9 @@ pub async fn stats<C: ConnectionTrait>(
     let mut resolve_secs: Vec<i64> = vec![];
     for c in &cases {
         let s: Case = serde_json::from_str(&c.state).map_err(|_| AppError::Internal)?;
-        if s.merchant_responded || now > s.respond_by {
+        if let Some(ok) = s.first_response_in_time(now) {
             due += 1;
-            if s.merchant_responded && s.responded_at.is_none_or(|at| at <= s.respond_by) {
-                in_time += 1;
-            }
+            in_time += u32::from(ok);
         }
         // What the merchant owed: the award if any, else the settlement.
         let owed_by = s

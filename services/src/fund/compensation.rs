@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use domain::AppError;
 use domain::cases::{ContestState, Event};
 use domain::fund::{Account, AccountKind, EntryKind, Operation};
-use entities::{case, ledger_entry};
+use entities::{case, ledger_entry, ledger_line};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
@@ -65,32 +65,72 @@ pub async fn case_figures<C: ConnectionTrait>(
     conn: &C,
     case_id: i32,
 ) -> Result<CaseFigures, AppError> {
-    let rows: Vec<(String, Option<i64>)> = ledger_entry::Entity::find()
+    Ok(case_figures_many(conn, &[case_id])
+        .await?
+        .remove(&case_id)
+        .unwrap_or_default())
+}
+
+/// `case_figures` of many cases in two queries (the public ledger's page).
+pub async fn case_figures_many<C: ConnectionTrait>(
+    conn: &C,
+    case_ids: &[i32],
+) -> Result<std::collections::HashMap<i32, CaseFigures>, AppError> {
+    let mut out: std::collections::HashMap<i32, CaseFigures> = case_ids
+        .iter()
+        .map(|id| (*id, CaseFigures::default()))
+        .collect();
+    if case_ids.is_empty() {
+        return Ok(out);
+    }
+    let total = || Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)");
+    let sums: Vec<(Option<i32>, String, Option<i64>)> = ledger_entry::Entity::find()
         .select_only()
+        .column(ledger_entry::Column::CaseId)
         .column(ledger_entry::Column::Kind)
-        .column_as(
-            Expr::cust("CAST(COALESCE(SUM(amount_fen), 0) AS BIGINT)"),
-            "total",
-        )
-        .filter(ledger_entry::Column::CaseId.eq(case_id))
+        .column_as(total(), "total")
+        .filter(ledger_entry::Column::CaseId.is_in(case_ids.iter().copied()))
+        .group_by(ledger_entry::Column::CaseId)
         .group_by(ledger_entry::Column::Kind)
         .into_tuple()
         .all(conn)
         .await
         .map_err(internal_error)?;
-    let by = |k: EntryKind| {
-        rows.iter()
-            .find(|(kind, _)| kind == k.as_str())
-            .and_then(|(_, v)| *v)
-            .unwrap_or(0)
-    };
-    Ok(CaseFigures {
-        paid: by(EntryKind::Payout),
-        recovered: by(EntryKind::Recovery) - by(EntryKind::RecoveryReversal),
-        repaid: by(EntryKind::Repayment) - by(EntryKind::RepaymentRefund),
-        written_off: by(EntryKind::WriteOff),
-        outstanding: books::sum(conn, AccountKind::Receivable, None, Some(case_id)).await?,
-    })
+    for (case_id, kind, amount) in sums {
+        let (Some(f), Some(kind)) = (
+            case_id.and_then(|c| out.get_mut(&c)),
+            EntryKind::parse(&kind),
+        ) else {
+            continue;
+        };
+        let a = amount.unwrap_or(0);
+        match kind {
+            EntryKind::Payout => f.paid += a,
+            EntryKind::Recovery => f.recovered += a,
+            EntryKind::RecoveryReversal => f.recovered -= a,
+            EntryKind::Repayment => f.repaid += a,
+            EntryKind::RepaymentRefund => f.repaid -= a,
+            EntryKind::WriteOff => f.written_off += a,
+            _ => {}
+        }
+    }
+    let owed: Vec<(Option<i32>, Option<i64>)> = ledger_line::Entity::find()
+        .select_only()
+        .column(ledger_line::Column::CaseId)
+        .column_as(total(), "total")
+        .filter(ledger_line::Column::Account.eq(AccountKind::Receivable.as_str()))
+        .filter(ledger_line::Column::CaseId.is_in(case_ids.iter().copied()))
+        .group_by(ledger_line::Column::CaseId)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    for (case_id, amount) in owed {
+        if let Some(f) = case_id.and_then(|c| out.get_mut(&c)) {
+            f.outstanding = amount.unwrap_or(0);
+        }
+    }
+    Ok(out)
 }
 
 /// Posts what a case step means for the books; `None` when it means nothing.

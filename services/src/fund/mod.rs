@@ -10,5 +10,5 @@ pub mod operations;
 pub mod public;
 
 pub use check::{FundCheck, check};
-pub use compensation::{CaseFigures, Moved, case_figures, on_case_step};
+pub use compensation::{CaseFigures, Moved, case_figures, case_figures_many, on_case_step};
 pub use operations::{CaseMovement, Direction, RawMovement};

@@ -143,12 +143,11 @@ pub async fn ledger(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let mut status: HashMap<i32, &'static str> = HashMap::new();
-    for id in case_ids {
-        if let std::collections::hash_map::Entry::Vacant(v) = status.entry(id) {
-            v.insert(super::case_figures(&svc.db, id).await?.status());
-        }
-    }
+    let status: HashMap<i32, &'static str> = super::case_figures_many(&svc.db, &case_ids)
+        .await?
+        .into_iter()
+        .map(|(id, f)| (id, f.status()))
+        .collect();
     let rows = entries
         .into_iter()
         .filter_map(|e| {
