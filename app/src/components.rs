@@ -49,6 +49,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a href="/">{tr("nav.home")}</a>
                 <a href="/fund" id="nav-fund">{tr("nav.fund")}</a>
                 <a href="/lists/red" id="nav-lists">{tr("nav.lists")}</a>
+                <a href="/complaints" id="nav-complaints">{tr("nav.complaints")}</a>
                 <Suspense>
                     {move || user.get().map(|u| match u.ok().flatten() {
                         Some(u) => view! {

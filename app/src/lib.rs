@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod auth;
 pub mod cases;
+pub mod complaints;
 pub mod components;
 pub mod credit;
 pub mod dashboard;
@@ -17,6 +18,7 @@ pub mod i18n;
 pub mod inbox;
 pub mod merchants;
 pub mod regulator;
+pub mod search;
 pub mod site;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -65,7 +67,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=|| view! { <p class="notice">{tr("err.not_found")}</p> }>
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/search") view=home::SearchPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/complaints") view=complaints::ComplaintsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/complaints/:id") view=complaints::ComplaintRecordPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/register") view=auth::RegisterPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/verify") view=auth::VerifyPage ssr=SsrMode::InOrder/>

@@ -15,16 +15,19 @@ pub fn scrub(text: &str) -> String {
     let mut i = 0;
     while i < chars.len() {
         if chars[i].is_ascii_digit() && (i == 0 || !is_word(chars[i - 1])) {
-            let (end, digits) = digit_run(&chars, i);
-            if !end_is_word(&chars, end)
-                && let Some(masked) = mask_number(&digits)
-            {
-                out.push_str(&masked);
-                i = end;
-                continue;
+            let (end, groups) = digit_groups(&chars, i);
+            if end_is_word(&chars, end) {
+                // The last group is part of a code (…1681a, 123abc): kept;
+                // the groups before it are looked at as usual.
+                let (last_from, _) = groups[groups.len() - 1];
+                if groups.len() > 1 {
+                    mask_groups(&chars, &groups[..groups.len() - 1], &mut out);
+                    out.extend(&chars[groups[groups.len() - 2].1..last_from]);
+                }
+                out.extend(&chars[last_from..end]);
+            } else {
+                mask_groups(&chars, &groups, &mut out);
             }
-            // Not personal: copy the run as it was.
-            out.extend(&chars[i..end]);
             i = end;
             continue;
         }
@@ -49,6 +52,131 @@ pub fn scrub(text: &str) -> String {
     out
 }
 
+/// Words that introduce a person's name in Chinese text; the name that
+/// follows (up to three Han characters) is masked to its surname.
+const ZH_NAME_CUES: &[&str] = &[
+    "我叫",
+    "名字叫",
+    "名字是",
+    "姓名",
+    "联系人",
+    "收货人",
+    "收件人",
+    "签收人",
+    "经办人",
+];
+/// The same for English (case aside): up to two capitalised words follow.
+const EN_NAME_CUES: &[&str] = &[
+    "my name is ",
+    "name: ",
+    "mr. ",
+    "mrs. ",
+    "ms. ",
+    "miss ",
+    "dr. ",
+];
+
+/// Masks personal data for the public record and the search index:
+/// everything `scrub` masks, the names of the people in the case
+/// (`names`, e.g. the consumer's; each becomes 张* / A****), and names the
+/// text itself introduces (我叫张三, 收货人：李四, "my name is John Smith").
+pub fn scrub_public(text: &str, names: &[&str]) -> String {
+    let mut out = scrub(text);
+    for name in names {
+        let name = name.trim();
+        if name.chars().count() >= 2 {
+            out = replace_name(&out, name, &crate::cases::mask_name(name));
+        }
+    }
+    mask_cued_names(&out)
+}
+
+/// Replaces `name` in `text`: anywhere for a Chinese name (Chinese has no
+/// spaces between words), only as a whole word for a Latin one (so `li`
+/// does not mask the middle of `like`).
+fn replace_name(text: &str, name: &str, masked: &str) -> String {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == ' ')
+    {
+        return text.replace(name, masked);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let lower_name = name.to_ascii_lowercase();
+    while let Some(at) = rest.to_ascii_lowercase().find(&lower_name) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + name.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        out.push_str(&rest[..at]);
+        if word(before) || word(after) {
+            out.push_str(&rest[at..at + name.len()]);
+        } else {
+            out.push_str(masked);
+        }
+        rest = &rest[at + name.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+fn mask_cued_names(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let lower: Vec<char> = chars.iter().map(|c| c.to_ascii_lowercase()).collect();
+    let mut masked = vec![false; chars.len()];
+    let starts_at = |i: usize, cue: &str| {
+        let cue: Vec<char> = cue.chars().collect();
+        lower.len() >= i + cue.len() && lower[i..i + cue.len()] == cue[..]
+    };
+    for i in 0..chars.len() {
+        for cue in ZH_NAME_CUES {
+            if !starts_at(i, cue) {
+                continue;
+            }
+            let mut j = i + cue.chars().count();
+            while j < chars.len() && matches!(chars[j], ' ' | ':' | '：' | '是' | '为') {
+                j += 1;
+            }
+            let han = (j..chars.len().min(j + 3))
+                .take_while(|&k| is_han(chars[k]))
+                .count();
+            if han >= 2 {
+                masked[j + 1..j + han].iter_mut().for_each(|m| *m = true);
+            }
+        }
+        for cue in EN_NAME_CUES {
+            if !starts_at(i, cue) || (i > 0 && chars[i - 1].is_ascii_alphabetic()) {
+                continue;
+            }
+            let mut j = i + cue.chars().count();
+            for _ in 0..2 {
+                if !chars.get(j).is_some_and(char::is_ascii_uppercase) {
+                    break;
+                }
+                let end = (j..chars.len())
+                    .find(|&k| !chars[k].is_ascii_alphabetic())
+                    .unwrap_or(chars.len());
+                masked[j + 1..end].iter_mut().for_each(|m| *m = true);
+                j = end;
+                if chars.get(j) == Some(&' ') {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    chars
+        .iter()
+        .zip(masked)
+        .map(|(c, m)| if m { '*' } else { *c })
+        .collect()
+}
+
 fn is_word(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '_'
 }
@@ -57,6 +185,50 @@ fn end_is_word(chars: &[char], end: usize) -> bool {
     chars
         .get(end)
         .is_some_and(|c| c.is_ascii_alphanumeric() && *c != 'X' && *c != 'x')
+}
+
+/// The digit groups of the run from `start` (split by single spaces or
+/// hyphens): each group's character range. Returns the run's end too.
+fn digit_groups(chars: &[char], start: usize) -> (usize, Vec<(usize, usize)>) {
+    let (end, _) = digit_run(chars, start);
+    let mut groups = vec![];
+    let mut from = start;
+    for (k, c) in chars.iter().enumerate().take(end).skip(start) {
+        if *c == ' ' || *c == '-' {
+            groups.push((from, k));
+            from = k + 1;
+        }
+    }
+    groups.push((from, end));
+    (end, groups)
+}
+
+/// Copies the groups to `out`, masking each longest stretch of consecutive
+/// groups that is a phone or ID number (so `13800138000 609` masks the
+/// phone and keeps the 609, and `010 6512 3456` is one landline).
+fn mask_groups(chars: &[char], groups: &[(usize, usize)], out: &mut String) {
+    let digits = |a: usize, b: usize| -> String {
+        chars[groups[a].0..groups[b].1]
+            .iter()
+            .filter(|c| **c != ' ' && **c != '-')
+            .collect()
+    };
+    let mut k = 0;
+    while k < groups.len() {
+        let found = (k..groups.len())
+            .rev()
+            .find_map(|j| mask_number(&digits(k, j)).map(|m| (j, m)));
+        let (last, text) = match found {
+            Some((j, masked)) => (j, masked),
+            None => (k, chars[groups[k].0..groups[k].1].iter().collect()),
+        };
+        out.push_str(&text);
+        // The separator after the piece, as it was.
+        if let Some(next) = groups.get(last + 1) {
+            out.extend(&chars[groups[last].1..next.0]);
+        }
+        k = last + 1;
+    }
 }
 
 /// The run of digits from `start` (single spaces or hyphens between digit
@@ -155,6 +327,17 @@ mod tests {
             ("订单号JD202611230001", "订单号JD202611230001"),
             ("编号 12345678901234567890", "编号 12345678901234567890"),
             ("退款 259900 分", "退款 259900 分"),
+            // A phone beside other numbers: only the phone goes.
+            (
+                "Sections 13800138000 609 ( a )",
+                "Sections 138****8000 609 ( a )",
+            ),
+            ("订单 609 13800138000", "订单 609 138****8000"),
+            ("tel 010 6512 3456.", "tel 010****3456."),
+            (
+                "US Code 13800138000 1681a section",
+                "US Code 138****8000 1681a section",
+            ),
             ("a@b", "a@b"),
         ];
         for (raw, want) in cases {
@@ -179,5 +362,55 @@ mod tests {
             got.contains("150****5678") && got.contains("4403**********2222"),
             "{got}"
         );
+    }
+
+    #[test]
+    fn public_texts_lose_the_names_too() {
+        use super::scrub_public;
+        let cases = [
+            // The consumer's own name wherever it appears.
+            (
+                "张伟买的手机坏了，张伟要求退款",
+                &["张伟"][..],
+                "张*买的手机坏了，张*要求退款",
+            ),
+            // Names the text introduces.
+            (
+                "你好，我叫李小红，电话13800138000",
+                &[][..],
+                "你好，我叫李**，电话138****8000",
+            ),
+            ("收货人：王五 地址北京", &[][..], "收货人：王* 地址北京"),
+            (
+                "My name is John Smith and I paid.",
+                &[][..],
+                "My name is J*** S**** and I paid.",
+            ),
+            (
+                "I called Mr. Brown twice",
+                &[][..],
+                "I called Mr. B**** twice",
+            ),
+            // A Latin name only as a whole word, in any case.
+            (
+                "I like it, Li said; LI agreed",
+                &["li"][..],
+                "I like it, l* said; l* agreed",
+            ),
+            // No cue, no known name: the text stays.
+            (
+                "快递三天没到，客服不理人",
+                &[][..],
+                "快递三天没到，客服不理人",
+            ),
+            (
+                "The name: of the product",
+                &[][..],
+                "The name: of the product",
+            ),
+        ];
+        for (raw, names, want) in cases {
+            assert_eq!(scrub_public(raw, names), want, "{raw}");
+        }
     }
 }

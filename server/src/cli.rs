@@ -123,12 +123,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let n = services::search::indexer::rebuild(&svc, |done, total| {
                 let pct = (done * 100).checked_div(total).unwrap_or(100);
                 let bar = "#".repeat((pct / 4) as usize);
-                eprint!("\r[{bar:<25}] {done}/{total} merchants ({pct}%)");
+                eprint!("\r[{bar:<25}] {done}/{total} documents ({pct}%)");
             })
             .await?;
             eprintln!();
             println!(
-                "search index rebuilt: {n} merchants in {:.1} s",
+                "search indexes rebuilt: {n} documents (merchants and public complaints) in {:.1} s; a running server switches to them within a second",
                 started.elapsed().as_secs_f64()
             );
             Ok(())
@@ -216,7 +216,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         let svc = svc.clone();
         tokio::spawn(async move {
             match services::search::indexer::rebuild(&svc, |_, _| {}).await {
-                Ok(n) => tracing::info!("search index rebuilt: {n} merchants"),
+                Ok(n) => tracing::info!("search indexes rebuilt: {n} documents"),
                 Err(e) => tracing::error!("search index rebuild failed: {e:#}"),
             }
         });

@@ -326,7 +326,7 @@ async fn demo_cases(
             amount_paid_fen: paid.to_string(),
             amount_claimed_fen: claimed.to_string(),
             remedy: (*remedy).into(),
-            publish_narrative: i % 2 == 0,
+            publish_narrative: i % 2 == 0 || *target == "closed",
         };
         let id = file_case(svc, &consumer, &raw).await.map_err(e)?.id;
         let offer = RawAction {

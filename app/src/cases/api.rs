@@ -91,6 +91,21 @@ pub async fn case_action(
     Ok(())
 }
 
+/// The consumer who filed allows (`publish` = `true`) or withdraws
+/// publication of the narrative.
+#[server(endpoint = "cases/publication")]
+pub async fn set_publication(id: i32, publish: String) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let publish = match publish.as_str() {
+        "true" => true,
+        "false" => false,
+        _ => return Err(AppError::invalid("publish", "err.publish_required")),
+    };
+    services::cases::privacy::set_publication(&crate::ssr::services()?, &user, id, publish).await?;
+    leptos_axum::redirect(&format!("/cases/{id}"));
+    Ok(())
+}
+
 /// The case page; `reveal` is staff's stated reason to see the consumer's
 /// data unmasked (logged).
 #[server(endpoint = "cases/get")]

@@ -11,7 +11,7 @@ use domain::{Fen, Lang, Role, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{CaseAction, load_case_page};
+use super::api::{CaseAction, SetPublication, load_case_page};
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
 use crate::merchants::{RatingItem, stars};
@@ -145,6 +145,7 @@ fn CaseBody(
                     <dt>{t(lang, "field.amount_paid_fen")}</dt><dd>{yuan(case.amount_paid_fen)}</dd>
                     <dt>{t(lang, "field.amount_claimed_fen")}</dt><dd>{yuan(case.amount_claimed_fen)}</dd>
                     <dt>{t(lang, "field.remedy")}</dt><dd>{t(lang, &format!("remedy.{}", case.remedy.as_str())).to_string()}</dd>
+                    <Publication case=case.clone()/>
                 </dl>
                 <p class="narrative">{case.narrative.clone()}</p>
             </div>
@@ -439,6 +440,35 @@ fn RateForm(id: i32, side: RatingSide) -> impl IntoView {
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
             <button type="submit">{t(lang, "rating.submit")}</button>
         </ActionForm>
+    }
+}
+
+/// Whether the narrative may be published once the case is closed; the
+/// consumer who filed may change it at any time (a closed case's public
+/// record appears or goes within seconds).
+#[component]
+fn Publication(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    let action = ServerAction::<SetPublication>::new();
+    let (id, consumer_id, publish) = (case.id, case.consumer_id, case.publish_narrative);
+    let public = case.publish_narrative && case.status == Status::Closed;
+    view! {
+        <dt>{t(lang, "case.publication")}</dt>
+        <dd id="publication" data-publish=publish.to_string()>
+            {t(lang, if publish { "case.publication_yes" } else { "case.publication_no" })}
+            {public.then(|| view! { " "<a href=format!("/complaints/{id}") id="public-record-link">{t(lang, "case.public_record")}</a> })}
+            <Suspense>
+                {move || user.get().and_then(Result::ok).flatten().filter(|u| u.role == Role::Consumer && u.id == consumer_id).map(|_| view! {
+                    <ActionForm action=action attr:class="inline publication-form" attr:id="publication-form">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <input type="hidden" name="publish" value=(!publish).to_string()/>
+                        <button type="submit">{t(lang, if publish { "case.publication_withdraw" } else { "case.publication_allow" })}</button>
+                        <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
+                    </ActionForm>
+                })}
+            </Suspense>
+        </dd>
     }
 }
 

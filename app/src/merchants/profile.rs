@@ -70,6 +70,7 @@ pub fn MerchantPage() -> impl IntoView {
                             <Records list=public/>
                             <Ratings list=d.ratings/>
                             <OpenComplaints open=d.open is_consumer=is_consumer/>
+                            <p><a id="public-complaints-link" href=format!("/complaints?merchant={}", p.id)>{t(lang, "merchant.public_complaints")}</a></p>
                         </section>
                     }.into_any()
                 }

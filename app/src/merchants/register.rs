@@ -118,7 +118,7 @@ fn Request(request: VerificationView) -> impl IntoView {
                 {t(lang, &format!("reg.merchant_kind.{}", v.kind.as_str())).to_string()}" · "
                 {t(lang, "mybiz.submitted_at")}" "{format_local(v.created_at)}
             </p>
-            {v.reason.clone().filter(|r| !r.is_empty()).map(|r| view! { <p class="reason">{tf(lang, "mybiz.reason", &[&r])}</p> })}
+            {v.reason.clone().filter(|r| !r.is_empty()).map(|r| view! { <p class="reason">{tf(lang, "mybiz.reason", &[t(lang, &r)])}</p> })}
             <p class="licence-state" data-uploaded=v.licence_sha256.is_some().to_string()>
                 {t(lang, "mybiz.licence")}": "
                 {match v.licence_sha256.clone() {

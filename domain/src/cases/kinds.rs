@@ -148,3 +148,19 @@ impl ActionKind {
         format!("case.action.{}", self.as_str())
     }
 }
+
+named_enum! {
+    /// How a closed case ended, as the public complaint record shows it.
+    Outcome {
+        /// The parties settled in negotiation.
+        Negotiated = "negotiated",
+        /// They accepted a mediator's proposal.
+        Mediated = "mediated",
+        /// An arbitrator decided.
+        Decided = "decided",
+        /// The consumer-protection fund paid (先行赔付).
+        FirstCompensation = "first_compensation",
+        /// Closed otherwise (e.g. with no claim left to settle).
+        Closed = "closed",
+    }
+}

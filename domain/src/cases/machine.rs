@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::{ActionKind, ContestState, FcBasis, FcState, Party, Remedy, Status};
+use super::{ActionKind, ContestState, FcBasis, FcState, Outcome, Party, Remedy, Status};
 use crate::Fen;
 use crate::calendar::WorkingCalendar;
 
@@ -295,6 +295,28 @@ fn notice(to: Audience, key: &'static str) -> Notice {
 }
 
 impl Case {
+    /// How the case ended, once it is closed (`None` while it is not).
+    pub fn outcome(&self) -> Option<Outcome> {
+        if self.status != Status::Closed {
+            return None;
+        }
+        let paid = self
+            .first_compensation
+            .as_ref()
+            .is_some_and(|fc| fc.state == FcState::Approved);
+        Some(if paid {
+            Outcome::FirstCompensation
+        } else if self.decision.is_some() {
+            Outcome::Decided
+        } else {
+            match self.settlement.as_ref().map(|s| s.via) {
+                Some(Stage::Negotiation) => Outcome::Negotiated,
+                Some(Stage::Mediation) => Outcome::Mediated,
+                None => Outcome::Closed,
+            }
+        })
+    }
+
     /// A freshly filed complaint. A merchant on the black list gets no
     /// negotiation: its cases go straight to mediation (`straight_to_mediation`).
     pub fn file(

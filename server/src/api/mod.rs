@@ -4,6 +4,7 @@
 
 mod admin;
 mod cases;
+mod complaints;
 mod evidence;
 mod export;
 mod fund;
@@ -12,6 +13,7 @@ mod lists;
 mod merchants;
 pub mod openapi;
 mod ratings;
+
 mod search;
 mod session;
 mod users;
@@ -53,11 +55,15 @@ pub fn routes(state: AppState) -> Router {
         .route("/notifications", get(inbox::list))
         .route("/notifications/read", post(inbox::mark_read))
         .route("/cases/{id}/trail", get(cases::trail))
+        .route("/cases/{id}/publication", post(complaints::set_publication))
+        .route("/complaints", get(complaints::search))
+        .route("/complaints/{id}", get(complaints::get))
         .route("/cases/{id}/trail/verify", get(cases::verify))
         .route(
             "/merchants",
             post(merchants::register).get(search::merchants),
         )
+        .route("/merchants/suggest", get(search::suggest))
         .route("/merchants/verifications", get(merchants::verifications))
         .route(
             "/merchants/verifications/{id}",

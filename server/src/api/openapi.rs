@@ -36,6 +36,10 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/cases/{id}/write-off"),
     ("post", "/merchants"),
     ("get", "/merchants"),
+    ("get", "/merchants/suggest"),
+    ("post", "/cases/{id}/publication"),
+    ("get", "/complaints"),
+    ("get", "/complaints/{id}"),
     ("get", "/merchants/verifications"),
     ("get", "/merchants/verifications/{id}"),
     ("post", "/merchants/verifications/{id}/licence"),
@@ -67,7 +71,13 @@ fn error_response(desc: &str) -> Value {
 
 pub fn spec() -> Value {
     let mut doc = base_spec();
-    for extra in [fund_paths(), credit_paths(), ratings_paths(), lists_paths()] {
+    for extra in [
+        fund_paths(),
+        credit_paths(),
+        ratings_paths(),
+        lists_paths(),
+        complaint_paths(),
+    ] {
         if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), extra) {
             paths.extend(more);
         }
@@ -387,13 +397,13 @@ fn credit_paths() -> Value {
                 {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}},
                 {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["relevance", "credit", "complaints"]}},
                 {"name": "province", "in": "query", "schema": {"type": "string"}},
-                {"name": "grade", "in": "query", "schema": {"type": "string", "enum": ["A+", "A", "B", "C", "D"]}},
-                {"name": "list", "in": "query", "schema": {"type": "string", "enum": ["red", "black"]}},
+                {"name": "grade", "in": "query", "schema": {"type": "string", "enum": ["A+", "A", "B", "C", "D", "none"]}, "description": "none: not graded yet"},
+                {"name": "list", "in": "query", "schema": {"type": "string", "enum": ["red", "black", "none"]}, "description": "none: on neither list"},
                 {"name": "verified", "in": "query", "schema": {"type": "boolean"}},
-                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 10000}},
                 {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
             ],
-            "responses": {"200": {"description": "{total, page, per_page, items: [{id, name, uscc, province, region, kind, grade, score, red_list, black_list, verified, complaints_12m}], facets: {province, grade, list, verified: [[value, count]]}}"}, "422": {"description": "A parameter is invalid; `field` names it"}}
+            "responses": {"200": {"description": "{total, page, per_page, items: [{id, name, uscc, province, region, kind, grade, score, red_list, black_list, verified, complaints_12m}], facets: {province, grade, list, verified: [[value, count]]} (facet values: grade A+…D or none, list red, black or none, verified yes or no)"}, "422": {"description": "A parameter is invalid; `field` names it"}}
         },
         "post": {
             "summary": "A merchant account registers a business, or claims one the registry lists, for real-name verification (实名登记); a regulator decides",
@@ -417,6 +427,14 @@ fn credit_paths() -> Value {
                 "409": {"description": "Verified for another account already, or this account's request for it is pending"},
                 "422": {"description": "A field is missing or invalid; `field` names it (uscc when the code is malformed or fails the checksum)"}
             }
+        }},
+        "/merchants/suggest": {"get": {
+            "summary": "Merchant names offered while one is typed (autocomplete), public: every letter and digit typed is in the name; names starting with the text first, then names containing it in one piece, then the rest, each by credit score. Twelve or more letters and digits also match the start of a USCC",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "The text typed; empty gives no items"},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 20, "default": 8}}
+            ],
+            "responses": {"200": {"description": "{items: [{id, name, grade, red_list, black_list}]}, best first"}, "422": {"description": "q longer than 200 characters or limit not from 1 to 20; `field` names it"}}
         }},
         "/merchants/verifications": {"get": {
             "summary": "Verification requests: a merchant's own; the queue for regulators and admins",
@@ -604,6 +622,47 @@ fn lists_paths() -> Value {
 
 pub async fn document() -> Json<Value> {
     Json(spec())
+}
+
+fn complaint_paths() -> Value {
+    let hit = "{id, number, merchant_id, merchant_name, category, title, narrative, outcome, filed_on, closed_on}";
+    json!({
+        "/complaints": {"get": {
+            "summary": "Search the public complaint records: closed cases whose consumer allowed publication, with phones, ID numbers, emails and names masked before indexing. Newest first without words",
+            "parameters": [
+                {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "Words of the merchant's name, the title or the narrative"},
+                {"name": "merchant", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "category", "in": "query", "schema": {"type": "string", "enum": ["false_advertising", "counterfeit", "quality", "not_as_pictured", "price_fraud", "refund_refused", "service_breach", "delivery", "personal_data", "other"]}},
+                {"name": "outcome", "in": "query", "schema": {"type": "string", "enum": ["negotiated", "mediated", "decided", "first_compensation", "closed"]}},
+                {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Closed on or after (Asia/Shanghai date)"},
+                {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Closed on or before"},
+                {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}
+            ],
+            "responses": {
+                "200": {"description": format!("{{total, page, per_page, items: [{hit}] (narrative cut to 160 characters), facets: {{category, outcome: [[value, count]]}}}}")},
+                "422": error_response("A parameter is invalid; `field` names it")
+            }
+        }},
+        "/complaints/{id}": {"get": {
+            "summary": "One public complaint record in full",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": hit}, "404": error_response("No such case, or it is not published")}
+        }},
+        "/cases/{id}/publication": {"post": {
+            "summary": "The consumer who filed the case allows or withdraws publication of its narrative; a closed case's public record appears or goes within seconds",
+            "security": [{"bearer": []}, {"cookie": []}],
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["publish"], "properties": {"publish": {"type": "boolean"}}}}}},
+            "responses": {
+                "200": {"description": "{publish}"},
+                "401": error_response("Not signed in"),
+                "403": error_response("Not the consumer who filed the case"),
+                "404": error_response("No such case"),
+                "422": error_response("`publish` is missing or not a boolean")
+            }
+        }}
+    })
 }
 
 #[cfg(test)]

@@ -1,91 +1,46 @@
-//! `GET /api/v1/merchants?q=…`: merchant search (tantivy), public.
+//! `GET /api/v1/merchants?q=…`: merchant search (tantivy), and
+//! `GET /api/v1/merchants/suggest?q=…`: merchant names offered while one is
+//! typed. Both public. The parameters are checked by the same rules as the
+//! `/search` page's (`domain::search`), each named when wrong.
 
 use axum::Json;
 use axum::extract::{Query, State};
 use axum::response::IntoResponse;
-use domain::AppError;
+use domain::search::{SearchParams, parse_suggest};
 use serde::Deserialize;
-use services::search::{SearchQuery, SortBy};
 
 use super::{ApiError, ApiResult, ReqLang};
 use crate::AppState;
-
-#[derive(Deserialize)]
-pub struct SearchParams {
-    q: Option<String>,
-    sort: Option<String>,
-    province: Option<String>,
-    grade: Option<String>,
-    list: Option<String>,
-    verified: Option<String>,
-    page: Option<String>,
-    per_page: Option<String>,
-}
-
-/// The query parameters, each checked and named when wrong.
-pub fn parse(p: SearchParams) -> Result<SearchQuery, AppError> {
-    let blank = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-    };
-    let sort = match blank(&p.sort).as_deref() {
-        None | Some("relevance") => SortBy::Relevance,
-        Some("credit") => SortBy::Credit,
-        Some("complaints") => SortBy::Complaints,
-        Some(_) => return Err(AppError::invalid("sort", "err.search.sort")),
-    };
-    let list = match blank(&p.list).as_deref() {
-        None => None,
-        Some(l @ ("red" | "black")) => Some(l.to_string()),
-        Some(_) => return Err(AppError::invalid("list", "err.search.list")),
-    };
-    let verified = match blank(&p.verified).as_deref() {
-        None => None,
-        Some("true") => Some(true),
-        Some("false") => Some(false),
-        Some(_) => return Err(AppError::invalid("verified", "err.search.verified")),
-    };
-    let grade = match blank(&p.grade) {
-        None => None,
-        Some(g) if domain::credit::Grade::parse(&g).is_some() => Some(g),
-        Some(_) => return Err(AppError::invalid("grade", "err.search.grade")),
-    };
-    let number = |v: &Option<String>, field: &str, default: u64| -> Result<u64, AppError> {
-        match blank(v) {
-            None => Ok(default),
-            Some(s) => s
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| AppError::invalid(field, "err.whole_number")),
-        }
-    };
-    let q = p.q.unwrap_or_default();
-    if q.chars().count() > 200 {
-        return Err(AppError::invalid("q", "err.text_too_long"));
-    }
-    Ok(SearchQuery {
-        q,
-        sort,
-        province: blank(&p.province),
-        grade,
-        list,
-        verified,
-        page: number(&p.page, "page", 1)?,
-        per_page: number(&p.per_page, "per_page", 20)?,
-    })
-}
 
 pub async fn merchants(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<impl IntoResponse> {
-    let q = parse(p).map_err(|e| ApiError(e, lang))?;
-    let page = services::search::search(&state.services, q)
+    let q = p.parse().map_err(|e| ApiError(e, lang))?;
+    let page = services::search::search(&state.services, q.into())
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(page))
+}
+
+#[derive(Deserialize)]
+pub struct SuggestParams {
+    q: Option<String>,
+    limit: Option<String>,
+}
+
+/// `{items: [{id, name, grade, red_list, black_list}]}`, best first; no
+/// items for an empty text.
+pub async fn suggest(
+    State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
+    Query(p): Query<SuggestParams>,
+) -> ApiResult<impl IntoResponse> {
+    let (q, limit) =
+        parse_suggest(p.q.as_deref(), p.limit.as_deref()).map_err(|e| ApiError(e, lang))?;
+    let items = services::search::suggest::suggest(&state.services, q, limit)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(serde_json::json!({ "items": items })))
 }

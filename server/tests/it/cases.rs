@@ -135,7 +135,7 @@ impl Stage {
     }
 
     /// The actions that bring a freshly filed case here.
-    fn steps(self) -> &'static [(R, &'static str)] {
+    pub fn steps(self) -> &'static [(R, &'static str)] {
         use R::*;
         use Stage::*;
         match self {

@@ -423,6 +423,13 @@ pub(crate) async fn save<C: ConnectionTrait>(
     if res.rows_affected != 1 {
         return Err(AppError::conflict("case", "err.case_changed"));
     }
+    // Closing (or reopening) a published case adds (or removes) its public record.
+    let closed = domain::cases::Status::Closed.as_str();
+    if old.publish_narrative
+        && (old.status == closed || new.status == domain::cases::Status::Closed)
+    {
+        crate::search::reindex_case_later(conn, old.id, now).await?;
+    }
     Ok(())
 }
 

@@ -129,3 +129,49 @@ pub async fn access_log(
         })
         .collect())
 }
+
+/// The consumer who filed case `case_id` allows (or stops allowing) its
+/// narrative to be published. A closed case's public record appears (or
+/// goes) within seconds; the change is on the case's trail.
+pub async fn set_publication(
+    svc: &Services,
+    viewer: &UserView,
+    case_id: i32,
+    publish: bool,
+) -> Result<(), AppError> {
+    use sea_orm::sea_query::Expr;
+    let c = case::Entity::find_by_id(case_id)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    if viewer.role != Role::Consumer || c.consumer_id != viewer.id {
+        return Err(AppError::Forbidden);
+    }
+    if c.publish_narrative == publish {
+        return Ok(());
+    }
+    let now = svc.clock.now();
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    case::Entity::update_many()
+        .col_expr(case::Column::PublishNarrative, Expr::value(publish))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        .filter(case::Column::Id.eq(case_id))
+        .exec(&txn)
+        .await
+        .map_err(internal_error)?;
+    super::trail::append(
+        &txn,
+        case_id,
+        now,
+        Some(viewer.id),
+        viewer.role.as_str(),
+        "publication",
+        &serde_json::json!({ "publish": publish }),
+    )
+    .await?;
+    crate::search::reindex_case_later(&txn, case_id, now).await?;
+    txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
+    Ok(())
+}

@@ -245,7 +245,7 @@ async fn write_batch(
         .await?;
     let jobs: Vec<crate::search::Reindex> = ids
         .into_iter()
-        .map(|merchant_id| crate::search::Reindex { merchant_id })
+        .map(|merchant_id| crate::search::Reindex::Merchant { merchant_id })
         .collect();
     crate::outbox::enqueue_many(&txn, crate::search::TOPIC, &jobs, svc.clock.now()).await?;
     txn.commit().await?;

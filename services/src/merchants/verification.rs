@@ -400,10 +400,7 @@ pub async fn decide(
                     mv::Column::Status,
                     Expr::value(VerificationStatus::Rejected.as_str()),
                 )
-                .col_expr(
-                    mv::Column::Reason,
-                    Expr::value("verified for another account"),
-                )
+                .col_expr(mv::Column::Reason, Expr::value("err.merchant.claimed"))
                 .col_expr(mv::Column::DecidedBy, Expr::value(user.id))
                 .col_expr(mv::Column::DecidedAt, Expr::value(now))
                 .filter(mv::Column::Id.eq(o.id))

@@ -16,18 +16,24 @@ use serde::{Deserialize, Serialize};
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Term, doc};
+use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, Term, doc};
 
-use super::schema::{CHARS, Fields, ZH, chars_analyser, schema, tokens, zh_analyser};
+use super::schema::{Fields, chars_analyser, schema, tokens, zh_analyser};
 
 /// Red-listed merchants' relevance is multiplied by this…
 pub const RED_BOOST: f32 = 1.5;
 /// …and black-listed ones' by this.
 pub const BLACK_DEMOTION: f32 = 0.5;
 pub const MAX_PER_PAGE: u64 = 100;
+/// A query word in more than this share of the merchants' documents (in
+/// that field) is generic — 有限公司 is in about 60 % of names, 公司 in 80 % —
+/// and is left out of a query that has other words.
+pub const GENERIC_SHARE: f64 = 0.05;
+/// …but never counts as generic in an index this small or smaller.
+const MIN_GENERIC_DOCS: u64 = 1000;
 
 /// What the index holds of one merchant.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,9 +79,9 @@ pub struct SearchQuery {
 pub use domain::search::{Facets, MerchantHit, SearchPage};
 
 pub struct MerchantIndex {
-    index: Index,
-    reader: IndexReader,
-    fields: Fields,
+    pub(super) index: Index,
+    pub(super) reader: IndexReader,
+    pub(super) fields: Fields,
     dir: PathBuf,
 }
 
@@ -86,8 +92,7 @@ fn err(e: impl std::fmt::Display) -> AppError {
 
 impl MerchantIndex {
     fn with(index: Index, dir: &Path) -> anyhow::Result<MerchantIndex> {
-        index.tokenizers().register(ZH, zh_analyser());
-        index.tokenizers().register(CHARS, chars_analyser());
+        super::schema::register_analysers(&index);
         let (_, fields) = schema();
         let reader = index
             .reader_builder()
@@ -181,38 +186,73 @@ impl MerchantIndex {
         Term::from_field_u64(self.fields.id, id as u64)
     }
 
-    fn text_query(&self, q: &str) -> Option<Box<dyn Query>> {
+    /// The words of `q` over name (×3), shop names (×2) and scope (×1),
+    /// without the generic ones (see [`GENERIC_SHARE`]); for one or two
+    /// characters, every character in the name; for three to six, the
+    /// characters in one piece in the name (华奈工 finds 上海华奈工贸).
+    fn text_query(&self, searcher: &Searcher, q: &str) -> Option<Box<dyn Query>> {
         let f = &self.fields;
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![];
-        let words = tokens(&mut zh_analyser(), q);
-        for w in &words {
+        let generic = (searcher.num_docs() as f64 * GENERIC_SHARE) as u64;
+        let df = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let mut terms: Vec<(Term, f32, u64)> = vec![];
+        for w in tokens(&mut zh_analyser(), q) {
             for (field, boost) in [(f.name, 3.0), (f.shop_names, 2.0), (f.scope, 1.0)] {
-                let t = TermQuery::new(
-                    Term::from_field_text(field, w),
-                    IndexRecordOption::WithFreqs,
-                );
-                parts.push((Occur::Should, Box::new(BoostQuery::new(Box::new(t), boost))));
+                let t = Term::from_field_text(field, &w);
+                let n = df(&t);
+                if n > 0 {
+                    terms.push((t, boost, n));
+                }
             }
         }
-        // One or two characters: every character must be in the name.
-        let chars = tokens(&mut chars_analyser(), q);
-        if !chars.is_empty() && chars.len() <= 2 {
-            let all: Vec<(Occur, Box<dyn Query>)> = chars
-                .iter()
-                .map(|c| {
-                    (
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f.name_chars, c),
-                            IndexRecordOption::Basic,
-                        )) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            parts.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)),
-            ));
+        // Words nearly every merchant has (有限, 公司, 有限公司 …) add little
+        // to the ranking and much to the work: left out when the query has
+        // others, kept when it has nothing else.
+        if terms
+            .iter()
+            .any(|(_, _, n)| *n <= generic.max(MIN_GENERIC_DOCS))
+        {
+            terms.retain(|(_, _, n)| *n <= generic.max(MIN_GENERIC_DOCS));
+        }
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = terms
+            .into_iter()
+            .map(|(t, boost, _)| {
+                let q = TermQuery::new(t, IndexRecordOption::WithFreqs);
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let chars: Vec<Term> = tokens(&mut chars_analyser(), q)
+            .iter()
+            .map(|c| Term::from_field_text(f.name_chars, c))
+            .collect();
+        match chars.len() {
+            // One or two characters: every character must be in the name.
+            1 | 2 => {
+                let all: Vec<(Occur, Box<dyn Query>)> = chars
+                    .into_iter()
+                    .map(|t| {
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                parts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)),
+                ));
+            }
+            // A fragment of a name: its characters in one piece, unless all
+            // of them are common (then the words above do better, cheaper).
+            3..=6 if chars.iter().any(|t| df(t) <= generic.max(MIN_GENERIC_DOCS)) => {
+                parts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new(chars)), 2.0)),
+                ));
+            }
+            _ => {}
         }
         (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
     }
@@ -234,6 +274,7 @@ impl MerchantIndex {
 
     pub fn search(&self, sq: &SearchQuery) -> Result<SearchPage, AppError> {
         let f = &self.fields;
+        let searcher = self.reader.searcher();
         let q = sq.q.trim();
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![];
         let text = if q.is_empty() {
@@ -241,7 +282,7 @@ impl MerchantIndex {
         } else if let Some(u) = self.uscc_query(q) {
             Some(u)
         } else {
-            match self.text_query(q) {
+            match self.text_query(&searcher, q) {
                 Some(t) => Some(t),
                 // Nothing searchable in it (only punctuation): nothing found.
                 None => {
@@ -281,7 +322,6 @@ impl MerchantIndex {
         let page = sq.page.clamp(1, 10_000);
         let offset = ((page - 1) * per_page) as usize;
         let top = TopDocs::with_limit(per_page as usize).and_offset(offset);
-        let searcher = self.reader.searcher();
         let facets = facet_collector()?;
         let (addresses, total, facets): (Vec<DocAddress>, usize, _) = match (sq.sort, q.is_empty())
         {
@@ -386,26 +426,28 @@ fn read_facets(
     r: tantivy::aggregation::agg_result::AggregationResults,
 ) -> Result<Facets, AppError> {
     let v = serde_json::to_value(&r).map_err(err)?;
-    let buckets = |name: &str| -> Vec<(String, u64)> {
-        v[name]["buckets"]
-            .as_array()
-            .map(|b| {
-                b.iter()
-                    .filter_map(|b| {
-                        let key = match &b["key"] {
-                            serde_json::Value::String(s) => s.clone(),
-                            other => other.to_string(),
-                        };
-                        Some((key, b["doc_count"].as_u64()?))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
     Ok(Facets {
-        province: buckets("province"),
-        grade: buckets("grade"),
-        list: buckets("list"),
-        verified: buckets("verified"),
+        province: buckets(&v, "province"),
+        grade: buckets(&v, "grade"),
+        list: buckets(&v, "list"),
+        verified: buckets(&v, "verified"),
     })
+}
+
+/// The (key, count) pairs of terms aggregation `name` in results `v`.
+pub(super) fn buckets(v: &serde_json::Value, name: &str) -> Vec<(String, u64)> {
+    v[name]["buckets"]
+        .as_array()
+        .map(|b| {
+            b.iter()
+                .filter_map(|b| {
+                    let key = match &b["key"] {
+                        serde_json::Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    };
+                    Some((key, b["doc_count"].as_u64()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -12,8 +12,8 @@ use entities::{case, merchant};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tantivy::IndexWriter;
 
-use super::index::{MerchantDoc, MerchantIndex};
-use super::{Reindex, TOPIC};
+use super::index::MerchantDoc;
+use super::{Generation, Reindex, TOPIC, complaints};
 use crate::{Services, outbox};
 
 /// The documents of `ids` as the database has them now (absent ids are gone).
@@ -67,27 +67,30 @@ pub async fn load_docs<C: ConnectionTrait>(
 }
 
 pub struct Indexer {
-    index: std::sync::Arc<MerchantIndex>,
-    writer: IndexWriter,
+    gen_: std::sync::Arc<Generation>,
+    merchants: IndexWriter,
+    complaints: IndexWriter,
     generation: u64,
 }
 
 impl Indexer {
     pub fn new(svc: &Services) -> anyhow::Result<Indexer> {
-        let index = svc.search.index();
+        let gen_ = svc.search.current();
         Ok(Indexer {
-            writer: index.writer()?,
+            merchants: gen_.merchants.writer()?,
+            complaints: gen_.complaints.writer()?,
             generation: svc.search.generation(),
-            index,
+            gen_,
         })
     }
 
-    /// Applies what the outbox asks for; returns how many merchants were rewritten.
+    /// Applies what the outbox asks for; returns how many documents were rewritten.
     pub async fn apply_due(&mut self, svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        if svc.search.rebuilding.load(Ordering::SeqCst) {
+        if svc.search.writer_poll() {
             return Ok(0);
         }
-        // A rebuild switched the index: write to the new one.
+        // Another process's rebuild finished: serve (and write) its indexes.
+        svc.search.follow()?;
         if svc.search.generation() != self.generation {
             *self = Indexer::new(svc)?;
         }
@@ -95,38 +98,43 @@ impl Indexer {
         if rows.is_empty() {
             return Ok(0);
         }
-        let ids: BTreeSet<i32> = rows
-            .iter()
-            .filter_map(|r| serde_json::from_str::<Reindex>(&r.payload).ok())
-            .map(|r| r.merchant_id)
-            .collect();
-        let result: anyhow::Result<()> = async {
-            let found = merchant::Entity::find()
-                .filter(merchant::Column::Id.is_in(ids.iter().copied()))
+        let (mut merchant_ids, mut case_ids) = (BTreeSet::new(), BTreeSet::new());
+        for r in &rows {
+            match serde_json::from_str::<Reindex>(&r.payload) {
+                Ok(Reindex::Merchant { merchant_id }) => {
+                    merchant_ids.insert(merchant_id);
+                }
+                Ok(Reindex::Case { case_id }) => {
+                    case_ids.insert(case_id);
+                }
+                Err(e) => tracing::warn!("search: outbox row {} unreadable: {e}", r.id),
+            }
+        }
+        // A merchant's public complaint records carry its name: rewrite them too.
+        if !merchant_ids.is_empty() {
+            let theirs: Vec<i32> = case::Entity::find()
+                .select_only()
+                .column(case::Column::Id)
+                .filter(case::Column::MerchantId.is_in(merchant_ids.iter().copied()))
+                .filter(case::Column::Status.eq(domain::cases::Status::Closed.as_str()))
+                .filter(case::Column::PublishNarrative.eq(true))
+                .into_tuple()
                 .all(&svc.db)
                 .await?;
-            let docs = load_docs(&svc.db, found, svc.clock.now()).await?;
-            for id in &ids {
-                self.writer.delete_term(self.index.id_term(*id));
-            }
-            for d in &docs {
-                self.writer.add_document(self.index.document(d))?;
-            }
-            self.writer.commit()?;
-            self.index.reload()?;
-            Ok(())
+            case_ids.extend(theirs);
         }
-        .await;
+        let result = self.write(svc, &merchant_ids, &case_ids).await;
         match result {
             Ok(()) => {
                 for r in &rows {
                     outbox::complete(&svc.db, r.id).await?;
                 }
-                Ok(ids.len())
+                Ok(merchant_ids.len() + case_ids.len())
             }
             Err(e) => {
-                // Nothing half-committed stays pending in the writer.
-                let _ = self.writer.rollback();
+                // Nothing half-committed stays pending in the writers.
+                let _ = self.merchants.rollback();
+                let _ = self.complaints.rollback();
                 for r in &rows {
                     outbox::fail(&svc.db, r, &format!("{e:#}"), now).await?;
                 }
@@ -134,53 +142,134 @@ impl Indexer {
             }
         }
     }
-}
 
-/// Builds a complete new index from the database beside the one in use
-/// (which keeps serving), then switches to it. Updates that arrive
-/// meanwhile wait in the outbox and are applied to the new index after.
-/// `progress(done, total)` is called every 10,000 merchants and at the end.
-pub async fn rebuild(svc: &Services, progress: impl Fn(u64, u64)) -> anyhow::Result<u64> {
-    use sea_orm::PaginatorTrait;
-    svc.search.rebuilding.store(true, Ordering::SeqCst);
-    let result = async {
-        let total = merchant::Entity::find().count(&svc.db).await?;
-        let index = MerchantIndex::create(&super::new_dir(svc.search.root()))?;
-        let mut writer = index.writer()?;
-        let now = svc.clock.now();
-        let (mut done, mut after) = (0u64, 0i32);
-        loop {
-            let rows = merchant::Entity::find()
-                .filter(merchant::Column::Id.gt(after))
-                .order_by_asc(merchant::Column::Id)
-                .limit(2000)
+    async fn write(
+        &mut self,
+        svc: &Services,
+        merchant_ids: &BTreeSet<i32>,
+        case_ids: &BTreeSet<i32>,
+    ) -> anyhow::Result<()> {
+        if !merchant_ids.is_empty() {
+            let found = merchant::Entity::find()
+                .filter(merchant::Column::Id.is_in(merchant_ids.iter().copied()))
                 .all(&svc.db)
                 .await?;
-            let Some(last) = rows.last() else { break };
-            after = last.id;
-            for d in load_docs(&svc.db, rows, now).await? {
-                writer.add_document(index.document(&d))?;
-                done += 1;
-                if done % 10_000 == 0 {
-                    progress(done, total);
-                }
+            let docs = load_docs(&svc.db, found, svc.clock.now()).await?;
+            let index = &self.gen_.merchants;
+            for id in merchant_ids {
+                self.merchants.delete_term(index.id_term(*id));
             }
+            for d in &docs {
+                self.merchants.add_document(index.document(d))?;
+            }
+            self.merchants.commit()?;
+            index.reload()?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        index.reload()?;
-        progress(done, total);
-        svc.search.switch(index)?;
-        Ok(done)
+        if !case_ids.is_empty() {
+            let found = case::Entity::find()
+                .filter(case::Column::Id.is_in(case_ids.iter().copied()))
+                .all(&svc.db)
+                .await?;
+            let docs = complaints::load_docs(&svc.db, found).await?;
+            let index = &self.gen_.complaints;
+            for id in case_ids {
+                self.complaints.delete_term(index.id_term(*id));
+            }
+            for d in &docs {
+                self.complaints.add_document(index.document(d))?;
+            }
+            self.complaints.commit()?;
+            index.reload()?;
+        }
+        Ok(())
+    }
+}
+
+/// Builds both indexes anew from the database beside the ones in use
+/// (which keep serving), then switches to them. Updates that arrive
+/// meanwhile wait in the outbox and are applied to the new indexes after.
+/// Another process's server sees the `REBUILDING` marker, leaves the outbox
+/// alone meanwhile, and follows `CURRENT` once the marker is gone.
+/// `progress(done, total)` is called after each batch and at the end.
+pub async fn rebuild(svc: &Services, progress: impl Fn(u64, u64)) -> anyhow::Result<u64> {
+    svc.search.rebuilding.store(true, Ordering::SeqCst);
+    let result = async {
+        let marker = super::RebuildMarker::set(svc.search.root()).await?;
+        let gen_ = build(svc, &marker, progress).await?;
+        svc.search.switch(gen_)?;
+        drop(marker);
+        anyhow::Ok(())
     }
     .await;
     svc.search.rebuilding.store(false, Ordering::SeqCst);
-    result
+    result.map(|()| svc.search.index().num_docs() + svc.search.complaints().num_docs())
+}
+
+async fn build(
+    svc: &Services,
+    marker: &super::RebuildMarker,
+    progress: impl Fn(u64, u64),
+) -> anyhow::Result<Generation> {
+    use sea_orm::PaginatorTrait;
+    let published = || {
+        case::Entity::find()
+            .filter(case::Column::Status.eq(domain::cases::Status::Closed.as_str()))
+            .filter(case::Column::PublishNarrative.eq(true))
+    };
+    let total = merchant::Entity::find().count(&svc.db).await? + published().count(&svc.db).await?;
+    let gen_ = Generation::create(&super::new_dir(svc.search.root()))?;
+    let now = svc.clock.now();
+    let mut done = 0u64;
+    let mut writer = gen_.merchants.writer()?;
+    let mut after = 0i32;
+    loop {
+        let rows = merchant::Entity::find()
+            .filter(merchant::Column::Id.gt(after))
+            .order_by_asc(merchant::Column::Id)
+            .limit(5000)
+            .all(&svc.db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        done += rows.len() as u64;
+        for d in load_docs(&svc.db, rows, now).await? {
+            writer.add_document(gen_.merchants.document(&d))?;
+        }
+        marker.touch();
+        progress(done, total);
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    gen_.merchants.reload()?;
+    let mut writer = gen_.complaints.writer()?;
+    let mut after = 0i32;
+    loop {
+        let rows = published()
+            .filter(case::Column::Id.gt(after))
+            .order_by_asc(case::Column::Id)
+            .limit(2000)
+            .all(&svc.db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        done += rows.len() as u64;
+        for d in complaints::load_docs(&svc.db, rows).await? {
+            writer.add_document(gen_.complaints.document(&d))?;
+        }
+        marker.touch();
+        progress(done, total);
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    gen_.complaints.reload()?;
+    progress(done, total);
+    Ok(gen_)
 }
 
 /// Runs forever: wakes when poked and every 200 ms, so a change is
 /// searchable well within 2 seconds.
 pub async fn run(svc: Services) {
+    svc.search.serving.store(true, Ordering::SeqCst);
     let mut indexer = loop {
         match Indexer::new(&svc) {
             Ok(i) => break i,
@@ -191,6 +280,7 @@ pub async fn run(svc: Services) {
         }
     };
     loop {
+        svc.search.heartbeat();
         if let Err(e) = indexer.apply_due(&svc, Utc::now()).await {
             tracing::error!("search indexer: {e:#}");
         }

@@ -1,25 +1,31 @@
-//! Search (tantivy): the merchant index, a projection of the database.
+//! Search (tantivy): the merchant index and the public complaint index,
+//! projections of the database.
 //!
-//! - `index`: opening (a missing or unreadable index is rebuilt), the
-//!   documents, and the queries with ranking, filters, facets and pages.
+//! - `index`: the merchant documents, and the queries with ranking,
+//!   filters, facets and pages.
+//! - `complaints`: the public complaint records (scrubbed before indexing).
 //! - `indexer`: the single writer, fed from the outbox (topic `search`); an
 //!   outbox row is deleted only after the commit that contains its change.
-//! - `rebuild`: a full rebuild into a new folder while the old index keeps
+//! - `indexer::rebuild`: a full rebuild of both into a new folder while the old index keeps
 //!   serving, then one switch.
 
+pub mod complaints;
 pub mod index;
 pub mod indexer;
 pub mod schema;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use domain::AppError;
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
+pub use complaints::{ComplaintIndex, ComplaintQuery};
 pub use index::{MerchantHit, MerchantIndex, SearchPage, SearchQuery, SortBy};
 
 use crate::accounts::internal_error;
@@ -27,9 +33,13 @@ use crate::accounts::internal_error;
 /// The outbox topic of index updates.
 pub const TOPIC: &str = "search";
 
+/// What an outbox row of topic `search` asks for: one merchant's or one
+/// case's document refreshed from the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Reindex {
-    pub merchant_id: i32,
+#[serde(untagged)]
+pub enum Reindex {
+    Merchant { merchant_id: i32 },
+    Case { case_id: i32 },
 }
 
 /// Asks for `merchant_id`'s document to be refreshed once this transaction commits.
@@ -38,9 +48,43 @@ pub async fn reindex_later<C: ConnectionTrait>(
     merchant_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    crate::outbox::enqueue(conn, TOPIC, &Reindex { merchant_id }, now)
+    crate::outbox::enqueue(conn, TOPIC, &Reindex::Merchant { merchant_id }, now)
         .await
         .map_err(internal_error)
+}
+
+/// Asks for case `case_id`'s public complaint record to be refreshed (added,
+/// changed or removed) once this transaction commits.
+pub async fn reindex_case_later<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    crate::outbox::enqueue(conn, TOPIC, &Reindex::Case { case_id }, now)
+        .await
+        .map_err(internal_error)
+}
+
+/// Searches the public complaint records off the async workers.
+pub async fn search_complaints(
+    svc: &crate::Services,
+    q: ComplaintQuery,
+) -> Result<domain::search::ComplaintPage, AppError> {
+    let index = svc.search.complaints();
+    tokio::task::spawn_blocking(move || index.search(&q))
+        .await
+        .map_err(|_| AppError::Internal)?
+}
+
+/// One public complaint record, if case `id` is published.
+pub async fn complaint(
+    svc: &crate::Services,
+    id: i32,
+) -> Result<Option<domain::search::ComplaintHit>, AppError> {
+    let index = svc.search.complaints();
+    tokio::task::spawn_blocking(move || index.get(id))
+        .await
+        .map_err(|_| AppError::Internal)?
 }
 
 /// Searches merchants off the async workers (tantivy searches block).
@@ -51,10 +95,50 @@ pub async fn search(svc: &crate::Services, q: SearchQuery) -> Result<SearchPage,
         .map_err(|_| AppError::Internal)?
 }
 
-/// The index the server searches, swapped whole by a rebuild.
+/// The indexes of one build, in one folder (`<root>/gen-<time>/`), switched
+/// together: a rebuild makes a new generation beside the one in use.
+pub struct Generation {
+    pub merchants: Arc<MerchantIndex>,
+    pub complaints: Arc<ComplaintIndex>,
+    dir: PathBuf,
+}
+
+impl Generation {
+    pub fn create(dir: &Path) -> anyhow::Result<Generation> {
+        Ok(Generation {
+            merchants: Arc::new(MerchantIndex::create(&dir.join("merchants"))?),
+            complaints: Arc::new(ComplaintIndex::create(&dir.join("complaints"))?),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn open(dir: &Path) -> anyhow::Result<Generation> {
+        Ok(Generation {
+            merchants: Arc::new(MerchantIndex::open(&dir.join("merchants"))?),
+            complaints: Arc::new(ComplaintIndex::open(&dir.join("complaints"))?),
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    fn in_memory() -> anyhow::Result<Generation> {
+        Ok(Generation {
+            merchants: Arc::new(MerchantIndex::in_memory()?),
+            complaints: Arc::new(ComplaintIndex::in_memory()?),
+            dir: PathBuf::from(":memory:"),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+/// The indexes the server searches, swapped whole by a rebuild — its own
+/// (`indexer::rebuild`) or another process's (`gongdao reindex`), which the
+/// writer notices through the `CURRENT` file (`follow`).
 pub struct SearchState {
     root: PathBuf,
-    current: RwLock<Arc<MerchantIndex>>,
+    current: RwLock<Arc<Generation>>,
     /// Bumped at each switch, so the writer knows to reopen.
     generation: AtomicU64,
     /// While a rebuild runs the writer leaves the outbox alone (its rows
@@ -62,43 +146,51 @@ pub struct SearchState {
     pub rebuilding: AtomicBool,
     /// The index was missing or unreadable when opened: rebuild at start.
     pub needs_rebuild: AtomicBool,
+    /// This process serves searches (the server, not `gongdao reindex`):
+    /// it removes the folders it stops serving.
+    pub serving: AtomicBool,
 }
 
+/// A rebuild in another process touches this file at least this often; an
+/// older one was left by a rebuild that died.
+const MARKER_FRESH: Duration = Duration::from_secs(60);
+const MARKER: &str = "REBUILDING";
+
 impl SearchState {
-    /// Opens the index under `root` (`<data>/search`). A missing or
-    /// unreadable index is replaced by an empty one; `needs_rebuild` then
-    /// says so, and the server rebuilds it from the database at start.
+    /// Opens the indexes under `root` (`<data>/search`). Missing or
+    /// unreadable ones are replaced by empty ones; `needs_rebuild` then says
+    /// so, and the server rebuilds them from the database at start.
     pub fn open(root: &Path) -> anyhow::Result<(SearchState, bool)> {
         std::fs::create_dir_all(root)?;
-        let (index, fresh) = match current_dir(root) {
-            Some(dir) => match MerchantIndex::open(&dir) {
-                Ok(i) => (i, false),
+        let (gen_, fresh) = match current_dir(root) {
+            Some(dir) => match Generation::open(&dir) {
+                Ok(g) => (g, false),
                 Err(e) => {
                     tracing::warn!(
                         "search index at {} unreadable ({e:#}); rebuilding",
                         dir.display()
                     );
-                    (MerchantIndex::create(&new_dir(root))?, true)
+                    (Generation::create(&new_dir(root))?, true)
                 }
             },
-            None => (MerchantIndex::create(&new_dir(root))?, true),
+            None => (Generation::create(&new_dir(root))?, true),
         };
         if fresh {
-            set_current(root, index.dir())?;
+            set_current(root, gen_.dir())?;
         }
-        Ok((
-            SearchState {
-                root: root.to_path_buf(),
-                current: RwLock::new(Arc::new(index)),
-                generation: AtomicU64::new(0),
-                rebuilding: AtomicBool::new(false),
-                needs_rebuild: AtomicBool::new(fresh),
-            },
-            fresh,
-        ))
+        let state = SearchState {
+            root: root.to_path_buf(),
+            current: RwLock::new(Arc::new(gen_)),
+            generation: AtomicU64::new(0),
+            rebuilding: AtomicBool::new(false),
+            needs_rebuild: AtomicBool::new(fresh),
+            serving: AtomicBool::new(false),
+        };
+        state.remove_stale_folders();
+        Ok((state, fresh))
     }
 
-    /// `open`, or — when the folder cannot be used at all — an index in
+    /// `open`, or — when the folder cannot be used at all — indexes in
     /// memory, rebuilt from the database at start, with the error logged.
     pub fn open_or_memory(root: &Path) -> SearchState {
         match Self::open(root) {
@@ -111,26 +203,37 @@ impl SearchState {
                     "search index folder {}: {e:#}; using memory",
                     root.display()
                 );
-                let index = match MerchantIndex::in_memory() {
-                    Ok(i) => i,
+                let gen_ = match Generation::in_memory() {
+                    Ok(g) => g,
                     Err(e) => panic!("cannot even create an index in memory: {e:#}"),
                 };
                 SearchState {
                     root: root.to_path_buf(),
-                    current: RwLock::new(Arc::new(index)),
+                    current: RwLock::new(Arc::new(gen_)),
                     generation: AtomicU64::new(0),
                     rebuilding: AtomicBool::new(false),
                     needs_rebuild: AtomicBool::new(true),
+                    serving: AtomicBool::new(false),
                 }
             }
         }
     }
 
-    pub fn index(&self) -> Arc<MerchantIndex> {
+    pub fn current(&self) -> Arc<Generation> {
         match self.current.read() {
             Ok(g) => g.clone(),
             Err(p) => p.into_inner().clone(),
         }
+    }
+
+    /// The merchant index now searched.
+    pub fn index(&self) -> Arc<MerchantIndex> {
+        self.current().merchants.clone()
+    }
+
+    /// The public complaint index now searched.
+    pub fn complaints(&self) -> Arc<ComplaintIndex> {
+        self.current().complaints.clone()
     }
 
     pub fn generation(&self) -> u64 {
@@ -141,25 +244,159 @@ impl SearchState {
         &self.root
     }
 
-    /// Makes `index` the one searched, and remembers it across restarts.
-    pub fn switch(&self, index: MerchantIndex) -> anyhow::Result<()> {
-        set_current(&self.root, index.dir())?;
+    /// Makes `gen_` the one searched, and remembers it across restarts.
+    pub fn switch(&self, gen_: Generation) -> anyhow::Result<()> {
+        set_current(&self.root, gen_.dir())?;
+        self.serve(gen_);
+        Ok(())
+    }
+
+    fn serve(&self, gen_: Generation) {
         let old = {
             let mut g = match self.current.write() {
                 Ok(g) => g,
                 Err(p) => p.into_inner(),
             };
-            std::mem::replace(&mut *g, Arc::new(index))
+            std::mem::replace(&mut *g, Arc::new(gen_))
         };
         self.generation.fetch_add(1, Ordering::SeqCst);
-        // The old folder goes once nobody searches it any more.
+        // The old folder goes now; searches still running on it keep their
+        // open files (deleted files stay readable while open). Another
+        // process's rebuild leaves it to the server that may still use it.
         let old_dir = old.dir().to_path_buf();
         drop(old);
-        if let Err(e) = std::fs::remove_dir_all(&old_dir) {
+        if self.serving.load(Ordering::SeqCst)
+            && old_dir.is_dir()
+            && let Err(e) = std::fs::remove_dir_all(&old_dir)
+        {
             tracing::debug!("old search index {} left behind: {e}", old_dir.display());
         }
-        Ok(())
     }
+
+    /// Another process (`gongdao reindex`) switched `CURRENT` to a new
+    /// generation: serve that one. Returns whether it switched.
+    pub fn follow(&self) -> anyhow::Result<bool> {
+        let Some(dir) = current_dir(&self.root) else {
+            return Ok(false);
+        };
+        if dir == self.current().dir() {
+            return Ok(false);
+        }
+        let gen_ = Generation::open(&dir)?;
+        tracing::info!("search: now serving {}", dir.display());
+        self.serve(gen_);
+        Ok(true)
+    }
+
+    /// A rebuild is running here or in another process: leave the outbox.
+    pub fn paused(&self) -> bool {
+        self.rebuilding.load(Ordering::SeqCst) || marker_fresh(&self.root)
+    }
+
+    /// Folders of earlier generations that nothing serves (a rebuild that
+    /// died, or one another process switched away from) are removed.
+    fn remove_stale_folders(&self) {
+        if marker_fresh(&self.root) {
+            return;
+        }
+        let current = self.current().dir().to_path_buf();
+        let Ok(entries) = std::fs::read_dir(&self.root) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() && p != current {
+                let _ = std::fs::remove_dir_all(&p);
+            }
+        }
+    }
+}
+
+/// Says "a rebuild is running" to other processes until dropped.
+///
+/// The rebuild must not start reading the database while a writer is in the
+/// middle of a batch: that batch could go into the old index only, after the
+/// rebuild read the rows it changed. So a writer that sees the marker
+/// acknowledges it (`PAUSED` holds the marker's nonce) before the rebuild
+/// reads; a writer is known to be running when its heartbeat file
+/// (`WRITER`, touched at every poll) is fresh.
+pub(crate) struct RebuildMarker {
+    path: PathBuf,
+    nonce: String,
+}
+
+const WRITER: &str = "WRITER";
+const PAUSED: &str = "PAUSED";
+/// A writer polls every 200 ms; one whose heartbeat is older is not running.
+const WRITER_FRESH: Duration = Duration::from_secs(2);
+
+impl RebuildMarker {
+    pub(crate) async fn set(root: &Path) -> anyhow::Result<RebuildMarker> {
+        let nonce = format!(
+            "{}-{}",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        );
+        let path = root.join(MARKER);
+        std::fs::write(&path, &nonce)?;
+        let marker = RebuildMarker { path, nonce };
+        // Wait for a running writer to finish its batch and stand still.
+        let started = std::time::Instant::now();
+        while fresh(&root.join(WRITER), WRITER_FRESH) {
+            if std::fs::read_to_string(root.join(PAUSED)).ok().as_deref() == Some(&marker.nonce) {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(10) {
+                tracing::warn!(
+                    "search: the running writer did not pause within 10 s; rebuilding anyway"
+                );
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        Ok(marker)
+    }
+
+    /// Shows the rebuild is alive (called as it makes progress).
+    pub(crate) fn touch(&self) {
+        let _ = std::fs::write(&self.path, &self.nonce);
+    }
+}
+
+impl Drop for RebuildMarker {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+fn fresh(path: &Path, within: Duration) -> bool {
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age < within)
+}
+
+impl SearchState {
+    /// The running writer's heartbeat (`indexer::run`, at every poll).
+    pub fn heartbeat(&self) {
+        let _ = std::fs::write(self.root.join(WRITER), std::process::id().to_string());
+    }
+
+    /// Before the writer takes outbox rows: while a rebuild runs, it
+    /// acknowledges that it leaves them alone. Returns whether to pause.
+    pub fn writer_poll(&self) -> bool {
+        let marker = std::fs::read_to_string(self.root.join(MARKER)).ok();
+        let other = marker.is_some() && marker_fresh(&self.root);
+        if let (true, Some(nonce)) = (other, marker) {
+            let _ = std::fs::write(self.root.join(PAUSED), nonce);
+        }
+        self.rebuilding.load(Ordering::SeqCst) || other
+    }
+}
+
+fn marker_fresh(root: &Path) -> bool {
+    fresh(&root.join(MARKER), MARKER_FRESH)
 }
 
 fn current_dir(root: &Path) -> Option<PathBuf> {
@@ -170,7 +407,7 @@ fn current_dir(root: &Path) -> Option<PathBuf> {
 
 pub(crate) fn new_dir(root: &Path) -> PathBuf {
     root.join(format!(
-        "merchants-{}",
+        "gen-{}",
         Utc::now().timestamp_nanos_opt().unwrap_or_default()
     ))
 }

@@ -66,6 +66,12 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), fields)
 }
 
+/// Registers both analysers on `index` (every index of ours uses them).
+pub fn register_analysers(index: &tantivy::Index) {
+    index.tokenizers().register(ZH, zh_analyser());
+    index.tokenizers().register(CHARS, chars_analyser());
+}
+
 /// jieba (search mode), lower-cased, without punctuation or tokens over 40 bytes.
 pub fn zh_analyser() -> TextAnalyzer {
     TextAnalyzer::builder(tantivy_jieba::JiebaTokenizer::new())

@@ -17,7 +17,7 @@ use crate::harness::backend_tests;
 const HEADER: &str =
     "name,uscc,registered_on,entity_type,registered_capital,business_scope,province,region,address";
 
-fn shared_data() -> PathBuf {
+pub(crate) fn shared_data() -> PathBuf {
     if let Some(p) = std::env::var_os("GONGDAO_SHARED_DATA") {
         return PathBuf::from(p);
     }
@@ -29,13 +29,22 @@ fn shared_data() -> PathBuf {
 }
 
 /// The first `n` rows of the real registry sample.
-fn sample(n: usize) -> String {
+pub(crate) fn sample(n: usize) -> String {
     let text = std::fs::read_to_string(shared_data().join("merchants-cn-sample.csv")).unwrap();
     text.lines().take(n + 1).collect::<Vec<_>>().join("\n") + "\n"
 }
 
+/// The sample's row for `name`, as it is in the file.
+fn shared_sample_row(name: &str) -> String {
+    let text = std::fs::read_to_string(shared_data().join("merchants-cn-sample.csv")).unwrap();
+    text.lines()
+        .find(|l| l.starts_with(&format!("{name},")))
+        .unwrap_or_else(|| panic!("{name} is not in the sample"))
+        .to_string()
+}
+
 /// Applies every pending index update, as the server's writer does.
-async fn drain(svc: &Services) -> usize {
+pub(crate) async fn drain(svc: &Services) -> usize {
     let mut indexer = Indexer::new(svc).unwrap();
     let mut total = 0;
     loop {
@@ -67,7 +76,7 @@ fn names(svc: &Services, query: &SearchQuery) -> Vec<String> {
         .collect()
 }
 
-async fn id_of(svc: &Services, name: &str) -> i32 {
+pub(crate) async fn id_of(svc: &Services, name: &str) -> i32 {
     merchant::Entity::find()
         .filter(merchant::Column::Name.eq(name))
         .one(&svc.db)
@@ -77,7 +86,7 @@ async fn id_of(svc: &Services, name: &str) -> i32 {
         .id
 }
 
-async fn import(svc: &Services, csv: &str) {
+pub(crate) async fn import(svc: &Services, csv: &str) {
     services::merchants::import::import_merchants(svc, csv.as_bytes())
         .await
         .unwrap();
@@ -95,6 +104,15 @@ backend_tests! {
         assert_eq!(first("威利宝电器"), "佛山市威利宝家用电器有限公司");
         let hits = names(&svc, &q("电器"));
         assert!(hits.len() == 20 && hits.iter().all(|n| n.contains("电器")), "{hits:?}");
+        // A fragment across jieba's words (华奈 / 工贸) finds the name that holds it
+        // in one piece; a full legal name finds itself although 有限公司 (in most
+        // names) is left out of the query; typed alone, 有限公司 still finds names.
+        let huanai = shared_sample_row("上海华奈工贸有限公司");
+        import(&svc, &format!("{HEADER}\n{huanai}\n")).await;
+        drain(&svc).await;
+        assert_eq!(first("华奈工"), "上海华奈工贸有限公司");
+        assert_eq!(first("山西辉腾国际货运代理有限公司"), "山西辉腾国际货运代理有限公司");
+        assert_eq!(svc.search.index().search(&q("有限公司")).unwrap().items.len(), 20);
         // Words of the business scope count too: 录音机 is only in this shop's scope.
         let scope = SearchQuery { per_page: 100, ..q("录音机") };
         assert!(names(&svc, &scope).contains(&"天津塘沽商业大厦集团利群文化用品商店".to_string()));
@@ -209,7 +227,7 @@ fn a_missing_or_broken_index_is_replaced_and_marked_for_rebuild() {
     // Its files damaged: replaced and marked.
     let current = std::fs::read_to_string(dir.path().join("CURRENT")).unwrap();
     std::fs::write(
-        dir.path().join(current.trim()).join("meta.json"),
+        dir.path().join(current.trim()).join("merchants/meta.json"),
         b"{not json",
     )
     .unwrap();
