@@ -14,7 +14,7 @@ use crate::i18n::use_lang;
 
 #[server(endpoint = "complaints/search")]
 pub async fn search_complaints(params: ComplaintParams) -> Result<ComplaintPage, AppError> {
-    let q = services::search::complaints::parse(params)?;
+    let q = params.parse()?;
     services::search::search_complaints(&crate::ssr::services()?, q).await
 }
 

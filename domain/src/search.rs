@@ -84,6 +84,89 @@ pub struct ComplaintParams {
     pub per_page: Option<String>,
 }
 
+/// A checked search of the public complaint records.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComplaintQuery {
+    pub q: String,
+    pub merchant_id: Option<i32>,
+    /// A `cases::Category` name.
+    pub category: Option<String>,
+    /// A `cases::Outcome` name.
+    pub outcome: Option<String>,
+    /// Closed on or after / on or before (inclusive, Asia/Shanghai dates).
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl ComplaintParams {
+    /// Checks every parameter (by the same rules as the merchant search where
+    /// they share one); the first wrong one is named in the error.
+    pub fn parse(&self) -> Result<ComplaintQuery, AppError> {
+        let q = self.q.as_deref().unwrap_or("").trim().to_string();
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(AppError::invalid("q", "err.search.q_too_long"));
+        }
+        let named =
+            |v: &Option<String>, field: &str, known: fn(&str) -> bool, key: &str| match given(v) {
+                None => Ok(None),
+                Some(s) if known(s) => Ok(Some(s.to_string())),
+                Some(_) => Err(AppError::invalid(field, key)),
+            };
+        let category = named(
+            &self.category,
+            "category",
+            |s| crate::cases::Category::parse(s).is_some(),
+            "err.category_unknown",
+        )?;
+        let outcome = named(
+            &self.outcome,
+            "outcome",
+            |s| crate::cases::Outcome::parse(s).is_some(),
+            "err.search.outcome",
+        )?;
+        let date = |v: &Option<String>, field: &str| match given(v) {
+            None => Ok(None),
+            Some(s) => s
+                .parse::<chrono::NaiveDate>()
+                .map(Some)
+                .map_err(|_| AppError::invalid(field, "err.date_invalid")),
+        };
+        let (from, to) = (date(&self.from, "from")?, date(&self.to, "to")?);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(AppError::invalid("to", "err.search.date_order"));
+        }
+        let merchant_id = match given(&self.merchant) {
+            None => None,
+            Some(s) => Some(
+                s.parse::<i32>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .ok_or_else(|| AppError::invalid("merchant", "err.whole_number"))?,
+            ),
+        };
+        Ok(ComplaintQuery {
+            q,
+            merchant_id,
+            category,
+            outcome,
+            from,
+            to,
+            page: number(&self.page, "page", "err.search.page", MAX_PAGE, 1)?,
+            per_page: number(
+                &self.per_page,
+                "per_page",
+                "err.search.per_page",
+                MAX_PER_PAGE,
+                DEFAULT_PER_PAGE,
+            )?,
+        })
+    }
+}
+
 // ------------------------------------------------- merchant search parameters
 
 named_enum! {

@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use domain::AppError;
-use services::search::complaints::{ComplaintParams, parse};
+use services::search::complaints::ComplaintParams;
 
 use super::cases::{object, required_bool};
 use super::{ApiError, ApiResult, Caller, ReqLang};
@@ -19,7 +19,7 @@ pub async fn search(
     ReqLang(lang): ReqLang,
     Query(p): Query<ComplaintParams>,
 ) -> ApiResult<impl IntoResponse> {
-    let q = parse(p).map_err(|e| ApiError(e, lang))?;
+    let q = p.parse().map_err(|e| ApiError(e, lang))?;
     let page = services::search::search_complaints(&state.services, q)
         .await
         .map_err(|e| ApiError(e, lang))?;

@@ -10,13 +10,12 @@
 
 use std::collections::HashMap;
 use std::ops::Bound;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::AppError;
-use domain::cases::{Category, Outcome};
-pub use domain::search::ComplaintParams;
 use domain::search::{ComplaintFacets, ComplaintHit, ComplaintPage};
+pub use domain::search::{ComplaintParams, ComplaintQuery};
 use entities::{case, case_trail, merchant, user};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tantivy::aggregation::agg_req::Aggregations;
@@ -28,9 +27,10 @@ use tantivy::schema::{
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Term, doc};
+use tantivy::{DocAddress, Order, Term, doc};
 
-use super::schema::{ZH, register_analysers, tokens, zh_analyser};
+use super::schema::{ZH, tokens, zh_analyser};
+use super::store::Store;
 
 /// Result lists show this much of a narrative.
 pub const EXCERPT_CHARS: usize = 160;
@@ -48,19 +48,6 @@ pub struct ComplaintDoc {
     pub outcome: String,
     pub filed_on: NaiveDate,
     pub closed_on: NaiveDate,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct ComplaintQuery {
-    pub q: String,
-    pub merchant_id: Option<i32>,
-    pub category: Option<String>,
-    pub outcome: Option<String>,
-    /// Closed on or after / on or before (inclusive).
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub page: u64,
-    pub per_page: u64,
 }
 
 #[derive(Clone, Copy)]
@@ -103,10 +90,8 @@ pub fn complaint_schema() -> (Schema, ComplaintFields) {
 }
 
 pub struct ComplaintIndex {
-    index: Index,
-    reader: IndexReader,
+    store: Store,
     fields: ComplaintFields,
-    dir: PathBuf,
 }
 
 fn err(e: impl std::fmt::Display) -> AppError {
@@ -119,57 +104,40 @@ fn day_number(d: NaiveDate) -> i64 {
 }
 
 impl ComplaintIndex {
-    fn with(index: Index, dir: &Path) -> anyhow::Result<ComplaintIndex> {
-        register_analysers(&index);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(ComplaintIndex {
-            index,
-            reader,
+    fn with(store: Store) -> ComplaintIndex {
+        ComplaintIndex {
+            store,
             fields: complaint_schema().1,
-            dir: dir.to_path_buf(),
-        })
+        }
     }
 
     pub fn create(dir: &Path) -> anyhow::Result<ComplaintIndex> {
-        std::fs::create_dir_all(dir)?;
-        Self::with(Index::create_in_dir(dir, complaint_schema().0)?, dir)
+        Store::create(dir, complaint_schema().0).map(Self::with)
     }
 
     pub fn in_memory() -> anyhow::Result<ComplaintIndex> {
-        Self::with(
-            Index::create_in_ram(complaint_schema().0),
-            Path::new(":memory:"),
-        )
+        Store::in_memory(complaint_schema().0).map(Self::with)
     }
 
     /// Opens an existing index; refuses one whose schema is not ours.
     pub fn open(dir: &Path) -> anyhow::Result<ComplaintIndex> {
-        let index = Index::open_in_dir(dir)?;
-        if index.schema() != complaint_schema().0 {
-            anyhow::bail!("the complaint index schema differs from this version's");
-        }
-        let i = Self::with(index, dir)?;
-        i.reader.searcher().num_docs();
-        Ok(i)
+        Store::open(dir, complaint_schema().0).map(Self::with)
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.store.dir()
     }
 
     pub fn writer(&self) -> anyhow::Result<tantivy::IndexWriter> {
-        Ok(self.index.writer(20_000_000)?)
+        self.store.writer(20_000_000)
     }
 
     pub fn reload(&self) -> anyhow::Result<()> {
-        Ok(self.reader.reload()?)
+        self.store.reload()
     }
 
     pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
+        self.store.num_docs()
     }
 
     pub fn id_term(&self, id: i32) -> Term {
@@ -263,7 +231,7 @@ impl ComplaintIndex {
         let query = BooleanQuery::new(must);
         let top =
             TopDocs::with_limit(per_page as usize).and_offset(((page - 1) * per_page) as usize);
-        let searcher = self.reader.searcher();
+        let searcher = self.store.searcher();
         let facets = facet_collector()?;
         let addresses: Vec<DocAddress>;
         let (total, facets) = if q.is_empty() {
@@ -309,7 +277,7 @@ impl ComplaintIndex {
 
     /// One public complaint in full (its record page), if it is published.
     pub fn get(&self, id: i32) -> Result<Option<ComplaintHit>, AppError> {
-        let searcher = self.reader.searcher();
+        let searcher = self.store.searcher();
         let found = searcher
             .search(
                 &TermQuery::new(self.id_term(id), IndexRecordOption::Basic),
@@ -363,74 +331,6 @@ fn facet_collector() -> Result<AggregationCollector, AppError> {
             TokenizerManager::default(),
         ),
     ))
-}
-
-/// The query parameters, each checked and named when wrong.
-pub fn parse(p: ComplaintParams) -> Result<ComplaintQuery, AppError> {
-    let blank = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(String::from)
-    };
-    let category = match blank(&p.category) {
-        None => None,
-        Some(c) if Category::parse(&c).is_some() => Some(c),
-        Some(_) => return Err(AppError::invalid("category", "err.category_unknown")),
-    };
-    let outcome = match blank(&p.outcome) {
-        None => None,
-        Some(o) if Outcome::parse(&o).is_some() => Some(o),
-        Some(_) => return Err(AppError::invalid("outcome", "err.search.outcome")),
-    };
-    let date = |v: &Option<String>, field: &str| -> Result<Option<NaiveDate>, AppError> {
-        match blank(v) {
-            None => Ok(None),
-            Some(s) => s
-                .parse::<NaiveDate>()
-                .map(Some)
-                .map_err(|_| AppError::invalid(field, "err.date_invalid")),
-        }
-    };
-    let number = |v: &Option<String>, field: &str, default: u64| -> Result<u64, AppError> {
-        match blank(v) {
-            None => Ok(default),
-            Some(s) => s
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| AppError::invalid(field, "err.whole_number")),
-        }
-    };
-    let merchant_id = match blank(&p.merchant) {
-        None => None,
-        Some(s) => Some(
-            s.parse::<i32>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| AppError::invalid("merchant", "err.whole_number"))?,
-        ),
-    };
-    let (from, to) = (date(&p.from, "from")?, date(&p.to, "to")?);
-    if let (Some(f), Some(t)) = (from, to)
-        && f > t
-    {
-        return Err(AppError::invalid("to", "err.search.date_order"));
-    }
-    let q = p.q.unwrap_or_default();
-    if q.chars().count() > 200 {
-        return Err(AppError::invalid("q", "err.text_too_long"));
-    }
-    Ok(ComplaintQuery {
-        q,
-        merchant_id,
-        category,
-        outcome,
-        from,
-        to,
-        page: number(&p.page, "page", 1)?,
-        per_page: number(&p.per_page, "per_page", 20)?,
-    })
 }
 
 /// The public documents of the cases `ids` as the database has them now:

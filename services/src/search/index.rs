@@ -9,7 +9,7 @@
 //! by 0.5 (documented boost and demotion). `sort=credit` orders by the
 //! credit score, `sort=complaints` by complaints in 12 months (most first).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use domain::AppError;
 use serde::{Deserialize, Serialize};
@@ -19,9 +19,10 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::tokenizer::TokenizerManager;
-use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, Term, doc};
+use tantivy::{DocAddress, Order, Score, Searcher, Term, doc};
 
 use super::schema::{Fields, chars_analyser, schema, tokens, zh_analyser};
+use super::store::Store;
 
 /// Red-listed merchants' relevance is multiplied by this…
 pub const RED_BOOST: f32 = 1.5;
@@ -79,10 +80,8 @@ pub struct SearchQuery {
 pub use domain::search::{Facets, MerchantHit, SearchPage};
 
 pub struct MerchantIndex {
-    pub(super) index: Index,
-    pub(super) reader: IndexReader,
+    pub(super) store: Store,
     pub(super) fields: Fields,
-    dir: PathBuf,
 }
 
 fn err(e: impl std::fmt::Display) -> AppError {
@@ -91,64 +90,45 @@ fn err(e: impl std::fmt::Display) -> AppError {
 }
 
 impl MerchantIndex {
-    fn with(index: Index, dir: &Path) -> anyhow::Result<MerchantIndex> {
-        super::schema::register_analysers(&index);
-        let (_, fields) = schema();
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(MerchantIndex {
-            index,
-            reader,
-            fields,
-            dir: dir.to_path_buf(),
-        })
+    fn with(store: Store) -> MerchantIndex {
+        MerchantIndex {
+            store,
+            fields: schema().1,
+        }
     }
 
     pub fn create(dir: &Path) -> anyhow::Result<MerchantIndex> {
-        std::fs::create_dir_all(dir)?;
-        let (schema, _) = schema();
-        let index = Index::create_in_dir(dir, schema)?;
-        Self::with(index, dir)
+        Store::create(dir, schema().0).map(Self::with)
     }
 
     pub fn in_memory() -> anyhow::Result<MerchantIndex> {
-        let (schema, _) = schema();
-        Self::with(Index::create_in_ram(schema), Path::new(":memory:"))
+        Store::in_memory(schema().0).map(Self::with)
     }
 
     /// Opens an existing index; refuses one whose schema is not ours.
     pub fn open(dir: &Path) -> anyhow::Result<MerchantIndex> {
-        let index = Index::open_in_dir(dir)?;
-        if index.schema() != schema().0 {
-            anyhow::bail!("the index schema differs from this version's");
-        }
-        let i = Self::with(index, dir)?;
-        // Reading every segment's metadata proves the files are there.
-        i.reader.searcher().num_docs();
-        Ok(i)
+        Store::open(dir, schema().0).map(Self::with)
     }
 
     pub fn dir(&self) -> &Path {
-        &self.dir
+        self.store.dir()
     }
 
     pub fn writer(&self) -> anyhow::Result<tantivy::IndexWriter> {
-        Ok(self.index.writer(50_000_000)?)
+        self.store.writer(50_000_000)
     }
 
     /// Makes what the last commit wrote visible to searches.
     pub fn reload(&self) -> anyhow::Result<()> {
-        Ok(self.reader.reload()?)
+        self.store.reload()
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.store.num_docs()
     }
 
     pub fn fields(&self) -> Fields {
         self.fields
-    }
-
-    pub fn num_docs(&self) -> u64 {
-        self.reader.searcher().num_docs()
     }
 
     pub fn document(&self, m: &MerchantDoc) -> TantivyDocument {
@@ -274,7 +254,7 @@ impl MerchantIndex {
 
     pub fn search(&self, sq: &SearchQuery) -> Result<SearchPage, AppError> {
         let f = &self.fields;
-        let searcher = self.reader.searcher();
+        let searcher = self.store.searcher();
         let q = sq.q.trim();
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![];
         let text = if q.is_empty() {

@@ -13,6 +13,7 @@ pub mod complaints;
 pub mod index;
 pub mod indexer;
 pub mod schema;
+pub mod store;
 pub mod suggest;
 
 use std::path::{Path, PathBuf};

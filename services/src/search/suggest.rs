@@ -93,7 +93,7 @@ impl MerchantIndex {
         }
         let query = BooleanQuery::new(either);
 
-        let searcher = self.reader.searcher();
+        let searcher = self.store.searcher();
         let found = searcher
             .search(
                 &query,
