@@ -118,6 +118,12 @@ impl MerchantIndex {
         self.store.writer(50_000_000)
     }
 
+    /// A writer with larger buffers for a full rebuild (fewer, larger
+    /// segments to merge afterwards).
+    pub fn bulk_writer(&self) -> anyhow::Result<tantivy::IndexWriter> {
+        self.store.writer(200_000_000)
+    }
+
     /// Makes what the last commit wrote visible to searches.
     pub fn reload(&self) -> anyhow::Result<()> {
         self.store.reload()

@@ -220,27 +220,48 @@ async fn build(
     let gen_ = Generation::create(&super::new_dir(svc.search.root()))?;
     let now = svc.clock.now();
     let mut done = 0u64;
-    let mut writer = gen_.merchants.writer()?;
-    let mut after = 0i32;
-    loop {
-        let rows = merchant::Entity::find()
-            .filter(merchant::Column::Id.gt(after))
-            .order_by_asc(merchant::Column::Id)
-            .limit(5000)
-            .all(&svc.db)
-            .await?;
-        let Some(last) = rows.last() else { break };
-        after = last.id;
-        done += rows.len() as u64;
-        for d in load_docs(&svc.db, rows, now).await? {
-            writer.add_document(gen_.merchants.document(&d))?;
+    // The database is read here while another thread hands the documents
+    // to tantivy (whose own threads analyse them): on 2 cores the reading
+    // and the indexing overlap instead of taking turns.
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<MerchantDoc>>(4);
+    let index = gen_.merchants.clone();
+    let indexing = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut writer = index.bulk_writer()?;
+        while let Some(docs) = rx.blocking_recv() {
+            for d in &docs {
+                writer.add_document(index.document(d))?;
+            }
         }
-        marker.touch();
-        progress(done, total);
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        index.reload()
+    });
+    let mut after = 0i32;
+    let read = async {
+        loop {
+            let rows = merchant::Entity::find()
+                .filter(merchant::Column::Id.gt(after))
+                .order_by_asc(merchant::Column::Id)
+                .limit(5000)
+                .all(&svc.db)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.id;
+            done += rows.len() as u64;
+            let docs = load_docs(&svc.db, rows, now).await?;
+            // The indexing thread stopped: its error is the one to report.
+            if tx.send(docs).await.is_err() {
+                break;
+            }
+            marker.touch();
+            progress(done, total);
+        }
+        drop(tx);
+        anyhow::Ok(())
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
-    gen_.merchants.reload()?;
+    .await;
+    indexing.await??;
+    read?;
     let mut writer = gen_.complaints.writer()?;
     let mut after = 0i32;
     loop {
