@@ -16,7 +16,7 @@ use super::index::MerchantDoc;
 use super::{Generation, Reindex, TOPIC, complaints};
 use crate::{Services, outbox};
 
-/// The documents of `ids` as the database has them now (absent ids are gone).
+/// The documents of `rows` as the database has them now (absent ids are gone).
 pub async fn load_docs<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<merchant::Model>,
@@ -38,8 +38,46 @@ pub async fn load_docs<C: ConnectionTrait>(
     for m in filed {
         *complaints.entry(m).or_default() += 1;
     }
-    Ok(rows
+    Ok(docs_from(rows, &lists, &complaints))
+}
+
+/// Every merchant's list status and complaints in 12 months, read once for
+/// a full rebuild (per page of ids they cost ~4.5 s of a 1M rebuild).
+async fn whole_table_facts<C: ConnectionTrait>(
+    conn: &C,
+    now: DateTime<Utc>,
+) -> anyhow::Result<(HashMap<i32, (bool, bool)>, HashMap<i32, u64>)> {
+    let listed: Vec<i32> = entities::list_entry::Entity::find()
+        .select_only()
+        .column(entities::list_entry::Column::MerchantId)
+        .distinct()
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let lists = crate::credit::lists::statuses(conn, &listed)
+        .await
+        .map_err(|e| anyhow::anyhow!("list statuses: {e}"))?;
+    let complaints: HashMap<i32, u64> = case::Entity::find()
+        .select_only()
+        .column(case::Column::MerchantId)
+        .column_as(case::Column::Id.count(), "n")
+        .filter(case::Column::CreatedAt.gte(now - chrono::Duration::days(365)))
+        .group_by(case::Column::MerchantId)
+        .into_tuple::<(i32, i64)>()
+        .all(conn)
+        .await?
         .into_iter()
+        .map(|(m, n)| (m, n.max(0) as u64))
+        .collect();
+    Ok((lists, complaints))
+}
+
+fn docs_from(
+    rows: Vec<merchant::Model>,
+    lists: &HashMap<i32, (bool, bool)>,
+    complaints: &HashMap<i32, u64>,
+) -> Vec<MerchantDoc> {
+    rows.into_iter()
         .map(|m| {
             let (red, black) = lists.get(&m.id).copied().unwrap_or_default();
             MerchantDoc {
@@ -63,7 +101,7 @@ pub async fn load_docs<C: ConnectionTrait>(
                 name: m.name,
             }
         })
-        .collect())
+        .collect()
 }
 
 pub struct Indexer {
@@ -236,6 +274,7 @@ async fn build(
         writer.wait_merging_threads()?;
         index.reload()
     });
+    let (lists, complaints) = whole_table_facts(&svc.db, now).await?;
     let mut after = 0i32;
     let read = async {
         loop {
@@ -248,7 +287,7 @@ async fn build(
             let Some(last) = rows.last() else { break };
             after = last.id;
             done += rows.len() as u64;
-            let docs = load_docs(&svc.db, rows, now).await?;
+            let docs = docs_from(rows, &lists, &complaints);
             // The indexing thread stopped: its error is the one to report.
             if tx.send(docs).await.is_err() {
                 break;
