@@ -22,7 +22,7 @@ fn main() -> std::process::ExitCode {
         Some("bench") => bench(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test [--no-e2e | --e2e-only [playwright args]] | bench cases | tools"
+                "usage: cargo xtask run | test [--no-e2e | --e2e-only [playwright args]] | bench cases | bench search [--synthetic N] | tools"
             );
             return std::process::ExitCode::from(2);
         }
@@ -70,13 +70,25 @@ fn run() -> anyhow::Result<()> {
     cmd.status_ok("gongdao serve")
 }
 
-/// `cargo xtask bench cases`: the benchmarks print their own figures.
+/// `cargo xtask bench cases` and `cargo xtask bench search [--synthetic N]`:
+/// the benchmarks print their own figures.
 fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("cases") => cargo(&root(), &["bench", "-p", "server", "--bench", "cases"])
             .status_ok("the case filing benchmark"),
+        Some("search") => {
+            // `--synthetic N` and the like go to the benchmark itself.
+            let mut cmd = cargo(
+                &root(),
+                &["bench", "-p", "server", "--bench", "search", "--"],
+            );
+            cmd.args(&args[1..]);
+            cmd.status_ok("the search benchmark")
+        }
         _ => bail!(
-            "usage: cargo xtask bench cases   (BENCH_FILINGS, BENCH_CONCURRENCY, GONGDAO_TEST_PG_URL)"
+            "usage: cargo xtask bench cases    (BENCH_FILINGS, BENCH_CONCURRENCY, GONGDAO_TEST_PG_URL)\n       \
+             cargo xtask bench search [--synthetic N]    (BENCH_SEARCH_IMPORT=service|bulk, \
+             BENCH_SEARCH_PG_URL, BENCH_SEARCH_DIR, BENCH_SEARCH_PASSES, BENCH_SEARCH_PROFILE)"
         ),
     }
 }
