@@ -104,10 +104,7 @@ impl ComplaintParams {
     /// Checks every parameter (by the same rules as the merchant search where
     /// they share one); the first wrong one is named in the error.
     pub fn parse(&self) -> Result<ComplaintQuery, AppError> {
-        let q = self.q.as_deref().unwrap_or("").trim().to_string();
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(AppError::invalid("q", "err.search.q_too_long"));
-        }
+        let q = query_text(self.q.as_deref())?.to_string();
         let named =
             |v: &Option<String>, field: &str, known: fn(&str) -> bool, key: &str| match given(v) {
                 None => Ok(None),
@@ -148,6 +145,7 @@ impl ComplaintParams {
                     .ok_or_else(|| AppError::invalid("merchant", "err.whole_number"))?,
             ),
         };
+        let (page, per_page) = paging(&self.page, &self.per_page)?;
         Ok(ComplaintQuery {
             q,
             merchant_id,
@@ -155,14 +153,8 @@ impl ComplaintParams {
             outcome,
             from,
             to,
-            page: number(&self.page, "page", "err.search.page", MAX_PAGE, 1)?,
-            per_page: number(
-                &self.per_page,
-                "per_page",
-                "err.search.per_page",
-                MAX_PER_PAGE,
-                DEFAULT_PER_PAGE,
-            )?,
+            page,
+            per_page,
         })
     }
 }
@@ -253,14 +245,34 @@ fn number(
     }
 }
 
+/// The search text, trimmed, at most [`MAX_QUERY_CHARS`].
+fn query_text(q: Option<&str>) -> Result<&str, AppError> {
+    let q = q.unwrap_or("").trim();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::invalid("q", "err.search.q_too_long"));
+    }
+    Ok(q)
+}
+
+/// The page (1 to [`MAX_PAGE`]) and page size (1 to [`MAX_PER_PAGE`]).
+fn paging(page: &Option<String>, per_page: &Option<String>) -> Result<(u64, u64), AppError> {
+    Ok((
+        number(page, "page", "err.search.page", MAX_PAGE, 1)?,
+        number(
+            per_page,
+            "per_page",
+            "err.search.per_page",
+            MAX_PER_PAGE,
+            DEFAULT_PER_PAGE,
+        )?,
+    ))
+}
+
 impl SearchParams {
     /// Checks every parameter; the first wrong one is named in the error.
     /// Blank values count as not given.
     pub fn parse(&self) -> Result<MerchantQuery, AppError> {
-        let q = self.q.as_deref().unwrap_or("").trim().to_string();
-        if q.chars().count() > MAX_QUERY_CHARS {
-            return Err(AppError::invalid("q", "err.search.q_too_long"));
-        }
+        let q = query_text(self.q.as_deref())?.to_string();
         let sort = match given(&self.sort) {
             None => MerchantSort::default(),
             Some(s) => MerchantSort::parse(s)
@@ -290,6 +302,7 @@ impl SearchParams {
             Some("false") => Some(false),
             Some(_) => return Err(AppError::invalid("verified", "err.search.verified")),
         };
+        let (page, per_page) = paging(&self.page, &self.per_page)?;
         Ok(MerchantQuery {
             q,
             sort,
@@ -297,14 +310,8 @@ impl SearchParams {
             grade,
             list,
             verified,
-            page: number(&self.page, "page", "err.search.page", MAX_PAGE, 1)?,
-            per_page: number(
-                &self.per_page,
-                "per_page",
-                "err.search.per_page",
-                MAX_PER_PAGE,
-                DEFAULT_PER_PAGE,
-            )?,
+            page,
+            per_page,
         })
     }
 }
@@ -323,10 +330,7 @@ pub struct Suggestion {
 /// page's suggestion function: the text typed (trimmed; at most
 /// [`MAX_QUERY_CHARS`]) and how many to return (1 to [`MAX_SUGGESTIONS`]).
 pub fn parse_suggest(q: Option<&str>, limit: Option<&str>) -> Result<(String, usize), AppError> {
-    let q = q.unwrap_or("").trim();
-    if q.chars().count() > MAX_QUERY_CHARS {
-        return Err(AppError::invalid("q", "err.search.q_too_long"));
-    }
+    let q = query_text(q)?;
     let limit = number(
         &limit.map(String::from),
         "limit",

@@ -20,7 +20,7 @@ use crate::i18n::use_lang;
 #[server(endpoint = "merchants/search")]
 pub async fn search_merchants(params: SearchParams) -> Result<Results, AppError> {
     let query = params.parse()?;
-    services::search::search(&crate::ssr::services()?, query.into()).await
+    services::search::search(&crate::ssr::services()?, query).await
 }
 
 /// The search parameters of the page's URL (the page size is the default).

@@ -18,7 +18,7 @@ pub async fn merchants(
     Query(p): Query<SearchParams>,
 ) -> ApiResult<impl IntoResponse> {
     let q = p.parse().map_err(|e| ApiError(e, lang))?;
-    let page = services::search::search(&state.services, q.into())
+    let page = services::search::search(&state.services, q)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(page))

@@ -12,7 +12,6 @@
 use std::path::Path;
 
 use domain::AppError;
-use serde::{Deserialize, Serialize};
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
@@ -55,29 +54,10 @@ pub struct MerchantDoc {
     pub complaints_12m: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum SortBy {
-    #[default]
-    Relevance,
-    Credit,
-    Complaints,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct SearchQuery {
-    pub q: String,
-    pub sort: SortBy,
-    pub province: Option<String>,
-    pub grade: Option<String>,
-    /// `red` or `black`.
-    pub list: Option<String>,
-    pub verified: Option<bool>,
-    pub page: u64,
-    pub per_page: u64,
-}
-
 pub use domain::search::{Facets, MerchantHit, SearchPage};
+/// A checked merchant search (checked by `domain::search::SearchParams`,
+/// which the page and the API share) and its orders.
+pub use domain::search::{MerchantQuery as SearchQuery, MerchantSort as SortBy};
 
 pub struct MerchantIndex {
     pub(super) store: Store,

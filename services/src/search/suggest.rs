@@ -11,21 +11,17 @@
 //! come first, then names that contain it in one piece, then the rest;
 //! within each, the higher credit score first (ungraded last), then the
 //! score of the match, then the shorter name.
-//!
-//! Also here: the bridge from the checked parameters of the search page and
-//! of `GET /api/v1/merchants` ([`MerchantQuery`]) to an index query, which
-//! both use.
 
 use std::cmp::Reverse;
 
 use domain::AppError;
-use domain::search::{MAX_SUGGESTIONS, MerchantQuery, MerchantSort, Suggestion};
+use domain::search::{MAX_SUGGESTIONS, Suggestion};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
 use tantivy::schema::{IndexRecordOption, TantivyDocument, Value};
 use tantivy::{Score, Term};
 
-use super::index::{MerchantIndex, SearchQuery, SortBy};
+use super::index::MerchantIndex;
 use super::schema::{chars_analyser, tokens, zh_analyser};
 
 /// Only this much of what is typed counts (a name is rarely longer).
@@ -172,23 +168,4 @@ pub async fn suggest(
     tokio::task::spawn_blocking(move || index.suggest(&prefix, limit))
         .await
         .map_err(|_| AppError::Internal)?
-}
-
-impl From<MerchantQuery> for SearchQuery {
-    fn from(m: MerchantQuery) -> SearchQuery {
-        SearchQuery {
-            q: m.q,
-            sort: match m.sort {
-                MerchantSort::Relevance => SortBy::Relevance,
-                MerchantSort::Credit => SortBy::Credit,
-                MerchantSort::Complaints => SortBy::Complaints,
-            },
-            province: m.province,
-            grade: m.grade,
-            list: m.list,
-            verified: m.verified,
-            page: m.page,
-            per_page: m.per_page,
-        }
-    }
 }
