@@ -1,6 +1,6 @@
 import { APIRequestContext, Browser, expect, Locator, Page, request as playwrightRequest, TestInfo } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { open, signIn, test } from './helpers';
+import { leave, open, party, signIn, test } from './helpers';
 
 // Merchant credit through the browser: the public profile (亮照亮标, grade and
 // the factors behind it, commitments, the credit file, ratings with names
@@ -47,41 +47,6 @@ function beijingDate(daysAgo: number): string {
 }
 
 // ---- extra browser contexts, each failing on its own console errors
-
-const browserErrors = new WeakMap<Page, string[]>();
-
-/** Another browser context with the same JavaScript setting; signed in as `email` unless none is given. */
-async function party(browser: Browser, info: TestInfo, email?: string, password = DEMO_PASSWORD): Promise<Page> {
-  const ctx = await browser.newContext({
-    baseURL: info.project.use.baseURL,
-    locale: 'zh-CN',
-    javaScriptEnabled: info.project.use.javaScriptEnabled,
-  });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('response', async (r) => {
-    if (r.status() < 400) return;
-    const path = new URL(r.url()).pathname;
-    const serverFn = path.startsWith('/api/') && !path.startsWith('/api/v1/');
-    const body = serverFn ? await r.text().catch(() => '') : '';
-    if (!serverFn || /"kind":"(internal|transport)"/.test(body) || !body.includes('"kind"')) {
-      errors.push(`${r.status()} ${path}: ${body}`);
-    }
-  });
-  browserErrors.set(page, errors);
-  if (email) await signIn(page, info, email, password);
-  return page;
-}
-
-/** Closes an extra party's context after checking its browser logged no error. */
-async function leave(page: Page) {
-  expect(browserErrors.get(page), 'browser errors').toEqual([]);
-  await page.context().close();
-}
 
 /**
  * Submits `form` and waits for the page the server sends back. Hydrated, an

@@ -1,5 +1,5 @@
 import { Browser, expect, Locator, Page, TestInfo } from '@playwright/test';
-import { act, open, signIn, test } from './helpers';
+import { act, leave, open, party, signIn, test } from './helpers';
 
 // First compensation (先行赔付) through the browser: the consumer applies on
 // the case page, a fund administrator approves it from /fund/admin's queue,
@@ -10,33 +10,6 @@ import { act, open, signIn, test } from './helpers';
 const FUND_ADMIN = 'fund-admin@demo.gongdao.cn';
 const CONSUMER = 'consumer@demo.gongdao.cn';
 const MERCHANT = 'merchant@demo.gongdao.cn';
-
-/** What the browser of each extra party logged as an error (hydration mismatches, panics). */
-const browserErrors = new WeakMap<Page, string[]>();
-
-/** Another browser context with the same JavaScript setting; signed in as `email` unless none is given. */
-async function party(browser: Browser, info: TestInfo, email?: string): Promise<Page> {
-  const ctx = await browser.newContext({
-    baseURL: info.project.use.baseURL,
-    locale: 'zh-CN',
-    javaScriptEnabled: info.project.use.javaScriptEnabled,
-  });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  browserErrors.set(page, errors);
-  if (email) await signIn(page, info, email);
-  return page;
-}
-
-/** Closes an extra party's context after checking its browser logged no error. */
-async function leave(page: Page) {
-  expect(browserErrors.get(page), 'browser errors').toEqual([]);
-  await page.context().close();
-}
 
 /**
  * Fills and submits one of /fund/admin's forms and waits until the recorded

@@ -1,4 +1,4 @@
-import { expect, Page, test as base, TestInfo } from '@playwright/test';
+import { Browser, expect, Page, test as base, TestInfo } from '@playwright/test';
 
 /**
  * `test` that fails when the browser logs an error (a hydration mismatch, a
@@ -10,28 +10,56 @@ import { expect, Page, test as base, TestInfo } from '@playwright/test';
 export const test = base.extend<{ consoleErrors: string[] }>({
   consoleErrors: [
     async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('response', async (r) => {
-        if (r.status() < 400) return;
-        const path = new URL(r.url()).pathname;
-        const serverFn = path.startsWith('/api/') && !path.startsWith('/api/v1/');
-        if (!serverFn) {
-          errors.push(`${r.status()} ${path}`);
-          return;
-        }
-        const body = await r.text().catch(() => '');
-        if (/"kind":"(internal|transport)"/.test(body) || !body.includes('"kind"')) errors.push(`${r.status()} ${path}: ${body}`);
-      });
+      const errors = watchErrors(page);
       await use(errors);
       expect(errors, 'browser errors').toEqual([]);
     },
     { auto: true },
   ],
 });
+
+/** Collects what `page` logs as an error, and our requests that fail (see `test`). */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', async (r) => {
+    if (r.status() < 400) return;
+    const path = new URL(r.url()).pathname;
+    const serverFn = path.startsWith('/api/') && !path.startsWith('/api/v1/');
+    if (!serverFn) {
+      errors.push(`${r.status()} ${path}`);
+      return;
+    }
+    const body = await r.text().catch(() => '');
+    if (/"kind":"(internal|transport)"/.test(body) || !body.includes('"kind"')) errors.push(`${r.status()} ${path}: ${body}`);
+  });
+  return errors;
+}
+
+/** What the browser of each extra party logged as an error. */
+const partyErrors = new WeakMap<Page, string[]>();
+
+/** Another browser context with the same JavaScript setting, watched like `test`'s page; signed in as `email` unless none is given. */
+export async function party(browser: Browser, info: TestInfo, email?: string, password = 'gongdao-demo'): Promise<Page> {
+  const ctx = await browser.newContext({
+    baseURL: info.project.use.baseURL,
+    locale: 'zh-CN',
+    javaScriptEnabled: info.project.use.javaScriptEnabled,
+  });
+  const page = await ctx.newPage();
+  partyErrors.set(page, watchErrors(page));
+  if (email) await signIn(page, info, email, password);
+  return page;
+}
+
+/** Closes an extra party's context after checking its browser logged no error. */
+export async function leave(page: Page) {
+  expect(partyErrors.get(page), 'browser errors').toEqual([]);
+  await page.context().close();
+}
 
 /** Opens `path`; with JavaScript on, waits until the page has hydrated so clicks go through Leptos. */
 export async function open(page: Page, info: TestInfo, path: string) {

@@ -1,5 +1,5 @@
 import { APIRequestContext, Browser, expect, Page, TestInfo } from '@playwright/test';
-import { mailedLink, open, signIn, test, uniqueEmail } from './helpers';
+import { leave, mailedLink, open, party, signIn, test, uniqueEmail } from './helpers';
 
 // The regulator's workspace (/regulator), the public red and black lists and
 // the admins' personal-data access log. Each project works on its own demo
@@ -21,33 +21,6 @@ const PNG = Buffer.from(
 
 function merchantFor(info: TestInfo, base: number): number {
   return info.project.name === 'js' ? base : base + 1;
-}
-
-/** What the browser of each extra party logged as an error (hydration mismatches, panics). */
-const browserErrors = new WeakMap<Page, string[]>();
-
-/** Another browser context with the same JavaScript setting; signed in as `email` unless none is given. */
-async function party(browser: Browser, info: TestInfo, email?: string): Promise<Page> {
-  const ctx = await browser.newContext({
-    baseURL: info.project.use.baseURL,
-    locale: 'zh-CN',
-    javaScriptEnabled: info.project.use.javaScriptEnabled,
-  });
-  const page = await ctx.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  browserErrors.set(page, errors);
-  if (email) await signIn(page, info, email);
-  return page;
-}
-
-/** Closes an extra party's context after checking its browser logged no error. */
-async function leave(page: Page) {
-  expect(browserErrors.get(page), 'browser errors').toEqual([]);
-  await page.context().close();
 }
 
 /** An API client of its own (cookies apart from every page), signed in as `email` with a bearer token. */
