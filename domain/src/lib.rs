@@ -15,6 +15,7 @@ pub mod error;
 pub mod fund;
 pub mod i18n;
 pub mod inbox;
+pub mod input;
 pub mod merchant;
 pub mod money;
 pub mod pii;

@@ -1,0 +1,246 @@
+//! Outside input, parsed once at the edge.
+//!
+//! A JSON body deserialises straight into a typed input (numbers as numbers,
+//! booleans as booleans, amounts as [`Fen`]) through [`from_json`], which
+//! names the field that failed. An HTML form sends text: its server function
+//! turns each field into the same typed input with [`text`], [`whole`],
+//! [`yuan`] and [`flag`]. Both paths then meet one validation, written once
+//! beside the input type, with the length limits of [`max`] (which the HTML
+//! forms also use for `maxlength`).
+
+use std::str::FromStr;
+
+use serde::de::DeserializeOwned;
+
+use crate::{AppError, Fen};
+
+/// The longest text (in characters) each kind of field takes.
+pub mod max {
+    /// A message, an offer's or proposal's note, an evidence request.
+    pub const MESSAGE: usize = 5000;
+    /// A short reason: escalating, withdrawing, reopening, handing over, rejecting.
+    pub const REASON: usize = 2000;
+    /// Refusing first compensation, contesting a recovery.
+    pub const LONG_REASON: usize = 5000;
+    /// A written decision: an arbitration award's reasons, a contest's decision.
+    pub const WRITTEN_DECISION: usize = 20000;
+    /// A case's title.
+    pub const TITLE: usize = 200;
+    /// A case's narrative.
+    pub const NARRATIVE: usize = 10000;
+    /// An order reference.
+    pub const ORDER_REF: usize = 100;
+}
+
+/// A text field: trimmed; empty (or absent) is `None`; longer than `max`
+/// characters is refused naming `field`.
+pub fn text(v: Option<&str>, field: &str, max: usize) -> Result<Option<String>, AppError> {
+    let t = v.map(str::trim).unwrap_or("");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.chars().count() > max {
+        return Err(AppError::invalid(field, "err.text_too_long"));
+    }
+    Ok(Some(t.to_string()))
+}
+
+/// [`text`] that must not be empty.
+pub fn required_text(v: Option<&str>, field: &str, max: usize) -> Result<String, AppError> {
+    text(v, field, max)?.ok_or_else(|| AppError::invalid(field, "err.required"))
+}
+
+/// A value that must be present.
+pub fn required<T>(v: Option<T>, field: &str) -> Result<T, AppError> {
+    v.ok_or_else(|| AppError::invalid(field, "err.required"))
+}
+
+/// A form's whole number (`"12"`); empty is `None`.
+pub fn whole<T: FromStr>(v: Option<&str>, field: &str) -> Result<Option<T>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        t => t
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "err.whole_number")),
+    }
+}
+
+/// A form's amount in yuan as a person types it (`12`, `12.5`, `12.50`); empty is `None`.
+pub fn yuan(v: Option<&str>, field: &str) -> Result<Option<Fen>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        t => Fen::parse_yuan(t)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, "err.yuan_invalid")),
+    }
+}
+
+/// A form's yes/no: a checkbox's `on`, or `true`/`false`, `1`/`0`; empty is `None`.
+pub fn flag(v: Option<&str>, field: &str) -> Result<Option<bool>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        "true" | "on" | "1" => Ok(Some(true)),
+        "false" | "off" | "0" => Ok(Some(false)),
+        _ => Err(AppError::invalid(field, "err.true_or_false")),
+    }
+}
+
+/// A form's choice among named values (`Remedy::parse`, `Party::parse`…);
+/// empty is `None`, anything else unknown is refused with `key`.
+pub fn choice<T>(
+    v: Option<&str>,
+    field: &str,
+    key: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        t => parse(t)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, key)),
+    }
+}
+
+/// Deserialises a JSON body into `T`, naming the field that failed: a
+/// missing required field is `err.required`, a value of the wrong type or
+/// out of its set `err.field_invalid`, a body that is not JSON (or not an
+/// object) `err.json_invalid` on `body`.
+pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let inner = e.inner();
+        let msg = inner.to_string();
+        if let Some(rest) = msg.strip_prefix("missing field `")
+            && let Some((name, _)) = rest.split_once('`')
+        {
+            return AppError::invalid(name, "err.required");
+        }
+        match last_field(e.path()) {
+            Some(name) if inner.is_data() => AppError::invalid(&name, "err.field_invalid"),
+            _ => AppError::invalid("body", "err.json_invalid"),
+        }
+    })?;
+    // Nothing but white space may follow the value.
+    de.end()
+        .map_err(|_| AppError::invalid("body", "err.json_invalid"))?;
+    Ok(value)
+}
+
+/// The innermost named field of a deserialisation path (`items[3].amount_fen` → `amount_fen`).
+fn last_field(path: &serde_path_to_error::Path) -> Option<String> {
+    path.iter().rev().find_map(|seg| match seg {
+        serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Sample {
+        amount_fen: Fen,
+        #[serde(default)]
+        upheld: Option<bool>,
+        #[serde(default)]
+        note: Option<String>,
+    }
+
+    fn field_of(e: AppError) -> (String, String) {
+        match e {
+            AppError::Invalid { field, key } => (field, key),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_numbers_and_booleans_arrive_typed() {
+        let s: Sample = from_json(br#"{"amount_fen": 1250, "upheld": true}"#).unwrap();
+        assert_eq!(s.amount_fen, Fen(1250));
+        assert_eq!(s.upheld, Some(true));
+        assert_eq!(s.note, None);
+    }
+
+    #[test]
+    fn json_failures_name_the_field() {
+        let cases: [(&[u8], &str, &str); 7] = [
+            (br#"{"upheld": true}"#, "amount_fen", "err.required"),
+            (
+                br#"{"amount_fen": "12"}"#,
+                "amount_fen",
+                "err.field_invalid",
+            ),
+            (br#"{"amount_fen": 1.5}"#, "amount_fen", "err.field_invalid"),
+            (
+                br#"{"amount_fen": 1, "upheld": "yes"}"#,
+                "upheld",
+                "err.field_invalid",
+            ),
+            (br#"{"amount_fen": 1"#, "body", "err.json_invalid"),
+            (br#"[1, 2]"#, "body", "err.json_invalid"),
+            (br#"{"amount_fen": 1} x"#, "body", "err.json_invalid"),
+        ];
+        for (body, field, key) in cases {
+            let got = field_of(from_json::<Sample>(body).unwrap_err());
+            assert_eq!(
+                got,
+                (field.to_string(), key.to_string()),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn form_text_is_trimmed_and_bounded() {
+        assert_eq!(
+            text(Some("  hi "), "message", 5).unwrap(),
+            Some("hi".into())
+        );
+        assert_eq!(text(Some("   "), "message", 5).unwrap(), None);
+        assert_eq!(text(None, "message", 5).unwrap(), None);
+        // Characters, not bytes: five Chinese characters fit in five.
+        assert_eq!(
+            text(Some("商户未发货"), "message", 5).unwrap().as_deref(),
+            Some("商户未发货")
+        );
+        assert_eq!(
+            field_of(text(Some("123456"), "message", 5).unwrap_err()),
+            ("message".into(), "err.text_too_long".into())
+        );
+        assert_eq!(
+            field_of(required_text(Some(" "), "reason", 5).unwrap_err()),
+            ("reason".into(), "err.required".into())
+        );
+    }
+
+    #[test]
+    fn form_numbers_amounts_and_flags_parse_or_name_the_field() {
+        assert_eq!(whole::<u32>(Some(" 7 "), "within_days").unwrap(), Some(7));
+        assert_eq!(whole::<u32>(Some(""), "within_days").unwrap(), None);
+        assert_eq!(
+            field_of(whole::<u32>(Some("-1"), "within_days").unwrap_err()),
+            ("within_days".into(), "err.whole_number".into())
+        );
+        assert_eq!(yuan(Some("12.5"), "amount_fen").unwrap(), Some(Fen(1250)));
+        assert_eq!(
+            field_of(yuan(Some("12.345"), "amount_fen").unwrap_err()),
+            ("amount_fen".into(), "err.yuan_invalid".into())
+        );
+        assert_eq!(flag(Some("on"), "upheld").unwrap(), Some(true));
+        assert_eq!(flag(Some("false"), "upheld").unwrap(), Some(false));
+        assert_eq!(flag(None, "upheld").unwrap(), None);
+        assert_eq!(
+            field_of(flag(Some("maybe"), "upheld").unwrap_err()),
+            ("upheld".into(), "err.true_or_false".into())
+        );
+        assert_eq!(
+            choice(Some("x"), "party", "err.party_unknown", |_| None::<u8>).unwrap_err(),
+            AppError::invalid("party", "err.party_unknown")
+        );
+    }
+}
