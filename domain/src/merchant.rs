@@ -41,6 +41,7 @@ named_enum! {
 
 /// A verification request (实名登记) as its applicant and the regulators see it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VerificationView {
     pub id: i32,
     pub merchant_id: i32,
@@ -82,6 +83,7 @@ pub const COMMITMENT_EN: &str = "We solemnly commit:\n\
 
 /// A signed commitment as the public sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommitmentView {
     pub id: i32,
     pub version: String,
@@ -93,6 +95,7 @@ pub struct CommitmentView {
 
 /// One entry of a merchant's credit file as its reader may see it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
     pub id: i32,
     pub merchant_id: i32,
@@ -119,6 +122,7 @@ pub struct RecordView {
 /// verification mark, 亮照亮标), its credit with the factors behind it, its
 /// commitments and first-compensation figures.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MerchantProfile {
     pub id: i32,
     pub name: String,
@@ -156,6 +160,7 @@ pub struct MerchantProfile {
 /// A merchant's objection to a record or its application for credit
 /// repair, as the merchant and regulators see it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordRequestView {
     pub id: i32,
     pub record_id: i32,
@@ -177,6 +182,7 @@ pub struct RecordRequestView {
 /// 12315-style statistics of the last 12 months. Rates are basis points
 /// (10000 = 100%), absent when there is nothing to divide.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MerchantStats {
     pub complaints_12m: u32,
     /// First responses within the deadline, of those due.

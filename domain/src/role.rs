@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Who an account is. Consumers and merchants register themselves; every other
 /// role is staff and is created only by an admin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Consumer,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppError;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MerchantHit {
     pub id: i32,
     pub name: String,
@@ -21,6 +22,7 @@ pub struct MerchantHit {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Facets {
     pub province: Vec<(String, u64)>,
     pub grade: Vec<(String, u64)>,
@@ -29,6 +31,7 @@ pub struct Facets {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchPage {
     pub total: u64,
     pub page: u64,
@@ -40,6 +43,7 @@ pub struct SearchPage {
 /// One public complaint record: a closed case whose consumer allowed its
 /// narrative to be published, with personal data scrubbed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplaintHit {
     pub id: i32,
     pub number: String,
@@ -57,12 +61,14 @@ pub struct ComplaintHit {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplaintFacets {
     pub category: Vec<(String, u64)>,
     pub outcome: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplaintPage {
     pub total: u64,
     pub page: u64,
@@ -73,14 +79,31 @@ pub struct ComplaintPage {
 
 /// The query as typed in a URL (API and page share it).
 #[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct ComplaintParams {
+    /// Words of the merchant's name, the title or the narrative.
+    #[cfg_attr(feature = "openapi", param(max_length = 200))]
     pub q: Option<String>,
+    /// A merchant's id.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<i32>, minimum = 1))]
     pub merchant: Option<String>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::cases::Category>, inline))]
     pub category: Option<String>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::cases::Outcome>, inline))]
     pub outcome: Option<String>,
+    /// Closed on or after (Asia/Shanghai date).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<chrono::NaiveDate>))]
     pub from: Option<String>,
+    /// Closed on or before (not before `from`).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<chrono::NaiveDate>))]
     pub to: Option<String>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, minimum = 1, maximum = 10000))]
     pub page: Option<String>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, minimum = 1, maximum = 100))]
     pub per_page: Option<String>,
 }
 
@@ -191,18 +214,31 @@ pub const MAX_SUGGESTIONS: usize = 20;
 /// `/search` page and of `GET /api/v1/merchants` (the same names and values,
 /// so the page and the API refuse the same things).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "openapi",
+    derive(utoipa::IntoParams),
+    into_params(parameter_in = Query)
+)]
 pub struct SearchParams {
+    #[cfg_attr(feature = "openapi", param(max_length = 200))]
     pub q: Option<String>,
     /// `relevance`, `credit` or `complaints`.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<MerchantSort>, inline))]
     pub sort: Option<String>,
+    #[cfg_attr(feature = "openapi", param(max_length = 50))]
     pub province: Option<String>,
     /// `A+`, `A`, `B`, `C`, `D`, or `none` (not graded yet).
+    #[cfg_attr(feature = "openapi", param(pattern = r"^(A\+|A|B|C|D|none)$"))]
     pub grade: Option<String>,
     /// `red`, `black`, or `none` (on neither list).
+    #[cfg_attr(feature = "openapi", param(pattern = "^(red|black|none)$"))]
     pub list: Option<String>,
     /// `true` or `false`.
+    #[cfg_attr(feature = "openapi", param(value_type = Option<bool>))]
     pub verified: Option<String>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, minimum = 1, maximum = 10000))]
     pub page: Option<String>,
+    #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, minimum = 1, maximum = 100))]
     pub per_page: Option<String>,
 }
 
@@ -318,6 +354,7 @@ impl SearchParams {
 
 /// One merchant offered while a name is typed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub id: i32,
     pub name: String,

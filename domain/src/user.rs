@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::{Lang, Role};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: i32,
     pub email: String,

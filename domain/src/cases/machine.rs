@@ -33,6 +33,7 @@ pub const CONTEST_DAYS: u32 = 5;
 /// Amount, remedy and time to fulfil: the content of an offer, a mediator's
 /// proposal or an award.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Terms {
     pub amount: Fen,
     pub remedy: Remedy,
@@ -40,6 +41,7 @@ pub struct Terms {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Negotiation,
@@ -47,12 +49,14 @@ pub enum Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Offer {
     pub by: Party,
     pub terms: Terms,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Settlement {
     pub terms: Terms,
     pub via: Stage,
@@ -60,6 +64,7 @@ pub struct Settlement {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Proposal {
     pub terms: Terms,
     pub consumer_accepted: bool,
@@ -67,12 +72,14 @@ pub struct Proposal {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceRequest {
     pub party: Party,
     pub due: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     pub terms: Terms,
     pub comply_by: DateTime<Utc>,
@@ -80,6 +87,7 @@ pub struct Decision {
 
 /// A first-compensation (先行赔付) application and what became of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FirstCompensation {
     pub basis: FcBasis,
     /// The most the fund may pay: the claim (no response) or what the
@@ -244,6 +252,7 @@ impl Event {
 
 /// Who is to be told about a transition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     Consumer,

@@ -9,6 +9,7 @@ use super::{
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeadlineView {
     /// i18n key: `deadline.respond_by`, …
     pub key: String,
@@ -19,6 +20,7 @@ pub struct DeadlineView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseView {
     pub id: i32,
     pub number: String,
@@ -72,6 +74,7 @@ pub struct CaseView {
 
 /// One line of a case's trail as shown to its readers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrailEntryView {
     pub seq: i32,
     pub at: DateTime<Utc>,
@@ -83,6 +86,7 @@ pub struct TrailEntryView {
 
 /// An evidence file attached to a case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceView {
     pub id: i32,
     pub case_id: i32,
@@ -104,6 +108,7 @@ pub struct CasePage {
 
 /// A line of a queue or "my cases" list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     pub id: i32,
     pub number: String,
@@ -144,6 +149,7 @@ mod tests {
 
 /// A complaint others may join ("me too"), as anyone may see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenComplaint {
     pub id: i32,
     pub number: String,

@@ -76,6 +76,7 @@ pub struct CreditInputs {
 
 /// One line of the explanation: what a factor added or took off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Factor {
     /// `credit.factor.<name>`: the factor's i18n key.
     pub key: String,
@@ -94,6 +95,7 @@ pub struct Factor {
 /// force. It carries its base and caps so that stored JSON explains itself
 /// even after the parameters change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreditScore {
     pub score: u16,
     pub grade: Grade,

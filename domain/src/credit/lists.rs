@@ -13,6 +13,7 @@ use super::{CreditInputs, Severity};
 
 /// Which list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ListKind {
     /// 红名单: trustworthy merchants, rewarded (a badge, a boost in search).
@@ -57,6 +58,7 @@ impl std::fmt::Display for ListKind {
 
 /// Where an entry of a list stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ListStatus {
     /// Proposed by the system, waiting for a regulator.
@@ -252,6 +254,7 @@ pub fn propose(
 
 /// A merchant's place on a list as its profile shows it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListBadge {
     pub entry_id: i32,
     /// Confirmed on.
@@ -262,6 +265,7 @@ pub struct ListBadge {
 
 /// One entry of a published list.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublicListEntry {
     pub entry_id: i32,
     pub list: ListKind,
@@ -280,6 +284,7 @@ pub struct PublicListEntry {
 
 /// An entry as regulators see it (proposals, decisions).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListEntryView {
     pub id: i32,
     pub list: ListKind,

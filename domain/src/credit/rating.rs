@@ -22,6 +22,7 @@ pub const HIDE_REASON_MAX: usize = 2000;
 
 /// Who wrote a rating. There is at most one of each per case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RatingSide {
     /// The case's consumer rates the merchant's handling (public).
@@ -49,6 +50,7 @@ impl RatingSide {
 
 /// A rating as its reader sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingView {
     pub id: i32,
     pub case_id: i32,

@@ -39,6 +39,7 @@ impl Default for RiskParams {
 /// One signal: its kind (`complaint_spike`, `rating_burst`, `rating_same_ip`)
 /// and the numbers behind it, language-neutral.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Signal {
     pub kind: String,
     pub detail: String,
@@ -46,6 +47,7 @@ pub struct Signal {
 
 /// A merchant and the signals it raised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskWarning {
     pub merchant_id: i32,
     pub merchant_name: String,

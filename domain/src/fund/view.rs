@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One payout or recovery on the public ledger (consumers anonymised).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerRow {
     pub entry_id: i32,
     pub at: DateTime<Utc>,
@@ -22,6 +23,7 @@ pub struct LedgerRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LedgerPage {
     pub rows: Vec<LedgerRow>,
     pub total: u64,
@@ -31,6 +33,7 @@ pub struct LedgerPage {
 
 /// The fund's totals (all or one merchant's).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FundSummary {
     pub paid_fen: i64,
     pub payouts: u64,
@@ -58,6 +61,7 @@ impl FundSummary {
 
 /// A merchant's account with the fund, as the merchant and staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MerchantAccount {
     pub merchant_id: i32,
     pub merchant_name: String,
@@ -69,6 +73,7 @@ pub struct MerchantAccount {
 
 /// One entry touching a merchant's deposit or what it owes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountEntry {
     pub entry_id: i32,
     pub at: DateTime<Utc>,
@@ -83,6 +88,7 @@ pub struct AccountEntry {
 
 /// What a fund operation returned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EntryReceipt {
     pub entry_id: i32,
     pub kind: String,
