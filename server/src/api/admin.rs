@@ -20,6 +20,18 @@ pub struct StaffBody {
 }
 
 /// `POST /api/v1/admin/users`: an admin creates any account (verified).
+#[utoipa::path(
+    post,
+    path = "/admin/users",
+    tag = "accounts",
+    summary = "Admin: create any account, staff included (verified)",
+    request_body = super::bodies::NewStaff,
+    responses(
+        (status = 201, description = "Created", body = super::openapi::CreatedUser),
+        super::openapi::SignedInWrite,
+        (status = 409, description = "Email already registered", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn create_user(
     State(state): State<AppState>,
     caller: Caller,
@@ -45,6 +57,17 @@ pub async fn create_user(
 }
 
 /// `GET /api/v1/admin/pii-log`: every read of a consumer's unmasked data by staff, newest first.
+#[utoipa::path(
+    get,
+    path = "/admin/pii-log",
+    tag = "accounts",
+    summary = "Admin: every read of a consumer's unmasked personal data by staff (who, what, when, why), newest first",
+    responses(
+        (status = 200, description = "The reads", body = super::openapi::Items<super::openapi::AccessView>),
+        super::openapi::SignedIn,
+        (status = 403, description = "Not an admin", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn pii_log(
     State(state): State<AppState>,
     caller: Caller,

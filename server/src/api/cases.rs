@@ -51,6 +51,18 @@ pub(super) fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<Stri
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases",
+    tag = "cases",
+    summary = "A consumer files a complaint (becomes a case awaiting the merchant)",
+    request_body = super::bodies::NewCase,
+    responses(
+        (status = 201, description = "The case as the caller sees it", body = domain::cases::CaseView),
+        super::openapi::SignedInWrite,
+        (status = 409, description = "An open complaint about this order with this merchant exists (field order_ref)", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn file(
     State(state): State<AppState>,
     caller: Caller,
@@ -101,12 +113,29 @@ fn rename_merchant_field(e: AppError) -> AppError {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// mine (default): filed, against my business, or owned; queue: unowned cases in my queue (mediators, arbitrators); all: staff.
+    #[param(pattern = "^(mine|queue|all)$")]
     role_view: Option<String>,
+    #[param(value_type = Option<Status>, inline)]
     status: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases",
+    tag = "cases",
+    summary = "Cases the caller may see, oldest deadline first",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The cases", body = super::openapi::Items<domain::cases::CaseSummary>),
+        super::openapi::SignedIn,
+        (status = 403, description = "This view is not for this role", body = super::openapi::ErrorBody),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -133,11 +162,27 @@ pub async fn list(
 }
 
 /// `?reveal=<reason>`: staff state why they need the consumer's data unmasked (logged).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RevealQuery {
+    /// Staff: why they need the consumer's name, phones, ID numbers and emails unmasked (logged).
     reveal: Option<String>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}",
+    tag = "cases",
+    summary = "One case, with its deadlines, whose move it is, and the actions the caller may take",
+    params(super::openapi::Id, RevealQuery),
+    responses(
+        (status = 200, description = "The case as the caller sees it", body = domain::cases::CaseView),
+        super::openapi::SignedIn,
+        (status = 403, description = "Revealing personal data is for staff", body = super::openapi::ErrorBody),
+        super::openapi::ById,
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
@@ -155,6 +200,21 @@ pub async fn get(
     Ok(Json(view))
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/actions",
+    tag = "cases",
+    summary = "Act on a case (respond, offer, escalate, decide, rate, …: see `action`)",
+    params(super::openapi::Id),
+    request_body = super::bodies::Action,
+    responses(
+        (status = 200, description = "The case after the action", body = domain::cases::CaseView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Not allowed in the current status (code not_allowed; the message lists what is), or the case changed meanwhile (code conflict)", body = super::openapi::ErrorBody),
+        (status = 429, description = "Too many ratings from this address", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
@@ -189,6 +249,20 @@ pub async fn act(
     Ok(Json(view))
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/trail",
+    tag = "cases",
+    summary = "The case's full-process trail (hash-chained, append-only)",
+    params(super::openapi::Id, RevealQuery),
+    responses(
+        (status = 200, description = "Entries in order", body = super::openapi::Trail),
+        super::openapi::SignedIn,
+        (status = 403, description = "Revealing personal data is for staff", body = super::openapi::ErrorBody),
+        super::openapi::ById,
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn trail(
     State(state): State<AppState>,
     caller: Caller,
@@ -201,6 +275,19 @@ pub async fn trail(
     Ok(Json(serde_json::json!({ "entries": entries })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/trail/verify",
+    tag = "cases",
+    summary = "Recomputes the trail's hash chain; names the first broken entry",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The result", body = super::openapi::TrailVerification),
+        super::openapi::SignedIn,
+        (status = 403, description = "Not for this role", body = super::openapi::ErrorBody),
+        super::openapi::ById,
+    )
+)]
 pub async fn verify(
     State(state): State<AppState>,
     caller: Caller,
@@ -213,6 +300,20 @@ pub async fn verify(
 }
 
 /// `POST /api/v1/cases/{id}/join`: "me too" — a consumer joins with their own order.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/join",
+    tag = "cases",
+    summary = "Collective complaint: a consumer with the same problem joins an open, published case with their own order",
+    params(super::openapi::Id),
+    request_body = super::bodies::Join,
+    responses(
+        (status = 201, description = "The case joined", body = domain::cases::CaseView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Already in it, the same order is in another open complaint, or the case is past mediation", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn join(
     State(state): State<AppState>,
     caller: Caller,
@@ -236,6 +337,17 @@ pub async fn join(
 
 /// `GET /api/v1/merchants/{id}/complaints/open`: complaints against the merchant
 /// that others may join (public; only those whose consumer allowed publication).
+#[utoipa::path(
+    get,
+    path = "/merchants/{id}/complaints/open",
+    tag = "cases",
+    summary = "Public: open complaints against the merchant that other consumers may join",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The complaints", body = super::openapi::Items<domain::cases::OpenComplaint>),
+        super::openapi::ById,
+    )
+)]
 pub async fn open_for_merchant(
     State(state): State<AppState>,
     super::ReqLang(lang): super::ReqLang,

@@ -14,6 +14,17 @@ use super::{ApiError, ApiResult, Caller, ReqLang};
 use crate::AppState;
 
 /// Public: anyone searches the published records.
+#[utoipa::path(
+    get,
+    path = "/complaints",
+    tag = "complaints",
+    summary = "Search the public complaint records: closed cases whose consumer allowed publication, personal data masked. Newest first without words",
+    params(ComplaintParams),
+    responses(
+        (status = 200, description = "A page of records (narratives cut to 160 characters) with facets", body = domain::search::ComplaintPage),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -27,6 +38,17 @@ pub async fn search(
 }
 
 /// Public: one published record; 404 when the case is not (or no longer) published.
+#[utoipa::path(
+    get,
+    path = "/complaints/{id}",
+    tag = "complaints",
+    summary = "One public complaint record in full",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The record", body = domain::search::ComplaintHit),
+        super::openapi::ById,
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -40,6 +62,19 @@ pub async fn get(
 }
 
 /// The consumer who filed the case allows or withdraws publication.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/publication",
+    tag = "complaints",
+    summary = "The consumer who filed the case allows or withdraws publication of its narrative",
+    params(super::openapi::Id),
+    request_body = super::bodies::Publish,
+    responses(
+        (status = 200, description = "The choice as stored", body = super::openapi::Publication),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+    )
+)]
 pub async fn set_publication(
     State(state): State<AppState>,
     caller: Caller,

@@ -20,6 +20,22 @@ pub(super) fn from_html_form(headers: &HeaderMap) -> bool {
 
 /// `POST /api/v1/cases/{id}/evidence`: one file in the field `file`.
 /// API clients get 201 JSON; a browser form is sent back to the case page.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/evidence",
+    tag = "evidence",
+    summary = "Attach an evidence file (JPEG, PNG, WebP, GIF or PDF, at most 10 MB, checked by content); stored by SHA-256 and recorded on the trail",
+    params(super::openapi::Id),
+    request_body(content = super::openapi::FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The file as stored", body = domain::cases::EvidenceView),
+        (status = 303, description = "A browser form (Accept: text/html) goes back to the case page"),
+        (status = 400, description = "Not a multipart/form-data request (plain text)", body = String, content_type = "text/plain"),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The case is over", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn upload(
     State(state): State<AppState>,
     caller: Caller,
@@ -62,6 +78,18 @@ pub(super) fn multipart_error(e: &axum::extract::multipart::MultipartError) -> A
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/evidence",
+    tag = "evidence",
+    summary = "The case's evidence files",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The files", body = super::openapi::Items<domain::cases::EvidenceView>),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+    )
+)]
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
@@ -74,6 +102,18 @@ pub async fn list(
 }
 
 /// `GET /api/v1/evidence/{id}`: the file, as an attachment, never rendered inline.
+#[utoipa::path(
+    get,
+    path = "/evidence/{id}",
+    tag = "evidence",
+    summary = "Download an evidence file (parties and staff only); X-Evidence-Sha256 carries its hash",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The file, as an attachment", body = Vec<u8>, content_type = "application/octet-stream"),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+    )
+)]
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,

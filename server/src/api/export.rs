@@ -11,8 +11,11 @@ use services::credit::export::{self, Format};
 use super::{ApiError, ApiResult, Caller};
 use crate::AppState;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
+    /// `ndjson` (default) or `csv`.
+    #[param(pattern = "^(ndjson|csv)$")]
     format: Option<String>,
 }
 
@@ -23,6 +26,19 @@ struct Cursor {
     done: bool,
 }
 
+#[utoipa::path(
+    get,
+    path = "/export/credit",
+    tag = "regulator",
+    summary = "Regulator: every merchant's credit in bulk, streamed in pages by id (NDJSON, or CSV with a header row)",
+    params(ExportQuery),
+    responses(
+        (status = 200, description = "One line per merchant", content((String = "application/x-ndjson"), (String = "text/csv"))),
+        super::openapi::SignedIn,
+        (status = 403, description = "Not a regulator", body = super::openapi::ErrorBody),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn credit(
     State(state): State<AppState>,
     caller: Caller,

@@ -36,6 +36,19 @@ fn created(r: EntryReceipt) -> impl IntoResponse {
     (status, Json(r))
 }
 
+#[utoipa::path(
+    post,
+    path = "/fund/top-up",
+    tag = "fund",
+    summary = "Fund administrator: money paid into the fund",
+    request_body = super::bodies::Movement,
+    responses(
+        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
+        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
+        super::openapi::SignedInWrite,
+        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn top_up(
     State(state): State<AppState>,
     caller: Caller,
@@ -66,6 +79,21 @@ async fn deposit_movement(
     Ok(created(r))
 }
 
+#[utoipa::path(
+    post,
+    path = "/merchants/{id}/deposit",
+    tag = "fund",
+    summary = "Fund administrator: a merchant's deposit (保证金) received",
+    params(super::openapi::Id),
+    request_body = super::bodies::Movement,
+    responses(
+        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
+        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn deposit(
     State(state): State<AppState>,
     caller: Caller,
@@ -75,6 +103,21 @@ pub async fn deposit(
     deposit_movement(state, caller, id, Direction::In, body).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/merchants/{id}/deposit/withdraw",
+    tag = "fund",
+    summary = "Fund administrator: pay back part of a merchant's deposit (refused while it owes the fund or an application against it is undecided)",
+    params(super::openapi::Id),
+    request_body = super::bodies::Movement,
+    responses(
+        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
+        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn withdraw(
     State(state): State<AppState>,
     caller: Caller,
@@ -100,6 +143,21 @@ async fn case_movement(
     Ok(created(r))
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/repayment",
+    tag = "fund",
+    summary = "Fund administrator: the merchant repaid what its deposit did not cover",
+    params(super::openapi::Id),
+    request_body = super::bodies::Movement,
+    responses(
+        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
+        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn repayment(
     State(state): State<AppState>,
     caller: Caller,
@@ -109,6 +167,21 @@ pub async fn repayment(
     case_movement(state, caller, id, CaseMovement::Repayment, body).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/write-off",
+    tag = "fund",
+    summary = "Fund administrator: give up a recoverable amount, with a reason",
+    params(super::openapi::Id),
+    request_body = super::bodies::Movement,
+    responses(
+        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
+        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn write_off(
     State(state): State<AppState>,
     caller: Caller,
@@ -118,10 +191,15 @@ pub async fn write_off(
     case_movement(state, caller, id, CaseMovement::WriteOff, body).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
     page: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     per_page: Option<String>,
+    /// One merchant's entries.
+    #[param(value_type = Option<i32>, minimum = 1)]
     merchant_id: Option<String>,
 }
 
@@ -140,6 +218,17 @@ fn number<T: std::str::FromStr>(
 }
 
 /// Public: every payout and recovery, newest first, consumers masked.
+#[utoipa::path(
+    get,
+    path = "/fund/ledger",
+    tag = "fund",
+    summary = "Public ledger: every payout and recovery, newest first; consumers masked",
+    params(LedgerQuery),
+    responses(
+        (status = 200, description = "A page of the ledger", body = domain::fund::LedgerPage),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn ledger(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -154,12 +243,26 @@ pub async fn ledger(
     Ok(Json(p))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
+    /// One merchant's figures.
+    #[param(value_type = Option<i32>, minimum = 1)]
     merchant_id: Option<String>,
 }
 
 /// Public: paid, recovered, outstanding, recovery rate (fund-wide or one merchant's).
+#[utoipa::path(
+    get,
+    path = "/fund/summary",
+    tag = "fund",
+    summary = "Public totals: paid, recovered, written off, outstanding, recovery rate (basis points); fund-wide also available money and deposits held",
+    params(SummaryQuery),
+    responses(
+        (status = 200, description = "The totals", body = domain::fund::FundSummary),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn summary(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -174,6 +277,19 @@ pub async fn summary(
 
 /// The merchant's own account (deposit, what it owes, its entries); fund
 /// staff, regulators and admins too.
+#[utoipa::path(
+    get,
+    path = "/merchants/{id}/account",
+    tag = "fund",
+    summary = "A merchant's account with the fund: deposit, what it owes, entries (its account holder, fund administrators, regulators, admins)",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The account", body = domain::fund::MerchantAccount),
+        super::openapi::SignedIn,
+        (status = 403, description = "Not this merchant's account", body = super::openapi::ErrorBody),
+        super::openapi::ById,
+    )
+)]
 pub async fn account(
     State(state): State<AppState>,
     caller: Caller,

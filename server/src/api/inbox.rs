@@ -7,6 +7,16 @@ use axum::response::IntoResponse;
 use super::{ApiError, ApiResult, Caller};
 use crate::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/notifications",
+    tag = "accounts",
+    summary = "The caller's inbox, newest first, with the unread count",
+    responses(
+        (status = 200, description = "The inbox", body = super::openapi::Inbox),
+        super::openapi::SignedIn,
+    )
+)]
 pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<impl IntoResponse> {
     let svc = &state.services;
     let items = services::inbox::list(svc, &caller.user, 100)
@@ -20,6 +30,17 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<im
     ))
 }
 
+#[utoipa::path(
+    post,
+    path = "/notifications/read",
+    tag = "accounts",
+    summary = "Mark every inbox entry read",
+    responses(
+        (status = 200, description = "How many were marked", body = super::openapi::Marked),
+        super::openapi::SignedIn,
+        (status = 403, description = "A cookie-authenticated request from another origin", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn mark_read(
     State(state): State<AppState>,
     caller: Caller,

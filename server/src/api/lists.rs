@@ -22,6 +22,15 @@ async fn public(state: &AppState, kind: ListKind, lang: domain::Lang) -> ApiResu
 }
 
 /// `GET /api/v1/lists/red`: the confirmed red list, newest first (public).
+#[utoipa::path(
+    get,
+    path = "/lists/red",
+    tag = "lists",
+    summary = "Public: the red list (confirmed by a regulator), newest first",
+    responses(
+        (status = 200, description = "The list", body = super::openapi::PublicList),
+    )
+)]
 pub async fn red(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -30,6 +39,15 @@ pub async fn red(
 }
 
 /// `GET /api/v1/lists/black`: the confirmed black list, newest first (public).
+#[utoipa::path(
+    get,
+    path = "/lists/black",
+    tag = "lists",
+    summary = "Public: the black list (confirmed by a regulator), newest first",
+    responses(
+        (status = 200, description = "The list", body = super::openapi::PublicList),
+    )
+)]
 pub async fn black(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -38,6 +56,17 @@ pub async fn black(
 }
 
 /// `GET /api/v1/regulator/lists/proposals`: proposals waiting, oldest first.
+#[utoipa::path(
+    get,
+    path = "/regulator/lists/proposals",
+    tag = "regulator",
+    summary = "Regulator: the system's list proposals waiting for a decision, oldest first",
+    responses(
+        (status = 200, description = "The proposals", body = super::openapi::Items<domain::credit::ListEntryView>),
+        super::openapi::SignedIn,
+        (status = 403, description = "Not a regulator", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn proposals(
     State(state): State<AppState>,
     caller: Caller,
@@ -51,6 +80,20 @@ pub async fn proposals(
 }
 
 /// `POST /api/v1/regulator/lists/{id}/decision {confirm, reason}`.
+#[utoipa::path(
+    post,
+    path = "/regulator/lists/{id}/decision",
+    tag = "regulator",
+    summary = "Regulator: confirm (public from now) or refuse a list proposal; a reason is required either way",
+    params(super::openapi::Id),
+    request_body = super::bodies::ListDecision,
+    responses(
+        (status = 200, description = "The decided entry", body = domain::credit::ListEntryView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Already decided, or still in its objection period", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn decide(
     State(state): State<AppState>,
     caller: Caller,
@@ -70,6 +113,20 @@ pub async fn decide(
 
 /// `POST /api/v1/lists/{id}/objection {text}`: the merchant objects to a
 /// black-list proposal within its 5 working days (异议).
+#[utoipa::path(
+    post,
+    path = "/lists/{id}/objection",
+    tag = "lists",
+    summary = "The merchant objects (异议) to a black-list proposal within its 5 working days",
+    params(super::openapi::Id),
+    request_body = super::bodies::ListObjection,
+    responses(
+        (status = 200, description = "The proposal with the objection", body = domain::credit::ListEntryView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Not a proposal in its objection period, or already objected", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn object_to_listing(
     State(state): State<AppState>,
     caller: Caller,

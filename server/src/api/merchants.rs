@@ -19,6 +19,18 @@ use super::{ApiError, ApiResult, Caller, MaybeCaller, ReqLang};
 use crate::AppState;
 
 /// `POST /api/v1/merchants`: a merchant account registers (or claims) a business.
+#[utoipa::path(
+    post,
+    path = "/merchants",
+    tag = "merchants",
+    summary = "A merchant account registers a business, or claims one the registry lists, for real-name verification (实名登记); a regulator decides",
+    request_body = super::bodies::Registration,
+    responses(
+        (status = 201, description = "The verification request", body = domain::merchant::VerificationView),
+        super::openapi::SignedInWrite,
+        (status = 409, description = "Verified for another account already, or this account's request for it is pending", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn register(
     State(state): State<AppState>,
     caller: Caller,
@@ -63,6 +75,19 @@ pub struct StatusQuery {
 }
 
 /// Verification requests: a merchant's own; regulators' and admins' queue.
+#[utoipa::path(
+    get,
+    path = "/merchants/verifications",
+    tag = "merchants",
+    summary = "Verification requests: a merchant's own; the queue for regulators and admins, oldest first",
+    params(("status" = inline(Option<domain::merchant::VerificationStatus>), Query)),
+    responses(
+        (status = 200, description = "The requests", body = super::openapi::Items<domain::merchant::VerificationView>),
+        super::openapi::SignedIn,
+        (status = 403, description = "Other roles", body = super::openapi::ErrorBody),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn verifications(
     State(state): State<AppState>,
     caller: Caller,
@@ -82,6 +107,18 @@ pub async fn verifications(
     Ok(Json(serde_json::json!({ "items": items })))
 }
 
+#[utoipa::path(
+    get,
+    path = "/merchants/verifications/{id}",
+    tag = "merchants",
+    summary = "One verification request (its applicant, regulators, admins)",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The request", body = domain::merchant::VerificationView),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+    )
+)]
 pub async fn verification(
     State(state): State<AppState>,
     caller: Caller,
@@ -96,6 +133,22 @@ pub async fn verification(
 /// `POST /api/v1/merchants/verifications/{id}/licence`: the licence image, field `file`.
 /// API clients get the request as JSON; a browser form (`Accept: text/html`)
 /// is sent back to `/merchants/register` with `?licence=ok` or the error.
+#[utoipa::path(
+    post,
+    path = "/merchants/verifications/{id}/licence",
+    tag = "merchants",
+    summary = "The applicant uploads the licence image (JPEG, PNG, WebP, GIF or PDF ≤ 10 MB, checked by content) to a pending request",
+    params(super::openapi::Id),
+    request_body(content = super::openapi::FileUpload, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The request with its licence", body = domain::merchant::VerificationView),
+        (status = 303, description = "A browser form (Accept: text/html) goes back to /merchants/register"),
+        (status = 400, description = "Not a multipart/form-data request (plain text)", body = String, content_type = "text/plain"),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Already decided", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn upload_licence(
     State(state): State<AppState>,
     caller: Caller,
@@ -139,6 +192,17 @@ pub async fn upload_licence(
 }
 
 /// The licence file: public once verified with it; before, its applicant and verifiers.
+#[utoipa::path(
+    get,
+    path = "/merchants/verifications/{id}/licence",
+    tag = "merchants",
+    summary = "The licence file: public once the request is verified (亮照); before, the applicant and verifiers",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The image or PDF", body = Vec<u8>, content_type = "application/octet-stream"),
+        super::openapi::ById,
+    )
+)]
 pub async fn licence(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -161,6 +225,20 @@ pub async fn licence(
 }
 
 /// `POST /api/v1/regulator/verifications/{id}/decision {approve, reason}`.
+#[utoipa::path(
+    post,
+    path = "/regulator/verifications/{id}/decision",
+    tag = "regulator",
+    summary = "Regulator or admin: verify (links the account, shows the mark and licence fields) or reject with a reason",
+    params(super::openapi::Id),
+    request_body = super::bodies::VerificationDecision,
+    responses(
+        (status = 200, description = "The decided request", body = domain::merchant::VerificationView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Already decided, or the business is verified for another account", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn decide_verification(
     State(state): State<AppState>,
     caller: Caller,
@@ -179,6 +257,17 @@ pub async fn decide_verification(
 }
 
 /// `GET /api/v1/merchants/{id}`: the public profile with `credit: {score, grade, factors}`.
+#[utoipa::path(
+    get,
+    path = "/merchants/{id}",
+    tag = "merchants",
+    summary = "Public profile: licence fields, verification mark, credit {score, grade, base, factors, caps}, commitments, fund figures",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The profile", body = domain::merchant::MerchantProfile),
+        super::openapi::ById,
+    )
+)]
 pub async fn profile(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -192,6 +281,17 @@ pub async fn profile(
 
 /// `GET /api/v1/merchants/{id}/records`: the credit file (public part, or
 /// all of it for the merchant itself and regulators).
+#[utoipa::path(
+    get,
+    path = "/merchants/{id}/records",
+    tag = "merchants",
+    summary = "The credit file: public records within their display period; the merchant itself, regulators and admins see every record",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The records", body = super::openapi::Items<domain::merchant::RecordView>),
+        super::openapi::ById,
+    )
+)]
 pub async fn records(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -205,6 +305,21 @@ pub async fn records(
 }
 
 /// `POST /api/v1/merchants/{id}/commitment {accept: true}`: signs the current standard text.
+#[utoipa::path(
+    post,
+    path = "/merchants/{id}/commitment",
+    tag = "merchants",
+    summary = "The verified merchant's account holder signs the current standard credit commitment (信用承诺)",
+    params(super::openapi::Id),
+    request_body = super::bodies::Commitment,
+    responses(
+        (status = 201, description = "Signed", body = domain::merchant::CommitmentView),
+        (status = 200, description = "Already signed: the signature", body = domain::merchant::CommitmentView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Not verified yet", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn sign_commitment(
     State(state): State<AppState>,
     caller: Caller,
@@ -226,6 +341,19 @@ pub async fn sign_commitment(
 }
 
 /// `POST /api/v1/regulator/merchants/{id}/records`: a finding of misconduct.
+#[utoipa::path(
+    post,
+    path = "/regulator/merchants/{id}/records",
+    tag = "regulator",
+    summary = "Regulator: record misconduct with evidence; pending for the merchant's 5 working days to object, then published",
+    params(super::openapi::Id),
+    request_body = super::bodies::Finding,
+    responses(
+        (status = 201, description = "The record (pending)", body = domain::merchant::RecordView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+    )
+)]
 pub async fn create_finding(
     State(state): State<AppState>,
     caller: Caller,
@@ -263,6 +391,20 @@ fn request_body(
 
 /// `POST /api/v1/records/{id}/objection {text, evidence}`: the merchant objects
 /// to a finding within its objection period (异议).
+#[utoipa::path(
+    post,
+    path = "/records/{id}/objection",
+    tag = "merchants",
+    summary = "The merchant objects (异议) to a finding during its objection period",
+    params(super::openapi::Id),
+    request_body = super::bodies::RecordRequest,
+    responses(
+        (status = 201, description = "The objection (pending)", body = domain::merchant::RecordRequestView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The objection period is over, or an objection is already waiting", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn object_to_record(
     State(state): State<AppState>,
     caller: Caller,
@@ -278,6 +420,20 @@ pub async fn object_to_record(
 }
 
 /// `POST /api/v1/records/{id}/repair {text, evidence, renew_commitment: true}` (信用修复).
+#[utoipa::path(
+    post,
+    path = "/records/{id}/repair",
+    tag = "merchants",
+    summary = "Credit repair (信用修复): the merchant applies, with evidence and a renewed commitment, for a published finding to leave public view early",
+    params(super::openapi::Id),
+    request_body = super::bodies::RecordRequest,
+    responses(
+        (status = 201, description = "The application (pending)", body = domain::merchant::RecordRequestView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Not a published finding on display, or an application is already waiting", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn repair(
     State(state): State<AppState>,
     caller: Caller,
@@ -293,6 +449,19 @@ pub async fn repair(
 }
 
 /// Objections and repair applications: regulators' queue, or a merchant's own.
+#[utoipa::path(
+    get,
+    path = "/records/requests",
+    tag = "regulator",
+    summary = "Objections and repair applications: the regulators' queue, or a merchant's own, oldest first",
+    params(("status" = Option<String>, Query, pattern = "^(pending|upheld|approved|refused)$")),
+    responses(
+        (status = 200, description = "The requests", body = super::openapi::Items<domain::merchant::RecordRequestView>),
+        super::openapi::SignedIn,
+        (status = 403, description = "Other roles", body = super::openapi::ErrorBody),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn record_requests(
     State(state): State<AppState>,
     caller: Caller,
@@ -316,6 +485,20 @@ pub async fn record_requests(
 }
 
 /// `POST /api/v1/regulator/requests/{id}/decision {grant, reason}`.
+#[utoipa::path(
+    post,
+    path = "/regulator/requests/{id}/decision",
+    tag = "regulator",
+    summary = "Regulator: grant or refuse an objection or repair application; reason required",
+    params(super::openapi::Id),
+    request_body = super::bodies::RequestDecision,
+    responses(
+        (status = 200, description = "The decided request", body = domain::merchant::RecordRequestView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Already decided", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn decide_request(
     State(state): State<AppState>,
     caller: Caller,
@@ -336,6 +519,17 @@ pub async fn decide_request(
 
 /// `GET /api/v1/regulator/risk-warnings`: merchants with a complaint spike or
 /// signs of rating brushing, each signal with its numbers.
+#[utoipa::path(
+    get,
+    path = "/regulator/risk-warnings",
+    tag = "regulator",
+    summary = "Regulators and admins: merchants with a complaint spike or signs of rating brushing; each signal explains its numbers",
+    responses(
+        (status = 200, description = "The warnings", body = super::openapi::Items<domain::credit::risk::RiskWarning>),
+        super::openapi::SignedIn,
+        (status = 403, description = "Other roles", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn risk_warnings(
     State(state): State<AppState>,
     caller: Caller,

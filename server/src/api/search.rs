@@ -12,6 +12,17 @@ use serde::Deserialize;
 use super::{ApiError, ApiResult, ReqLang};
 use crate::AppState;
 
+#[utoipa::path(
+    get,
+    path = "/merchants",
+    tag = "merchants",
+    summary = "Search merchants (Chinese segmented by jieba; an exact USCC in any case or spacing). Relevance multiplies red-listed scores by 1.5 and black-listed by 0.5",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "A page of merchants with facets", body = domain::search::SearchPage),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn merchants(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -24,14 +35,29 @@ pub async fn merchants(
     Ok(Json(page))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SuggestParams {
+    /// The text typed; empty gives no items.
+    #[param(max_length = 200)]
     q: Option<String>,
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 20, default = 8)]
     limit: Option<String>,
 }
 
 /// `{items: [{id, name, grade, red_list, black_list}]}`, best first; no
 /// items for an empty text.
+#[utoipa::path(
+    get,
+    path = "/merchants/suggest",
+    tag = "merchants",
+    summary = "Merchant names offered while one is typed (autocomplete), best first; twelve or more letters and digits also match the start of a USCC",
+    params(SuggestParams),
+    responses(
+        (status = 200, description = "The suggestions; none for an empty text", body = super::openapi::Items<domain::search::Suggestion>),
+        super::openapi::BadQuery,
+    )
+)]
 pub async fn suggest(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,

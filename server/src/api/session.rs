@@ -17,6 +17,20 @@ pub struct LoginBody {
     password: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/session",
+    tag = "accounts",
+    summary = "Sign in: sets the session cookie and returns a bearer token",
+    request_body = super::bodies::Login,
+    responses(
+        (status = 200, description = "Signed in", body = super::openapi::SignedInUser),
+        (status = 401, description = "Wrong email or password (never says which)", body = super::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = super::openapi::ErrorBody),
+        (status = 422, description = "The body is not JSON, or a field is missing", body = super::openapi::ErrorBody),
+        (status = 429, description = "Too many attempts", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -39,6 +53,16 @@ pub async fn create(
     Ok(resp)
 }
 
+#[utoipa::path(
+    delete,
+    path = "/session",
+    tag = "accounts",
+    summary = "Sign out (ends the session of the token or cookie sent, if any)",
+    responses(
+        (status = 204, description = "Signed out; the session cookie is cleared"),
+        (status = 403, description = "A cookie-authenticated request from another origin", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,

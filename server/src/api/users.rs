@@ -18,6 +18,20 @@ pub struct NewUserBody {
     role: Option<String>,
 }
 
+#[utoipa::path(
+    post,
+    path = "/users",
+    tag = "accounts",
+    summary = "Register a consumer or merchant account (a verification email is sent)",
+    request_body = super::bodies::NewUser,
+    responses(
+        (status = 201, description = "Created", body = super::openapi::CreatedUser),
+        (status = 409, description = "Email already registered", body = super::openapi::ErrorBody),
+        (status = 413, description = "Body too large", body = super::openapi::ErrorBody),
+        (status = 422, description = "A field is missing or invalid; `field` names it", body = super::openapi::ErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = super::openapi::ErrorBody),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     ReqLang(lang): ReqLang,
@@ -41,6 +55,16 @@ pub async fn create(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "accounts",
+    summary = "The signed-in account",
+    responses(
+        (status = 200, description = "The account", body = domain::UserView),
+        super::openapi::SignedIn,
+    )
+)]
 pub async fn me(caller: Caller) -> Json<domain::UserView> {
     Json(caller.user)
 }
