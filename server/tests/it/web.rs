@@ -23,6 +23,33 @@ backend_tests! {
             assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is described");
         }
         assert_eq!(doc["servers"][0]["url"], "/api/v1");
+        assert_eq!(doc["info"]["title"], "Gongdao API");
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["bearer"]["scheme"], "bearer", "{schemes}");
+        assert_eq!(schemes["cookie"]["name"], "gongdao_session", "{schemes}");
+        let error = &doc["components"]["schemas"]["Error"]["properties"]["error"];
+        assert_eq!(error["required"], serde_json::json!(["code", "message"]), "{error}");
+        assert_eq!(paths["/me"]["get"]["security"][0], serde_json::json!({"bearer": []}));
+        assert!(paths["/merchants"]["get"].get("security").is_none(), "public routes need no credential");
+    }
+
+    async fn every_routed_api_path_and_method_is_in_the_openapi_document(app) {
+        let doc = app.send(Req::get("/api/v1/openapi.json")).await.expect(200).json();
+        let mut documented = vec![];
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for (method, op) in ops.as_object().unwrap() {
+                let statuses: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();
+                assert!(statuses.iter().any(|s| s.starts_with('2')), "{method} {path}: {statuses:?}");
+                documented.push((method.to_uppercase(), format!("/api/v1{path}")));
+            }
+        }
+        documented.sort();
+        let routed = routed_api(&server::router(app.svc.clone()));
+        assert!(routed.len() >= 57, "the route walk found too little: {routed:?}");
+        let undocumented: Vec<_> = routed.iter().filter(|r| !documented.contains(r)).collect();
+        assert!(undocumented.is_empty(), "routed but not in the document: {undocumented:?}");
+        let unrouted: Vec<_> = documented.iter().filter(|d| !routed.contains(d)).collect();
+        assert!(unrouted.is_empty(), "documented but not routed: {unrouted:?}");
     }
 
     async fn an_unknown_api_path_is_a_json_404(app) {
@@ -67,4 +94,48 @@ backend_tests! {
             .expect(404);
         assert_eq!(r.error().2, "Not found.");
     }
+}
+
+/// The (METHOD, path) pairs the app routes under `/api/v1`, read from the
+/// router itself: axum lists its paths and each path's method handlers in its
+/// `Debug` output (`RouteId(n): MethodRouter(MethodRouter { get: …, … })` and
+/// `RouteId(n): "/path"`); a method shows `None` when nothing handles it.
+fn routed_api(router: &axum::Router) -> Vec<(String, String)> {
+    let dump = format!("{router:?}");
+    // The main path router comes first; the fallback router after it is not routes.
+    let main = dump.split("fallback_router:").next().unwrap_or_default();
+    let after_id = |s: &str| -> Option<(String, String)> {
+        let (id, rest) = s.split_once(')')?;
+        Some((id.to_string(), rest.trim_start_matches(": ").to_string()))
+    };
+    let mut methods = std::collections::HashMap::new();
+    let mut paths = std::collections::HashMap::new();
+    for chunk in main.split("RouteId(").skip(1) {
+        let Some((id, rest)) = after_id(chunk) else {
+            continue;
+        };
+        if let Some(fields) = rest.strip_prefix("MethodRouter(MethodRouter { ") {
+            let handled: Vec<String> = fields
+                .split(", ")
+                .map_while(|f| f.split_once(": "))
+                .take_while(|(name, _)| *name != "fallback")
+                .filter(|(_, v)| !v.starts_with("None"))
+                .map(|(name, _)| name.to_uppercase())
+                .collect();
+            methods.insert(id, handled);
+        } else if let Some(path) = rest.strip_prefix('"') {
+            paths.insert(id, path.split('"').next().unwrap_or_default().to_string());
+        }
+    }
+    let mut routed = vec![];
+    for (id, path) in paths {
+        if !path.starts_with("/api/v1/") || path.contains("__private__") {
+            continue;
+        }
+        for m in methods.get(&id).into_iter().flatten() {
+            routed.push((m.clone(), path.clone()));
+        }
+    }
+    routed.sort();
+    routed
 }
