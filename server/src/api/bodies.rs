@@ -9,7 +9,7 @@
 
 use chrono::NaiveDate;
 use domain::cases::{ActionKind, Category, Party, Remedy};
-use domain::credit::{RecordKind, Severity};
+use domain::credit::Severity;
 use domain::merchant::{LegalForm, MerchantKind};
 use utoipa::ToSchema;
 
@@ -28,7 +28,12 @@ pub struct NewUser {
     pub email: String,
     #[schema(min_length = 8, max_length = 128)]
     pub password: String,
-    #[schema(min_length = 1, max_length = 50)]
+    /// Trimmed, 1 to 50 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: String,
     #[schema(inline)]
     pub role: PublicRole,
@@ -41,7 +46,12 @@ pub struct NewStaff {
     pub email: String,
     #[schema(min_length = 8, max_length = 128)]
     pub password: String,
-    #[schema(min_length = 1, max_length = 50)]
+    /// Trimmed, 1 to 50 characters, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 50,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: String,
     pub role: domain::Role,
 }
@@ -70,10 +80,10 @@ pub struct NewCase {
     pub order_ref: String,
     /// Not in the future (Asia/Shanghai).
     pub order_date: NaiveDate,
-    /// Money is whole fen (分).
-    #[schema(minimum = 0)]
+    /// Money is whole fen (分), at most 10^10.
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub amount_paid_fen: i64,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub amount_claimed_fen: i64,
     pub remedy: Remedy,
     #[schema(default = false)]
@@ -84,12 +94,14 @@ pub struct NewCase {
 #[derive(ToSchema)]
 pub struct Action {
     pub action: ActionKind,
-    /// respond, message, request_evidence (what is needed); optional for offer, propose, comply, provide_evidence.
+    /// respond, message, request_evidence (what is needed); optional for offer, propose, comply, provide_evidence. Empty is as absent.
+    #[schema(min_length = 1)]
     pub message: Option<String>,
-    /// escalate, withdraw, reopen, handover, refuse_first_compensation, contest_recovery; decide and decide_contest (the written reasons).
+    /// escalate, withdraw, reopen, handover, refuse_first_compensation, contest_recovery; decide and decide_contest (the written reasons). Empty is as absent.
+    #[schema(min_length = 1)]
     pub reason: Option<String>,
     /// offer, propose, decide, approve_first_compensation (at most the claim or award and the per-case cap).
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub amount_fen: Option<i64>,
     /// offer, propose, decide.
     pub remedy: Option<Remedy>,
@@ -109,7 +121,7 @@ pub struct Action {
     #[schema(minimum = 1, maximum = 5)]
     pub stars: Option<i32>,
     /// rate: optional for the consumer, required of the merchant; follow_up: required.
-    #[schema(max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000)]
     pub text: Option<String>,
     /// rate, merchant only: the complaint was malicious (every regulator is told).
     pub flag_malicious: Option<bool>,
@@ -121,9 +133,9 @@ pub struct Join {
     #[schema(min_length = 1, max_length = 100)]
     pub order_ref: String,
     pub order_date: NaiveDate,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub amount_paid_fen: i64,
-    #[schema(minimum = 0)]
+    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub amount_claimed_fen: i64,
 }
 
@@ -183,10 +195,25 @@ pub struct Commitment {
     pub accept: bool,
 }
 
+/// The kinds of record a regulator's finding may be (`domain::credit::RecordKind`'s misconduct kinds).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum FindingKind {
+    Brushing,
+    FalseAdvertising,
+    Counterfeit,
+    PriceFraud,
+    NotAsPictured,
+    MaliciousRating,
+    DataLeak,
+    MisconductOther,
+}
+
 /// `POST /regulator/merchants/{id}/records`: a finding of misconduct.
 #[derive(ToSchema)]
 pub struct Finding {
-    pub kind: RecordKind,
+    #[schema(inline)]
+    pub kind: FindingKind,
     /// Default: the kind's.
     pub severity: Option<Severity>,
     #[schema(min_length = 10, max_length = 5000)]

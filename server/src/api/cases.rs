@@ -178,9 +178,8 @@ pub struct RevealQuery {
     responses(
         (status = 200, description = "The case as the caller sees it", body = domain::cases::CaseView),
         super::openapi::SignedIn,
-        (status = 403, description = "Revealing personal data is for staff", body = super::openapi::ErrorBody),
         super::openapi::ById,
-        super::openapi::BadQuery,
+        super::openapi::Unreadable,
     )
 )]
 pub async fn get(
@@ -212,7 +211,6 @@ pub async fn get(
         super::openapi::SignedInWrite,
         super::openapi::ById,
         (status = 409, description = "Not allowed in the current status (code not_allowed; the message lists what is), or the case changed meanwhile (code conflict)", body = super::openapi::ErrorBody),
-        (status = 429, description = "Too many ratings from this address", body = super::openapi::ErrorBody),
     )
 )]
 pub async fn act(
@@ -258,9 +256,8 @@ pub async fn act(
     responses(
         (status = 200, description = "Entries in order", body = super::openapi::Trail),
         super::openapi::SignedIn,
-        (status = 403, description = "Revealing personal data is for staff", body = super::openapi::ErrorBody),
         super::openapi::ById,
-        super::openapi::BadQuery,
+        super::openapi::Unreadable,
     )
 )]
 pub async fn trail(
@@ -284,7 +281,6 @@ pub async fn trail(
     responses(
         (status = 200, description = "The result", body = super::openapi::TrailVerification),
         super::openapi::SignedIn,
-        (status = 403, description = "Not for this role", body = super::openapi::ErrorBody),
         super::openapi::ById,
     )
 )]
@@ -345,7 +341,7 @@ pub async fn join(
     params(super::openapi::Id),
     responses(
         (status = 200, description = "The complaints", body = super::openapi::Items<domain::cases::OpenComplaint>),
-        super::openapi::ById,
+        super::openapi::BadId,
     )
 )]
 pub async fn open_for_merchant(

@@ -109,7 +109,10 @@ pub async fn list(
     summary = "Download an evidence file (parties and staff only); X-Evidence-Sha256 carries its hash",
     params(super::openapi::Id),
     responses(
-        (status = 200, description = "The file, as an attachment", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 200, description = "The file, as an attachment", content(
+            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
+            (Vec<u8> = "image/gif"), (Vec<u8> = "application/pdf"), (Vec<u8> = "application/octet-stream"),
+        )),
         super::openapi::SignedIn,
         super::openapi::ById,
     )

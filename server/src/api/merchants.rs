@@ -199,7 +199,10 @@ pub async fn upload_licence(
     summary = "The licence file: public once the request is verified (亮照); before, the applicant and verifiers",
     params(super::openapi::Id),
     responses(
-        (status = 200, description = "The image or PDF", body = Vec<u8>, content_type = "application/octet-stream"),
+        (status = 200, description = "The image or PDF", content(
+            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
+            (Vec<u8> = "image/gif"), (Vec<u8> = "application/pdf"), (Vec<u8> = "application/octet-stream"),
+        )),
         super::openapi::ById,
     )
 )]

@@ -132,6 +132,17 @@ pub enum SignedInWrite {
     Invalid(ErrorBody),
 }
 
+/// Routes with an `{id}` that answer for any id (an unknown one gives nothing).
+#[derive(IntoResponses)]
+pub enum BadId {
+    #[response(
+        status = 400,
+        description = "The id is not a 32-bit whole number (plain text)",
+        content_type = "text/plain"
+    )]
+    BadId(String),
+}
+
 /// Routes with an `{id}`: not a whole number (axum's plain-text 400), or nothing by that id the caller may see.
 #[derive(IntoResponses)]
 pub enum ById {
@@ -148,9 +159,26 @@ pub enum ById {
     NotFound(ErrorBody),
 }
 
+/// Query parameters only read: a query string serde cannot read.
+#[derive(IntoResponses)]
+pub enum Unreadable {
+    #[response(
+        status = 400,
+        description = "The query string cannot be read, e.g. a parameter given twice (axum's plain text)",
+        content_type = "text/plain"
+    )]
+    Unreadable(String),
+}
+
 /// Query parameters checked by the handler.
 #[derive(IntoResponses)]
 pub enum BadQuery {
+    #[response(
+        status = 400,
+        description = "The query string cannot be read, e.g. a parameter given twice (axum's plain text)",
+        content_type = "text/plain"
+    )]
+    Unreadable(String),
     #[response(status = 422, description = "A parameter is invalid; `field` names it")]
     Invalid(ErrorBody),
 }
