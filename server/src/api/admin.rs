@@ -25,7 +25,7 @@ pub struct StaffBody {
     path = "/admin/users",
     tag = "accounts",
     summary = "Admin: create any account, staff included (verified)",
-    request_body = super::bodies::NewStaff,
+    request_body = super::bodies::NewAccount<domain::Role>,
     responses(
         (status = 201, description = "Created", body = super::openapi::CreatedUser),
         super::openapi::SignedInWrite,

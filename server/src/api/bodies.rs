@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use domain::cases::{ActionKind, Category, Party, Remedy};
 use domain::credit::Severity;
 use domain::merchant::{LegalForm, MerchantKind};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 /// The roles that register themselves.
@@ -21,9 +22,10 @@ pub enum PublicRole {
     Merchant,
 }
 
-/// `POST /users`: self-registration (a verification email is sent).
+/// `POST /users` (`role`: consumer or merchant; a verification email is
+/// sent) and `POST /admin/users` (any role, staff included).
 #[derive(ToSchema)]
-pub struct NewUser {
+pub struct NewAccount<R> {
     #[schema(format = Email)]
     pub email: String,
     #[schema(min_length = 8, max_length = 128)]
@@ -35,47 +37,22 @@ pub struct NewUser {
         pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
     )]
     pub display_name: String,
-    #[schema(inline)]
-    pub role: PublicRole,
-}
-
-/// `POST /admin/users`: any role, staff included.
-#[derive(ToSchema)]
-pub struct NewStaff {
-    #[schema(format = Email)]
-    pub email: String,
-    #[schema(min_length = 8, max_length = 128)]
-    pub password: String,
-    /// Trimmed, 1 to 50 characters, no control characters.
-    #[schema(
-        min_length = 1,
-        max_length = 50,
-        pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
-    )]
-    pub display_name: String,
-    pub role: domain::Role,
+    pub role: R,
 }
 
 /// `POST /session`.
 #[derive(ToSchema)]
 pub struct Login {
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, pattern = r"\S")]
     pub email: String,
-    #[schema(min_length = 1)]
+    #[schema(min_length = 1, pattern = r"\S")]
     pub password: String,
 }
 
-/// `POST /cases`: a consumer files a complaint.
-#[derive(ToSchema)]
-pub struct NewCase {
-    /// The merchant's id, or its USCC as a string (also accepted as `merchant_uscc`).
-    #[schema(value_type = i32, minimum = 1)]
-    pub merchant_id: i32,
-    pub category: Category,
-    #[schema(min_length = 4, max_length = 100)]
-    pub title: String,
-    #[schema(min_length = 10, max_length = 5000)]
-    pub narrative: String,
+/// The consumer's order: of a complaint filed, and of one joining a
+/// complaint (`POST /cases/{id}/join`, "me too").
+#[derive(Serialize, ToSchema)]
+pub struct Order {
     #[schema(min_length = 1, max_length = 100)]
     pub order_ref: String,
     /// Not in the future (Asia/Shanghai).
@@ -85,6 +62,21 @@ pub struct NewCase {
     pub amount_paid_fen: i64,
     #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
     pub amount_claimed_fen: i64,
+}
+
+/// `POST /cases`: a consumer files a complaint.
+#[derive(Serialize, ToSchema)]
+pub struct NewCase {
+    /// The merchant's id, or its USCC as a string (also accepted as `merchant_uscc`).
+    #[schema(value_type = i32, minimum = 1)]
+    pub merchant_id: i32,
+    pub category: Category,
+    #[schema(min_length = 4, max_length = 100)]
+    pub title: String,
+    #[schema(min_length = 10, max_length = 5000)]
+    pub narrative: String,
+    #[serde(flatten)]
+    pub order: Order,
     pub remedy: Remedy,
     #[schema(default = false)]
     pub publish_narrative: Option<bool>,
@@ -125,18 +117,6 @@ pub struct Action {
     pub text: Option<String>,
     /// rate, merchant only: the complaint was malicious (every regulator is told).
     pub flag_malicious: Option<bool>,
-}
-
-/// `POST /cases/{id}/join`: "me too" with the consumer's own order.
-#[derive(ToSchema)]
-pub struct Join {
-    #[schema(min_length = 1, max_length = 100)]
-    pub order_ref: String,
-    pub order_date: NaiveDate,
-    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
-    pub amount_paid_fen: i64,
-    #[schema(minimum = 0, maximum = 10_000_000_000_i64)]
-    pub amount_claimed_fen: i64,
 }
 
 /// `POST /cases/{id}/publication`.
@@ -238,7 +218,8 @@ pub struct RecordRequest {
 #[derive(ToSchema)]
 pub struct RequestDecision {
     pub grant: bool,
-    #[schema(min_length = 1, max_length = 2000)]
+    /// Not blank.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -246,7 +227,8 @@ pub struct RequestDecision {
 #[derive(ToSchema)]
 pub struct ListDecision {
     pub confirm: bool,
-    #[schema(min_length = 1, max_length = 2000)]
+    /// Not blank.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -260,6 +242,7 @@ pub struct ListObjection {
 /// `POST /regulator/ratings/{id}/hide`.
 #[derive(ToSchema)]
 pub struct HideRating {
-    #[schema(min_length = 1, max_length = 2000)]
+    /// Not blank.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
 }

@@ -302,7 +302,7 @@ pub async fn verify(
     tag = "cases",
     summary = "Collective complaint: a consumer with the same problem joins an open, published case with their own order",
     params(super::openapi::Id),
-    request_body = super::bodies::Join,
+    request_body = super::bodies::Order,
     responses(
         (status = 201, description = "The case joined", body = domain::cases::CaseView),
         super::openapi::SignedInWrite,

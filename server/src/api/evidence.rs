@@ -29,10 +29,7 @@ pub(super) fn from_html_form(headers: &HeaderMap) -> bool {
     request_body(content = super::openapi::FileUpload, content_type = "multipart/form-data"),
     responses(
         (status = 201, description = "The file as stored", body = domain::cases::EvidenceView),
-        (status = 303, description = "A browser form (Accept: text/html) goes back to the case page"),
-        (status = 400, description = "Not a multipart/form-data request (plain text)", body = String, content_type = "text/plain"),
-        super::openapi::SignedInWrite,
-        super::openapi::ById,
+        super::openapi::Upload,
         (status = 409, description = "The case is over", body = super::openapi::ErrorBody),
     )
 )]
@@ -109,10 +106,7 @@ pub async fn list(
     summary = "Download an evidence file (parties and staff only); X-Evidence-Sha256 carries its hash",
     params(super::openapi::Id),
     responses(
-        (status = 200, description = "The file, as an attachment", content(
-            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
-            (Vec<u8> = "image/gif"), (Vec<u8> = "application/pdf"), (Vec<u8> = "application/octet-stream"),
-        )),
+        super::openapi::Download,
         super::openapi::SignedIn,
         super::openapi::ById,
     )

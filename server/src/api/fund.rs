@@ -43,10 +43,7 @@ fn created(r: EntryReceipt) -> impl IntoResponse {
     summary = "Fund administrator: money paid into the fund",
     request_body = super::bodies::Movement,
     responses(
-        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
-        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
-        super::openapi::SignedInWrite,
-        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
+        super::openapi::FundMovement,
     )
 )]
 pub async fn top_up(
@@ -87,11 +84,8 @@ async fn deposit_movement(
     params(super::openapi::Id),
     request_body = super::bodies::Movement,
     responses(
-        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
-        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
-        super::openapi::SignedInWrite,
+        super::openapi::FundMovement,
         super::openapi::ById,
-        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
     )
 )]
 pub async fn deposit(
@@ -111,11 +105,8 @@ pub async fn deposit(
     params(super::openapi::Id),
     request_body = super::bodies::Movement,
     responses(
-        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
-        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
-        super::openapi::SignedInWrite,
+        super::openapi::FundMovement,
         super::openapi::ById,
-        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
     )
 )]
 pub async fn withdraw(
@@ -151,11 +142,8 @@ async fn case_movement(
     params(super::openapi::Id),
     request_body = super::bodies::Movement,
     responses(
-        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
-        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
-        super::openapi::SignedInWrite,
+        super::openapi::FundMovement,
         super::openapi::ById,
-        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
     )
 )]
 pub async fn repayment(
@@ -175,11 +163,8 @@ pub async fn repayment(
     params(super::openapi::Id),
     request_body = super::bodies::Movement,
     responses(
-        (status = 201, description = "Entry posted", body = domain::fund::EntryReceipt),
-        (status = 200, description = "The same idempotency key and request again: the earlier entry (replayed: true)", body = domain::fund::EntryReceipt),
-        super::openapi::SignedInWrite,
+        super::openapi::FundMovement,
         super::openapi::ById,
-        (status = 409, description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)", body = super::openapi::ErrorBody),
     )
 )]
 pub async fn write_off(

@@ -142,10 +142,7 @@ pub async fn verification(
     request_body(content = super::openapi::FileUpload, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The request with its licence", body = domain::merchant::VerificationView),
-        (status = 303, description = "A browser form (Accept: text/html) goes back to /merchants/register"),
-        (status = 400, description = "Not a multipart/form-data request (plain text)", body = String, content_type = "text/plain"),
-        super::openapi::SignedInWrite,
-        super::openapi::ById,
+        super::openapi::Upload,
         (status = 409, description = "Already decided", body = super::openapi::ErrorBody),
     )
 )]
@@ -198,13 +195,7 @@ pub async fn upload_licence(
     tag = "merchants",
     summary = "The licence file: public once the request is verified (亮照); before, the applicant and verifiers",
     params(super::openapi::Id),
-    responses(
-        (status = 200, description = "The image or PDF", content(
-            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"),
-            (Vec<u8> = "image/gif"), (Vec<u8> = "application/pdf"), (Vec<u8> = "application/octet-stream"),
-        )),
-        super::openapi::ById,
-    )
+    responses(super::openapi::Download, super::openapi::ById)
 )]
 pub async fn licence(
     State(state): State<AppState>,

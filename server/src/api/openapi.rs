@@ -5,13 +5,16 @@
 //! share: the document's head, the error body, the response sets most routes
 //! repeat, and schemas of bodies still built by hand.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
+use utoipa::openapi::content::ContentBuilder;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{OpenApi as Document, SecurityRequirement};
+use utoipa::openapi::{OpenApi as Document, RefOr, SecurityRequirement};
 use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 
 /// The document's head; `api::documented` adds every path.
@@ -105,26 +108,34 @@ enum ErrorCode {
     Internal,
 }
 
-/// Signed-in routes: no or an unknown credential.
+// The response sets the handlers' `responses(…)` name: one status each,
+// combined by `response_sets!` into what routes share.
+
+/// No or an unknown credential.
 #[derive(IntoResponses)]
-pub enum SignedIn {
+pub enum Unauthorized {
     #[response(status = 401, description = "Not signed in, or the token expired")]
     Unauthorized(ErrorBody),
 }
 
-/// Writes by a signed-in caller with a JSON body: the credential, the
-/// same-origin rule of cookie writes, the body limit, unreadable JSON.
+/// Role or ownership, or the same-origin rule of cookie writes.
 #[derive(IntoResponses)]
-pub enum SignedInWrite {
-    #[response(status = 401, description = "Not signed in, or the token expired")]
-    Unauthorized(ErrorBody),
+pub enum Forbidden {
     #[response(
         status = 403,
         description = "The caller may not do this (role, ownership), or a cookie-authenticated write from another origin"
     )]
     Forbidden(ErrorBody),
+}
+
+#[derive(IntoResponses)]
+pub enum TooLarge {
     #[response(status = 413, description = "The body is larger than the limit")]
     TooLarge(ErrorBody),
+}
+
+#[derive(IntoResponses)]
+pub enum InvalidBody {
     #[response(
         status = 422,
         description = "The body is not a JSON object, or a field is missing or invalid; `field` names it"
@@ -143,15 +154,8 @@ pub enum BadId {
     BadId(String),
 }
 
-/// Routes with an `{id}`: not a whole number (axum's plain-text 400), or nothing by that id the caller may see.
 #[derive(IntoResponses)]
-pub enum ById {
-    #[response(
-        status = 400,
-        description = "The id is not a 32-bit whole number (plain text)",
-        content_type = "text/plain"
-    )]
-    BadId(String),
+pub enum NotFound {
     #[response(
         status = 404,
         description = "No such record, or not visible to the caller"
@@ -170,17 +174,97 @@ pub enum Unreadable {
     Unreadable(String),
 }
 
-/// Query parameters checked by the handler.
 #[derive(IntoResponses)]
-pub enum BadQuery {
-    #[response(
-        status = 400,
-        description = "The query string cannot be read, e.g. a parameter given twice (axum's plain text)",
-        content_type = "text/plain"
-    )]
-    Unreadable(String),
+pub enum InvalidParam {
     #[response(status = 422, description = "A parameter is invalid; `field` names it")]
     Invalid(ErrorBody),
+}
+
+/// The fund's movements: a new entry, or the earlier one for a replayed key.
+#[derive(IntoResponses)]
+pub enum Posted {
+    #[response(status = 201, description = "Entry posted")]
+    Posted(domain::fund::EntryReceipt),
+    #[response(
+        status = 200,
+        description = "The same idempotency key and request again: the earlier entry (replayed: true)"
+    )]
+    Replayed(domain::fund::EntryReceipt),
+    #[response(
+        status = 409,
+        description = "The idempotency key was used for a different request, or the movement is blocked now (the message says why)"
+    )]
+    Blocked(ErrorBody),
+}
+
+/// The image or PDF of an evidence file or a licence, typed as its content
+/// was recognised on upload (`services::blobs`).
+pub struct Download;
+
+impl IntoResponses for Download {
+    fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+        let types = [
+            "image/jpeg",
+            "image/png",
+            "image/webp",
+            "image/gif",
+            "application/pdf",
+            "application/octet-stream",
+        ];
+        let file = types
+            .into_iter()
+            .fold(ResponseBuilder::new().description("The file"), |r, t| {
+                r.content(t, ContentBuilder::new().build())
+            });
+        BTreeMap::from([("200".to_string(), file.build().into())])
+    }
+}
+
+/// A file upload: multipart trouble, and the browser form sent back.
+#[derive(IntoResponses)]
+pub enum Uploaded {
+    #[response(
+        status = 303,
+        description = "A browser's HTML form (Accept: text/html) is sent back to its page, with the outcome in the query"
+    )]
+    BackToForm,
+    #[response(
+        status = 400,
+        description = "Not a multipart/form-data request (plain text)",
+        content_type = "text/plain"
+    )]
+    NotMultipart(String),
+}
+
+/// Sets that are the union of others.
+macro_rules! response_sets {
+    ($($(#[$m:meta])* $name:ident = $($part:ty),+;)*) => {$(
+        $(#[$m])*
+        pub struct $name;
+
+        impl IntoResponses for $name {
+            fn responses() -> BTreeMap<String, RefOr<utoipa::openapi::response::Response>> {
+                let mut all = BTreeMap::new();
+                $(all.extend(<$part>::responses());)+
+                all
+            }
+        }
+    )*};
+}
+
+response_sets! {
+    /// Signed-in routes.
+    SignedIn = Unauthorized;
+    /// Writes by a signed-in caller with a JSON body.
+    SignedInWrite = Unauthorized, Forbidden, TooLarge, InvalidBody;
+    /// Routes with an `{id}`: not a whole number, or nothing by that id the caller may see.
+    ById = BadId, NotFound;
+    /// Query parameters checked by the handler.
+    BadQuery = Unreadable, InvalidParam;
+    /// Uploads of a file to a record by its id.
+    Upload = Uploaded, SignedInWrite, ById;
+    /// The fund administrators' movements.
+    FundMovement = Posted, SignedInWrite;
 }
 
 /// The `{id}` of a path: ids start at 1.

@@ -23,7 +23,7 @@ pub struct NewUserBody {
     path = "/users",
     tag = "accounts",
     summary = "Register a consumer or merchant account (a verification email is sent)",
-    request_body = super::bodies::NewUser,
+    request_body = super::bodies::NewAccount<super::bodies::PublicRole>,
     responses(
         (status = 201, description = "Created", body = super::openapi::CreatedUser),
         (status = 409, description = "Email already registered", body = super::openapi::ErrorBody),
