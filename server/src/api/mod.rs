@@ -46,11 +46,12 @@ pub fn routes(state: AppState) -> Router {
 
 /// Every route of the API with its description: `routes!` registers each
 /// handler at the path and method of its `#[utoipa::path]` and adds that to
-/// the document, so nothing is served undocumented (and
-/// `openapi::tests` checks that no plain `.route` slipped in). Handlers
+/// the document, so nothing is served undocumented; the test
+/// `every_routed_api_path_and_method_is_in_the_openapi_document` (tests/it/web.rs)
+/// walks the app's axum routes in case a plain `.route` slips in. Handlers
 /// sharing a path share a `routes!`.
 pub fn documented() -> OpenApiRouter<AppState> {
-    let router = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let mut router = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .routes(routes!(users::create))
         .routes(routes!(session::create, session::delete))
         .routes(routes!(users::me))
@@ -103,7 +104,6 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(lists::object_to_listing))
         .routes(routes!(export::credit))
         .routes(routes!(openapi::document));
-    let mut router = router;
     openapi::require_credentials(router.get_openapi_mut());
     router
 }

@@ -3,7 +3,8 @@
 //! with `routes!`, which takes the path, method, parameters, bodies and
 //! responses from the handler's `#[utoipa::path]`; this module holds what they
 //! share: the document's head, the error body, the response sets most routes
-//! repeat, and schemas of bodies still built by hand.
+//! repeat, and the schemas of what handlers answer with `json!` (request
+//! bodies still read by hand are in `api::bodies`).
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -373,11 +374,6 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
             "{}".into()
         })
 });
-
-/// The document as a JSON value (tests, tools).
-pub fn spec() -> serde_json::Value {
-    serde_json::from_str(&DOCUMENT).unwrap_or_default()
-}
 
 #[utoipa::path(
     get,
