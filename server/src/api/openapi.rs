@@ -23,6 +23,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
 #[openapi(
     info(
         title = "Gongdao API",
+        license(name = "AGPL-3.0-or-later"),
         description = "公道 — e-commerce complaints and online dispute resolution. Errors are JSON {\"error\": {code, field?, message}}; messages follow the gongdao_lang cookie or Accept-Language (zh, en). Cookie-authenticated writes must come from this origin; API clients use Authorization: Bearer <token> from POST /session."
     ),
     servers((url = "/api/v1")),
@@ -49,24 +50,31 @@ impl Modify for SecuritySchemes {
     }
 }
 
-/// Operations that answer 401 need a credential: the bearer token or the
-/// session cookie. Derived from the responses so that the two cannot disagree.
-pub fn require_credentials(doc: &mut Document) {
+/// What the document takes from the handlers' attributes as a whole:
+/// operations that answer 401 need a credential (the bearer token or the
+/// session cookie), so the two cannot disagree; and each operation's id is
+/// its method and path (`post_cases_id_actions`), unique where handler names
+/// are not (`create`, `get`, `list` stand in several modules).
+pub fn finish(doc: &mut Document) {
     let either = [
         SecurityRequirement::new("bearer", Vec::<String>::new()),
         SecurityRequirement::new("cookie", Vec::<String>::new()),
     ];
-    for item in doc.paths.paths.values_mut() {
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let slug: String = path
+            .chars()
+            .filter(|c| !matches!(c, '{' | '}'))
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        for (method, op) in [
+            ("get", &mut item.get),
+            ("post", &mut item.post),
+            ("put", &mut item.put),
+            ("patch", &mut item.patch),
+            ("delete", &mut item.delete),
+        ] {
+            let Some(op) = op else { continue };
+            op.operation_id = Some(format!("{method}{slug}"));
             if op.responses.responses.contains_key("401") {
                 op.security = Some(either.to_vec());
             }
@@ -93,7 +101,7 @@ struct ErrorDetail {
     message: String,
 }
 
-/// Described, never built: `AppError::code()` writes the code.
+// Described, never built: `AppError::code()` writes the code.
 #[allow(dead_code)]
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

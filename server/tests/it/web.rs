@@ -36,8 +36,11 @@ backend_tests! {
     async fn every_routed_api_path_and_method_is_in_the_openapi_document(app) {
         let doc = app.send(Req::get("/api/v1/openapi.json")).await.expect(200).json();
         let mut documented = vec![];
+        let mut ids = std::collections::HashSet::new();
         for (path, ops) in doc["paths"].as_object().unwrap() {
             for (method, op) in ops.as_object().unwrap() {
+                let id = op["operationId"].as_str().unwrap_or_default();
+                assert!(ids.insert(id.to_string()), "operationId {id:?} twice");
                 let statuses: Vec<&String> = op["responses"].as_object().unwrap().keys().collect();
                 assert!(statuses.iter().any(|s| s.starts_with('2')), "{method} {path}: {statuses:?}");
                 documented.push((method.to_uppercase(), format!("/api/v1{path}")));
