@@ -27,7 +27,9 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
         description = "公道 — e-commerce complaints and online dispute resolution. Errors are JSON {\"error\": {code, field?, message}}; messages follow the gongdao_lang cookie or Accept-Language (zh, en). Cookie-authenticated writes must come from this origin; API clients use Authorization: Bearer <token> from POST /session."
     ),
     servers((url = "/api/v1")),
-    components(schemas(ErrorBody)),
+    // The schemas the response sets below refer to (`routes!` collects only
+    // those named in the handlers' own `body = …`).
+    components(schemas(ErrorBody, domain::fund::EntryReceipt)),
     modifiers(&SecuritySchemes)
 )]
 pub struct ApiDoc;

@@ -47,6 +47,11 @@ backend_tests! {
             }
         }
         documented.sort();
+        let text = doc.to_string();
+        for r in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = r.split('"').next().unwrap_or_default();
+            assert!(doc["components"]["schemas"].get(name).is_some(), "unresolved $ref {name}");
+        }
         let routed = routed_api(&server::router(app.svc.clone()));
         assert!(routed.len() >= 57, "the route walk found too little: {routed:?}");
         let undocumented: Vec<_> = routed.iter().filter(|r| !documented.contains(r)).collect();
