@@ -25,11 +25,19 @@ pub mod max {
     /// A written decision: an arbitration award's reasons, a contest's decision.
     pub const WRITTEN_DECISION: usize = 20000;
     /// A case's title.
-    pub const TITLE: usize = 200;
+    pub const TITLE: usize = 100;
     /// A case's narrative.
-    pub const NARRATIVE: usize = 10000;
+    pub const NARRATIVE: usize = 5000;
     /// An order reference.
     pub const ORDER_REF: usize = 100;
+}
+
+/// The shortest text (in characters) the fields that need substance take.
+pub mod min {
+    /// A case's title.
+    pub const TITLE: usize = 4;
+    /// A case's narrative.
+    pub const NARRATIVE: usize = 10;
 }
 
 /// A text field: trimmed; empty (or absent) is `None`; longer than `max`
@@ -48,6 +56,15 @@ pub fn text(v: Option<&str>, field: &str, max: usize) -> Result<Option<String>, 
 /// [`text`] that must not be empty.
 pub fn required_text(v: Option<&str>, field: &str, max: usize) -> Result<String, AppError> {
     text(v, field, max)?.ok_or_else(|| AppError::invalid(field, "err.required"))
+}
+
+/// A required text of `min` to `max` characters (trimmed).
+pub fn bounded_text(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppError> {
+    let t = required_text(Some(v), field, max)?;
+    if t.chars().count() < min {
+        return Err(AppError::invalid(field, "err.text_too_short"));
+    }
+    Ok(t)
 }
 
 /// A value that must be present.
@@ -117,7 +134,7 @@ pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             return AppError::invalid(name, "err.required");
         }
         match last_field(e.path()) {
-            Some(name) if inner.is_data() => AppError::invalid(&name, "err.field_invalid"),
+            Some(name) if !inner.is_eof() => AppError::invalid(&name, "err.field_invalid"),
             _ => AppError::invalid("body", "err.json_invalid"),
         }
     })?;

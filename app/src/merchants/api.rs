@@ -162,14 +162,13 @@ pub async fn join_complaint(
     amount_claimed: String,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    use crate::cases::yuan_to_fen as fen;
-    let raw = services::cases::collective::RawJoin {
-        order_ref,
-        order_date,
-        amount_paid_fen: fen(&amount_paid, "amount_paid_fen")?,
-        amount_claimed_fen: fen(&amount_claimed, "amount_claimed_fen")?,
-    };
-    services::cases::collective::join_case(&crate::ssr::services()?, &user, id, &raw).await?;
+    let order = domain::cases::OrderInput::from_form(
+        &order_ref,
+        &order_date,
+        &amount_paid,
+        &amount_claimed,
+    )?;
+    services::cases::collective::join_case(&crate::ssr::services()?, &user, id, &order).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())
 }

@@ -104,7 +104,11 @@ pub fn routes(state: AppState) -> Router {
         .route("/cases/{id}/repayment", post(fund::repayment))
         .route("/cases/{id}/write-off", post(fund::write_off))
         .route("/merchants/{id}/ratings", get(ratings::for_merchant))
-        .route("/cases/{id}/ratings", get(ratings::for_case))
+        .route(
+            "/cases/{id}/ratings",
+            get(ratings::for_case).post(ratings::rate),
+        )
+        .route("/cases/{id}/ratings/follow-up", post(ratings::follow_up))
         .route("/regulator/ratings/{id}/hide", post(ratings::hide))
         .route("/lists/red", get(lists::red))
         .route("/lists/black", get(lists::black))
@@ -213,6 +217,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T>
         tracing::debug!("bad JSON body: {e}");
         ApiError(AppError::invalid("body", "err.json_invalid"), lang)
     })
+}
+
+/// Deserialises a JSON body into the typed input `T`; a field of the wrong
+/// type, a missing required one or a body that is not JSON is a 422 naming it.
+pub fn json_body<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
+    domain::input::from_json(body).map_err(|e| ApiError(e, lang))
 }
 
 /// A required string field.

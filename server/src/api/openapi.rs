@@ -62,6 +62,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/regulator/requests/{id}/decision"),
     ("get", "/merchants/{id}/ratings"),
     ("get", "/cases/{id}/ratings"),
+    ("post", "/cases/{id}/ratings"),
+    ("post", "/cases/{id}/ratings/follow-up"),
     ("post", "/regulator/ratings/{id}/hide"),
 ];
 
@@ -168,11 +170,11 @@ fn base_spec() -> Value {
                     "type": "object",
                     "required": ["action"],
                     "properties": {
-                        "action": {"type": "string"},
+                        "action": {"type": "string", "enum": domain::cases::ActionKind::ALL.iter().map(|a| a.as_str()).collect::<Vec<_>>()},
                         "message": {"type": "string", "description": "respond, message, request_evidence (what is needed); optional for offer, propose, comply, provide_evidence"},
                         "reason": {"type": "string", "description": "escalate, withdraw, reopen, handover; decide (the written reasons)"},
                         "amount_fen": {"type": "integer", "description": "offer, propose, decide, approve_first_compensation (at most the claim or award and the per-case cap)"},
-                        "remedy": {"type": "string", "description": "offer, propose, decide"},
+                        "remedy": {"type": "string", "enum": domain::cases::Remedy::ALL.iter().map(|r| r.as_str()).collect::<Vec<_>>(), "description": "offer, propose, decide"},
                         "fulfil_within_days": {"type": "integer", "minimum": 1, "maximum": 60, "description": "working days; offer, propose, decide"},
                         "to": {"type": "integer", "description": "handover: the user id of the mediator or arbitrator taking over"},
                         "party": {"type": "string", "enum": ["consumer", "merchant"], "description": "request_evidence"},
@@ -527,25 +529,15 @@ fn credit_paths() -> Value {
 
 /// The `rate` and `follow_up` actions of `/cases/{id}/actions`.
 fn describe_rating_actions(doc: &mut Value) {
-    let props = &mut doc["components"]["schemas"]["Action"]["properties"];
-    props["stars"] = json!({"type": "integer", "minimum": 1, "maximum": 5, "description": "rate: required of the consumer; the merchant gives none"});
-    props["text"] = json!({"type": "string", "maxLength": 2000, "description": "rate: optional for the consumer, required of the merchant; follow_up: required"});
-    props["flag_malicious"] = json!({"type": "boolean", "description": "rate, merchant only: the complaint was malicious (every regulator is told)"});
     let case = &mut doc["components"]["schemas"]["Case"]["description"];
     if let Some(d) = case.as_str() {
         *case = json!(format!(
             "{d}, ratings [both sides' ratings, as GET /cases/{{id}}/ratings lists them]"
         ));
     }
-    let op = &mut doc["paths"]["/cases/{id}/actions"]["post"];
-    if let Some(summary) = op["summary"].as_str() {
-        op["summary"] = json!(format!(
-            "{summary}; mutual ratings (信用互评) once the case is closed or withdrawn: rate {{stars, text}} (the consumer, once), rate {{text, flag_malicious}} (the merchant, once), follow_up {{text}} (the author, once, within 90 days)"
-        ));
-    }
 }
 
-/// Mutual ratings (信用互评); they are written through `/cases/{id}/actions` (`rate`, `follow_up`).
+/// Mutual ratings (信用互评): read, written once a case is over, followed up, hidden.
 fn ratings_paths() -> Value {
     let id_param =
         json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
@@ -561,6 +553,23 @@ fn ratings_paths() -> Value {
             "summary": "Both sides' ratings of a case (also in the case as `ratings`), for its parties and staff",
             "security": sec, "parameters": [id_param.clone()],
             "responses": {"200": {"description": format!("{{items: [{rating}]}}")}, "401": error_response("Not signed in"), "404": error_response("No such case, or not visible to the caller")}
+        }, "post": {
+            "summary": "Mutual rating (信用互评) once the case is closed or withdrawn: the consumer gives {stars, text?}, the merchant {text, flag_malicious?}; once per side",
+            "security": sec, "parameters": [id_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "stars": {"type": "integer", "minimum": 1, "maximum": 5, "description": "Required of the consumer; the merchant gives none"},
+                "text": {"type": "string", "maxLength": 2000, "description": "Optional for the consumer, required of the merchant"},
+                "flag_malicious": {"type": "boolean", "description": "Merchant only: the complaint was malicious (every regulator is told)"}
+            }}}}},
+            "responses": {"201": {"description": rating}, "401": error_response("Not signed in"), "403": error_response("Not the case's consumer or merchant"), "404": error_response("No such case, or not visible to the caller"), "409": error_response("Not over yet, or already rated"), "422": error_response("A field is missing or wrong (named)")}
+        }},
+        "/cases/{id}/ratings/follow-up": {"post": {
+            "summary": "The rating's author adds its one follow-up review (追评), within 90 days",
+            "security": sec, "parameters": [id_param.clone()],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "properties": {
+                "text": {"type": "string", "minLength": 1, "maxLength": 2000}
+            }}}}},
+            "responses": {"200": {"description": rating}, "401": error_response("Not signed in"), "403": error_response("Not the rating's author"), "404": error_response("No such case, or not visible to the caller"), "409": error_response("No rating yet, hidden, already followed up, or too late"), "422": error_response("text missing or too long")}
         }},
         "/regulator/ratings/{id}/hide": {"post": {
             "summary": "Regulator: hide a rating for a stated legal reason, shown publicly in its place (the rating is kept; ratings are never deleted); recorded on the case trail and told to the author",

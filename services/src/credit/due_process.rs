@@ -21,7 +21,7 @@ use serde::Deserialize;
 
 use super::records::{PENDING, PUBLISHED, view as record_view};
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
+use crate::db::{internal_error, is_unique_violation};
 
 pub const OBJECTION: &str = "objection";
 pub const REPAIR: &str = "repair";
@@ -161,7 +161,8 @@ async fn insert(
             internal_error(e)
         }
     })?;
-    crate::inbox::add_for_role(&txn, Role::Regulator, &format!("record_{kind}"), now).await?;
+    crate::record::notice::add_for_role(&txn, Role::Regulator, &format!("record_{kind}"), now)
+        .await?;
     txn.commit().await.map_err(internal_error)?;
     Ok(view(row, m.name.clone(), r.clone(), now))
 }
@@ -312,7 +313,7 @@ pub async fn decide(
     if q.kind == REPAIR && grant && !super::commitments::in_force(&txn, m.id).await? {
         super::commitments::record_signature(&txn, m.id, q.author_id, now).await?;
     }
-    crate::inbox::add(
+    crate::record::notice::add(
         &txn,
         q.author_id,
         None,

@@ -22,7 +22,7 @@ use sea_orm::{
 };
 
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
+use crate::db::{internal_error, is_unique_violation};
 
 const PROPOSED: &str = "proposed";
 const CONFIRMED: &str = "confirmed";
@@ -101,7 +101,7 @@ pub async fn propose_for<C: ConnectionTrait>(
     // Due process: a black-list proposal is told to the merchant, who has
     // five working days to object before a regulator may confirm it.
     let objection_until = if kind == ListKind::Black {
-        let cal = crate::cases::calendar::load(conn).await?;
+        let cal = crate::record::calendar::load(conn).await?;
         Some(cal.deadline(now, OBJECTION_DAYS))
     } else {
         None
@@ -128,7 +128,7 @@ pub async fn propose_for<C: ConnectionTrait>(
         Ok(e) => {
             tracing::info!(merchant_id = m.id, list = %kind, "list proposal");
             if let (ListKind::Black, Some(account)) = (kind, m.account_id) {
-                crate::inbox::add(conn, account, None, "black_proposed", now).await?;
+                crate::record::notice::add(conn, account, None, "black_proposed", now).await?;
             }
             Ok(Some(e))
         }
@@ -262,7 +262,7 @@ pub async fn decide(
                 .map_err(internal_error)?;
         }
         if let Some(account) = m.account_id {
-            crate::inbox::add(
+            crate::record::notice::add(
                 &txn,
                 account,
                 None,
@@ -273,7 +273,7 @@ pub async fn decide(
         }
     }
     // Search shows the badge or the warning.
-    crate::search::reindex_later(&txn, e.merchant_id, now).await?;
+    crate::changes::merchant_changed(&txn, e.merchant_id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     tracing::info!(entry_id, list = %kind, confirm, "list decision");

@@ -18,7 +18,7 @@ use sea_orm::{
 use serde::Deserialize;
 
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// The merchant has this many working days to object to a finding before it is published.
 pub const OBJECTION_DAYS: u32 = 5;
@@ -227,7 +227,7 @@ pub async fn create_finding(
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-    let cal = crate::cases::calendar::load(&txn).await?;
+    let cal = crate::record::calendar::load(&txn).await?;
     let evidence = Some(raw.evidence.trim().to_string()).filter(|e| !e.is_empty());
     let r = insert(
         &txn,
@@ -246,7 +246,7 @@ pub async fn create_finding(
     )
     .await?;
     if let Some(account) = m.account_id {
-        crate::inbox::add(&txn, account, None, "record_pending", now).await?;
+        crate::record::notice::add(&txn, account, None, "record_pending", now).await?;
     }
     txn.commit().await.map_err(internal_error)?;
     Ok(view(r, None, now))
@@ -332,7 +332,7 @@ pub async fn list(
         .await
         .map_err(internal_error)?;
     let numbers =
-        crate::cases::read::case_numbers(&svc.db, rows.iter().filter_map(|r| r.case_id)).await?;
+        crate::record::case_numbers(&svc.db, rows.iter().filter_map(|r| r.case_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| {

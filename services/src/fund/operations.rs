@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::books::{self, Posted, Posting};
 use crate::Services;
-use crate::accounts::internal_error;
-use crate::cases::FC_CONTESTED;
+use crate::db::internal_error;
+use crate::record::FC_CONTESTED;
 
 /// A movement as it arrives from a form or the API: every field text.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -229,7 +229,7 @@ async fn run(
     if let Posted::New(entry) = &posted
         && let Some(case_id) = trail_case
     {
-        crate::cases::trail::append(
+        crate::record::trail::append(
             &txn,
             case_id,
             now,

@@ -16,7 +16,7 @@ use sea_orm::{
 use serde::Deserialize;
 
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
+use crate::db::{internal_error, is_unique_violation};
 
 /// A registration as it arrives from a form or the API: every field text.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -407,11 +407,12 @@ pub async fn decide(
                 .exec(&txn)
                 .await
                 .map_err(internal_error)?;
-            crate::inbox::add(&txn, o.account_id, None, "verification_rejected", now).await?;
+            crate::record::notice::add(&txn, o.account_id, None, "verification_rejected", now)
+                .await?;
         }
         crate::credit::recompute_later(&txn, v.merchant_id, now).await?;
     }
-    crate::inbox::add(
+    crate::record::notice::add(
         &txn,
         v.account_id,
         None,
