@@ -244,3 +244,45 @@ mod tests {
         );
     }
 }
+
+/// Text of at least `min` characters (after [`text`] or [`required_text`]);
+/// shorter is refused naming `field` (`err.text_too_short`).
+pub fn min_chars(t: String, field: &str, min: usize) -> Result<String, AppError> {
+    if t.chars().count() < min {
+        return Err(AppError::invalid(field, "err.text_too_short"));
+    }
+    Ok(t)
+}
+
+/// A date as `YYYY-MM-DD`; empty is `None`, anything else unreadable `err.date_invalid`.
+pub fn date(v: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "err.date_invalid")),
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn min_chars_and_dates() {
+        assert_eq!(min_chars("商户".into(), "name", 2).unwrap(), "商户");
+        assert_eq!(
+            min_chars("商".into(), "name", 2).unwrap_err(),
+            AppError::invalid("name", "err.text_too_short")
+        );
+        assert_eq!(
+            date(Some(" 2026-11-01 "), "occurred_on").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+        );
+        assert_eq!(date(Some(""), "occurred_on").unwrap(), None);
+        assert_eq!(
+            date(Some("2026-13-01"), "occurred_on").unwrap_err(),
+            AppError::invalid("occurred_on", "err.date_invalid")
+        );
+    }
+}

@@ -113,14 +113,11 @@ pub fn parse_text(
     max: usize,
     required: bool,
 ) -> Result<String, AppError> {
-    let t = v.map(str::trim).unwrap_or("");
-    if t.is_empty() && required {
-        return Err(AppError::invalid(field, "err.required"));
+    if required {
+        crate::input::required_text(v, field, max)
+    } else {
+        Ok(crate::input::text(v, field, max)?.unwrap_or_default())
     }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(field, "err.text_too_long"));
-    }
-    Ok(t.to_string())
 }
 
 /// The last instant a follow-up to a rating written at `rated_at` is accepted.
