@@ -286,3 +286,46 @@ mod more_tests {
         );
     }
 }
+
+/// Helpers for the tests of the typed inputs beside each feature.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::fmt::Debug;
+
+    use serde::de::DeserializeOwned;
+
+    use crate::AppError;
+
+    /// An error's field and key (any other error fails the test).
+    pub fn field_error(e: AppError) -> (String, String) {
+        match e {
+            AppError::Invalid { field, key } => (field, key),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    /// A change to a good input, and the field and key it must be refused with.
+    pub type Refusal<'a, T> = (fn(&mut T), &'a str, &'a str);
+
+    /// Each change to `good` makes `check` refuse it naming `field` with `key`.
+    pub fn assert_refused<T: Clone + Debug, R: Debug>(
+        good: &T,
+        cases: &[Refusal<'_, T>],
+        check: impl Fn(&T) -> Result<R, AppError>,
+    ) {
+        for (change, field, key) in cases {
+            let mut x = good.clone();
+            change(&mut x);
+            let got = field_error(check(&x).expect_err(&format!("{x:?}")));
+            assert_eq!(got, (field.to_string(), key.to_string()), "{x:?}");
+        }
+    }
+
+    /// Each body fails to deserialise into `T` naming `field` with `key`.
+    pub fn assert_json_refused<T: DeserializeOwned + Debug>(cases: &[(&str, &str, &str)]) {
+        for (body, field, key) in cases {
+            let got = field_error(super::from_json::<T>(body.as_bytes()).expect_err(body));
+            assert_eq!(got, (field.to_string(), key.to_string()), "{body}");
+        }
+    }
+}

@@ -175,26 +175,26 @@ pub fn decision_reason(reason: &str) -> Result<String, AppError> {
 mod tests {
     use super::*;
     use crate::input::from_json;
-
-    fn err(e: AppError) -> (String, String) {
-        match e {
-            AppError::Invalid { field, key } => (field, key),
-            other => panic!("expected a field error, got {other:?}"),
-        }
-    }
+    use crate::input::testing::{assert_json_refused, assert_refused, field_error};
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
     }
 
-    const FINDING: &[u8] = "{\"kind\": \"brushing\", \"summary\": \" 经核查，该店铺组织刷单320笔。 \", \"evidence\": \"比对报告\", \"occurred_on\": \"2026-10-15\"}".as_bytes();
+    const FINDING: &str = r#"{"kind": "brushing", "summary": " 经核查，该店铺组织刷单320笔。 ",
+        "evidence": "比对报告", "occurred_on": "2026-10-15"}"#;
 
     #[test]
     fn a_finding_from_json_checks_out() {
-        let f: FindingInput = from_json(FINDING).unwrap();
+        let f: FindingInput = from_json(FINDING.as_bytes()).unwrap();
         let f = f.check(today()).unwrap();
-        assert_eq!(f.kind, RecordKind::Brushing);
-        assert_eq!(f.severity, RecordKind::Brushing.default_severity());
+        assert_eq!(
+            (f.kind, f.severity),
+            (
+                RecordKind::Brushing,
+                RecordKind::Brushing.default_severity()
+            )
+        );
         assert_eq!(f.summary, "经核查，该店铺组织刷单320笔。");
         assert_eq!(f.evidence.as_deref(), Some("比对报告"));
         assert_eq!(
@@ -205,76 +205,47 @@ mod tests {
 
     #[test]
     fn each_bad_finding_field_is_named() {
-        let good: FindingInput = from_json(FINDING).unwrap();
-        let with = |f: &dyn Fn(&mut FindingInput)| {
-            let mut x = good.clone();
-            f(&mut x);
-            x
-        };
-        let long = "长".repeat(SUMMARY_MAX + 1);
-        let cases = [
-            (
-                with(&|f| f.kind = "settled".into()),
-                "kind",
-                "err.record.kind",
-            ),
-            (
-                with(&|f| f.kind = "nonsense".into()),
-                "kind",
-                "err.record.kind",
-            ),
-            (
-                with(&|f| f.severity = Some("huge".into())),
-                "severity",
-                "err.record.severity",
-            ),
-            (
-                with(&|f| f.summary = "短".into()),
-                "summary",
-                "err.text_too_short",
-            ),
-            (
-                with(&|f| f.summary = long.clone()),
-                "summary",
-                "err.text_too_long",
-            ),
-            (
-                with(&|f| f.evidence = Some(long.clone())),
-                "evidence",
-                "err.text_too_long",
-            ),
-            (
-                with(&|f| f.occurred_on = "15/10/2026".into()),
-                "occurred_on",
-                "err.date_invalid",
-            ),
-            (
-                with(&|f| f.occurred_on = "".into()),
-                "occurred_on",
-                "err.date_invalid",
-            ),
-            (
-                with(&|f| f.occurred_on = "2026-12-05".into()),
-                "occurred_on",
-                "err.date_out_of_range",
-            ),
-            (
-                with(&|f| f.occurred_on = "2020-01-01".into()),
-                "occurred_on",
-                "err.date_out_of_range",
-            ),
-        ];
-        for (f, field, key) in cases {
-            assert_eq!(
-                err(f.check(today()).unwrap_err()),
-                (field.into(), key.into()),
-                "{f:?}"
-            );
-        }
-        let severe = with(&|f| f.severity = Some("serious".into()))
-            .check(today())
-            .unwrap();
-        assert_eq!(severe.severity, Severity::Serious);
+        let good: FindingInput = from_json(FINDING.as_bytes()).unwrap();
+        let (date, range) = ("err.date_invalid", "err.date_out_of_range");
+        assert_refused(
+            &good,
+            &[
+                (|f| f.kind = "settled".into(), "kind", "err.record.kind"),
+                (|f| f.kind = "nonsense".into(), "kind", "err.record.kind"),
+                (
+                    |f| f.severity = Some("huge".into()),
+                    "severity",
+                    "err.record.severity",
+                ),
+                (|f| f.summary = "短".into(), "summary", "err.text_too_short"),
+                (
+                    |f| f.summary = "长".repeat(SUMMARY_MAX + 1),
+                    "summary",
+                    "err.text_too_long",
+                ),
+                (
+                    |f| f.evidence = Some("长".repeat(EVIDENCE_MAX + 1)),
+                    "evidence",
+                    "err.text_too_long",
+                ),
+                (|f| f.occurred_on = "15/10/2026".into(), "occurred_on", date),
+                (|f| f.occurred_on = "".into(), "occurred_on", date),
+                (
+                    |f| f.occurred_on = "2026-12-05".into(),
+                    "occurred_on",
+                    range,
+                ),
+                (
+                    |f| f.occurred_on = "2020-01-01".into(),
+                    "occurred_on",
+                    range,
+                ),
+            ],
+            |f| f.check(today()),
+        );
+        let mut severe = good.clone();
+        severe.severity = Some("serious".into());
+        assert_eq!(severe.check(today()).unwrap().severity, Severity::Serious);
         // The form sends every field, empty when left blank.
         let form = FindingInput::from_form("brushing", "", &good.summary, "", "2026-10-15");
         let f = form.check(today()).unwrap();
@@ -286,86 +257,76 @@ mod tests {
 
     #[test]
     fn finding_json_type_errors_name_the_field() {
-        let cases: [(&[u8], &str, &str); 3] = [
-            (br#"{"kind": 5, "summary": "x", "occurred_on": "2026-10-15"}"#, "kind", "err.field_invalid"),
-            (br#"{"kind": "brushing", "occurred_on": "2026-10-15"}"#, "summary", "err.required"),
-            (br#"{"kind": "brushing", "summary": "x", "occurred_on": "2026-10-15", "evidence": []}"#, "evidence", "err.field_invalid"),
-        ];
-        for (body, field, key) in cases {
-            assert_eq!(
-                err(from_json::<FindingInput>(body).unwrap_err()),
-                (field.into(), key.into())
-            );
-        }
+        let on = r#""occurred_on": "2026-10-15""#;
+        assert_json_refused::<FindingInput>(&[
+            (
+                &format!(r#"{{"kind": 5, "summary": "x", {on}}}"#),
+                "kind",
+                "err.field_invalid",
+            ),
+            (
+                &format!(r#"{{"kind": "brushing", {on}}}"#),
+                "summary",
+                "err.required",
+            ),
+            (
+                &format!(r#"{{"kind": "a", "summary": "x", {on}, "evidence": []}}"#),
+                "evidence",
+                "err.field_invalid",
+            ),
+        ]);
     }
 
     #[test]
     fn requests_from_json_and_forms() {
-        let body =
-            "{\"text\": \"宣传用语已于检查前下架，有截图为证。\", \"renew_commitment\": true}";
+        const TEXT: &str = "宣传用语已于检查前下架，有截图为证。";
+        let body = format!(r#"{{"text": "{TEXT}", "renew_commitment": true}}"#);
         let r: RequestInput = from_json(body.as_bytes()).unwrap();
         let r = r.check_repair().unwrap();
         assert_eq!((r.evidence, r.renew_commitment), (None, true));
-        let cases: [(&[u8], &str, &str); 3] = [
+        assert_json_refused::<RequestInput>(&[
             (
-                br#"{"text": "x", "renew_commitment": "yes"}"#,
+                r#"{"text": "x", "renew_commitment": "yes"}"#,
                 "renew_commitment",
                 "err.field_invalid",
             ),
-            (br#"{"evidence": "x"}"#, "text", "err.required"),
-            (br#"{"text": 12}"#, "text", "err.field_invalid"),
-        ];
-        for (body, field, key) in cases {
-            assert_eq!(
-                err(from_json::<RequestInput>(body).unwrap_err()),
-                (field.into(), key.into())
-            );
-        }
-        let form = RequestInput::from_form(
-            "宣传用语已于检查前下架，有截图为证。",
-            Some(" "),
-            Some("on"),
-        )
-        .unwrap();
+            (r#"{"evidence": "x"}"#, "text", "err.required"),
+            (r#"{"text": 12}"#, "text", "err.field_invalid"),
+        ]);
+        let form = RequestInput::from_form(TEXT, Some(" "), Some("on")).unwrap();
         assert_eq!(form.check().unwrap().evidence, None);
         assert!(form.renew_commitment);
+        let e = RequestInput::from_form("x", None, Some("maybe")).unwrap_err();
         assert_eq!(
-            err(RequestInput::from_form("x", None, Some("maybe")).unwrap_err()),
+            field_error(e),
             ("renew_commitment".into(), "err.true_or_false".into())
         );
-        let bad = |text: &str, evidence: Option<&str>| {
-            err(RequestInput::from_form(text, evidence, None)
-                .unwrap()
-                .check()
-                .unwrap_err())
-        };
-        assert_eq!(bad(" ", None), ("text".into(), "err.required".into()));
-        assert_eq!(
-            bad("不服", None),
-            ("text".into(), "err.text_too_short".into())
+        assert_refused(
+            &RequestInput::from_form(TEXT, None, None).unwrap(),
+            &[
+                (|r| r.text = " ".into(), "text", "err.required"),
+                (|r| r.text = "不服".into(), "text", "err.text_too_short"),
+                (
+                    |r| r.text = "长".repeat(REQUEST_TEXT_MAX + 1),
+                    "text",
+                    "err.text_too_long",
+                ),
+                (
+                    |r| r.evidence = Some("长".repeat(EVIDENCE_MAX + 1)),
+                    "evidence",
+                    "err.text_too_long",
+                ),
+            ],
+            RequestInput::check,
         );
-        assert_eq!(
-            bad(&"长".repeat(REQUEST_TEXT_MAX + 1), None),
-            ("text".into(), "err.text_too_long".into())
-        );
-        let long = "长".repeat(EVIDENCE_MAX + 1);
-        assert_eq!(
-            bad("宣传用语已于检查前下架。", Some(&long)),
-            ("evidence".into(), "err.text_too_long".into())
-        );
-        // A repair without the renewed commitment.
-        let no = RequestInput::from_form("宣传用语已于检查前下架。", None, None).unwrap();
-        assert_eq!(
-            err(no.check_repair().unwrap_err()),
-            (
-                "renew_commitment".into(),
-                "err.record.renew_commitment".into()
-            )
+        // A repair renews the commitment.
+        assert_refused(
+            &RequestInput::from_form(TEXT, None, None).unwrap(),
+            &[(|_| {}, "renew_commitment", "err.record.renew_commitment")],
+            RequestInput::check_repair,
         );
         assert_eq!(decision_reason(" 证据充分 ").unwrap(), "证据充分");
-        assert_eq!(
-            err(decision_reason(" ").unwrap_err()),
-            ("reason".into(), "err.required".into())
-        );
+        let e = decision_reason(" ").unwrap_err();
+        assert_eq!(field_error(e), ("reason".into(), "err.required".into()));
     }
 }

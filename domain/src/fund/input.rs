@@ -91,71 +91,53 @@ pub fn check_amount(amount: Fen) -> Result<Fen, AppError> {
 mod tests {
     use super::*;
     use crate::input::from_json;
-
-    fn err(e: AppError) -> (String, String) {
-        match e {
-            AppError::Invalid { field, key } => (field, key),
-            other => panic!("expected a field error, got {other:?}"),
-        }
-    }
+    use crate::input::testing::{assert_json_refused, assert_refused, field_error};
 
     #[test]
     fn json_takes_the_amount_as_a_number() {
-        let m: MovementInput =
-            from_json(br#"{"amount_fen": 1250, "idempotency_key": " k-1 ", "reason": " memo "}"#)
-                .unwrap();
-        let m = m.check(Reason::Optional).unwrap();
-        assert_eq!(
-            m,
-            MovementInput {
-                amount_fen: Fen(1250),
-                idempotency_key: "k-1".into(),
-                reason: Some("memo".into()),
-            }
-        );
+        let body = r#"{"amount_fen": 1250, "idempotency_key": " k-1 ", "reason": " memo "}"#;
+        let m: MovementInput = from_json(body.as_bytes()).unwrap();
+        let want = MovementInput {
+            amount_fen: Fen(1250),
+            idempotency_key: "k-1".into(),
+            reason: Some("memo".into()),
+        };
+        assert_eq!(m.check(Reason::Optional).unwrap(), want);
         let m: MovementInput = from_json(br#"{"amount_fen": 1, "idempotency_key": "k"}"#).unwrap();
         assert_eq!(m.check(Reason::Optional).unwrap().reason, None);
     }
 
     #[test]
     fn json_type_errors_name_the_field() {
-        let cases: [(&[u8], &str, &str); 6] = [
+        let key = r#""idempotency_key": "k""#;
+        assert_json_refused::<MovementInput>(&[
             (
-                br#"{"amount_fen": "100", "idempotency_key": "k"}"#,
+                &format!(r#"{{"amount_fen": "100", {key}}}"#),
                 "amount_fen",
                 "err.field_invalid",
             ),
             (
-                br#"{"amount_fen": 12.5, "idempotency_key": "k"}"#,
+                &format!(r#"{{"amount_fen": 12.5, {key}}}"#),
                 "amount_fen",
                 "err.field_invalid",
             ),
             (
-                br#"{"amount_fen": null, "idempotency_key": "k"}"#,
+                &format!(r#"{{"amount_fen": null, {key}}}"#),
                 "amount_fen",
                 "err.field_invalid",
             ),
-            (br#"{"idempotency_key": "k"}"#, "amount_fen", "err.required"),
+            (&format!("{{{key}}}"), "amount_fen", "err.required"),
             (
-                br#"{"amount_fen": 1, "idempotency_key": 7}"#,
+                r#"{"amount_fen": 1, "idempotency_key": 7}"#,
                 "idempotency_key",
                 "err.field_invalid",
             ),
             (
-                br#"{"amount_fen": 1, "idempotency_key": "k", "reason": false}"#,
+                &format!(r#"{{"amount_fen": 1, {key}, "reason": false}}"#),
                 "reason",
                 "err.field_invalid",
             ),
-        ];
-        for (body, field, key) in cases {
-            let got = err(from_json::<MovementInput>(body).unwrap_err());
-            assert_eq!(
-                got,
-                (field.into(), key.into()),
-                "{}",
-                String::from_utf8_lossy(body)
-            );
-        }
+        ]);
     }
 
     #[test]
@@ -165,81 +147,57 @@ mod tests {
             idempotency_key: "k".into(),
             reason: None,
         };
-        let with = |f: &dyn Fn(&mut MovementInput)| {
-            let mut m = ok.clone();
-            f(&mut m);
-            m
-        };
-        let cases = [
-            (
-                with(&|m| m.amount_fen = Fen(0)),
-                Reason::Optional,
-                "amount_fen",
-                "err.amount_positive",
-            ),
-            (
-                with(&|m| m.amount_fen = Fen(-5)),
-                Reason::Optional,
-                "amount_fen",
-                "err.amount_positive",
-            ),
-            (
-                with(&|m| m.amount_fen = Fen(MAX_ENTRY.0 + 1)),
-                Reason::Optional,
-                "amount_fen",
-                "err.amount_too_large",
-            ),
-            (
-                with(&|m| m.idempotency_key = " ".into()),
-                Reason::Optional,
-                "idempotency_key",
-                "err.fund.key_required",
-            ),
-            (
-                with(&|m| m.idempotency_key = "k".repeat(KEY_MAX + 1)),
-                Reason::Optional,
-                "idempotency_key",
-                "err.fund.key_required",
-            ),
-            (
-                with(&|m| m.idempotency_key = "a\u{7}b".into()),
-                Reason::Optional,
-                "idempotency_key",
-                "err.fund.key_required",
-            ),
-            (
-                with(&|m| m.reason = Some("x".repeat(REASON_MAX + 1))),
-                Reason::Optional,
-                "reason",
-                "err.text_too_long",
-            ),
-            (
-                with(&|m| m.reason = Some("  ".into())),
-                Reason::Required,
-                "reason",
-                "err.required",
-            ),
-        ];
-        for (m, need, field, key) in cases {
-            assert_eq!(
-                err(m.check(need).unwrap_err()),
-                (field.into(), key.into()),
-                "{m:?}"
-            );
-        }
-        assert_eq!(
-            with(&|m| m.amount_fen = MAX_ENTRY)
-                .check(Reason::Optional)
-                .unwrap()
-                .amount_fen,
-            MAX_ENTRY
+        let optional = |m: &MovementInput| m.check(Reason::Optional);
+        assert_refused(
+            &ok,
+            &[
+                (
+                    |m| m.amount_fen = Fen(0),
+                    "amount_fen",
+                    "err.amount_positive",
+                ),
+                (
+                    |m| m.amount_fen = Fen(-5),
+                    "amount_fen",
+                    "err.amount_positive",
+                ),
+                (
+                    |m| m.amount_fen = Fen(MAX_ENTRY.0 + 1),
+                    "amount_fen",
+                    "err.amount_too_large",
+                ),
+                (
+                    |m| m.idempotency_key = " ".into(),
+                    "idempotency_key",
+                    "err.fund.key_required",
+                ),
+                (
+                    |m| m.idempotency_key = "k".repeat(KEY_MAX + 1),
+                    "idempotency_key",
+                    "err.fund.key_required",
+                ),
+                (
+                    |m| m.idempotency_key = "a\u{7}b".into(),
+                    "idempotency_key",
+                    "err.fund.key_required",
+                ),
+                (
+                    |m| m.reason = Some("x".repeat(REASON_MAX + 1)),
+                    "reason",
+                    "err.text_too_long",
+                ),
+            ],
+            optional,
         );
-        assert_eq!(
-            with(&|m| m.idempotency_key = "k".repeat(KEY_MAX))
-                .check(Reason::Optional)
-                .map(|_| ()),
-            Ok(())
+        assert_refused(
+            &ok,
+            &[(|m| m.reason = Some("  ".into()), "reason", "err.required")],
+            |m| m.check(Reason::Required),
         );
+        let mut edge = ok.clone();
+        edge.amount_fen = MAX_ENTRY;
+        edge.idempotency_key = "k".repeat(KEY_MAX);
+        assert_eq!(optional(&edge).unwrap(), edge);
     }
 
     #[test]
@@ -247,17 +205,17 @@ mod tests {
         let m = MovementInput::from_form(" 12.5 ", "ui-1", Some("")).unwrap();
         assert_eq!(m.amount_fen, Fen(1250));
         assert_eq!(m.check(Reason::Optional).unwrap().reason, None);
-        assert_eq!(
-            err(MovementInput::from_form("", "k", None).unwrap_err()),
-            ("amount_fen".into(), "err.required".into())
-        );
-        assert_eq!(
-            err(MovementInput::from_form("1.234", "k", None).unwrap_err()),
-            ("amount_fen".into(), "err.yuan_invalid".into())
-        );
-        assert_eq!(
-            err(MovementInput::from_form("abc", "k", None).unwrap_err()),
-            ("amount_fen".into(), "err.yuan_invalid".into())
-        );
+        for (amount, key) in [
+            ("", "err.required"),
+            ("1.234", "err.yuan_invalid"),
+            ("abc", "err.yuan_invalid"),
+        ] {
+            let e = MovementInput::from_form(amount, "k", None).unwrap_err();
+            assert_eq!(
+                field_error(e),
+                ("amount_fen".into(), key.into()),
+                "{amount}"
+            );
+        }
     }
 }

@@ -162,13 +162,7 @@ impl RegistrationInput {
 mod tests {
     use super::*;
     use crate::input::from_json;
-
-    fn err(e: AppError) -> (String, String) {
-        match e {
-            AppError::Invalid { field, key } => (field, key),
-            other => panic!("expected a field error, got {other:?}"),
-        }
-    }
+    use crate::input::testing::{assert_json_refused, assert_refused};
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 12, 4).unwrap()
@@ -186,10 +180,8 @@ mod tests {
 
     #[test]
     fn a_registration_from_json_checks_out() {
-        let r: RegistrationInput = from_json(
-            json_body(r#"[" 辉腾旗舰店 ", "", "https://huiteng.example.cn"]"#).as_bytes(),
-        )
-        .unwrap();
+        let names = r#"[" 辉腾旗舰店 ", "", "https://huiteng.example.cn"]"#;
+        let r: RegistrationInput = from_json(json_body(names).as_bytes()).unwrap();
         let r = r.check(today()).unwrap();
         assert_eq!(r.uscc.as_str(), USCC);
         assert_eq!(
@@ -203,10 +195,10 @@ mod tests {
         assert_eq!(r.shop_names, ["甲店", "乙店"]);
         let r: RegistrationInput = from_json(json_body("null").as_bytes()).unwrap();
         assert!(r.shop_names.is_empty());
-        let e = from_json::<RegistrationInput>(json_body("5").as_bytes()).unwrap_err();
-        assert_eq!(err(e), ("shop_names".into(), "err.field_invalid".into()));
-        let e = from_json::<RegistrationInput>(br#"{"uscc": "x"}"#).unwrap_err();
-        assert_eq!(err(e), ("name".into(), "err.required".into()));
+        assert_json_refused::<RegistrationInput>(&[
+            (&json_body("5"), "shop_names", "err.field_invalid"),
+            (r#"{"uscc": "x"}"#, "name", "err.required"),
+        ]);
     }
 
     #[test]
@@ -227,75 +219,61 @@ mod tests {
             (MerchantKind::Shop, None)
         );
         assert_eq!(ok.shop_names, ["辉腾旗舰店"]);
-        let with = |f: &dyn Fn(&mut RegistrationInput)| {
-            let mut x = good.clone();
-            f(&mut x);
-            x
-        };
-        let cases = [
-            (with(&|r| r.uscc = " ".into()), "uscc", "err.required"),
-            (with(&|r| r.name = "".into()), "name", "err.required"),
-            (
-                with(&|r| r.name = "京".into()),
-                "name",
-                "err.text_too_short",
-            ),
-            (
-                with(&|r| r.name = "京".repeat(NAME_MAX + 1)),
-                "name",
-                "err.text_too_long",
-            ),
-            (
-                with(&|r| r.entity_type = "company".into()),
-                "entity_type",
-                "err.merchant.entity_type",
-            ),
-            (
-                with(&|r| r.kind = Some("bank".into())),
-                "kind",
-                "err.merchant.kind",
-            ),
-            (
-                with(&|r| r.registered_address = "北京".into()),
-                "registered_address",
-                "err.text_too_short",
-            ),
-            (
-                with(&|r| r.business_scope = "印".repeat(SCOPE_MAX + 1)),
-                "business_scope",
-                "err.text_too_long",
-            ),
-            (
-                with(&|r| r.shop_names = vec!["店".into(); SHOP_NAMES_MAX + 1]),
-                "shop_names",
-                "err.merchant.shop_names",
-            ),
-            (
-                with(&|r| r.shop_names = vec!["店".repeat(SHOP_NAME_MAX + 1)]),
-                "shop_names",
-                "err.merchant.shop_names",
-            ),
-            (
-                with(&|r| r.licence_valid_until = Some("2040/12/31".into())),
-                "licence_valid_until",
-                "err.date_invalid",
-            ),
-            (
-                with(&|r| r.licence_valid_until = Some("2026-12-03".into())),
-                "licence_valid_until",
-                "err.merchant.licence_expired",
-            ),
-        ];
-        for (r, field, key) in cases {
-            assert_eq!(
-                err(r.check(today()).unwrap_err()),
-                (field.into(), key.into()),
-                "{r:?}"
-            );
-        }
-        let bad_uscc = with(&|r| r.uscc = "12345".into())
-            .check(today())
-            .unwrap_err();
-        assert_eq!(err(bad_uscc).0, "uscc");
+        let (shops, until) = ("err.merchant.shop_names", "licence_valid_until");
+        assert_refused(
+            &good,
+            &[
+                (|r| r.uscc = " ".into(), "uscc", "err.required"),
+                (|r| r.uscc = "12345".into(), "uscc", "err.uscc_length"),
+                (|r| r.name = "".into(), "name", "err.required"),
+                (|r| r.name = "京".into(), "name", "err.text_too_short"),
+                (
+                    |r| r.name = "京".repeat(NAME_MAX + 1),
+                    "name",
+                    "err.text_too_long",
+                ),
+                (
+                    |r| r.entity_type = "company".into(),
+                    "entity_type",
+                    "err.merchant.entity_type",
+                ),
+                (
+                    |r| r.kind = Some("bank".into()),
+                    "kind",
+                    "err.merchant.kind",
+                ),
+                (
+                    |r| r.registered_address = "北京".into(),
+                    "registered_address",
+                    "err.text_too_short",
+                ),
+                (
+                    |r| r.business_scope = "印".repeat(SCOPE_MAX + 1),
+                    "business_scope",
+                    "err.text_too_long",
+                ),
+                (
+                    |r| r.shop_names = vec!["店".into(); SHOP_NAMES_MAX + 1],
+                    "shop_names",
+                    shops,
+                ),
+                (
+                    |r| r.shop_names = vec!["店".repeat(SHOP_NAME_MAX + 1)],
+                    "shop_names",
+                    shops,
+                ),
+                (
+                    |r| r.licence_valid_until = Some("2040/12/31".into()),
+                    until,
+                    "err.date_invalid",
+                ),
+                (
+                    |r| r.licence_valid_until = Some("2026-12-03".into()),
+                    until,
+                    "err.merchant.licence_expired",
+                ),
+            ],
+            |r| r.check(today()),
+        );
     }
 }
