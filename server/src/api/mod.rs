@@ -215,6 +215,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T>
     })
 }
 
+/// Deserialises a JSON body into a typed input ([`domain::input::from_json`]):
+/// a missing or mistyped field is a 422 naming it, in the request's language.
+pub fn from_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
+    domain::input::from_json(body).map_err(|e| ApiError(e, lang))
+}
+
 /// A required string field.
 pub fn required(v: Option<String>, field: &str, lang: Lang) -> ApiResult<String> {
     v.filter(|s| !s.trim().is_empty())
