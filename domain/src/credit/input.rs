@@ -142,8 +142,7 @@ impl RequestInput {
     /// The reasons (required, [`REQUEST_TEXT_MIN`] to [`REQUEST_TEXT_MAX`]
     /// characters) and evidence (at most [`EVIDENCE_MAX`]), trimmed.
     pub fn check(&self) -> Result<RecordRequest, AppError> {
-        let text = input::required_text(Some(&self.text), "text", REQUEST_TEXT_MAX)?;
-        let text = input::min_chars(text, "text", REQUEST_TEXT_MIN)?;
+        let text = request_text(&self.text)?;
         let evidence = input::text(self.evidence.as_deref(), "evidence", EVIDENCE_MAX)?;
         Ok(RecordRequest {
             text,
@@ -163,6 +162,14 @@ impl RequestInput {
         }
         Ok(r)
     }
+}
+
+/// A merchant's reasons for objecting (to a finding or a black-list
+/// proposal) or applying for repair: required, [`REQUEST_TEXT_MIN`] to
+/// [`REQUEST_TEXT_MAX`] characters, trimmed.
+pub fn request_text(text: &str) -> Result<String, AppError> {
+    let text = input::required_text(Some(text), "text", REQUEST_TEXT_MAX)?;
+    input::min_chars(text, "text", REQUEST_TEXT_MIN)
 }
 
 /// A regulator's reasons for a decision on a request: required, at most
