@@ -261,3 +261,88 @@ mod tests {
         );
     }
 }
+
+/// Text of at least `min` characters (after [`text`] or [`required_text`]);
+/// shorter is refused naming `field` (`err.text_too_short`).
+pub fn min_chars(t: String, field: &str, min: usize) -> Result<String, AppError> {
+    if t.chars().count() < min {
+        return Err(AppError::invalid(field, "err.text_too_short"));
+    }
+    Ok(t)
+}
+
+/// A date as `YYYY-MM-DD`; empty is `None`, anything else unreadable `err.date_invalid`.
+pub fn date(v: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "err.date_invalid")),
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn min_chars_and_dates() {
+        assert_eq!(min_chars("商户".into(), "name", 2).unwrap(), "商户");
+        assert_eq!(
+            min_chars("商".into(), "name", 2).unwrap_err(),
+            AppError::invalid("name", "err.text_too_short")
+        );
+        assert_eq!(
+            date(Some(" 2026-11-01 "), "occurred_on").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+        );
+        assert_eq!(date(Some(""), "occurred_on").unwrap(), None);
+        assert_eq!(
+            date(Some("2026-13-01"), "occurred_on").unwrap_err(),
+            AppError::invalid("occurred_on", "err.date_invalid")
+        );
+    }
+}
+
+/// Helpers for the tests of the typed inputs beside each feature.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::fmt::Debug;
+
+    use serde::de::DeserializeOwned;
+
+    use crate::AppError;
+
+    /// An error's field and key (any other error fails the test).
+    pub fn field_error(e: AppError) -> (String, String) {
+        match e {
+            AppError::Invalid { field, key } => (field, key),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    /// A change to a good input, and the field and key it must be refused with.
+    pub type Refusal<'a, T> = (fn(&mut T), &'a str, &'a str);
+
+    /// Each change to `good` makes `check` refuse it naming `field` with `key`.
+    pub fn assert_refused<T: Clone + Debug, R: Debug>(
+        good: &T,
+        cases: &[Refusal<'_, T>],
+        check: impl Fn(&T) -> Result<R, AppError>,
+    ) {
+        for (change, field, key) in cases {
+            let mut x = good.clone();
+            change(&mut x);
+            let got = field_error(check(&x).expect_err(&format!("{x:?}")));
+            assert_eq!(got, (field.to_string(), key.to_string()), "{x:?}");
+        }
+    }
+
+    /// Each body fails to deserialise into `T` naming `field` with `key`.
+    pub fn assert_json_refused<T: DeserializeOwned + Debug>(cases: &[(&str, &str, &str)]) {
+        for (body, field, key) in cases {
+            let got = field_error(super::from_json::<T>(body.as_bytes()).expect_err(body));
+            assert_eq!(got, (field.to_string(), key.to_string()), "{body}");
+        }
+    }
+}

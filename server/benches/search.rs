@@ -52,7 +52,7 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::AggregationResults;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::query::BooleanQuery;
+use tantivy::query::{BooleanQuery, Query};
 use tantivy::schema::TantivyDocument;
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, Term};

@@ -84,15 +84,15 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         let request = merchants::verification::register(
             svc,
             merchant,
-            &merchants::verification::RawRegistration {
+            &domain::merchant::RegistrationInput {
                 uscc: m.uscc.clone(),
                 name: m.name.clone(),
                 entity_type: "enterprise".into(),
-                kind: "shop".into(),
+                kind: Some("shop".into()),
                 registered_address: m.address.clone(),
                 business_scope: m.business_scope.clone(),
                 shop_names: vec![format!("{}官方旗舰店", m.name)],
-                licence_valid_until: String::new(),
+                licence_valid_until: None,
             },
         )
         .await
@@ -119,10 +119,11 @@ async fn demo_fund(
     users: &std::collections::HashMap<Role, domain::UserView>,
 ) -> anyhow::Result<()> {
     use crate::cases::{act, file_case};
-    use crate::fund::{Direction, RawMovement, operations};
+    use crate::fund::{Direction, operations};
     use domain::cases::{
         ActionInput, ActionKind as K, Category, ComplaintInput, MerchantKey, Remedy,
     };
+    use domain::fund::MovementInput;
     let who = |r: Role| {
         users
             .get(&r)
@@ -131,8 +132,8 @@ async fn demo_fund(
     };
     let (consumer, fund) = (who(Role::Consumer)?, who(Role::FundAdmin)?);
     let e = |e: domain::AppError| anyhow::anyhow!("demo fund: {e}");
-    let money = |fen: i64, key: &str| RawMovement {
-        amount_fen: fen.to_string(),
+    let money = |fen: i64, key: &str| MovementInput {
+        amount_fen: domain::Fen(fen),
         idempotency_key: key.into(),
         reason: None,
     };

@@ -4,17 +4,6 @@ use domain::AppError;
 use domain::cases::{CasePage, CaseSummary};
 use leptos::prelude::*;
 
-/// Yuan as typed (`12.50`) → whole fen as text, or a field error.
-#[cfg(feature = "ssr")]
-pub(crate) fn yuan_to_fen(v: &str, field: &str) -> Result<String, AppError> {
-    if v.trim().is_empty() {
-        return Err(AppError::invalid(field, "err.required"));
-    }
-    domain::Fen::parse_yuan(v)
-        .map(|f| f.0.to_string())
-        .ok_or_else(|| AppError::invalid(field, "err.yuan_invalid"))
-}
-
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "cases/file")]
 pub async fn file_complaint(

@@ -58,7 +58,7 @@ pub async fn file(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let input = super::json_body::<ComplaintInput>(&body, lang)?;
+    let input = super::from_json::<ComplaintInput>(&body, lang)?;
     let view = services::cases::file_case(&state.services, &caller.user, &input, "merchant_id")
         .await
         .map_err(|e| ApiError(e, lang))?;
@@ -126,7 +126,7 @@ pub async fn act(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let input = super::json_body::<ActionInput>(&body, lang)?;
+    let input = super::from_json::<ActionInput>(&body, lang)?;
     let view = services::cases::act(&state.services, &caller.user, id, input)
         .await
         .map_err(|e| ApiError(e, lang))?;
@@ -164,7 +164,7 @@ pub async fn join(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let order = super::json_body::<OrderInput>(&body, lang)?;
+    let order = super::from_json::<OrderInput>(&body, lang)?;
     let view = services::cases::collective::join_case(&state.services, &caller.user, id, &order)
         .await
         .map_err(|e| ApiError(e, lang))?;

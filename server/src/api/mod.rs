@@ -219,9 +219,9 @@ pub fn parse_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T>
     })
 }
 
-/// Deserialises a JSON body into the typed input `T`; a field of the wrong
-/// type, a missing required one or a body that is not JSON is a 422 naming it.
-pub fn json_body<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
+/// Deserialises a JSON body into a typed input ([`domain::input::from_json`]):
+/// a missing or mistyped field is a 422 naming it, in the request's language.
+pub fn from_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
     domain::input::from_json(body).map_err(|e| ApiError(e, lang))
 }
 

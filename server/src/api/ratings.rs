@@ -48,7 +48,7 @@ pub async fn rate(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let input = super::json_body::<domain::credit::RatingInput>(&body, lang)?;
+    let input = super::from_json::<domain::credit::RatingInput>(&body, lang)?;
     let ip = super::client_ip(&ext);
     let v = ratings::rate(&state.services, &caller.user, id, &input, &ip)
         .await
@@ -65,7 +65,7 @@ pub async fn follow_up(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let input = super::json_body::<domain::credit::FollowUpInput>(&body, lang)?;
+    let input = super::from_json::<domain::credit::FollowUpInput>(&body, lang)?;
     let v = ratings::follow_up(&state.services, &caller.user, id, &input)
         .await
         .map_err(|e| ApiError(e, lang))?;

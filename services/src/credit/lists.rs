@@ -211,13 +211,7 @@ pub async fn decide(
     if user.role != Role::Regulator {
         return Err(AppError::Forbidden);
     }
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "err.required"));
-    }
-    if reason.chars().count() > REASON_MAX_CHARS {
-        return Err(AppError::invalid("reason", "err.text_too_long"));
-    }
+    let reason = domain::input::required_text(Some(reason), "reason", REASON_MAX_CHARS)?;
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let e = le::Entity::find_by_id(entry_id)
@@ -234,7 +228,7 @@ pub async fn decide(
         .col_expr(le::Column::Status, Expr::value(status))
         .col_expr(le::Column::DecidedBy, Expr::value(user.id))
         .col_expr(le::Column::DecidedAt, Expr::value(now))
-        .col_expr(le::Column::DecisionReason, Expr::value(reason))
+        .col_expr(le::Column::DecisionReason, Expr::value(reason.as_str()))
         .filter(le::Column::Id.eq(entry_id))
         .filter(le::Column::Status.eq(PROPOSED))
         .exec(&txn)
@@ -281,7 +275,7 @@ pub async fn decide(
         status: status.into(),
         decided_by: Some(user.id),
         decided_at: Some(now),
-        decision_reason: Some(reason.into()),
+        decision_reason: Some(reason),
         ..e
     };
     Ok(view(e, Some(&m)))
@@ -387,18 +381,7 @@ pub async fn object(
     entry_id: i32,
     text: &str,
 ) -> Result<ListEntryView, AppError> {
-    let text = text.trim();
-    if text.chars().count() < 10 {
-        let key = if text.is_empty() {
-            "err.required"
-        } else {
-            "err.text_too_short"
-        };
-        return Err(AppError::invalid("text", key));
-    }
-    if text.chars().count() > 5000 {
-        return Err(AppError::invalid("text", "err.text_too_long"));
-    }
+    let text = domain::credit::request_text(text)?;
     let e = le::Entity::find_by_id(entry_id)
         .one(&svc.db)
         .await
