@@ -72,7 +72,7 @@ pub fn StaffPage() -> impl IntoView {
 pub async fn calendar_days() -> Result<Vec<(String, String, String)>, AppError> {
     crate::ssr::require_role(&[Role::Admin]).await?;
     let svc = crate::ssr::services()?;
-    Ok(services::cases::calendar::days(&svc.db)
+    Ok(services::record::calendar::days(&svc.db)
         .await?
         .into_iter()
         .map(|(d, k, n)| {
@@ -98,7 +98,7 @@ pub async fn set_calendar_day(day: String, kind: String, note: String) -> Result
         "normal" => None,
         _ => return Err(AppError::invalid("kind", "err.day_kind")),
     };
-    services::cases::calendar::set_day(&svc.db, date, kind, &note).await?;
+    services::record::calendar::set_day(&svc.db, date, kind, &note).await?;
     leptos_axum::redirect("/admin/calendar");
     Ok(())
 }

@@ -10,7 +10,6 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, TimeZone, Utc, Weekday};
-use serde::{Deserialize, Serialize};
 
 /// Beijing time; China has had no daylight saving since 1991.
 pub fn shanghai() -> FixedOffset {
@@ -40,14 +39,14 @@ pub fn format_deadline(at: DateTime<Utc>) -> String {
     format_local(at)
 }
 
-/// Why a date is (not) a working day, as the admin's calendar records it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DayKind {
-    /// A public holiday (or a weekend day inside a holiday block).
-    Holiday,
-    /// A weekend day that is worked to make up for a holiday.
-    Workday,
+named_enum! {
+    /// Why a date is (not) a working day, as the admin's calendar records it.
+    DayKind {
+        /// A public holiday (or a weekend day inside a holiday block).
+        Holiday = "holiday",
+        /// A weekend day that is worked to make up for a holiday.
+        Workday = "workday",
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

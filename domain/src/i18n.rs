@@ -1,8 +1,9 @@
 //! Every user-visible text, in Chinese first and English second.
 //!
 //! One table, looked up by key. UI, server errors and mail all go through
-//! [`t`], so a missing translation is found by one test (`keys_are_unique`)
-//! rather than by a user.
+//! [`t`], so a text without its translation is found by one test
+//! (`every_key_has_both_languages`) rather than by a user; the table stays
+//! sorted for the lookup (`keys_are_sorted_and_unique`).
 
 use serde::{Deserialize, Serialize};
 
@@ -419,7 +420,6 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("err.rate_limited", "尝试次数过多，请稍后再试。", "Too many attempts; please wait a moment and try again."),
     ("err.rating.already_hidden", "该评价已被屏蔽", "this rating is already hidden"),
     ("err.rating.exists", "您已评价过本案，可以追加评价", "you have already rated this case; you may add a follow-up review"),
-    ("err.rating.flag", "请填写 true 或 false", "must be true or false"),
     ("err.rating.flag_merchant_only", "只有商户可以标记恶意投诉", "only the merchant may flag a complaint as malicious"),
     ("err.rating.follow_up_exists", "每条评价只能追评一次", "a rating gets one follow-up review only"),
     ("err.rating.follow_up_late", "评价满 90 天后不能再追评", "follow-up reviews close 90 days after the rating"),

@@ -25,11 +25,19 @@ pub mod max {
     /// A written decision: an arbitration award's reasons, a contest's decision.
     pub const WRITTEN_DECISION: usize = 20000;
     /// A case's title.
-    pub const TITLE: usize = 200;
+    pub const TITLE: usize = 100;
     /// A case's narrative.
-    pub const NARRATIVE: usize = 10000;
+    pub const NARRATIVE: usize = 5000;
     /// An order reference.
     pub const ORDER_REF: usize = 100;
+}
+
+/// The shortest text (in characters) the fields that need substance take.
+pub mod min {
+    /// A case's title.
+    pub const TITLE: usize = 4;
+    /// A case's narrative.
+    pub const NARRATIVE: usize = 10;
 }
 
 /// A text field: trimmed; empty (or absent) is `None`; longer than `max`
@@ -48,6 +56,15 @@ pub fn text(v: Option<&str>, field: &str, max: usize) -> Result<Option<String>, 
 /// [`text`] that must not be empty.
 pub fn required_text(v: Option<&str>, field: &str, max: usize) -> Result<String, AppError> {
     text(v, field, max)?.ok_or_else(|| AppError::invalid(field, "err.required"))
+}
+
+/// A required text of `min` to `max` characters (trimmed).
+pub fn bounded_text(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppError> {
+    let t = required_text(Some(v), field, max)?;
+    if t.chars().count() < min {
+        return Err(AppError::invalid(field, "err.text_too_short"));
+    }
+    Ok(t)
 }
 
 /// A value that must be present.
@@ -117,7 +134,7 @@ pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             return AppError::invalid(name, "err.required");
         }
         match last_field(e.path()) {
-            Some(name) if inner.is_data() => AppError::invalid(&name, "err.field_invalid"),
+            Some(name) if !inner.is_eof() => AppError::invalid(&name, "err.field_invalid"),
             _ => AppError::invalid("body", "err.json_invalid"),
         }
     })?;
@@ -242,5 +259,90 @@ mod tests {
             choice(Some("x"), "party", "err.party_unknown", |_| None::<u8>).unwrap_err(),
             AppError::invalid("party", "err.party_unknown")
         );
+    }
+}
+
+/// Text of at least `min` characters (after [`text`] or [`required_text`]);
+/// shorter is refused naming `field` (`err.text_too_short`).
+pub fn min_chars(t: String, field: &str, min: usize) -> Result<String, AppError> {
+    if t.chars().count() < min {
+        return Err(AppError::invalid(field, "err.text_too_short"));
+    }
+    Ok(t)
+}
+
+/// A date as `YYYY-MM-DD`; empty is `None`, anything else unreadable `err.date_invalid`.
+pub fn date(v: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "err.date_invalid")),
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn min_chars_and_dates() {
+        assert_eq!(min_chars("商户".into(), "name", 2).unwrap(), "商户");
+        assert_eq!(
+            min_chars("商".into(), "name", 2).unwrap_err(),
+            AppError::invalid("name", "err.text_too_short")
+        );
+        assert_eq!(
+            date(Some(" 2026-11-01 "), "occurred_on").unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 1)
+        );
+        assert_eq!(date(Some(""), "occurred_on").unwrap(), None);
+        assert_eq!(
+            date(Some("2026-13-01"), "occurred_on").unwrap_err(),
+            AppError::invalid("occurred_on", "err.date_invalid")
+        );
+    }
+}
+
+/// Helpers for the tests of the typed inputs beside each feature.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::fmt::Debug;
+
+    use serde::de::DeserializeOwned;
+
+    use crate::AppError;
+
+    /// An error's field and key (any other error fails the test).
+    pub fn field_error(e: AppError) -> (String, String) {
+        match e {
+            AppError::Invalid { field, key } => (field, key),
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    /// A change to a good input, and the field and key it must be refused with.
+    pub type Refusal<'a, T> = (fn(&mut T), &'a str, &'a str);
+
+    /// Each change to `good` makes `check` refuse it naming `field` with `key`.
+    pub fn assert_refused<T: Clone + Debug, R: Debug>(
+        good: &T,
+        cases: &[Refusal<'_, T>],
+        check: impl Fn(&T) -> Result<R, AppError>,
+    ) {
+        for (change, field, key) in cases {
+            let mut x = good.clone();
+            change(&mut x);
+            let got = field_error(check(&x).expect_err(&format!("{x:?}")));
+            assert_eq!(got, (field.to_string(), key.to_string()), "{x:?}");
+        }
+    }
+
+    /// Each body fails to deserialise into `T` naming `field` with `key`.
+    pub fn assert_json_refused<T: DeserializeOwned + Debug>(cases: &[(&str, &str, &str)]) {
+        for (body, field, key) in cases {
+            let got = field_error(super::from_json::<T>(body.as_bytes()).expect_err(body));
+            assert_eq!(got, (field.to_string(), key.to_string()), "{body}");
+        }
     }
 }

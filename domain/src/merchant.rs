@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod registration;
+
+pub use registration::{Registration, RegistrationInput};
+
 /// A merchant in a list of results.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct MerchantSummary {

@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use domain::{Lang, Role, UserView};
+use domain::cases::{Category, ComplaintInput, MerchantKey, Remedy};
+use domain::{Fen, Lang, Role, UserView};
 use entities::{case, user};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database};
 use services::{Config, Services};
@@ -95,20 +96,21 @@ async fn run(url: &str, n: usize, conc: usize) -> anyhow::Result<()> {
                 if i >= n {
                     return Ok::<_, anyhow::Error>(lat);
                 }
-                let raw = services::cases::RawCase {
-                    merchant: ((i * 7) % 300 + 1).to_string(),
-                    category: "quality".into(),
+                let complaint = ComplaintInput {
+                    merchant_id: Some(MerchantKey::Id(((i * 7) % 300 + 1) as i32)),
+                    merchant_uscc: None,
+                    category: Category::Quality,
                     title: "商品质量问题".into(),
                     narrative: "收到的商品有明显质量问题，要求退款。".into(),
                     order_ref: format!("SVC-{i}"),
                     order_date: today.clone(),
-                    amount_paid_fen: "19900".into(),
-                    amount_claimed_fen: "19900".into(),
-                    remedy: "refund".into(),
+                    amount_paid_fen: Fen(19900),
+                    amount_claimed_fen: Fen(19900),
+                    remedy: Remedy::Refund,
                     publish_narrative: false,
                 };
                 let t = Instant::now();
-                services::cases::file_case(&svc, &consumers[i % CONSUMERS], &raw)
+                services::cases::file_case(&svc, &consumers[i % CONSUMERS], &complaint, "merchant")
                     .await
                     .map_err(|e| anyhow::anyhow!("filing {i}: {e:?}"))?;
                 lat.push(t.elapsed());

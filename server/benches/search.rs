@@ -15,7 +15,7 @@
 //!    a fixed mix of a few hundred queries taken from the data through
 //!    `GET /api/v1/merchants` over one keep-alive TCP connection (a warm-up
 //!    pass, then a measured pass), and the same queries against tantivy's own
-//!    searcher (an equivalent `BooleanQuery`, `TopDocs` + `Count`), plus the
+//!    searcher (production's own `build_query`, `TopDocs` + `Count`), plus the
 //!    layers in between, in this process.
 //! 4. Prints the server process's peak and current RSS (`/proc/<pid>/status`)
 //!    and each target as PASS or MISS (a miss does not fail the run).
@@ -52,8 +52,8 @@ use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::agg_result::AggregationResults;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Collector, Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, TantivyDocument};
+use tantivy::query::{BooleanQuery, Query};
+use tantivy::schema::TantivyDocument;
 use tantivy::tokenizer::TokenizerManager;
 use tantivy::{DocAddress, Index, IndexReader, Order, ReloadPolicy, Score, Searcher, Term};
 
@@ -193,7 +193,7 @@ async fn run(s: &Settings, dir: &Path, url: &str, backend: &str) -> anyhow::Resu
         // rebuild below covers them all, and left queued the server's
         // writer would rewrite every document while we measure.
         outbox::Entity::delete_many()
-            .filter(outbox::Column::Topic.eq(services::search::TOPIC))
+            .filter(outbox::Column::Topic.eq(services::changes::SEARCH_TOPIC))
             .exec(&db)
             .await?;
     }
@@ -1308,102 +1308,9 @@ impl Raw {
         })
     }
 
-    /// The query `MerchantIndex::search` makes of `sq` (services/src/search/index.rs):
-    /// words of name (×3), shop names (×2) and scope; words in more than
-    /// `GENERIC_SHARE` of the documents (at least 1,000) left out when the
-    /// query has rarer ones; one or two characters all in the name, or three
-    /// to six characters as a phrase of name characters unless all are common.
+    /// The query `MerchantIndex::search` makes of `sq`: production's own builder.
     fn query(&self, sq: &SearchQuery) -> Option<BooleanQuery> {
-        let f = &self.fields;
-        let q = sq.q.trim();
-        let text: Box<dyn Query> = if q.is_empty() {
-            Box::new(AllQuery)
-        } else if let Ok(u) = domain::Uscc::parse(q) {
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.uscc, u.as_str()),
-                IndexRecordOption::Basic,
-            ))
-        } else {
-            let searcher = self.reader.searcher();
-            let generic = ((searcher.num_docs() as f64 * services::search::index::GENERIC_SHARE)
-                as u64)
-                .max(1000);
-            let df = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
-            let mut terms: Vec<(Term, f32, u64)> = vec![];
-            for w in tokens(&mut zh_analyser(), q) {
-                for (field, boost) in [(f.name, 3.0), (f.shop_names, 2.0), (f.scope, 1.0)] {
-                    let t = Term::from_field_text(field, &w);
-                    let n = df(&t);
-                    if n > 0 {
-                        terms.push((t, boost, n));
-                    }
-                }
-            }
-            if terms.iter().any(|(_, _, n)| *n <= generic) {
-                terms.retain(|(_, _, n)| *n <= generic);
-            }
-            let mut parts: Vec<(Occur, Box<dyn Query>)> = terms
-                .into_iter()
-                .map(|(t, boost, _)| {
-                    let q = TermQuery::new(t, IndexRecordOption::WithFreqs);
-                    (
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            let chars: Vec<Term> = tokens(&mut chars_analyser(), q)
-                .iter()
-                .map(|c| Term::from_field_text(f.name_chars, c))
-                .collect();
-            match chars.len() {
-                1 | 2 => {
-                    let all: Vec<(Occur, Box<dyn Query>)> = chars
-                        .into_iter()
-                        .map(|t| {
-                            let q = TermQuery::new(t, IndexRecordOption::Basic);
-                            (Occur::Must, Box::new(q) as Box<dyn Query>)
-                        })
-                        .collect();
-                    parts.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)),
-                    ));
-                }
-                3..=6 if chars.iter().any(|t| df(t) <= generic) => {
-                    parts.push((
-                        Occur::Should,
-                        Box::new(BoostQuery::new(Box::new(PhraseQuery::new(chars)), 2.0)),
-                    ));
-                }
-                _ => {}
-            }
-            if parts.is_empty() {
-                return None;
-            }
-            Box::new(BooleanQuery::new(parts))
-        };
-        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
-        let verified = sq
-            .verified
-            .map(|v| if v { "yes" } else { "no" }.to_string());
-        for (field, value) in [
-            (f.province, &sq.province),
-            (f.grade, &sq.grade),
-            (f.list, &sq.list),
-            (f.verified, &verified),
-        ] {
-            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-                must.push((
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, v),
-                        IndexRecordOption::Basic,
-                    )),
-                ));
-            }
-        }
-        Some(BooleanQuery::new(must))
+        services::search::index::build_query(&self.fields, &self.reader.searcher(), sq)
     }
 
     fn search(&self, sq: &SearchQuery, st: Stages) -> anyhow::Result<RawOut> {
@@ -1415,7 +1322,7 @@ impl Raw {
                 fetched: vec![],
             });
         };
-        let per_page = sq.per_page.clamp(1, 100) as usize;
+        let per_page = sq.per_page.clamp(1, domain::search::MAX_PER_PAGE) as usize;
         let page = sq.page.clamp(1, 10_000) as usize;
         let top = TopDocs::with_limit(per_page).and_offset((page - 1) * per_page);
         let searcher = self.reader.searcher();

@@ -135,7 +135,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::VerifyTrails => {
             let svc = Services::start(config).await?;
-            let (checked, broken) = services::cases::trail::verify_all(&svc.db).await?;
+            let (checked, broken) = services::record::trail::verify_all(&svc.db).await?;
             match broken {
                 None => {
                     println!("{checked} case trails verified, all intact");

@@ -1,9 +1,15 @@
-//! Connecting to SQLite or PostgreSQL and keeping the schema in step with the binary.
+//! The database beneath every service: connecting to SQLite or PostgreSQL,
+//! keeping the schema in step with the binary, starting write transactions,
+//! and the one reading of database errors (hidden from users as
+//! `AppError::Internal`, or recognised as a unique violation or SQLite's
+//! write lock).
 
 use anyhow::{Context, bail};
+use domain::AppError;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    PaginatorTrait, Statement,
 };
 
 /// The URL with any password replaced, for messages and logs.
@@ -92,10 +98,31 @@ pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
     Migrator::up(db, None)
         .await
         .context("applying migrations")?;
-    crate::cases::calendar::seed_if_empty(db)
+    seed_calendar_if_empty(db)
         .await
         .context("seeding the holiday calendar")?;
     Ok(())
+}
+
+/// Seeds the official holidays and make-up workdays when the `holidays`
+/// table is empty (admins edit it afterwards). Returns whether it did.
+pub async fn seed_calendar_if_empty<C: ConnectionTrait>(conn: &C) -> anyhow::Result<bool> {
+    use entities::holiday;
+    use sea_orm::ActiveValue::Set;
+    if holiday::Entity::find().count(conn).await? > 0 {
+        return Ok(false);
+    }
+    let rows = domain::calendar::official_days()
+        .into_iter()
+        .map(|(day, kind)| holiday::ActiveModel {
+            day: Set(day),
+            kind: Set(kind.as_str().into()),
+            note: Set(String::new()),
+        });
+    holiday::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(true)
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock
@@ -116,6 +143,30 @@ pub async fn begin(
     } else {
         db.begin().await
     }
+}
+
+/// Logs a database failure once and hides it from the user.
+pub fn internal_error(e: DbErr) -> AppError {
+    tracing::error!("database: {e}");
+    AppError::Internal
+}
+
+/// Is this error a unique-constraint violation (SQLite or PostgreSQL)?
+pub fn is_unique_violation(e: &DbErr) -> bool {
+    if let Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) = e.sql_err() {
+        return true;
+    }
+    let s = e.to_string().to_lowercase();
+    s.contains("unique constraint") || s.contains("duplicate key")
+}
+
+/// Did SQLite refuse this write because another transaction holds (or took)
+/// the write lock since this one read? For a guarded update this means the
+/// row changed under us, as when the version guard matches no row
+/// (PostgreSQL waits and then matches none).
+pub fn is_write_locked(e: &DbErr) -> bool {
+    let s = e.to_string().to_lowercase();
+    s.contains("database is locked") || s.contains("database table is locked")
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! hundred real merchants and one verified account per role, so a newcomer
 //! can click through as everyone.
 
-use domain::{Lang, Role, user::DemoAccount};
+use domain::{Fen, Lang, Role, user::DemoAccount};
 use entities::user;
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder};
 
@@ -84,15 +84,15 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         let request = merchants::verification::register(
             svc,
             merchant,
-            &merchants::verification::RawRegistration {
+            &domain::merchant::RegistrationInput {
                 uscc: m.uscc.clone(),
                 name: m.name.clone(),
                 entity_type: "enterprise".into(),
-                kind: "shop".into(),
+                kind: Some("shop".into()),
                 registered_address: m.address.clone(),
                 business_scope: m.business_scope.clone(),
                 shop_names: vec![format!("{}官方旗舰店", m.name)],
-                licence_valid_until: String::new(),
+                licence_valid_until: None,
             },
         )
         .await
@@ -118,8 +118,12 @@ async fn demo_fund(
     merchant_id: i32,
     users: &std::collections::HashMap<Role, domain::UserView>,
 ) -> anyhow::Result<()> {
-    use crate::cases::{RawAction, RawCase, act, file_case};
-    use crate::fund::{Direction, RawMovement, operations};
+    use crate::cases::{act, file_case};
+    use crate::fund::{Direction, operations};
+    use domain::cases::{
+        ActionInput, ActionKind as K, Category, ComplaintInput, MerchantKey, Remedy,
+    };
+    use domain::fund::MovementInput;
     let who = |r: Role| {
         users
             .get(&r)
@@ -128,8 +132,8 @@ async fn demo_fund(
     };
     let (consumer, fund) = (who(Role::Consumer)?, who(Role::FundAdmin)?);
     let e = |e: domain::AppError| anyhow::anyhow!("demo fund: {e}");
-    let money = |fen: i64, key: &str| RawMovement {
-        amount_fen: fen.to_string(),
+    let money = |fen: i64, key: &str| MovementInput {
+        amount_fen: domain::Fen(fen),
         idempotency_key: key.into(),
         reason: None,
     };
@@ -157,9 +161,10 @@ async fn demo_fund(
         .to_string();
     let mut paid_case = None;
     for n in 0..=FC_READY_CASES {
-        let raw = RawCase {
-            merchant: merchant_id.to_string(),
-            category: "delivery".into(),
+        let complaint = ComplaintInput {
+            merchant_id: Some(MerchantKey::Id(merchant_id)),
+            merchant_uscc: None,
+            category: Category::Delivery,
             title: if n == 0 {
                 "付款后一直未发货".into()
             } else {
@@ -168,32 +173,32 @@ async fn demo_fund(
             narrative: "付款后商家一直没有发货，联系客服也没有任何回复，申请退款也不处理。".into(),
             order_ref: format!("DEMO-FC-{n}"),
             order_date: order_date.clone(),
-            amount_paid_fen: "50000".into(),
-            amount_claimed_fen: "50000".into(),
-            remedy: "refund".into(),
+            amount_paid_fen: Fen(50000),
+            amount_claimed_fen: Fen(50000),
+            remedy: Remedy::Refund,
             publish_narrative: false,
         };
-        let id = file_case(&past, &consumer, &raw).await.map_err(e)?.id;
+        let id = file_case(&past, &consumer, &complaint, "merchant")
+            .await
+            .map_err(e)?
+            .id;
         if n == 0 {
             paid_case = Some(id);
         }
     }
     if let Some(id) = paid_case {
-        let step = |action: &str| RawAction {
-            action: action.into(),
-            ..Default::default()
-        };
-        act(svc, &consumer, id, &step("apply_first_compensation"))
+        let step = ActionInput::bare;
+        act(svc, &consumer, id, step(K::ApplyFirstCompensation))
             .await
             .map_err(e)?;
         act(
             svc,
             &fund,
             id,
-            &RawAction {
-                amount_fen: Some("20000".into()),
+            ActionInput {
+                amount_fen: Some(Fen(20000)),
                 message: Some("商户逾期未答复，基金先行赔付退款。".into()),
-                ..step("approve_first_compensation")
+                ..step(K::ApproveFirstCompensation)
             },
         )
         .await
@@ -293,7 +298,10 @@ async fn demo_cases(
     merchant_id: i32,
     users: &std::collections::HashMap<Role, domain::UserView>,
 ) -> anyhow::Result<()> {
-    use crate::cases::{RawAction, RawCase, act, file_case};
+    use crate::cases::{act, file_case};
+    use domain::cases::{
+        ActionInput, ActionKind as K, Category, ComplaintInput, MerchantKey, Remedy,
+    };
     let who = |r: Role| {
         users
             .get(&r)
@@ -310,42 +318,45 @@ async fn demo_cases(
         .format("%Y-%m-%d")
         .to_string();
     let e = |e: domain::AppError| anyhow::anyhow!("demo case: {e}");
-    let step = |action: &str| RawAction {
-        action: action.into(),
-        ..Default::default()
-    };
+    let step = ActionInput::bare;
     for (i, (category, remedy, title, narrative, paid, claimed, target)) in CASES.iter().enumerate()
     {
-        let raw = RawCase {
-            merchant: merchant_id.to_string(),
-            category: (*category).into(),
+        let unknown = || anyhow::anyhow!("demo case {i}: unknown category or remedy");
+        let remedy = Remedy::parse(remedy).ok_or_else(unknown)?;
+        let complaint = ComplaintInput {
+            merchant_id: Some(MerchantKey::Id(merchant_id)),
+            merchant_uscc: None,
+            category: Category::parse(category).ok_or_else(unknown)?,
             title: (*title).into(),
             narrative: (*narrative).into(),
             order_ref: format!("DEMO-{:04}", i + 1),
             order_date: order_date.clone(),
-            amount_paid_fen: paid.to_string(),
-            amount_claimed_fen: claimed.to_string(),
-            remedy: (*remedy).into(),
+            amount_paid_fen: Fen(*paid),
+            amount_claimed_fen: Fen(*claimed),
+            remedy,
             publish_narrative: i % 2 == 0 || *target == "closed",
         };
-        let id = file_case(svc, &consumer, &raw).await.map_err(e)?.id;
-        let offer = RawAction {
-            action: "offer".into(),
-            amount_fen: Some((claimed / 2).to_string()),
-            remedy: Some((*remedy).into()),
-            fulfil_within_days: Some("5".into()),
+        let id = file_case(svc, &consumer, &complaint, "merchant")
+            .await
+            .map_err(e)?
+            .id;
+        let remedy = Some(remedy);
+        let offer = ActionInput {
+            amount_fen: Some(Fen(claimed / 2)),
+            remedy,
+            fulfil_within_days: Some(5),
             message: Some("您好，我们愿意先退一半，您看可以吗？".into()),
-            ..Default::default()
+            ..step(K::Offer)
         };
-        let respond = RawAction {
+        let respond = ActionInput {
             message: Some("已收到，正在核实。".into()),
-            ..step("respond")
+            ..step(K::Respond)
         };
-        let escalate = RawAction {
+        let escalate = ActionInput {
             reason: Some("商户方案不合理".into()),
-            ..step("escalate")
+            ..step(K::Escalate)
         };
-        let mut plan: Vec<(&domain::UserView, RawAction)> = vec![];
+        let mut plan: Vec<(&domain::UserView, ActionInput)> = vec![];
         match *target {
             "filed" => {}
             "offered" => plan.extend([(&merchant, respond), (&merchant, offer)]),
@@ -353,72 +364,72 @@ async fn demo_cases(
                 plan.extend([
                     (&merchant, respond),
                     (&merchant, offer),
-                    (&consumer, step("accept_offer")),
+                    (&consumer, step(K::AcceptOffer)),
                 ]);
                 if *target == "closed" {
                     plan.extend([
                         (
                             &merchant,
-                            RawAction {
+                            ActionInput {
                                 message: Some("已退款".into()),
-                                ..step("comply")
+                                ..step(K::Comply)
                             },
                         ),
-                        (&consumer, step("confirm_fulfilment")),
+                        (&consumer, step(K::ConfirmFulfilment)),
                     ]);
                 }
             }
             "queued_mediation" | "proposed" | "queued_arbitration" | "decided" => {
                 plan.extend([(&merchant, respond), (&consumer, escalate)]);
                 if *target != "queued_mediation" {
-                    plan.push((&mediator, step("take")));
+                    plan.push((&mediator, step(K::Take)));
                 }
                 if *target == "proposed" {
                     plan.push((
                         &mediator,
-                        RawAction {
-                            amount_fen: Some(claimed.to_string()),
-                            remedy: Some((*remedy).into()),
-                            fulfil_within_days: Some("7".into()),
+                        ActionInput {
+                            amount_fen: Some(Fen(*claimed)),
+                            remedy,
+                            fulfil_within_days: Some(7),
                             message: Some("建议商户全额赔偿。".into()),
-                            ..step("propose")
+                            ..step(K::Propose)
                         },
                     ));
                 }
                 if matches!(*target, "queued_arbitration" | "decided") {
                     plan.push((
                         &mediator,
-                        RawAction {
+                        ActionInput {
                             reason: Some("双方分歧较大，调解不成".into()),
-                            ..step("escalate")
+                            ..step(K::Escalate)
                         },
                     ));
                 }
                 if *target == "decided" {
-                    plan.push((&arbitrator, step("take")));
+                    plan.push((&arbitrator, step(K::Take)));
                     plan.push((
                         &arbitrator,
-                        RawAction {
-                            amount_fen: Some(claimed.to_string()),
-                            remedy: Some((*remedy).into()),
-                            fulfil_within_days: Some("10".into()),
+                        ActionInput {
+                            amount_fen: Some(Fen(*claimed)),
+                            remedy,
+                            fulfil_within_days: Some(10),
                             reason: Some("商户承诺价格保护而未履行，应予退还差价。".into()),
-                            ..step("decide")
+                            ..step(K::Decide)
                         },
                     ));
                 }
             }
             "withdrawn" => plan.push((
                 &consumer,
-                RawAction {
+                ActionInput {
                     reason: Some("已与商户协商解决".into()),
-                    ..step("withdraw")
+                    ..step(K::Withdraw)
                 },
             )),
             other => anyhow::bail!("unknown demo target {other}"),
         }
         for (user, action) in plan {
-            act(svc, user, id, &action).await.map_err(e)?;
+            act(svc, user, id, action).await.map_err(e)?;
         }
     }
     Ok(())

@@ -1,4 +1,4 @@
-//! The in-app inbox: entries are written by `cases::notify`; users read and clear them here.
+//! The in-app inbox: entries are written by `record::notice`; users read and clear them here.
 
 use domain::inbox::NotificationView;
 use domain::{AppError, UserView};
@@ -7,7 +7,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// The newest entries first.
 pub async fn list(
@@ -23,7 +23,7 @@ pub async fn list(
         .await
         .map_err(internal_error)?;
     let ids: Vec<i32> = rows.iter().filter_map(|n| n.case_id).collect();
-    let numbers = crate::cases::read::case_numbers(&svc.db, ids).await?;
+    let numbers = crate::record::case_numbers(&svc.db, ids).await?;
     Ok(rows
         .into_iter()
         .map(|n| NotificationView {
@@ -56,49 +56,4 @@ pub async fn mark_all_read(svc: &Services, user: &UserView) -> Result<u64, AppEr
         .await
         .map_err(internal_error)?;
     Ok(res.rows_affected)
-}
-
-/// Puts `key` (`notice.<key>`) in `user_id`'s inbox, about `case_id` if
-/// any, in the caller's transaction.
-pub async fn add<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    user_id: i32,
-    case_id: Option<i32>,
-    key: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    notification::ActiveModel {
-        user_id: Set(user_id),
-        case_id: Set(case_id),
-        key: Set(key.into()),
-        created_at: Set(now),
-        read_at: Set(None),
-        ..Default::default()
-    }
-    .insert(conn)
-    .await
-    .map_err(internal_error)?;
-    Ok(())
-}
-
-/// [`add`] for everyone with `role` (the regulators, say).
-pub async fn add_for_role<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    role: domain::Role,
-    key: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<(), AppError> {
-    let ids: Vec<i32> = entities::user::Entity::find()
-        .select_only()
-        .column(entities::user::Column::Id)
-        .filter(entities::user::Column::Role.eq(role.as_str()))
-        .into_tuple()
-        .all(conn)
-        .await
-        .map_err(internal_error)?;
-    for id in ids {
-        add(conn, id, None, key, now).await?;
-    }
-    Ok(())
 }

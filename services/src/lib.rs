@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod blobs;
 pub mod cases;
+pub mod changes;
 pub mod clock;
 pub mod config;
 pub mod credit;
@@ -19,6 +20,7 @@ pub mod mail;
 pub mod merchants;
 pub mod outbox;
 pub mod rate_limit;
+pub mod record;
 pub mod search;
 pub mod state;
 

@@ -4,17 +4,6 @@ use domain::AppError;
 use domain::cases::{CasePage, CaseSummary};
 use leptos::prelude::*;
 
-/// Yuan as typed (`12.50`) → whole fen as text, or a field error.
-#[cfg(feature = "ssr")]
-pub(crate) fn yuan_to_fen(v: &str, field: &str) -> Result<String, AppError> {
-    if v.trim().is_empty() {
-        return Err(AppError::invalid(field, "err.required"));
-    }
-    domain::Fen::parse_yuan(v)
-        .map(|f| f.0.to_string())
-        .ok_or_else(|| AppError::invalid(field, "err.yuan_invalid"))
-}
-
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "cases/file")]
 pub async fn file_complaint(
@@ -30,19 +19,20 @@ pub async fn file_complaint(
     publish_narrative: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let raw = services::cases::RawCase {
+    let input = domain::cases::ComplaintInput::from_form(&domain::cases::ComplaintForm {
         merchant,
         category,
         title,
         narrative,
         order_ref,
         order_date,
-        amount_paid_fen: yuan_to_fen(&amount_paid, "amount_paid_fen")?,
-        amount_claimed_fen: yuan_to_fen(&amount_claimed, "amount_claimed_fen")?,
+        amount_paid,
+        amount_claimed,
         remedy,
-        publish_narrative: publish_narrative.is_some_and(|v| v == "on" || v == "true"),
-    };
-    let view = services::cases::file_case(&crate::ssr::services()?, &user, &raw).await?;
+        publish_narrative,
+    })?;
+    let svc = crate::ssr::services()?;
+    let view = services::cases::file_case(&svc, &user, &input, "merchant").await?;
     leptos_axum::redirect(&format!("/cases/{}", view.id));
     Ok(())
 }
@@ -61,32 +51,52 @@ pub async fn case_action(
     party: Option<String>,
     within_days: Option<String>,
     upheld: Option<String>,
-    stars: Option<String>,
-    flag_malicious: Option<String>,
-    text: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let amount_fen = match amount.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(v) => Some(yuan_to_fen(v, "amount_fen")?),
-    };
-    let raw = services::cases::RawAction {
+    let input = domain::cases::ActionInput::from_form(&domain::cases::ActionForm {
         action,
         message,
         reason,
-        amount_fen,
+        amount,
         remedy,
         fulfil_within_days,
         to,
         party,
         within_days,
         upheld,
-        stars,
-        flag_malicious,
-        text,
-        ip: Some(crate::ssr::client_ip()),
-    };
-    services::cases::act(&crate::ssr::services()?, &user, id, &raw).await?;
+    })?;
+    services::cases::act(&crate::ssr::services()?, &user, id, input).await?;
+    leptos_axum::redirect(&format!("/cases/{id}"));
+    Ok(())
+}
+
+/// The case's consumer (stars, text) or merchant (text, malicious flag)
+/// rates it once it is over.
+#[server(endpoint = "cases/rate")]
+pub async fn rate_case(
+    id: i32,
+    stars: Option<String>,
+    text: Option<String>,
+    flag_malicious: Option<String>,
+) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let input = domain::credit::RatingInput::from_form(
+        stars.as_deref(),
+        text.as_deref(),
+        flag_malicious.as_deref(),
+    )?;
+    let ip = crate::ssr::client_ip();
+    services::credit::ratings::rate(&crate::ssr::services()?, &user, id, &input, &ip).await?;
+    leptos_axum::redirect(&format!("/cases/{id}"));
+    Ok(())
+}
+
+/// The rating's author adds its one follow-up review.
+#[server(endpoint = "cases/follow-up")]
+pub async fn follow_up_rating(id: i32, text: Option<String>) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let input = domain::credit::FollowUpInput { text };
+    services::credit::ratings::follow_up(&crate::ssr::services()?, &user, id, &input).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())
 }

@@ -11,7 +11,7 @@ use domain::{Fen, Lang, Role, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{CaseAction, SetPublication, load_case_page};
+use super::api::{CaseAction, FollowUpRating, RateCase, SetPublication, load_case_page};
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
 use crate::merchants::{RatingItem, stars};
@@ -348,10 +348,10 @@ fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
                 </div>
             })}
             {with_message.then(|| view! {
-                <label>{t(lang, "field.message")}<textarea name="message" rows="2" required=message_required></textarea></label>
+                <label>{t(lang, "field.message")}<textarea name="message" rows="2" required=message_required maxlength=domain::input::max::MESSAGE.to_string()></textarea></label>
             })}
             {with_reason.then(|| view! {
-                <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required=reason_required></textarea></label>
+                <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required=reason_required maxlength=domain::cases::reason_max(kind).to_string()></textarea></label>
             })}
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
             <button type="submit">{label}</button>
@@ -416,13 +416,12 @@ fn CaseRatings(case: CaseView, merchant_answered: bool) -> impl IntoView {
 #[component]
 fn RateForm(id: i32, side: RatingSide) -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<CaseAction>::new();
+    let action = ServerAction::<RateCase>::new();
     let consumer = side == RatingSide::Consumer;
     view! {
         <ActionForm action=action attr:class="form rate-form" attr:data-action="rate" attr:data-side=side.as_str()>
             <h3>{t(lang, if consumer { "rating.rate_consumer" } else { "rating.rate_merchant" })}</h3>
             <input type="hidden" name="id" value=id.to_string()/>
-            <input type="hidden" name="action" value="rate"/>
             {consumer.then(|| view! {
                 <label>{t(lang, "field.stars")}
                     <select name="stars" required>
@@ -433,7 +432,7 @@ fn RateForm(id: i32, side: RatingSide) -> impl IntoView {
                 </label>
                 <p class="muted">{t(lang, "rating.public_note")}</p>
             })}
-            <label>{t(lang, "field.text")}<textarea name="text" rows="3" maxlength="2000" required=!consumer></textarea></label>
+            <label>{t(lang, "field.text")}<textarea name="text" rows="3" maxlength=domain::credit::TEXT_MAX.to_string() required=!consumer></textarea></label>
             {(!consumer).then(|| view! {
                 <label class="inline"><input type="checkbox" name="flag_malicious" value="on"/>{t(lang, "rating.flag_label")}</label>
             })}
@@ -475,14 +474,13 @@ fn Publication(case: CaseView) -> impl IntoView {
 #[component]
 fn FollowUpForm(id: i32) -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<CaseAction>::new();
+    let action = ServerAction::<FollowUpRating>::new();
     view! {
         <ActionForm action=action attr:class="form follow-up-form" attr:data-action="follow_up">
             <h3>{t(lang, "rating.follow_up_title")}</h3>
             <p class="muted">{t(lang, "rating.follow_up_hint")}</p>
             <input type="hidden" name="id" value=id.to_string()/>
-            <input type="hidden" name="action" value="follow_up"/>
-            <label>{t(lang, "field.text")}<textarea name="text" rows="2" maxlength="2000" required></textarea></label>
+            <label>{t(lang, "field.text")}<textarea name="text" rows="2" maxlength=domain::credit::TEXT_MAX.to_string() required></textarea></label>
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
             <button type="submit">{t(lang, "rating.follow_up_submit")}</button>
         </ActionForm>

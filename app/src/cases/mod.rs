@@ -6,7 +6,6 @@ mod list;
 mod new;
 
 #[cfg(feature = "ssr")]
-pub(crate) use api::yuan_to_fen;
 pub use api::*;
 pub use detail::CasePage;
 pub use list::CasesPage;

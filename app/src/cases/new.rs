@@ -1,6 +1,7 @@
 //! Filing a complaint against a merchant.
 
 use domain::cases::{Category, Remedy};
+use domain::input::{max, min};
 use domain::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -27,10 +28,10 @@ pub fn NewCasePage() -> impl IntoView {
                         {Category::ALL.iter().map(|c| view! { <option value=c.as_str()>{t(lang, &format!("category.{}", c.as_str())).to_string()}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>{t(lang, "field.title")}<input type="text" name="title" required minlength="4" maxlength="100"/></label>
-                <label>{t(lang, "field.narrative")}<textarea name="narrative" required minlength="10" maxlength="5000" rows="6"></textarea></label>
+                <label>{t(lang, "field.title")}<input type="text" name="title" required minlength=min::TITLE.to_string() maxlength=max::TITLE.to_string()/></label>
+                <label>{t(lang, "field.narrative")}<textarea name="narrative" required minlength=min::NARRATIVE.to_string() maxlength=max::NARRATIVE.to_string() rows="6"></textarea></label>
                 <div class="row">
-                    <label>{t(lang, "field.order_ref")}<input type="text" name="order_ref" required maxlength="100"/></label>
+                    <label>{t(lang, "field.order_ref")}<input type="text" name="order_ref" required maxlength=max::ORDER_REF.to_string()/></label>
                     <label>{t(lang, "field.order_date")}<input type="date" name="order_date" required/></label>
                 </div>
                 <div class="row">

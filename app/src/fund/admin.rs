@@ -5,6 +5,7 @@
 
 use domain::calendar::format_local;
 use domain::cases::CaseSummary;
+use domain::fund::REASON_MAX;
 use domain::{AppError, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -132,7 +133,7 @@ fn TopUpForm(key: String) -> impl IntoView {
             <h2>{t(lang, "fund.top_up")}</h2>
             <ActionForm action=action attr:class="form" attr:id="top-up-form">
                 <AmountAndKey key=key/>
-                <label>{t(lang, "fund.memo")}<input type="text" name="reason" maxlength="200"/></label>
+                <label>{t(lang, "fund.memo")}<input type="text" name="reason" maxlength=REASON_MAX/></label>
                 <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                 <button type="submit">{t(lang, "fund.record")}</button>
             </ActionForm>
@@ -158,7 +159,7 @@ fn DepositForm(key: String) -> impl IntoView {
                     </label>
                 </div>
                 <AmountAndKey key=key/>
-                <label>{t(lang, "fund.memo")}<input type="text" name="reason" maxlength="200"/></label>
+                <label>{t(lang, "fund.memo")}<input type="text" name="reason" maxlength=REASON_MAX/></label>
                 <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                 <button type="submit">{t(lang, "fund.record")}</button>
             </ActionForm>
@@ -177,7 +178,7 @@ fn RepaymentForm(key: String) -> impl IntoView {
             <ActionForm action=action attr:class="form" attr:id="repayment-form">
                 <label>{t(lang, "fund.case_id_hint")}<input type="number" name="case_id" min="1" required/></label>
                 <AmountAndKey key=key/>
-                <label>{t(lang, "fund.memo")}<input type="text" name="reason" maxlength="200"/></label>
+                <label>{t(lang, "fund.memo")}<input type="text" name="reason" maxlength=REASON_MAX/></label>
                 <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                 <button type="submit">{t(lang, "fund.record")}</button>
             </ActionForm>
@@ -196,7 +197,7 @@ fn WriteOffForm(key: String) -> impl IntoView {
             <ActionForm action=action attr:class="form" attr:id="write-off-form">
                 <label>{t(lang, "fund.case_id_hint")}<input type="number" name="case_id" min="1" required/></label>
                 <AmountAndKey key=key/>
-                <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required maxlength="2000"></textarea></label>
+                <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required maxlength=REASON_MAX></textarea></label>
                 <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                 <button type="submit">{t(lang, "fund.record")}</button>
             </ActionForm>

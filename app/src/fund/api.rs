@@ -2,6 +2,8 @@
 
 use domain::AppError;
 use domain::cases::CaseSummary;
+#[cfg(feature = "ssr")]
+use domain::fund::MovementInput;
 use domain::fund::{FundSummary, LedgerPage, MerchantAccount};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -86,8 +88,8 @@ pub async fn fund_top_up(
     reason: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let raw = movement(&amount, idempotency_key, reason)?;
-    let r = services::fund::operations::fund_top_up(&crate::ssr::services()?, &user, &raw).await?;
+    let mv = MovementInput::from_form(&amount, &idempotency_key, reason.as_deref())?;
+    let r = services::fund::operations::fund_top_up(&crate::ssr::services()?, &user, &mv).await?;
     recorded(&r);
     Ok(())
 }
@@ -108,13 +110,13 @@ pub async fn fund_deposit(
         "out" => Direction::Out,
         _ => return Err(AppError::invalid("direction", "err.fund.direction")),
     };
-    let raw = movement(&amount, idempotency_key, reason)?;
+    let mv = MovementInput::from_form(&amount, &idempotency_key, reason.as_deref())?;
     let r = services::fund::operations::deposit(
         &crate::ssr::services()?,
         &user,
         merchant_id,
         direction,
-        &raw,
+        &mv,
     )
     .await?;
     recorded(&r);
@@ -165,13 +167,13 @@ async fn case_movement(
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
     let case_id = whole(&case_id, "case_id")?;
-    let raw = movement(&amount, idempotency_key, reason)?;
+    let mv = MovementInput::from_form(&amount, &idempotency_key, reason.as_deref())?;
     let r = services::fund::operations::case_movement(
         &crate::ssr::services()?,
         &user,
         case_id,
         kind,
-        &raw,
+        &mv,
     )
     .await?;
     recorded(&r);
@@ -180,26 +182,7 @@ async fn case_movement(
 
 #[cfg(feature = "ssr")]
 fn whole(v: &str, field: &str) -> Result<i32, AppError> {
-    let v = v.trim();
-    if v.is_empty() {
-        return Err(AppError::invalid(field, "err.required"));
-    }
-    v.parse()
-        .map_err(|_| AppError::invalid(field, "err.whole_number"))
-}
-
-/// The form's fields as the services take them: yuan → fen, blank reason → none.
-#[cfg(feature = "ssr")]
-fn movement(
-    amount: &str,
-    idempotency_key: String,
-    reason: Option<String>,
-) -> Result<services::fund::RawMovement, AppError> {
-    Ok(services::fund::RawMovement {
-        amount_fen: crate::cases::yuan_to_fen(amount, "amount_fen")?,
-        idempotency_key,
-        reason: reason.filter(|r| !r.trim().is_empty()),
-    })
+    domain::input::required(domain::input::whole(Some(v), field)?, field)
 }
 
 /// Back to the administrators' page, which confirms what was recorded.

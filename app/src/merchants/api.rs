@@ -162,14 +162,13 @@ pub async fn join_complaint(
     amount_claimed: String,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    use crate::cases::yuan_to_fen as fen;
-    let raw = services::cases::collective::RawJoin {
-        order_ref,
-        order_date,
-        amount_paid_fen: fen(&amount_paid, "amount_paid_fen")?,
-        amount_claimed_fen: fen(&amount_claimed, "amount_claimed_fen")?,
-    };
-    services::cases::collective::join_case(&crate::ssr::services()?, &user, id, &raw).await?;
+    let order = domain::cases::OrderInput::from_form(
+        &order_ref,
+        &order_date,
+        &amount_paid,
+        &amount_claimed,
+    )?;
+    services::cases::collective::join_case(&crate::ssr::services()?, &user, id, &order).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())
 }
@@ -203,12 +202,9 @@ pub async fn object_to_record(
     evidence: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let raw = services::credit::due_process::RawRequest {
-        text,
-        evidence: evidence.unwrap_or_default(),
-        renew_commitment: false,
-    };
-    services::credit::due_process::object(&crate::ssr::services()?, &user, record_id, &raw).await?;
+    let input = domain::credit::RequestInput::from_form(&text, evidence.as_deref(), None)?;
+    services::credit::due_process::object(&crate::ssr::services()?, &user, record_id, &input)
+        .await?;
     leptos_axum::redirect(&format!("/merchants/{merchant_id}?done=object"));
     Ok(())
 }
@@ -222,12 +218,12 @@ pub async fn apply_repair(
     renew_commitment: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let raw = services::credit::due_process::RawRequest {
-        text,
-        evidence: evidence.unwrap_or_default(),
-        renew_commitment: checked(&renew_commitment),
-    };
-    services::credit::due_process::apply_repair(&crate::ssr::services()?, &user, record_id, &raw)
+    let input = domain::credit::RequestInput::from_form(
+        &text,
+        evidence.as_deref(),
+        renew_commitment.as_deref(),
+    )?;
+    services::credit::due_process::apply_repair(&crate::ssr::services()?, &user, record_id, &input)
         .await?;
     leptos_axum::redirect(&format!("/merchants/{merchant_id}?done=repair"));
     Ok(())
@@ -268,18 +264,18 @@ pub async fn register_business(
     licence_valid_until: String,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let raw = services::merchants::verification::RawRegistration {
-        uscc,
-        name,
-        entity_type,
-        kind,
-        registered_address,
-        business_scope,
-        shop_names: shop_names.lines().map(str::to_string).collect(),
-        licence_valid_until,
-    };
-    let v =
-        services::merchants::verification::register(&crate::ssr::services()?, &user, &raw).await?;
+    let input = domain::merchant::RegistrationInput::from_form(
+        &uscc,
+        &name,
+        &entity_type,
+        &kind,
+        &registered_address,
+        &business_scope,
+        &shop_names,
+        &licence_valid_until,
+    );
+    let v = services::merchants::verification::register(&crate::ssr::services()?, &user, &input)
+        .await?;
     leptos_axum::redirect(&format!("/merchants/register?registered={}", v.id));
     Ok(())
 }

@@ -4,6 +4,7 @@
 //! The services decide who may; their refusals show in the forms.
 
 use domain::calendar::{format_deadline, format_local};
+use domain::credit::{EVIDENCE_MAX, REQUEST_TEXT_MAX, REQUEST_TEXT_MIN};
 use domain::merchant::{COMMITMENT_EN, COMMITMENT_VERSION, COMMITMENT_ZH, RecordRequestView};
 use domain::{t, tf};
 use leptos::prelude::*;
@@ -103,8 +104,8 @@ fn ObjectionForm(merchant_id: i32, record_id: i32) -> impl IntoView {
         <ActionForm action=action attr:class="form objection-form" attr:data-record=record_id.to_string()>
             <input type="hidden" name="merchant_id" value=merchant_id.to_string()/>
             <input type="hidden" name="record_id" value=record_id.to_string()/>
-            <label>{t(lang, "field.text")}<textarea name="text" rows="3" required minlength="10" maxlength="5000"></textarea></label>
-            <label>{t(lang, "field.evidence")}<textarea name="evidence" rows="2" maxlength="5000"></textarea></label>
+            <label>{t(lang, "field.text")}<textarea name="text" rows="3" required minlength=REQUEST_TEXT_MIN maxlength=REQUEST_TEXT_MAX></textarea></label>
+            <label>{t(lang, "field.evidence")}<textarea name="evidence" rows="2" maxlength=EVIDENCE_MAX></textarea></label>
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
             <button type="submit">{t(lang, "manage.object")}</button>
         </ActionForm>
@@ -119,8 +120,8 @@ fn RepairForm(merchant_id: i32, record_id: i32) -> impl IntoView {
         <ActionForm action=action attr:class="form repair-form" attr:data-record=record_id.to_string()>
             <input type="hidden" name="merchant_id" value=merchant_id.to_string()/>
             <input type="hidden" name="record_id" value=record_id.to_string()/>
-            <label>{t(lang, "field.text")}<textarea name="text" rows="3" required minlength="10" maxlength="5000"></textarea></label>
-            <label>{t(lang, "field.evidence")}<textarea name="evidence" rows="2" maxlength="5000"></textarea></label>
+            <label>{t(lang, "field.text")}<textarea name="text" rows="3" required minlength=REQUEST_TEXT_MIN maxlength=REQUEST_TEXT_MAX></textarea></label>
+            <label>{t(lang, "field.evidence")}<textarea name="evidence" rows="2" maxlength=EVIDENCE_MAX></textarea></label>
             <label class="inline"><input type="checkbox" name="renew_commitment" required/>{t(lang, "manage.renew")}</label>
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
             <button type="submit">{t(lang, "manage.repair")}</button>

@@ -3,6 +3,7 @@
 //! requests, and finds the verified businesses it answers for.
 
 use domain::calendar::format_local;
+use domain::merchant::registration as reg;
 use domain::merchant::{LegalForm, MerchantKind, VerificationStatus, VerificationView};
 use domain::{AppError, Lang, t, tf};
 use leptos::prelude::*;
@@ -171,7 +172,7 @@ fn RegisterForm() -> impl IntoView {
                         {at("uscc")}
                     </label>
                     <label>{t(lang, "field.name")}
-                        <input type="text" name="name" id="reg-name" required maxlength="200"/>
+                        <input type="text" name="name" id="reg-name" required maxlength=reg::NAME_MAX/>
                         {at("name")}
                     </label>
                 </div>
@@ -194,11 +195,11 @@ fn RegisterForm() -> impl IntoView {
                     </label>
                 </div>
                 <label>{t(lang, "field.registered_address")}
-                    <input type="text" name="registered_address" id="reg-address" required maxlength="500"/>
+                    <input type="text" name="registered_address" id="reg-address" required maxlength=reg::ADDRESS_MAX/>
                     {at("registered_address")}
                 </label>
                 <label>{t(lang, "field.business_scope")}
-                    <textarea name="business_scope" id="reg-scope" rows="2" required maxlength="2000"></textarea>
+                    <textarea name="business_scope" id="reg-scope" rows="2" required maxlength=reg::SCOPE_MAX></textarea>
                     {at("business_scope")}
                 </label>
                 <div class="row">

@@ -194,14 +194,14 @@ pub async fn record_finding(
     let user = crate::ssr::require_role(&[Role::Regulator]).await?;
     let svc = crate::ssr::services()?;
     let merchant_id = merchant_ref(&svc, &merchant).await?;
-    let raw = services::credit::records::RawFinding {
-        kind,
-        severity,
-        summary,
-        evidence,
-        occurred_on,
-    };
-    let r = services::credit::records::create_finding(&svc, &user, merchant_id, &raw)
+    let input = domain::credit::FindingInput::from_form(
+        &kind,
+        &severity,
+        &summary,
+        &evidence,
+        &occurred_on,
+    );
+    let r = services::credit::records::create_finding(&svc, &user, merchant_id, &input)
         .await
         .map_err(|e| match e {
             AppError::NotFound => AppError::invalid("merchant", "err.merchant.unknown"),

@@ -2,7 +2,7 @@
 //! file as regulators see it (every record, pending ones with their
 //! objection deadline), the new record marked.
 
-use domain::credit::{RecordGroup, RecordKind, Severity};
+use domain::credit::{EVIDENCE_MAX, RecordGroup, RecordKind, SUMMARY_MAX, SUMMARY_MIN, Severity};
 use domain::{t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -64,8 +64,8 @@ pub(super) fn Findings(data: FindingsData) -> impl IntoView {
                         </select>
                     </label>
                 </div>
-                <label>{t(lang, "field.summary")}<textarea name="summary" rows="3" required minlength="10" maxlength="5000"></textarea></label>
-                <label>{t(lang, "field.evidence")}<textarea name="evidence" rows="2" maxlength="5000"></textarea></label>
+                <label>{t(lang, "field.summary")}<textarea name="summary" rows="3" required minlength=SUMMARY_MIN maxlength=SUMMARY_MAX></textarea></label>
+                <label>{t(lang, "field.evidence")}<textarea name="evidence" rows="2" maxlength=EVIDENCE_MAX></textarea></label>
                 <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                 <button type="submit">{t(lang, "reg.find.submit")}</button>
             </ActionForm>

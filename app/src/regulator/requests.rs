@@ -3,6 +3,7 @@
 //! decision with reasons either way.
 
 use domain::calendar::format_local;
+use domain::credit::DECISION_REASON_MAX;
 use domain::merchant::RecordRequestView;
 use domain::t;
 use leptos::prelude::*;
@@ -54,7 +55,7 @@ fn Request(r: RecordRequestView, action: ServerAction<DecideRequest>) -> impl In
             })}
             <ActionForm action=action attr:class="form decide-form">
                 <input type="hidden" name="id" value=r.id.to_string()/>
-                <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required maxlength="5000"></textarea></label>
+                <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required maxlength=DECISION_REASON_MAX></textarea></label>
                 <div class="buttons">
                     <button type="submit" name="grant" value="true" class="grant">{t(lang, grant)}</button>
                     <button type="submit" name="grant" value="false" class="refuse secondary">{t(lang, refuse)}</button>

@@ -3,12 +3,16 @@
 //! The time comes in as `now`; the working-day calendar comes in as an
 //! argument; nothing here touches storage.
 
+mod filing;
+mod input;
 mod kinds;
 mod machine;
 #[cfg(test)]
 mod tests;
 mod view;
 
+pub use filing::*;
+pub use input::*;
 pub use kinds::*;
 pub use machine::*;
 pub use view::*;

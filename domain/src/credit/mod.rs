@@ -53,6 +53,7 @@
 //! 12-month counters of [`CreditInputs`], never twice.
 
 mod formula;
+mod input;
 mod kinds;
 mod lists;
 mod params;
@@ -62,6 +63,7 @@ pub mod risk;
 mod tests;
 
 pub use formula::*;
+pub use input::*;
 pub use kinds::*;
 pub use lists::*;
 pub use params::{CreditParams, DisplayPeriods, ParamRow, RateParams, method_params_table};

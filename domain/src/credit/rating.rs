@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 use crate::cases::Status;
+use crate::input;
 
 /// A follow-up review is possible this many days after the rating.
 pub const FOLLOW_UP_DAYS: i64 = 90;
@@ -87,42 +88,98 @@ pub fn may_rate(status: Status, side: RatingSide, merchant_responded: bool) -> b
     }
 }
 
-/// The stars as typed: a whole number 1–5.
-pub fn parse_stars(v: Option<&str>) -> Result<i32, AppError> {
-    let t = v.map(str::trim).unwrap_or("");
-    if t.is_empty() {
-        return Err(AppError::invalid("stars", "err.required"));
+/// A rating as it arrives (`POST /api/v1/cases/{id}/ratings`): the
+/// consumer's stars and text, or the merchant's text and malicious flag.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RatingInput {
+    /// 1–5: required of the consumer; the merchant gives none.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    pub stars: Option<i32>,
+    /// Optional for the consumer, required of the merchant (at most 2,000 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
+    pub text: Option<String>,
+    /// Merchant only: the complaint was malicious (every regulator is told).
+    #[serde(default)]
+    pub flag_malicious: Option<bool>,
+}
+
+/// A rating the rules accept for its side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rating {
+    pub stars: Option<i32>,
+    pub text: String,
+    pub flag_malicious: bool,
+}
+
+impl RatingInput {
+    /// The rating form's fields as the browser sends them.
+    pub fn from_form(
+        stars: Option<&str>,
+        text: Option<&str>,
+        flag_malicious: Option<&str>,
+    ) -> Result<Self, AppError> {
+        Ok(RatingInput {
+            stars: input::whole(stars, "stars")
+                .map_err(|_| AppError::invalid("stars", "err.rating.stars"))?,
+            text: text.map(str::to_string),
+            flag_malicious: input::flag(flag_malicious, "flag_malicious")?,
+        })
     }
-    match t.parse::<i32>() {
-        Ok(n) if (1..=5).contains(&n) => Ok(n),
-        _ => Err(AppError::invalid("stars", "err.rating.stars")),
+
+    /// The consumer gives 1–5 stars and may write; the merchant gives no
+    /// stars, must write (its text is the rating and the grounds of a
+    /// malicious-complaint flag) and alone may flag.
+    pub fn check(&self, side: RatingSide) -> Result<Rating, AppError> {
+        let flag = self.flag_malicious.unwrap_or(false);
+        match side {
+            RatingSide::Consumer => {
+                if flag {
+                    return Err(AppError::invalid(
+                        "flag_malicious",
+                        "err.rating.flag_merchant_only",
+                    ));
+                }
+                let stars = input::required(self.stars, "stars")?;
+                if !(1..=5).contains(&stars) {
+                    return Err(AppError::invalid("stars", "err.rating.stars"));
+                }
+                Ok(Rating {
+                    stars: Some(stars),
+                    text: input::text(self.text.as_deref(), "text", TEXT_MAX)?.unwrap_or_default(),
+                    flag_malicious: false,
+                })
+            }
+            RatingSide::Merchant => {
+                if self.stars.is_some() {
+                    return Err(AppError::invalid("stars", "err.rating.stars_consumer_only"));
+                }
+                Ok(Rating {
+                    stars: None,
+                    text: input::required_text(self.text.as_deref(), "text", TEXT_MAX)?,
+                    flag_malicious: flag,
+                })
+            }
+        }
     }
 }
 
-/// A yes/no field as typed (JSON `true`/`false`, or a checkbox's `on`).
-pub fn parse_flag(v: Option<&str>, field: &str) -> Result<bool, AppError> {
-    match v.map(str::trim).unwrap_or("") {
-        "" | "false" | "off" | "0" => Ok(false),
-        "true" | "on" | "1" => Ok(true),
-        _ => Err(AppError::invalid(field, "err.rating.flag")),
-    }
+/// A follow-up review (追评) as it arrives: its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FollowUpInput {
+    /// Required, at most 2,000 characters.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
+    pub text: Option<String>,
 }
 
-/// A text of at most `max` characters, trimmed; empty is refused when `required`.
-pub fn parse_text(
-    v: Option<&str>,
-    field: &str,
-    max: usize,
-    required: bool,
-) -> Result<String, AppError> {
-    let t = v.map(str::trim).unwrap_or("");
-    if t.is_empty() && required {
-        return Err(AppError::invalid(field, "err.required"));
+impl FollowUpInput {
+    pub fn check(&self) -> Result<String, AppError> {
+        input::required_text(self.text.as_deref(), "text", TEXT_MAX)
     }
-    if t.chars().count() > max {
-        return Err(AppError::invalid(field, "err.text_too_long"));
-    }
-    Ok(t.to_string())
 }
 
 /// The last instant a follow-up to a rating written at `rated_at` is accepted.
@@ -147,31 +204,90 @@ mod rating_tests {
     }
 
     #[test]
-    fn stars_are_one_to_five() {
-        assert_eq!(parse_stars(Some(" 5 ")), Ok(5));
-        assert_eq!(parse_stars(Some("1")), Ok(1));
-        for bad in ["0", "6", "x", "2.5", "-1"] {
+    fn each_side_rates_by_its_own_rules() {
+        let consumer = |stars: Option<i32>, text: &str, flag: Option<bool>| {
+            RatingInput {
+                stars,
+                text: Some(text.into()),
+                flag_malicious: flag,
+            }
+            .check(RatingSide::Consumer)
+        };
+        assert_eq!(
+            consumer(Some(5), "  好 ", None),
+            Ok(Rating {
+                stars: Some(5),
+                text: "好".into(),
+                flag_malicious: false
+            })
+        );
+        assert_eq!(
+            consumer(Some(1), "", Some(false)).map(|r| r.text),
+            Ok(String::new())
+        );
+        for bad in [0, 6, -1] {
             assert_eq!(
-                parse_stars(Some(bad)),
+                consumer(Some(bad), "", None),
                 Err(AppError::invalid("stars", "err.rating.stars")),
                 "{bad}"
             );
         }
         assert_eq!(
-            parse_stars(None),
+            consumer(None, "", None),
             Err(AppError::invalid("stars", "err.required"))
+        );
+        assert_eq!(
+            consumer(Some(3), "", Some(true)),
+            Err(AppError::invalid(
+                "flag_malicious",
+                "err.rating.flag_merchant_only"
+            ))
+        );
+        assert_eq!(
+            consumer(Some(3), &"长".repeat(TEXT_MAX + 1), None),
+            Err(AppError::invalid("text", "err.text_too_long"))
+        );
+        let merchant = |stars: Option<i32>, text: &str| {
+            RatingInput {
+                stars,
+                text: Some(text.into()),
+                flag_malicious: Some(true),
+            }
+            .check(RatingSide::Merchant)
+        };
+        assert_eq!(
+            merchant(None, "恶意索赔").map(|r| r.flag_malicious),
+            Ok(true)
+        );
+        assert_eq!(
+            merchant(None, " "),
+            Err(AppError::invalid("text", "err.required"))
+        );
+        assert_eq!(
+            merchant(Some(4), "x"),
+            Err(AppError::invalid("stars", "err.rating.stars_consumer_only"))
         );
     }
 
     #[test]
-    fn flags_and_texts() {
-        assert_eq!(parse_flag(Some("on"), "f"), Ok(true));
-        assert_eq!(parse_flag(None, "f"), Ok(false));
-        assert!(parse_flag(Some("maybe"), "f").is_err());
-        assert_eq!(parse_text(Some("  好 "), "text", 5, true), Ok("好".into()));
-        assert_eq!(parse_text(None, "text", 5, false), Ok(String::new()));
-        assert!(parse_text(Some(" "), "text", 5, true).is_err());
-        assert!(parse_text(Some("一二三四五六"), "text", 5, false).is_err());
+    fn rating_forms_parse_or_name_the_field() {
+        let f = RatingInput::from_form(Some(" 4 "), Some("ok"), Some("on")).unwrap();
+        assert_eq!((f.stars, f.flag_malicious), (Some(4), Some(true)));
+        assert_eq!(
+            RatingInput::from_form(Some("2.5"), None, None),
+            Err(AppError::invalid("stars", "err.rating.stars"))
+        );
+        assert_eq!(
+            RatingInput::from_form(None, None, Some("maybe")),
+            Err(AppError::invalid("flag_malicious", "err.true_or_false"))
+        );
+        assert_eq!(
+            FollowUpInput {
+                text: Some(" ".into())
+            }
+            .check(),
+            Err(AppError::invalid("text", "err.required"))
+        );
     }
 
     #[test]

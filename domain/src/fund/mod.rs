@@ -2,8 +2,10 @@
 //! and what the public sees of them. First compensation's case-side rules
 //! live with the case machine (`cases::FirstCompensation`).
 
+mod input;
 pub mod ledger;
 mod view;
 
+pub use input::{KEY_MAX, MovementInput, REASON_MAX, Reason, check_amount};
 pub use ledger::{Account, AccountKind, Books, EntryKind, LedgerError, Line, Operation};
 pub use view::*;

@@ -109,14 +109,6 @@ pub struct Action {
     pub within_days: Option<i32>,
     /// decide_contest: true gives the merchant back what was recovered and writes the rest off.
     pub upheld: Option<bool>,
-    /// rate: required of the consumer; the merchant gives none.
-    #[schema(minimum = 1, maximum = 5)]
-    pub stars: Option<i32>,
-    /// rate: optional for the consumer, required of the merchant; follow_up: required.
-    #[schema(min_length = 1, max_length = 2000)]
-    pub text: Option<String>,
-    /// rate, merchant only: the complaint was malicious (every regulator is told).
-    pub flag_malicious: Option<bool>,
 }
 
 /// `POST /cases/{id}/publication`.

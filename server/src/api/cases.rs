@@ -6,10 +6,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use domain::cases::Status;
+use domain::cases::{ActionInput, ComplaintInput, OrderInput};
 use domain::{AppError, Lang};
 use serde::Deserialize;
 use serde_json::Value;
-use services::cases::{RawAction, RawCase, read::RoleView};
+use services::cases::read::RoleView;
 
 use super::{ApiError, ApiResult, Caller, parse_json};
 use crate::AppState;
@@ -69,48 +70,11 @@ pub async fn file(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let o = object(&body, lang)?;
-    let f = |k: &str| as_text(o.get(k), k, lang);
-    let publish = match o.get("publish_narrative") {
-        None | Some(Value::Null) => false,
-        Some(Value::Bool(b)) => *b,
-        Some(_) => {
-            return Err(ApiError(
-                AppError::invalid("publish_narrative", "err.json_invalid"),
-                lang,
-            ));
-        }
-    };
-    let raw = RawCase {
-        merchant: match o.get("merchant_id").or(o.get("merchant_uscc")) {
-            Some(v) => as_text(Some(v), "merchant_id", lang)?,
-            None => String::new(),
-        },
-        category: f("category")?,
-        title: f("title")?,
-        narrative: f("narrative")?,
-        order_ref: f("order_ref")?,
-        order_date: f("order_date")?,
-        amount_paid_fen: f("amount_paid_fen")?,
-        amount_claimed_fen: f("amount_claimed_fen")?,
-        remedy: f("remedy")?,
-        publish_narrative: publish,
-    };
-    let view = services::cases::file_case(&state.services, &caller.user, &raw)
+    let input = super::from_json::<ComplaintInput>(&body, lang)?;
+    let view = services::cases::file_case(&state.services, &caller.user, &input, "merchant_id")
         .await
-        .map_err(|e| ApiError(rename_merchant_field(e), lang))?;
+        .map_err(|e| ApiError(e, lang))?;
     Ok((StatusCode::CREATED, Json(view)))
-}
-
-/// The API names the field `merchant_id`.
-fn rename_merchant_field(e: AppError) -> AppError {
-    match e {
-        AppError::Invalid { field, key } if field == "merchant" => AppError::Invalid {
-            field: "merchant_id".into(),
-            key,
-        },
-        e => e,
-    }
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -217,31 +181,11 @@ pub async fn act(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<i32>,
-    ext: axum::http::Extensions,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let o = object(&body, lang)?;
-    let opt = |k: &str| -> ApiResult<Option<String>> {
-        as_text(o.get(k), k, lang).map(|s| (!s.is_empty()).then_some(s))
-    };
-    let raw = RawAction {
-        action: as_text(o.get("action"), "action", lang)?,
-        message: opt("message")?,
-        reason: opt("reason")?,
-        amount_fen: opt("amount_fen")?,
-        remedy: opt("remedy")?,
-        fulfil_within_days: opt("fulfil_within_days")?,
-        to: opt("to")?,
-        party: opt("party")?,
-        within_days: opt("within_days")?,
-        upheld: opt("upheld")?,
-        stars: opt("stars")?,
-        flag_malicious: opt("flag_malicious")?,
-        text: opt("text")?,
-        ip: Some(super::client_ip(&ext)),
-    };
-    let view = services::cases::act(&state.services, &caller.user, id, &raw)
+    let input = super::from_json::<ActionInput>(&body, lang)?;
+    let view = services::cases::act(&state.services, &caller.user, id, input)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(view))
@@ -317,15 +261,8 @@ pub async fn join(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let o = object(&body, lang)?;
-    let f = |k: &str| as_text(o.get(k), k, lang);
-    let raw = services::cases::collective::RawJoin {
-        order_ref: f("order_ref")?,
-        order_date: f("order_date")?,
-        amount_paid_fen: f("amount_paid_fen")?,
-        amount_claimed_fen: f("amount_claimed_fen")?,
-    };
-    let view = services::cases::collective::join_case(&state.services, &caller.user, id, &raw)
+    let order = super::from_json::<OrderInput>(&body, lang)?;
+    let view = services::cases::collective::join_case(&state.services, &caller.user, id, &order)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok((StatusCode::CREATED, Json(view)))

@@ -8,23 +8,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use domain::AppError;
-use domain::fund::EntryReceipt;
+use domain::fund::{EntryReceipt, MovementInput};
 use serde::Deserialize;
-use services::fund::{CaseMovement, Direction, RawMovement, operations, public};
+use services::fund::{CaseMovement, Direction, operations, public};
 
-use super::cases::{as_text, object};
-use super::{ApiError, ApiResult, Caller, ReqLang};
+use super::{ApiError, ApiResult, Caller, ReqLang, from_json};
 use crate::AppState;
-
-fn movement(body: &Bytes, lang: domain::Lang) -> ApiResult<RawMovement> {
-    let o = object(body, lang)?;
-    let reason = as_text(o.get("reason"), "reason", lang)?;
-    Ok(RawMovement {
-        amount_fen: as_text(o.get("amount_fen"), "amount_fen", lang)?,
-        idempotency_key: as_text(o.get("idempotency_key"), "idempotency_key", lang)?,
-        reason: (!reason.is_empty()).then_some(reason),
-    })
-}
 
 /// 201 for a new entry, 200 for a replay of the same request.
 fn created(r: EntryReceipt) -> impl IntoResponse {
@@ -53,8 +42,8 @@ pub async fn top_up(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[domain::Role::FundAdmin])?;
-    let raw = movement(&body, lang)?;
-    let r = operations::fund_top_up(&state.services, &caller.user, &raw)
+    let mv: MovementInput = from_json(&body, lang)?;
+    let r = operations::fund_top_up(&state.services, &caller.user, &mv)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(created(r))
@@ -69,8 +58,8 @@ async fn deposit_movement(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[domain::Role::FundAdmin])?;
-    let raw = movement(&body, lang)?;
-    let r = operations::deposit(&state.services, &caller.user, id, direction, &raw)
+    let mv: MovementInput = from_json(&body, lang)?;
+    let r = operations::deposit(&state.services, &caller.user, id, direction, &mv)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(created(r))
@@ -127,8 +116,8 @@ async fn case_movement(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[domain::Role::FundAdmin])?;
-    let raw = movement(&body, lang)?;
-    let r = operations::case_movement(&state.services, &caller.user, id, kind, &raw)
+    let mv: MovementInput = from_json(&body, lang)?;
+    let r = operations::case_movement(&state.services, &caller.user, id, kind, &mv)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(created(r))

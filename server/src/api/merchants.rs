@@ -7,15 +7,16 @@ use axum::body::Bytes;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::merchant::VerificationStatus;
+use domain::credit::{FindingInput, RequestInput};
+use domain::merchant::{RegistrationInput, VerificationStatus};
 use domain::{AppError, Role};
 use serde::Deserialize;
 use serde_json::Value;
 use services::credit::{commitments, records};
-use services::merchants::verification::{self, RawRegistration};
+use services::merchants::verification;
 
 use super::cases::{as_text, object, required_bool};
-use super::{ApiError, ApiResult, Caller, MaybeCaller, ReqLang};
+use super::{ApiError, ApiResult, Caller, MaybeCaller, ReqLang, from_json};
 use crate::AppState;
 
 /// `POST /api/v1/merchants`: a merchant account registers (or claims) a business.
@@ -37,33 +38,8 @@ pub async fn register(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let o = object(&body, lang)?;
-    let f = |k: &str| as_text(o.get(k), k, lang);
-    let shop_names = match o.get("shop_names") {
-        None | Some(Value::Null) => vec![],
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|v| as_text(Some(v), "shop_names", lang))
-            .collect::<ApiResult<Vec<_>>>()?,
-        Some(Value::String(s)) => s.lines().map(str::to_string).collect(),
-        Some(_) => {
-            return Err(ApiError(
-                AppError::invalid("shop_names", "err.json_invalid"),
-                lang,
-            ));
-        }
-    };
-    let raw = RawRegistration {
-        uscc: f("uscc")?,
-        name: f("name")?,
-        entity_type: f("entity_type")?,
-        kind: f("kind")?,
-        registered_address: f("registered_address")?,
-        business_scope: f("business_scope")?,
-        shop_names,
-        licence_valid_until: f("licence_valid_until")?,
-    };
-    let v = verification::register(&state.services, &caller.user, &raw)
+    let input: RegistrationInput = from_json(&body, lang)?;
+    let v = verification::register(&state.services, &caller.user, &input)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -356,31 +332,11 @@ pub async fn create_finding(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[Role::Regulator])?;
-    let o = object(&body, lang)?;
-    let f = |k: &str| as_text(o.get(k), k, lang);
-    let raw = records::RawFinding {
-        kind: f("kind")?,
-        severity: f("severity")?,
-        summary: f("summary")?,
-        evidence: f("evidence")?,
-        occurred_on: f("occurred_on")?,
-    };
-    let r = records::create_finding(&state.services, &caller.user, id, &raw)
+    let input: FindingInput = from_json(&body, lang)?;
+    let r = records::create_finding(&state.services, &caller.user, id, &input)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok((StatusCode::CREATED, Json(r)))
-}
-
-fn request_body(
-    body: &Bytes,
-    lang: domain::Lang,
-) -> ApiResult<services::credit::due_process::RawRequest> {
-    let o = object(body, lang)?;
-    Ok(services::credit::due_process::RawRequest {
-        text: as_text(o.get("text"), "text", lang)?,
-        evidence: as_text(o.get("evidence"), "evidence", lang)?,
-        renew_commitment: matches!(o.get("renew_commitment"), Some(Value::Bool(true))),
-    })
 }
 
 /// `POST /api/v1/records/{id}/objection {text, evidence}`: the merchant objects
@@ -406,8 +362,8 @@ pub async fn object_to_record(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let raw = request_body(&body, lang)?;
-    let v = services::credit::due_process::object(&state.services, &caller.user, id, &raw)
+    let input: RequestInput = from_json(&body, lang)?;
+    let v = services::credit::due_process::object(&state.services, &caller.user, id, &input)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok((StatusCode::CREATED, Json(v)))
@@ -435,8 +391,8 @@ pub async fn repair(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let raw = request_body(&body, lang)?;
-    let v = services::credit::due_process::apply_repair(&state.services, &caller.user, id, &raw)
+    let input: RequestInput = from_json(&body, lang)?;
+    let v = services::credit::due_process::apply_repair(&state.services, &caller.user, id, &input)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok((StatusCode::CREATED, Json(v)))

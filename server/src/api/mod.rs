@@ -95,7 +95,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(fund::repayment))
         .routes(routes!(fund::write_off))
         .routes(routes!(ratings::for_merchant))
-        .routes(routes!(ratings::for_case))
+        .routes(routes!(ratings::for_case, ratings::rate))
+        .routes(routes!(ratings::follow_up))
         .routes(routes!(ratings::hide))
         .routes(routes!(lists::red))
         .routes(routes!(lists::black))
@@ -202,6 +203,12 @@ pub fn parse_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T>
         tracing::debug!("bad JSON body: {e}");
         ApiError(AppError::invalid("body", "err.json_invalid"), lang)
     })
+}
+
+/// Deserialises a JSON body into a typed input ([`domain::input::from_json`]):
+/// a missing or mistyped field is a 422 naming it, in the request's language.
+pub fn from_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
+    domain::input::from_json(body).map_err(|e| ApiError(e, lang))
 }
 
 /// A required string field.

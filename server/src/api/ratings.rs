@@ -1,6 +1,6 @@
 //! Mutual ratings (信用互评): the public list of a merchant's ratings, a case's
-//! ratings, and the regulator hiding one. Ratings are written through
-//! `POST /cases/{id}/actions` (`rate`, `follow_up`); no route deletes one.
+//! ratings, rating a case and following a rating up, and the regulator
+//! hiding one. No route deletes one.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -59,6 +59,68 @@ pub async fn for_case(
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
     Ok(Json(serde_json::json!({ "items": items })))
+}
+
+/// `POST /api/v1/cases/{id}/ratings {stars?, text?, flag_malicious?}`: the
+/// case's consumer or merchant rates it, once the case is over (201).
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/ratings",
+    tag = "ratings",
+    summary = "Mutual rating (信用互评) once the case is closed or withdrawn: the consumer gives stars (1–5) and may write; the merchant writes and may flag the complaint as malicious (every regulator is told); once per side",
+    params(super::openapi::Id),
+    request_body = domain::credit::RatingInput,
+    responses(
+        (status = 201, description = "The rating", body = domain::credit::RatingView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The case is not over yet, or this side has rated it", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn rate(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    ext: axum::http::Extensions,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let input = super::from_json::<domain::credit::RatingInput>(&body, lang)?;
+    let ip = super::client_ip(&ext);
+    let v = ratings::rate(&state.services, &caller.user, id, &input, &ip)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((axum::http::StatusCode::CREATED, Json(v)))
+}
+
+/// `POST /api/v1/cases/{id}/ratings/follow-up {text}`: the author's one
+/// follow-up review, within 90 days of the rating.
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/ratings/follow-up",
+    tag = "ratings",
+    summary = "The rating's author adds its one follow-up review (追评), within 90 days of the rating",
+    params(super::openapi::Id),
+    request_body = domain::credit::FollowUpInput,
+    responses(
+        (status = 200, description = "The rating with its follow-up", body = domain::credit::RatingView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "No rating yet, hidden, already followed up, or more than 90 days on", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn follow_up(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let input = super::from_json::<domain::credit::FollowUpInput>(&body, lang)?;
+    let v = ratings::follow_up(&state.services, &caller.user, id, &input)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(v))
 }
 
 /// `POST /api/v1/regulator/ratings/{id}/hide {reason}`: regulators only; the

@@ -406,6 +406,25 @@ impl World {
             .await
     }
 
+    /// `r` rates (`{"action": "rate", …}`) or follows a rating up
+    /// (`{"action": "follow_up", …}`) through the ratings endpoints.
+    pub async fn rate(&self, r: R, id: i64, body: &Value) -> Resp {
+        let mut body = body.clone();
+        let action = body.as_object_mut().and_then(|o| o.remove("action"));
+        let path = match action.as_ref().and_then(Value::as_str) {
+            Some("follow_up") => format!("/api/v1/cases/{id}/ratings/follow-up"),
+            _ => format!("/api/v1/cases/{id}/ratings"),
+        };
+        self.app
+            .send(
+                Req::post(&path)
+                    .json(&body)
+                    .bearer(self.token(r))
+                    .lang("en"),
+            )
+            .await
+    }
+
     /// `r` does `action` (with `body(action, stage)`); asserts 200 and returns the case.
     pub async fn ok(&self, r: R, id: i64, action: &str, stage: Stage) -> Value {
         let v = self.act(r, id, &self.body(action, stage)).await;

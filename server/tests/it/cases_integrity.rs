@@ -200,7 +200,7 @@ backend_tests! {
         let b = w.case_at(Stage::Negotiating).await;
         w.assert_trail_ok(a, 3).await;
         w.assert_trail_ok(b, 2).await;
-        let (checked, broken) = services::cases::trail::verify_all(&w.app.svc.db).await.unwrap();
+        let (checked, broken) = services::record::trail::verify_all(&w.app.svc.db).await.unwrap();
         assert_eq!((checked, broken), (2, None));
 
         // Someone with database access rewrites the merchant's answer.
@@ -226,7 +226,7 @@ backend_tests! {
             assert!(v["reason"].as_str().unwrap().contains("hash"), "{v}");
         }
         w.assert_trail_ok(b, 2).await;
-        let (checked, broken) = services::cases::trail::verify_all(&w.app.svc.db).await.unwrap();
+        let (checked, broken) = services::record::trail::verify_all(&w.app.svc.db).await.unwrap();
         let broken = broken.expect("verify_all finds the edit");
         assert_eq!(checked, 1, "it stops at the first broken case");
         assert_eq!(broken.case_id as i64, a);
@@ -240,9 +240,9 @@ backend_tests! {
             .await
             .unwrap()
             .unwrap();
-        let rehash = services::cases::trail::entry_hash(
+        let rehash = services::record::trail::entry_hash(
             &row.prev_hash,
-            &services::cases::trail::Content {
+            &services::record::trail::Content {
                 case_id: row.case_id,
                 seq: row.seq,
                 at: row.at,

@@ -130,7 +130,7 @@ backend_tests! {
         // A merchant renamed: its public records carry the new name.
         use sea_orm::ConnectionTrait;
         w.app.svc.db.execute_unprepared(&format!("UPDATE merchants SET name = '北京海淀改名电器有限公司' WHERE id = {}", w.merchant_a)).await.unwrap();
-        services::search::reindex_later(&w.app.svc.db, w.merchant_a as i32, w.now()).await.unwrap();
+        services::changes::merchant_changed(&w.app.svc.db, w.merchant_a as i32, w.now()).await.unwrap();
         drain(&w).await;
         let rec: Value = w.app.send(Req::get(&format!("/api/v1/complaints/{b}"))).await.expect(200).json();
         assert_eq!(rec["merchant_name"], "北京海淀改名电器有限公司");

@@ -225,9 +225,11 @@ backend_tests! {
         for (amount, want) in [
             (json!(0), "more than zero"),
             (json!(-5), "more than zero"),
-            (json!(12.5), "whole number of fen"),
-            (json!("abc"), "whole number of fen"),
-            (json!(null), "required"),
+            (json!(10_000_000_001_i64), "too large"),
+            // Not a whole number: the body's type is wrong.
+            (json!(12.5), "wrong type"),
+            (json!("abc"), "wrong type"),
+            (json!(null), "wrong type"),
         ] {
             let r = post(&w, Some(R::Fund), "/api/v1/fund/top-up", &json!({"amount_fen": amount, "idempotency_key": "k"})).await.expect(422);
             let (_, field, message) = r.error();
@@ -253,6 +255,36 @@ backend_tests! {
         // None of it left a line behind.
         assert_eq!(ledger_line::Entity::find().count(&w.app.svc.db).await.unwrap(), 2);
         assert_eq!(check(&w).await.problem, None);
+    }
+
+    async fn the_api_takes_amounts_as_numbers_and_refuses_strings_naming_the_field(app) {
+        let w = World::new(app).await;
+        let id = w.file().await["id"].as_i64().unwrap();
+        let merchant = w.merchant_b;
+        let paths = [
+            "/api/v1/fund/top-up".to_string(),
+            format!("/api/v1/merchants/{merchant}/deposit"),
+            format!("/api/v1/merchants/{merchant}/deposit/withdraw"),
+            format!("/api/v1/cases/{id}/repayment"),
+            format!("/api/v1/cases/{id}/write-off"),
+        ];
+        for path in &paths {
+            let r = post(&w, Some(R::Fund), path, &mv("100", "as-text")).await.expect(422);
+            let (code, field, message) = r.error();
+            assert_eq!((code.as_str(), field.as_deref()), ("invalid", Some("amount_fen")), "{path}");
+            assert!(message.contains("wrong type"), "{path}: {message}");
+        }
+        // Nor a key that is not text, nor a reason that is not text.
+        let r = post(&w, Some(R::Fund), "/api/v1/fund/top-up", &json!({"amount_fen": 100, "idempotency_key": 7})).await.expect(422);
+        assert_eq!(r.error().1.as_deref(), Some("idempotency_key"));
+        let r = post(&w, Some(R::Fund), "/api/v1/fund/top-up", &json!({"amount_fen": 100, "idempotency_key": "k", "reason": 1})).await.expect(422);
+        assert_eq!(r.error().1.as_deref(), Some("reason"));
+        // Not JSON at all.
+        let r = w.app.send(Req::post("/api/v1/fund/top-up").raw(b"amount_fen=100").bearer(w.token(R::Fund)).lang("en")).await.expect(422);
+        assert_eq!(r.error().1.as_deref(), Some("body"));
+        // The same amount as a number is recorded.
+        post(&w, Some(R::Fund), "/api/v1/fund/top-up", &mv(100, "as-number")).await.expect(201);
+        assert_eq!(ledger_line::Entity::find().count(&w.app.svc.db).await.unwrap(), 2);
     }
 
     async fn the_same_key_makes_one_entry_and_a_reused_key_is_refused(app) {

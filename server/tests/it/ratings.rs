@@ -1,5 +1,5 @@
-//! Mutual ratings (信用互评) over HTTP: the `rate` and `follow_up` actions of
-//! `/cases/{id}/actions`, who may rate and when, the merchant's
+//! Mutual ratings (信用互评) over HTTP: `POST /cases/{id}/ratings` and
+//! `/cases/{id}/ratings/follow-up`, who may rate and when, the merchant's
 //! malicious-complaint flag going to the regulators, the regulator hiding a
 //! rating with a reason that is shown, the public list with masked names —
 //! and that no route deletes a rating.
@@ -84,13 +84,13 @@ async fn hide(w: &World, r: R, id: i64, body: &Value) -> Resp {
     .await
 }
 
-/// `r` acts with a fresh sign-in (sessions last 30 days; the clock moved on).
-async fn act_later(w: &World, r: R, id: i64, body: &Value) -> Resp {
+/// `r` follows a rating up with a fresh sign-in (sessions last 30 days; the clock moved on).
+async fn follow_up_later(w: &World, r: R, id: i64, body: &Value) -> Resp {
     let token = w.app.login(&w.who(r).email).await;
     w.app
         .send(
-            Req::post(&format!("/api/v1/cases/{id}/actions"))
-                .json(body)
+            Req::post(&format!("/api/v1/cases/{id}/ratings/follow-up"))
+                .json(&json!({"text": body["text"]}))
                 .bearer(&token)
                 .lang("en"),
         )
@@ -113,26 +113,26 @@ backend_tests! {
     async fn ratings_open_once_the_case_is_over(app) {
         let w = World::new(app).await;
         let open = w.case_at(Stage::Negotiating).await;
-        let msg = conflict(w.act(R::C, open, &rate(json!(5), "")).await);
+        let msg = conflict(w.rate(R::C, open, &rate(json!(5), "")).await);
         assert!(msg.contains("over"), "{msg}");
-        conflict(w.act(R::M, open, &flag("恶意投诉，反复索要高额赔偿。")).await);
+        conflict(w.rate(R::M, open, &flag("恶意投诉，反复索要高额赔偿。")).await);
         for stage in [Stage::Settled, Stage::Decided] {
             let id = w.case_at(stage).await;
-            conflict(w.act(R::C, id, &rate(json!(4), "")).await);
+            conflict(w.rate(R::C, id, &rate(json!(4), "")).await);
         }
         // Withdrawn before the merchant answered: nothing to rate for the
         // consumer; the merchant may still flag the complaint.
         let quick = w.case_at(Stage::Withdrawn).await;
-        conflict(w.act(R::C, quick, &rate(json!(1), "差")).await);
-        w.act(R::M, quick, &flag("投诉后立即撤回，疑似恶意投诉。")).await.expect(200);
+        conflict(w.rate(R::C, quick, &rate(json!(1), "差")).await);
+        w.rate(R::M, quick, &flag("投诉后立即撤回，疑似恶意投诉。")).await.expect(201);
         // Withdrawn after an answer: both may rate.
         let answered = w.file().await["id"].as_i64().unwrap();
         w.ok(R::M, answered, "respond", Stage::AwaitingMerchant).await;
         w.ok(R::C, answered, "withdraw", Stage::Negotiating).await;
-        w.act(R::C, answered, &rate(json!(4), "私下已解决")).await.expect(200);
+        w.rate(R::C, answered, &rate(json!(4), "私下已解决")).await.expect(201);
         let closed = w.case_at(Stage::Closed).await;
-        let v = w.act(R::C, closed, &rate(json!(5), "处理及时")).await.expect(200).json();
-        assert_eq!(v["ratings"][0]["stars"], 5, "{v}");
+        let v = w.rate(R::C, closed, &rate(json!(5), "处理及时")).await.expect(201).json();
+        assert_eq!(v["stars"], 5, "{v}");
         assert_eq!(rows(&w).await.len(), 3);
     }
 
@@ -140,30 +140,31 @@ backend_tests! {
         let w = World::new(app).await;
         let id = w.case_at(Stage::Closed).await;
         for stars in [json!(0), json!(6), json!("x"), json!(-1), json!("")] {
-            invalid(w.act(R::C, id, &rate(stars.clone(), "")).await, "stars");
+            invalid(w.rate(R::C, id, &rate(stars.clone(), "")).await, "stars");
         }
-        invalid(w.act(R::C, id, &json!({"action": "rate", "text": "没打星"})).await, "stars");
-        invalid(w.act(R::C, id, &rate(json!(2.5), "")).await, "stars");
-        invalid(w.act(R::C, id, &rate(json!(5), &"长".repeat(2001))).await, "text");
+        invalid(w.rate(R::C, id, &json!({"action": "rate", "text": "没打星"})).await, "stars");
+        invalid(w.rate(R::C, id, &rate(json!(2.5), "")).await, "stars");
+        invalid(w.rate(R::C, id, &rate(json!(5), &"长".repeat(2001))).await, "text");
         invalid(
-            w.act(R::C, id, &json!({"action": "rate", "stars": 1, "flag_malicious": true})).await,
+            w.rate(R::C, id, &json!({"action": "rate", "stars": 1, "flag_malicious": true})).await,
             "flag_malicious",
         );
         // The merchant gives no stars, and its text is required.
-        invalid(w.act(R::M, id, &json!({"action": "rate", "stars": 5, "text": "好顾客"})).await, "stars");
-        invalid(w.act(R::M, id, &json!({"action": "rate", "flag_malicious": true})).await, "text");
-        invalid(w.act(R::M, id, &json!({"action": "rate", "flag_malicious": "maybe", "text": "x"})).await, "flag_malicious");
+        invalid(w.rate(R::M, id, &json!({"action": "rate", "stars": 5, "text": "好顾客"})).await, "stars");
+        invalid(w.rate(R::M, id, &json!({"action": "rate", "flag_malicious": true})).await, "text");
+        invalid(w.rate(R::M, id, &json!({"action": "rate", "flag_malicious": "maybe", "text": "x"})).await, "flag_malicious");
         // The Chinese message names the field.
         let zh = w.app.send(
-            Req::post(&format!("/api/v1/cases/{id}/actions"))
-                .json(&rate(json!(9), ""))
+            Req::post(&format!("/api/v1/cases/{id}/ratings"))
+                .json(&json!({"stars": 9}))
                 .bearer(w.token(R::C))
                 .lang("zh"),
         ).await.expect(422);
         assert!(zh.error().2.starts_with("评分"), "{}", zh.text());
         assert!(rows(&w).await.is_empty());
-        // Whole numbers as text are fine (the form sends text).
-        w.act(R::C, id, &rate(json!(" 3 "), "")).await.expect(200);
+        // JSON numbers come as numbers: a number as text is refused by name.
+        invalid(w.rate(R::C, id, &rate(json!("3"), "")).await, "stars");
+        w.rate(R::C, id, &rate(json!(3), "")).await.expect(201);
     }
 
     async fn the_consumer_rates_once_and_it_is_on_the_trail(app) {
@@ -171,15 +172,17 @@ backend_tests! {
         let id = w.case_at(Stage::Closed).await;
         let trail_before = w.trail(id).await.len();
         let jobs = credit_jobs(&w).await;
-        let v = w.act(R::C, id, &rate(json!(5), "  退款很快，客服态度好。 ")).await.expect(200).json();
-        assert_eq!(v["status"], "closed", "rating does not move the case");
-        let r = &v["ratings"][0];
+        let v = w.rate(R::C, id, &rate(json!(5), "  退款很快，客服态度好。 ")).await.expect(201).json();
+        let case = w.view(R::C, id).await;
+        assert_eq!(case["status"], "closed", "rating does not move the case");
+        assert_eq!(case["ratings"][0], v, "the case carries the rating");
+        let r = &v;
         assert_eq!(r["side"], "consumer");
         assert_eq!(r["stars"], 5);
         assert_eq!(r["text"], "退款很快，客服态度好。");
         assert_eq!(r["author_name"], "王**");
         assert_eq!(r["flag_malicious"], false);
-        assert_eq!(r["case_number"], v["number"]);
+        assert_eq!(r["case_number"], case["number"]);
         assert_eq!(r["hidden_reason"], Value::Null);
         // Trail: one `rate` entry with the text's hash, the chain intact.
         let trail = w.trail(id).await;
@@ -198,7 +201,7 @@ backend_tests! {
         assert_eq!(stored[0].merchant_id as i64, w.merchant_a);
         assert!(!stored[0].author_ip.is_empty());
         // Once per side.
-        let msg = conflict(w.act(R::C, id, &rate(json!(1), "改成差评")).await);
+        let msg = conflict(w.rate(R::C, id, &rate(json!(1), "改成差评")).await);
         assert!(msg.contains("already rated"), "{msg}");
         assert_eq!(rows(&w).await, stored);
         // The merchant sees the same rating in the case, name masked.
@@ -213,8 +216,8 @@ backend_tests! {
     async fn the_merchant_flags_a_malicious_complaint_and_the_regulators_are_told(app) {
         let w = World::new(app).await;
         let id = w.case_at(Stage::Closed).await;
-        let v = w.act(R::M, id, &flag("该消费者多次以差评相威胁索要赔偿。")).await.expect(200).json();
-        let r = &v["ratings"][0];
+        let v = w.rate(R::M, id, &flag("该消费者多次以差评相威胁索要赔偿。")).await.expect(201).json();
+        let r = &v;
         assert_eq!(r["side"], "merchant");
         assert_eq!(r["flag_malicious"], true);
         assert_eq!(r["stars"], Value::Null);
@@ -231,16 +234,16 @@ backend_tests! {
             "the regulator is mailed"
         );
         assert_eq!(w.trail(id).await.last().unwrap()["body"]["flag_malicious"], true);
-        conflict(w.act(R::M, id, &json!({"action": "rate", "text": "再评一次"})).await);
+        conflict(w.rate(R::M, id, &json!({"action": "rate", "text": "再评一次"})).await);
         // The consumer sees the merchant's rating of the case; the public does not.
         assert_eq!(rating_in_case(&w, R::C, id, "merchant").await["flag_malicious"], true);
         assert!(public_list(&w, w.merchant_a).await.is_empty());
         // The consumer's rating is independent of the merchant's.
-        w.act(R::C, id, &rate(json!(2), "")).await.expect(200);
+        w.rate(R::C, id, &rate(json!(2), "")).await.expect(201);
         assert_eq!(w.view(R::C, id).await["ratings"].as_array().unwrap().len(), 2);
         // A plain merchant rating (no flag) tells nobody.
         let other = w.case_at(Stage::Closed).await;
-        w.act(R::M, other, &json!({"action": "rate", "text": "沟通顺畅", "flag_malicious": false})).await.expect(200);
+        w.rate(R::M, other, &json!({"action": "rate", "text": "沟通顺畅", "flag_malicious": false})).await.expect(201);
         assert!(w.inbox(R::Reg, other).await.is_empty());
     }
 
@@ -250,17 +253,18 @@ backend_tests! {
         for body in [rate(json!(5), "好"), flag("恶意投诉的理由"), follow_up("追评")] {
             // The case does not exist for another consumer or another merchant.
             for r in [R::C2, R::M2] {
-                w.act(r, id, &body).await.expect(404);
+                w.rate(r, id, &body).await.expect(404);
             }
             for r in [R::Med, R::Arb, R::Reg, R::Adm, R::Fund] {
-                w.act(r, id, &body).await.expect(403);
+                w.rate(r, id, &body).await.expect(403);
             }
         }
         assert!(rows(&w).await.is_empty());
         // Unknown case.
-        w.act(R::C, 999_999, &rate(json!(5), "")).await.expect(404);
+        w.rate(R::C, 999_999, &rate(json!(5), "")).await.expect(404);
         // Without signing in.
-        send(&w, None, Req::post(&format!("/api/v1/cases/{id}/actions")).json(&rate(json!(5), ""))).await.expect(401);
+        send(&w, None, Req::post(&format!("/api/v1/cases/{id}/ratings")).json(&json!({"stars": 5}))).await.expect(401);
+        send(&w, None, Req::post(&format!("/api/v1/cases/{id}/ratings/follow-up")).json(&json!({"text": "x"}))).await.expect(401);
         // Others may not read a case's ratings either.
         send(&w, Some(R::C2), Req::get(&format!("/api/v1/cases/{id}/ratings"))).await.expect(404);
     }
@@ -269,19 +273,19 @@ backend_tests! {
         let w = World::new(app).await;
         let id = w.case_at(Stage::Closed).await;
         // Nothing to follow up yet.
-        conflict(w.act(R::C, id, &follow_up("补充")).await);
-        w.act(R::C, id, &rate(json!(3), "退款慢")).await.expect(200);
+        conflict(w.rate(R::C, id, &follow_up("补充")).await);
+        w.rate(R::C, id, &rate(json!(3), "退款慢")).await.expect(201);
         // The merchant has not rated: it has nothing to follow up.
-        conflict(w.act(R::M, id, &follow_up("补充")).await);
-        invalid(w.act(R::C, id, &json!({"action": "follow_up"})).await, "text");
-        invalid(w.act(R::C, id, &follow_up(&"长".repeat(2001))).await, "text");
+        conflict(w.rate(R::M, id, &follow_up("补充")).await);
+        invalid(w.rate(R::C, id, &json!({"action": "follow_up"})).await, "text");
+        invalid(w.rate(R::C, id, &follow_up(&"长".repeat(2001))).await, "text");
         let late = w.case_at(Stage::Closed).await;
-        w.act(R::C, late, &rate(json!(4), "")).await.expect(200);
+        w.rate(R::C, late, &rate(json!(4), "")).await.expect(201);
         let rated_at = w.now();
         // 89 days later: accepted once.
         w.set_now(rated_at + Duration::days(89));
-        let v = act_later(&w, R::C, id, &follow_up("  三个月后洗衣机仍正常使用。 ")).await.expect(200).json();
-        let r = &v["ratings"][0];
+        let v = follow_up_later(&w, R::C, id, &follow_up("  三个月后洗衣机仍正常使用。 ")).await.expect(200).json();
+        let r = &v;
         assert_eq!(r["follow_up_text"], "三个月后洗衣机仍正常使用。");
         assert_eq!(r["text"], "退款慢", "the rating itself is unchanged");
         assert_eq!(r["stars"], 3);
@@ -296,23 +300,23 @@ backend_tests! {
             .collect();
         assert_eq!(kinds.last().map(String::as_str), Some("follow_up"), "{kinds:?}");
         let before = rows(&w).await;
-        let msg = conflict(act_later(&w, R::C, id, &follow_up("再追评")).await);
+        let msg = conflict(follow_up_later(&w, R::C, id, &follow_up("再追评")).await);
         assert!(msg.contains("one follow-up"), "{msg}");
         assert_eq!(rows(&w).await, before);
         // After 90 days: refused.
         w.set_now(rated_at + Duration::days(90) + Duration::minutes(1));
-        let msg = conflict(act_later(&w, R::C, late, &follow_up("太晚了")).await);
+        let msg = conflict(follow_up_later(&w, R::C, late, &follow_up("太晚了")).await);
         assert!(msg.contains("90 days"), "{msg}");
         // Staff never follow up.
-        act_later(&w, R::Reg, late, &follow_up("监管追评")).await.expect(403);
+        follow_up_later(&w, R::Reg, late, &follow_up("监管追评")).await.expect(403);
     }
 
     async fn only_a_regulator_hides_a_rating_and_the_reason_is_shown(app) {
         let w = World::new(app).await;
         let id = w.case_at(Stage::Closed).await;
         let text = "客服张三电话13800000000，态度恶劣";
-        let v = w.act(R::C, id, &rate(json!(1), text)).await.expect(200).json();
-        let rid = v["ratings"][0]["id"].as_i64().unwrap();
+        let v = w.rate(R::C, id, &rate(json!(1), text)).await.expect(201).json();
+        let rid = v["id"].as_i64().unwrap();
         let reason = "含有他人个人信息（《个人信息保护法》第十三条）";
         for r in [R::C, R::C2, R::M, R::Med, R::Arb, R::Adm, R::Fund] {
             hide(&w, r, rid, &json!({"reason": reason})).await.expect(403);
@@ -347,7 +351,7 @@ backend_tests! {
         assert!(w.inbox(R::C, id).await.contains(&"rating_hidden".to_string()));
         // Once; and a hidden rating takes no follow-up.
         conflict(hide(&w, R::Reg, rid, &json!({"reason": "再次屏蔽"})).await);
-        conflict(w.act(R::C, id, &follow_up("补充")).await);
+        conflict(w.rate(R::C, id, &follow_up("补充")).await);
         let stored = rows(&w).await;
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].text, text);
@@ -358,9 +362,9 @@ backend_tests! {
         let w = World::new(app).await;
         let first = w.case_at(Stage::Closed).await;
         let second = w.case_at(Stage::Closed).await;
-        w.act(R::C, first, &rate(json!(2), "等了两周才退款")).await.expect(200);
-        w.act(R::C, second, &rate(json!(5), "这次很快")).await.expect(200);
-        w.act(R::M, second, &json!({"action": "rate", "text": "感谢理解"})).await.expect(200);
+        w.rate(R::C, first, &rate(json!(2), "等了两周才退款")).await.expect(201);
+        w.rate(R::C, second, &rate(json!(5), "这次很快")).await.expect(201);
+        w.rate(R::M, second, &json!({"action": "rate", "text": "感谢理解"})).await.expect(201);
         let list = public_list(&w, w.merchant_a).await;
         assert_eq!(list.len(), 2, "consumers' ratings only: {list:?}");
         assert!(list.iter().all(|r| r["author_name"] == "王**" && r["side"] == "consumer"));
@@ -378,10 +382,10 @@ backend_tests! {
     async fn no_route_deletes_a_rating(app) {
         let w = World::new(app).await;
         let id = w.case_at(Stage::Closed).await;
-        let v = w.act(R::C, id, &rate(json!(1), "很差")).await.expect(200).json();
-        w.act(R::M, id, &flag("恶意投诉")).await.expect(200);
-        w.act(R::C, id, &follow_up("仍未解决")).await.expect(200);
-        let rid = v["ratings"][0]["id"].as_i64().unwrap();
+        let v = w.rate(R::C, id, &rate(json!(1), "很差")).await.expect(201).json();
+        w.rate(R::M, id, &flag("恶意投诉")).await.expect(201);
+        w.rate(R::C, id, &follow_up("仍未解决")).await.expect(200);
+        let rid = v["id"].as_i64().unwrap();
         let m = w.merchant_a;
         let before = rows(&w).await;
         assert_eq!(before.len(), 2);
@@ -415,8 +419,8 @@ backend_tests! {
             }
         }
         // Rating again does not replace.
-        conflict(w.act(R::C, id, &rate(json!(5), "改成好评")).await);
-        conflict(w.act(R::M, id, &json!({"action": "rate", "text": "撤回标记", "flag_malicious": false})).await);
+        conflict(w.rate(R::C, id, &rate(json!(5), "改成好评")).await);
+        conflict(w.rate(R::M, id, &json!({"action": "rate", "text": "撤回标记", "flag_malicious": false})).await);
         assert_eq!(rows(&w).await, before, "every rating still there, unchanged");
         // Not even by hand: the database refuses a DELETE.
         let db = &w.app.svc.db;

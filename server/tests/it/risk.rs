@@ -40,7 +40,7 @@ backend_tests! {
         let w = World::new(app).await;
         for _ in 0..5 {
             let id = w.case_at(crate::cases::Stage::Closed).await;
-            w.act(R::C, id, &json!({"action": "rate", "stars": 5, "text": "非常好"})).await.expect(200);
+            w.rate(R::C, id, &json!({"action": "rate", "stars": 5, "text": "非常好"})).await.expect(201);
         }
         let items = w.app.send(Req::get("/api/v1/regulator/risk-warnings").bearer(w.token(R::Reg))).await.expect(200).json()["items"].clone();
         let signals = items[0]["signals"].as_array().unwrap();

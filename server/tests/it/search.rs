@@ -65,7 +65,7 @@ backend_tests! {
         let svc = w.app.svc.clone();
         let writer = tokio::spawn(services::search::indexer::run(svc.clone()));
         svc.db.execute_unprepared(&format!("UPDATE merchants SET name = '北京新名字电器有限公司' WHERE id = {}", w.merchant_a)).await.unwrap();
-        services::search::reindex_later(&svc.db, w.merchant_a as i32, Utc::now()).await.unwrap();
+        services::changes::merchant_changed(&svc.db, w.merchant_a as i32, Utc::now()).await.unwrap();
         svc.outbox_wake.notify_one();
         let started = Instant::now();
         let found = loop {

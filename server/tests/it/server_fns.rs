@@ -107,14 +107,14 @@ backend_tests! {
             assert!(r.text().contains("\"forbidden\""), "{email}: {}", r.text());
         }
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let cal = services::cases::calendar::load(&app.svc.db).await.unwrap();
+        let cal = services::record::calendar::load(&app.svc.db).await.unwrap();
         assert!(cal.is_working_day(day), "a Tuesday, not yet a holiday");
 
         let admin = app.create_staff(Role::Admin).await;
         let token = app.login(&admin).await;
         let r = app.send(set("2026-12-01").cookie(&token)).await;
         assert!(!r.text().contains("\"kind\""), "{}", r.text());
-        let cal = services::cases::calendar::load(&app.svc.db).await.unwrap();
+        let cal = services::record::calendar::load(&app.svc.db).await.unwrap();
         assert!(!cal.is_working_day(day), "now a holiday");
         // The seeded official calendar is there too.
         assert!(!cal.is_working_day(chrono::NaiveDate::from_ymd_opt(2026, 10, 1).unwrap()));

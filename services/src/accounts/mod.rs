@@ -10,7 +10,7 @@ pub mod verify;
 
 use domain::{AppError, Lang, Role, UserView};
 use entities::user;
-use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 pub use register::{NewUser, create_user, register};
 pub use reset::{request_password_reset, reset_password};
@@ -18,6 +18,7 @@ pub use sessions::{SESSION_DAYS, login, logout, user_for_token};
 pub use verify::{resend_verification, verify_email};
 
 use crate::Services;
+use crate::db::internal_error;
 
 /// Turns a database row into what callers may see.
 pub fn view(u: &user::Model) -> UserView {
@@ -36,31 +37,16 @@ pub async fn find_by_email(svc: &Services, email: &str) -> Result<Option<user::M
         .filter(user::Column::Email.eq(email))
         .one(&svc.db)
         .await
-        .map_err(internal)
+        .map_err(internal_error)
 }
 
 pub async fn find_by_id(svc: &Services, id: i32) -> Result<Option<UserView>, AppError> {
     Ok(user::Entity::find_by_id(id)
         .one(&svc.db)
         .await
-        .map_err(internal)?
+        .map_err(internal_error)?
         .as_ref()
         .map(view))
-}
-
-/// Logs a database failure once and hides it from the user.
-pub(crate) use internal_error as internal;
-
-/// See [`internal`].
-pub fn internal_error(e: DbErr) -> AppError {
-    tracing::error!("database: {e}");
-    AppError::Internal
-}
-
-/// Is this error a unique-constraint violation (SQLite or PostgreSQL)?
-pub(crate) fn is_unique_violation(e: &DbErr) -> bool {
-    let s = e.to_string().to_lowercase();
-    s.contains("unique") || s.contains("duplicate key")
 }
 
 /// Remembers the account's language (for its mail).
@@ -71,6 +57,6 @@ pub async fn set_lang(svc: &Services, user_id: i32, lang: Lang) -> Result<(), Ap
         .filter(user::Column::Id.eq(user_id))
         .exec(&svc.db)
         .await
-        .map_err(internal)?;
+        .map_err(internal_error)?;
     Ok(())
 }

@@ -6,7 +6,8 @@ use domain::{AppError, Email, Lang, Role, UserView, t, tf, user};
 use entities::user as user_entity;
 use sea_orm::{ActiveModelTrait, Set};
 
-use super::{internal, is_unique_violation, tokens, view};
+use super::{tokens, view};
+use crate::db::{internal_error, is_unique_violation};
 use crate::{Services, mail};
 
 #[derive(Debug, Clone)]
@@ -80,7 +81,7 @@ async fn insert(
 ) -> Result<UserView, AppError> {
     let hash = super::passwords::hash(input.password.clone()).await?;
     let now = svc.clock.now();
-    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let created = user_entity::ActiveModel {
         email: Set(email.as_str().into()),
         password_hash: Set(hash),
@@ -97,13 +98,13 @@ async fn insert(
         if is_unique_violation(&e) {
             AppError::conflict("email", "err.email_taken")
         } else {
-            internal(e)
+            internal_error(e)
         }
     })?;
     if !verified {
         queue_verification(svc, &txn, &created).await?;
     }
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     Ok(view(&created))
 }
@@ -123,6 +124,6 @@ pub(super) async fn queue_verification<C: sea_orm::ConnectionTrait>(
         subject: t(lang, "mail.verify.subject").into(),
         body: tf(lang, "mail.verify.body", &[&u.display_name, &link]),
     };
-    mail::enqueue(conn, &msg).await.map_err(internal)?;
+    mail::enqueue(conn, &msg).await.map_err(internal_error)?;
     Ok(())
 }

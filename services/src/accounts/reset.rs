@@ -4,7 +4,8 @@ use domain::{AppError, Email, Lang, t, tf, user as rules};
 use entities::session;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
-use super::{find_by_email, internal, tokens};
+use super::{find_by_email, tokens};
+use crate::db::internal_error;
 use crate::{Services, mail};
 
 /// Always succeeds for a well-formed address, whether or not it has an
@@ -24,7 +25,7 @@ pub async fn request_password_reset(svc: &Services, email: &str, ip: &str) -> Re
         return Ok(());
     };
     let now = svc.clock.now();
-    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let token = tokens::issue(&txn, u.id, "reset", chrono::Duration::hours(1), now).await?;
     let lang = Lang::parse(&u.lang).unwrap_or_default();
     let link = format!("{}/reset?token={token}", svc.config.public_url);
@@ -33,8 +34,8 @@ pub async fn request_password_reset(svc: &Services, email: &str, ip: &str) -> Re
         subject: t(lang, "mail.reset.subject").into(),
         body: tf(lang, "mail.reset.body", &[&u.display_name, &link]),
     };
-    mail::enqueue(&txn, &msg).await.map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+    mail::enqueue(&txn, &msg).await.map_err(internal_error)?;
+    txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     Ok(())
 }
@@ -50,7 +51,7 @@ pub async fn reset_password(
         return Err(AppError::invalid("password", "err.password_weak"));
     }
     let hash = super::passwords::hash(new_password.to_string()).await?;
-    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let u = super::verify::consume(svc, &txn, token, "reset").await?;
     let id = u.id;
     let verified = u.email_verified_at;
@@ -59,12 +60,12 @@ pub async fn reset_password(
     if verified.is_none() {
         am.email_verified_at = Set(Some(svc.clock.now()));
     }
-    am.update(&txn).await.map_err(internal)?;
+    am.update(&txn).await.map_err(internal_error)?;
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(id))
         .exec(&txn)
         .await
-        .map_err(internal)?;
-    txn.commit().await.map_err(internal)?;
+        .map_err(internal_error)?;
+    txn.commit().await.map_err(internal_error)?;
     Ok(())
 }

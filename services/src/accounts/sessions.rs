@@ -7,8 +7,9 @@ use domain::{AppError, Email, UserView};
 use entities::{session, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 
-use super::{find_by_email, internal, passwords, tokens, view};
+use super::{find_by_email, passwords, tokens, view};
 use crate::Services;
+use crate::db::internal_error;
 
 pub const SESSION_DAYS: i64 = 30;
 
@@ -56,7 +57,7 @@ pub async fn login(
     }
     .insert(&svc.db)
     .await
-    .map_err(internal)?;
+    .map_err(internal_error)?;
     Ok((view(&u), token))
 }
 
@@ -64,7 +65,7 @@ pub async fn logout(svc: &Services, token: &str) -> Result<(), AppError> {
     session::Entity::delete_by_id(tokens::hash_token(token))
         .exec(&svc.db)
         .await
-        .map_err(internal)?;
+        .map_err(internal_error)?;
     Ok(())
 }
 
@@ -75,12 +76,12 @@ pub async fn user_for_token(svc: &Services, token: &str) -> Result<Option<UserVi
         .filter(session::Column::ExpiresAt.gt(now))
         .one(&svc.db)
         .await
-        .map_err(internal)?;
+        .map_err(internal_error)?;
     let Some(s) = found else { return Ok(None) };
     Ok(user::Entity::find_by_id(s.user_id)
         .one(&svc.db)
         .await
-        .map_err(internal)?
+        .map_err(internal_error)?
         .as_ref()
         .map(view))
 }

@@ -35,6 +35,6 @@ pub async fn issue<C: sea_orm::ConnectionTrait>(
     }
     .insert(conn)
     .await
-    .map_err(super::internal)?;
+    .map_err(crate::db::internal_error)?;
     Ok(token)
 }

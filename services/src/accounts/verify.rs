@@ -4,8 +4,9 @@ use domain::{AppError, UserView};
 use entities::{email_token, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
-use super::{internal, tokens, view};
+use super::{tokens, view};
 use crate::Services;
+use crate::db::internal_error;
 
 /// Uses a mailed token of `purpose` once: returns its user, or an error when
 /// the token is unknown, used or expired. Call inside the transaction that
@@ -22,7 +23,7 @@ pub(super) async fn consume<C: sea_orm::ConnectionTrait>(
         .filter(email_token::Column::Purpose.eq(purpose))
         .one(conn)
         .await
-        .map_err(internal)?
+        .map_err(internal_error)?
         .ok_or_else(invalid)?;
     if row.used_at.is_some() || row.expires_at <= now {
         return Err(invalid());
@@ -37,28 +38,28 @@ pub(super) async fn consume<C: sea_orm::ConnectionTrait>(
         .filter(email_token::Column::UsedAt.is_null())
         .exec(conn)
         .await
-        .map_err(internal)?;
+        .map_err(internal_error)?;
     if res.rows_affected != 1 {
         return Err(invalid());
     }
     user::Entity::find_by_id(row.user_id)
         .one(conn)
         .await
-        .map_err(internal)?
+        .map_err(internal_error)?
         .ok_or_else(invalid)
 }
 
 pub async fn verify_email(svc: &Services, token: &str) -> Result<UserView, AppError> {
-    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let u = consume(svc, &txn, token, "verify").await?;
     let u = if u.email_verified_at.is_none() {
         let mut am = u.into_active_model();
         am.email_verified_at = Set(Some(svc.clock.now()));
-        am.update(&txn).await.map_err(internal)?
+        am.update(&txn).await.map_err(internal_error)?
     } else {
         u
     };
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await.map_err(internal_error)?;
     Ok(view(&u))
 }
 
@@ -71,16 +72,16 @@ pub async fn resend_verification(svc: &Services, user_id: i32) -> Result<(), App
     ) {
         return Err(AppError::RateLimited);
     }
-    let txn = crate::db::begin(&svc.db).await.map_err(internal)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let u = user::Entity::find_by_id(user_id)
         .one(&txn)
         .await
-        .map_err(internal)?
+        .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
     if u.email_verified_at.is_none() {
         super::register::queue_verification(svc, &txn, &u).await?;
     }
-    txn.commit().await.map_err(internal)?;
+    txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     Ok(())
 }

@@ -4,20 +4,20 @@
 //! member's own order. A case can be joined while it is before a decision and
 //! its consumer agreed to publish the narrative (so strangers may read it).
 
-use domain::cases::{Audience, CaseView, Notice, Status};
+use domain::cases::{Audience, CaseView, Notice, Order, OrderInput, Status};
 use domain::{AppError, Role, UserView};
 use entities::{case, case_member};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::Deserialize;
 
 pub use domain::cases::OpenComplaint;
 
-use super::{get_case, notify, read, state_of, trail};
+use super::get_case;
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
+use crate::db::{internal_error, is_unique_violation};
+use crate::record::{self, notice, state_of, trail};
 
 /// Statuses in which a case accepts new members.
 pub fn joinable(status: Status) -> bool {
@@ -25,29 +25,6 @@ pub fn joinable(status: Status) -> bool {
         status,
         Status::AwaitingMerchant | Status::Negotiating | Status::InMediation
     )
-}
-
-pub async fn is_member<C: ConnectionTrait>(
-    conn: &C,
-    case_id: i32,
-    user_id: i32,
-) -> Result<bool, AppError> {
-    Ok(case_member::Entity::find_by_id((case_id, user_id))
-        .one(conn)
-        .await
-        .map_err(internal_error)?
-        .is_some())
-}
-
-pub async fn member_ids<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Vec<i32>, AppError> {
-    case_member::Entity::find()
-        .select_only()
-        .column(case_member::Column::ConsumerId)
-        .filter(case_member::Column::CaseId.eq(case_id))
-        .into_tuple()
-        .all(conn)
-        .await
-        .map_err(internal_error)
 }
 
 /// (members, their total claimed fen).
@@ -61,15 +38,6 @@ pub async fn totals<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<(u64, 
         rows.len() as u64,
         rows.iter().map(|r| r.amount_claimed_fen).sum(),
     ))
-}
-
-/// The fields a joining consumer gives, as text.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RawJoin {
-    pub order_ref: String,
-    pub order_date: String,
-    pub amount_paid_fen: String,
-    pub amount_claimed_fen: String,
 }
 
 /// The complaints against `merchant_id` that others may join.
@@ -118,18 +86,20 @@ pub async fn join_case(
     svc: &Services,
     user: &UserView,
     case_id: i32,
-    raw: &RawJoin,
+    input: &OrderInput,
 ) -> Result<CaseView, AppError> {
     if user.role != Role::Consumer {
         return Err(AppError::Forbidden);
     }
     let now = svc.clock.now();
-    let order_ref = super::file::bounded(&raw.order_ref, "order_ref", 1, 100)?.to_uppercase();
-    let order_date = super::file::order_date(&raw.order_date, now)?;
-    let paid = super::file::fen(&raw.amount_paid_fen, "amount_paid_fen")?;
-    let claimed = super::file::fen(&raw.amount_claimed_fen, "amount_claimed_fen")?;
+    let Order {
+        order_ref,
+        order_date,
+        paid,
+        claimed,
+    } = input.check(now)?;
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-    let (c, m) = read::load(&txn, case_id).await?;
+    let (c, m) = record::load(&txn, case_id).await?;
     // Only a published complaint is visible to strangers; others do not exist for them.
     if !c.publish_narrative && c.consumer_id != user.id {
         return Err(AppError::NotFound);
@@ -141,7 +111,7 @@ pub async fn join_case(
             allowed: vec![],
         });
     }
-    if c.consumer_id == user.id || is_member(&txn, case_id, user.id).await? {
+    if c.consumer_id == user.id || record::is_member(&txn, case_id, user.id).await? {
         return Err(AppError::conflict("case", "err.already_member"));
     }
     if has_open_order(&txn, user.id, m.id, &order_ref).await? {
@@ -194,7 +164,7 @@ pub async fn join_case(
             key: "collective_joined",
         },
     ];
-    notify::send(svc, &txn, &c, &m, &state, &notices, Some(user.id)).await?;
+    notice::case_step(svc, &txn, &c, &m, &state, &notices, Some(user.id)).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     get_case(svc, user, case_id).await
@@ -207,7 +177,7 @@ pub(crate) async fn has_open_order<C: ConnectionTrait>(
     merchant: i32,
     order_ref: &str,
 ) -> Result<bool, AppError> {
-    let open = |col: case::Column| col.is_not_in(["closed", "withdrawn"]);
+    let open = |col: case::Column| col.is_not_in(crate::record::final_statuses());
     let filed = case::Entity::find()
         .filter(case::Column::ConsumerId.eq(consumer))
         .filter(case::Column::MerchantId.eq(merchant))

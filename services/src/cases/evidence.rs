@@ -10,9 +10,9 @@ use sea_orm::{
 };
 use serde::Serialize;
 
-use super::{may_read, read, trail};
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
+use crate::record::{self, trail};
 
 /// The largest evidence file accepted.
 pub use crate::blobs::{MAX_BYTES, sniff};
@@ -57,10 +57,7 @@ pub async fn upload(
     bytes: &[u8],
 ) -> Result<EvidenceView, AppError> {
     let content_type = crate::blobs::check(bytes, "file")?;
-    let (c, m) = read::load(&svc.db, case_id).await?;
-    if !may_read(&svc.db, user, &c, &m).await? {
-        return Err(AppError::NotFound);
-    }
+    let (c, m) = record::load_readable(&svc.db, user, case_id).await?;
     let is_party = (user.role == domain::Role::Consumer && c.consumer_id == user.id)
         || (user.role == domain::Role::Merchant && m.account_id == Some(user.id));
     if !is_party && c.owner_id != Some(user.id) {
@@ -122,10 +119,7 @@ pub async fn list(
     user: &UserView,
     case_id: i32,
 ) -> Result<Vec<EvidenceView>, AppError> {
-    let (c, m) = read::load(&svc.db, case_id).await?;
-    if !may_read(&svc.db, user, &c, &m).await? {
-        return Err(AppError::NotFound);
-    }
+    record::load_readable(&svc.db, user, case_id).await?;
     Ok(evidence::Entity::find()
         .filter(evidence::Column::CaseId.eq(case_id))
         .order_by_asc(evidence::Column::Id)
@@ -148,10 +142,7 @@ pub async fn fetch(
         .await
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
-    let (c, m) = read::load(&svc.db, e.case_id).await?;
-    if !may_read(&svc.db, user, &c, &m).await? {
-        return Err(AppError::NotFound);
-    }
+    record::load_readable(&svc.db, user, e.case_id).await?;
     // The stored bytes must still be what was uploaded.
     let bytes = crate::blobs::read(svc, &e.sha256).await?;
     Ok((view(e), bytes))

@@ -1,34 +1,17 @@
 //! Filing a complaint.
 
 use chrono::NaiveDate;
-use domain::cases::{Case, CaseView, Category, MAX_AMOUNT, Remedy};
-use domain::{AppError, Fen, Role, Uscc, UserView};
+use domain::cases::{Case, CaseView, Complaint, ComplaintInput, MerchantRef, Order};
+use domain::{AppError, Role, UserView};
 use entities::{case, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{calendar, get_case, notify, trail};
+use super::get_case;
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
-
-/// A complaint as it arrives from the form or the API: every field text,
-/// amounts in whole fen.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RawCase {
-    /// The merchant's id, or its USCC.
-    pub merchant: String,
-    pub category: String,
-    pub title: String,
-    pub narrative: String,
-    pub order_ref: String,
-    /// `YYYY-MM-DD`.
-    pub order_date: String,
-    pub amount_paid_fen: String,
-    pub amount_claimed_fen: String,
-    pub remedy: String,
-    pub publish_narrative: bool,
-}
+use crate::db::{internal_error, is_unique_violation};
+use crate::record::{calendar, notice, trail};
 
 #[derive(Serialize)]
 struct Filed<'a> {
@@ -44,77 +27,39 @@ struct Filed<'a> {
     status: &'a str,
 }
 
-pub(crate) fn fen(v: &str, field: &str) -> Result<Fen, AppError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Err(AppError::invalid(field, "err.required"));
-    }
-    let n: i64 = t
-        .parse()
-        .map_err(|_| AppError::invalid(field, "err.whole_fen"))?;
-    if n < 0 {
-        return Err(AppError::invalid(field, "err.amount_negative"));
-    }
-    if Fen(n) > MAX_AMOUNT {
-        return Err(AppError::invalid(field, "err.amount_too_large"));
-    }
-    Ok(Fen(n))
-}
-
-pub(crate) fn bounded(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppError> {
-    let t = v.trim();
-    let n = t.chars().count();
-    if n == 0 {
-        return Err(AppError::invalid(field, "err.required"));
-    }
-    if n < min {
-        return Err(AppError::invalid(field, "err.text_too_short"));
-    }
-    if n > max {
-        return Err(AppError::invalid(field, "err.text_too_long"));
-    }
-    Ok(t.to_string())
-}
-
-/// An order date: a real date, not in the future, not before 2000.
-pub(crate) fn order_date(
-    v: &str,
-    now: chrono::DateTime<chrono::Utc>,
-) -> Result<NaiveDate, AppError> {
-    let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("order_date", "err.date_invalid"))?;
-    if d > domain::calendar::local_date(now)
-        || d < NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
-    {
-        return Err(AppError::invalid("order_date", "err.date_out_of_range"));
-    }
-    Ok(d)
-}
-
 /// A consumer files a complaint. Refused as a duplicate (409) when the same
 /// consumer has an open case against the same merchant for the same order.
+///
+/// Errors about the merchant name `merchant_field` (`merchant_id` in the
+/// API, `merchant` in the form).
 pub async fn file_case(
     svc: &Services,
     user: &UserView,
-    raw: &RawCase,
+    input: &ComplaintInput,
+    merchant_field: &str,
 ) -> Result<CaseView, AppError> {
     if user.role != Role::Consumer {
         return Err(AppError::Forbidden);
     }
     let now = svc.clock.now();
-    let category = Category::parse(&raw.category)
-        .ok_or_else(|| AppError::invalid("category", "err.category_unknown"))?;
-    let title = bounded(&raw.title, "title", 4, 100)?;
-    let narrative = bounded(&raw.narrative, "narrative", 10, 5000)?;
-    let order_ref = bounded(&raw.order_ref, "order_ref", 1, 100)?.to_uppercase();
-    let order_date = order_date(&raw.order_date, now)?;
-    let paid = fen(&raw.amount_paid_fen, "amount_paid_fen")?;
-    let claimed = fen(&raw.amount_claimed_fen, "amount_claimed_fen")?;
-    let remedy = Remedy::parse(&raw.remedy)
-        .ok_or_else(|| AppError::invalid("remedy", "err.remedy_unknown"))?;
+    let Complaint {
+        merchant,
+        category,
+        title,
+        narrative,
+        order,
+        remedy,
+        publish_narrative,
+    } = input.check(now, merchant_field)?;
+    let Order {
+        order_ref,
+        order_date,
+        paid,
+        claimed,
+    } = order;
 
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-    let m = find_merchant(&txn, &raw.merchant).await?;
+    let m = find_merchant(&txn, &merchant, merchant_field).await?;
     if super::collective::has_open_order(&txn, user.id, m.id, &order_ref).await? {
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));
     }
@@ -135,7 +80,7 @@ pub async fn file_case(
         amount_paid_fen: Set(paid.0),
         amount_claimed_fen: Set(claimed.0),
         remedy: Set(remedy.as_str().into()),
-        publish_narrative: Set(raw.publish_narrative),
+        publish_narrative: Set(publish_narrative),
         status: Set(t.case.status.as_str().into()),
         owner_id: Set(None),
         next_deadline_at: Set(t.case.next_deadline()),
@@ -174,7 +119,7 @@ pub async fn file_case(
         amount_paid_fen: paid.0,
         amount_claimed_fen: claimed.0,
         remedy: remedy.as_str(),
-        publish_narrative: raw.publish_narrative,
+        publish_narrative,
         status: t.case.status.as_str(),
     };
     trail::append(
@@ -188,7 +133,7 @@ pub async fn file_case(
     )
     .await?;
     let inserted = case::Model { number, ..inserted };
-    notify::send(svc, &txn, &inserted, &m, &t.case, &t.notify, Some(user.id)).await?;
+    notice::case_step(svc, &txn, &inserted, &m, &t.case, &t.notify, Some(user.id)).await?;
     crate::credit::recompute_later(&txn, m.id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
@@ -197,22 +142,19 @@ pub async fn file_case(
 
 async fn find_merchant<C: sea_orm::ConnectionTrait>(
     conn: &C,
-    key: &str,
+    key: &MerchantRef,
+    field: &str,
 ) -> Result<merchant::Model, AppError> {
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(AppError::invalid("merchant", "err.required"));
-    }
-    let found = if let Ok(id) = key.parse::<i32>() {
-        merchant::Entity::find_by_id(id).one(conn).await
-    } else {
-        let uscc = Uscc::parse(key).map_err(|e| AppError::invalid("merchant", e.key()))?;
-        merchant::Entity::find()
-            .filter(merchant::Column::Uscc.eq(uscc.as_str()))
-            .one(conn)
-            .await
+    let found = match key {
+        MerchantRef::Id(id) => merchant::Entity::find_by_id(*id).one(conn).await,
+        MerchantRef::Uscc(u) => {
+            merchant::Entity::find()
+                .filter(merchant::Column::Uscc.eq(u.as_str()))
+                .one(conn)
+                .await
+        }
     };
     found
         .map_err(internal_error)?
-        .ok_or_else(|| AppError::invalid("merchant", "err.merchant_unknown"))
+        .ok_or_else(|| AppError::invalid(field, "err.merchant_unknown"))
 }

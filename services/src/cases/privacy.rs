@@ -7,9 +7,9 @@ use entities::{case, pii_access, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
 
-use super::is_case_staff;
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
+use crate::record::{self, is_case_staff, trail};
 
 /// How much of the consumer's personal data a reader sees.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub async fn access_log(
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
-    let numbers = crate::cases::read::case_numbers(&svc.db, rows.iter().map(|r| r.case_id)).await?;
+    let numbers = record::case_numbers(&svc.db, rows.iter().map(|r| r.case_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| AccessView {
@@ -160,7 +160,7 @@ pub async fn set_publication(
         .exec(&txn)
         .await
         .map_err(internal_error)?;
-    super::trail::append(
+    trail::append(
         &txn,
         case_id,
         now,
@@ -170,7 +170,7 @@ pub async fn set_publication(
         &serde_json::json!({ "publish": publish }),
     )
     .await?;
-    crate::search::reindex_case_later(&txn, case_id, now).await?;
+    crate::changes::case_changed(&txn, case_id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     Ok(())

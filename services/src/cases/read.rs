@@ -7,30 +7,13 @@ use domain::cases::{
 use domain::{AppError, Role, UserView};
 use entities::{case, merchant, user};
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::{FC_CONTESTED, actor_for, calendar, is_case_staff, may_read, state_of, trail};
 use crate::Services;
-use crate::accounts::internal_error;
-
-pub(crate) async fn load<C: ConnectionTrait>(
-    conn: &C,
-    case_id: i32,
-) -> Result<(case::Model, merchant::Model), AppError> {
-    let c = case::Entity::find_by_id(case_id)
-        .one(conn)
-        .await
-        .map_err(internal_error)?
-        .ok_or(AppError::NotFound)?;
-    let m = merchant::Entity::find_by_id(c.merchant_id)
-        .one(conn)
-        .await
-        .map_err(internal_error)?
-        .ok_or(AppError::NotFound)?;
-    Ok((c, m))
-}
+use crate::db::internal_error;
+use crate::record::{
+    FC_CONTESTED, actor_for, calendar, is_case_staff, load_readable, state_of, trail,
+};
 
 /// The case as `viewer` may see it (consumer data masked unless they may
 /// see it); 404 when they may not read it at all.
@@ -49,10 +32,7 @@ pub async fn get_case_revealed(
     case_id: i32,
     reveal: Option<&str>,
 ) -> Result<CaseView, AppError> {
-    let (c, m) = load(&svc.db, case_id).await?;
-    if !may_read(&svc.db, viewer, &c, &m).await? {
-        return Err(AppError::NotFound);
-    }
+    let (c, m) = load_readable(&svc.db, viewer, case_id).await?;
     let exposure = super::privacy::exposure(viewer, &c, reveal);
     if let super::privacy::Exposure::Logged(why) = &exposure {
         super::privacy::log_access(svc, viewer, &c, "name,narrative", why).await?;
@@ -127,24 +107,6 @@ pub async fn get_case_revealed(
         ratings: crate::credit::ratings::for_case(&svc.db, viewer, c.id).await?,
         created_at: c.created_at,
     })
-}
-
-/// The public numbers of cases `ids` (GD…), by id.
-pub async fn case_numbers<C: ConnectionTrait>(
-    conn: &C,
-    ids: impl IntoIterator<Item = i32>,
-) -> Result<std::collections::HashMap<i32, String>, AppError> {
-    Ok(case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::Number)
-        .filter(case::Column::Id.is_in(ids))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect())
 }
 
 /// Which cases a list shows.
@@ -278,10 +240,7 @@ pub async fn trail_of(
     case_id: i32,
     reveal: Option<&str>,
 ) -> Result<Vec<TrailEntryView>, AppError> {
-    let (c, m) = load(&svc.db, case_id).await?;
-    if !may_read(&svc.db, viewer, &c, &m).await? {
-        return Err(AppError::NotFound);
-    }
+    let (c, _) = load_readable(&svc.db, viewer, case_id).await?;
     let exposure = super::privacy::exposure(viewer, &c, reveal);
     if let super::privacy::Exposure::Logged(why) = &exposure {
         super::privacy::log_access(svc, viewer, &c, "trail", why).await?;
@@ -313,9 +272,6 @@ pub async fn verify_trail(
     viewer: &UserView,
     case_id: i32,
 ) -> Result<trail::Verification, AppError> {
-    let (c, m) = load(&svc.db, case_id).await?;
-    if !may_read(&svc.db, viewer, &c, &m).await? {
-        return Err(AppError::NotFound);
-    }
+    load_readable(&svc.db, viewer, case_id).await?;
     trail::verify(&svc.db, case_id).await
 }

@@ -6,14 +6,16 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
-use domain::cases::{Actor, Event, Notice, RuleError};
+use domain::cases::{ActionRecord, Actor, Event, Notice, RuleError};
 use entities::{case, case_reminder};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 
-use super::{calendar, notify, read, save, state_of, trail};
+use super::step;
 use crate::Services;
+use crate::db::internal_error;
+use crate::record::{self, calendar, notice, state_of};
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
 pub struct SweepReport {
@@ -37,12 +39,6 @@ impl std::fmt::Display for SweepReport {
     }
 }
 
-#[derive(Serialize)]
-struct Elapsed<'a> {
-    from_status: &'a str,
-    to_status: &'a str,
-}
-
 pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepReport> {
     let mut report = SweepReport::default();
     let mut seen: HashSet<i32> = HashSet::new();
@@ -51,7 +47,7 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
             .select_only()
             .column(case::Column::Id)
             .filter(case::Column::NextDeadlineAt.lte(now))
-            .filter(case::Column::Status.is_not_in(["closed", "withdrawn"]))
+            .filter(case::Column::Status.is_not_in(record::final_statuses()))
             .filter(case::Column::Id.is_not_in(seen.iter().copied().collect::<Vec<_>>()))
             .order_by_asc(case::Column::NextDeadlineAt)
             .limit(200)
@@ -81,38 +77,34 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
     Ok(report)
 }
 
-/// Applies `DeadlineElapsed` to one case; false when nothing was due after all.
+/// Applies `DeadlineElapsed` to one case through the same step as a
+/// person's action; false when nothing was due after all.
 async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, domain::AppError> {
-    let txn = crate::db::begin(&svc.db)
-        .await
-        .map_err(crate::accounts::internal_error)?;
-    let (c, m) = read::load(&txn, id).await?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    let (c, m) = record::load(&txn, id).await?;
     let cal = calendar::load(&txn).await?;
-    let state = state_of(&c)?;
-    let t = match state.apply(Actor::System, &Event::DeadlineElapsed, now, &cal) {
+    let before = state_of(&c)?;
+    let event = Event::DeadlineElapsed;
+    let t = match before.apply(Actor::System, &event, now, &cal) {
         Ok(t) => t,
         Err(RuleError::NotNow { .. }) => return Ok(false),
         Err(e) => return Err(super::rule_error(e)),
     };
-    save(&txn, &c, &t.case, now).await?;
-    trail::append(
+    let rec = ActionRecord::default();
+    step::commit(
+        svc,
         &txn,
-        id,
+        &c,
+        &m,
+        &before,
+        &event,
+        &t,
+        step::By::System,
+        rec,
         now,
-        None,
-        "system",
-        "deadline_elapsed",
-        &Elapsed {
-            from_status: &c.status,
-            to_status: t.case.status.as_str(),
-        },
     )
     .await?;
-    notify::send(svc, &txn, &c, &m, &t.case, &t.notify, None).await?;
-    crate::credit::records::on_case_change(&txn, &c, &state, &t.case, now).await?;
-    txn.commit()
-        .await
-        .map_err(crate::accounts::internal_error)?;
+    txn.commit().await.map_err(internal_error)?;
     Ok(true)
 }
 
@@ -123,7 +115,7 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
     let mut after = 0;
     loop {
         let open = case::Entity::find()
-            .filter(case::Column::Status.is_not_in(["closed", "withdrawn"]))
+            .filter(case::Column::Status.is_not_in(record::final_statuses()))
             .filter(case::Column::Id.gt(after))
             .order_by_asc(case::Column::Id)
             .limit(500)
@@ -155,7 +147,7 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
                 .exec_without_returning(&txn)
                 .await?;
                 if inserted == 1 {
-                    let (_, m) = read::load(&txn, c.id)
+                    let (_, m) = record::load(&txn, c.id)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
                     let notices: Vec<Notice> = state
@@ -166,7 +158,7 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
                             key: "reminder",
                         })
                         .collect();
-                    notify::send(svc, &txn, &c, &m, &state, &notices, None)
+                    notice::case_step(svc, &txn, &c, &m, &state, &notices, None)
                         .await
                         .map_err(|e| anyhow::anyhow!("{e}"))?;
                     sent += 1;

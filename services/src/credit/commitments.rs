@@ -11,7 +11,7 @@ use sea_orm::{
 use sha2::{Digest, Sha256};
 
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// SHA-256 of the standard text now in force (the Chinese text is the one signed).
 pub fn text_sha256() -> String {

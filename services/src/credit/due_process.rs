@@ -8,7 +8,7 @@
 //! marked repaired.
 
 use chrono::{DateTime, Utc};
-use domain::credit::{RecordGroup, RecordKind};
+use domain::credit::{RecordGroup, RecordKind, RequestInput};
 use domain::merchant::RecordRequestView;
 use domain::{AppError, Role, UserView};
 use entities::{credit_record as cr, merchant, record_request as rr};
@@ -17,25 +17,14 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::Deserialize;
 
 use super::records::{PENDING, PUBLISHED, view as record_view};
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
+use crate::db::{internal_error, is_unique_violation};
 
 pub const OBJECTION: &str = "objection";
 pub const REPAIR: &str = "repair";
 pub const WITHDRAWN: &str = "withdrawn";
-
-/// What the merchant sends: its reasons and, optionally, evidence (text:
-/// references, links, a description of the rectification).
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RawRequest {
-    pub text: String,
-    pub evidence: String,
-    /// Repair: the merchant renews the standard credit commitment.
-    pub renew_commitment: bool,
-}
 
 async fn load_record(svc: &Services, id: i32) -> Result<(cr::Model, merchant::Model), AppError> {
     let r = cr::Entity::find_by_id(id)
@@ -51,43 +40,21 @@ async fn load_record(svc: &Services, id: i32) -> Result<(cr::Model, merchant::Mo
     Ok((r, m))
 }
 
-fn check_text(raw: &RawRequest) -> Result<(String, Option<String>), AppError> {
-    let text = raw.text.trim();
-    if text.chars().count() < 10 {
-        return Err(AppError::invalid(
-            "text",
-            if text.is_empty() {
-                "err.required"
-            } else {
-                "err.text_too_short"
-            },
-        ));
-    }
-    if text.chars().count() > 5000 {
-        return Err(AppError::invalid("text", "err.text_too_long"));
-    }
-    if raw.evidence.chars().count() > 5000 {
-        return Err(AppError::invalid("evidence", "err.text_too_long"));
-    }
-    let evidence = Some(raw.evidence.trim().to_string()).filter(|e| !e.is_empty());
-    Ok((text.to_string(), evidence))
-}
-
 /// The merchant's account holder objects to a finding still in its objection period.
 pub async fn object(
     svc: &Services,
     user: &UserView,
     record_id: i32,
-    raw: &RawRequest,
+    input: &RequestInput,
 ) -> Result<RecordRequestView, AppError> {
     let (r, m) = load_record(svc, record_id).await?;
     own(user, &m)?;
-    let (text, evidence) = check_text(raw)?;
+    let q = input.check()?;
     let now = svc.clock.now();
     if r.status != PENDING || r.objection_until.is_none_or(|u| now > u) {
         return Err(AppError::conflict("record", "err.record.objection_closed"));
     }
-    insert(svc, user, &r, &m, OBJECTION, text, evidence, now).await
+    insert(svc, user, &r, &m, OBJECTION, q.text, q.evidence, now).await
 }
 
 /// The merchant applies for repair of a published finding still on display.
@@ -95,17 +62,11 @@ pub async fn apply_repair(
     svc: &Services,
     user: &UserView,
     record_id: i32,
-    raw: &RawRequest,
+    input: &RequestInput,
 ) -> Result<RecordRequestView, AppError> {
     let (r, m) = load_record(svc, record_id).await?;
     own(user, &m)?;
-    let (text, evidence) = check_text(raw)?;
-    if !raw.renew_commitment {
-        return Err(AppError::invalid(
-            "renew_commitment",
-            "err.record.renew_commitment",
-        ));
-    }
+    let q = input.check_repair()?;
     let now = svc.clock.now();
     let repairable = RecordKind::parse(&r.kind)
         .is_some_and(|k| k.group() == RecordGroup::Misconduct || k == RecordKind::CommitmentBroken);
@@ -115,7 +76,7 @@ pub async fn apply_repair(
     if r.status != PUBLISHED || r.repaired_at.is_some() || now >= r.display_until {
         return Err(AppError::conflict("record", "err.record.not_repairable"));
     }
-    insert(svc, user, &r, &m, REPAIR, text, evidence, now).await
+    insert(svc, user, &r, &m, REPAIR, q.text, q.evidence, now).await
 }
 
 fn own(user: &UserView, m: &merchant::Model) -> Result<(), AppError> {
@@ -161,7 +122,8 @@ async fn insert(
             internal_error(e)
         }
     })?;
-    crate::inbox::add_for_role(&txn, Role::Regulator, &format!("record_{kind}"), now).await?;
+    crate::record::notice::add_for_role(&txn, Role::Regulator, &format!("record_{kind}"), now)
+        .await?;
     txn.commit().await.map_err(internal_error)?;
     Ok(view(row, m.name.clone(), r.clone(), now))
 }
@@ -251,13 +213,7 @@ pub async fn decide(
     if user.role != Role::Regulator {
         return Err(AppError::Forbidden);
     }
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "err.required"));
-    }
-    if reason.chars().count() > 5000 {
-        return Err(AppError::invalid("reason", "err.text_too_long"));
-    }
+    let reason = domain::credit::decision_reason(reason)?;
     let q = rr::Entity::find_by_id(request_id)
         .one(&svc.db)
         .await
@@ -312,7 +268,7 @@ pub async fn decide(
     if q.kind == REPAIR && grant && !super::commitments::in_force(&txn, m.id).await? {
         super::commitments::record_signature(&txn, m.id, q.author_id, now).await?;
     }
-    crate::inbox::add(
+    crate::record::notice::add(
         &txn,
         q.author_id,
         None,

@@ -12,7 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use serde::{Deserialize, Serialize};
 
 use super::records::PUBLISHED;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// Merchants read per page.
 pub const PAGE: u64 = 500;

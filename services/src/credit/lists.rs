@@ -22,7 +22,7 @@ use sea_orm::{
 };
 
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
+use crate::db::{internal_error, is_unique_violation};
 
 const PROPOSED: &str = "proposed";
 const CONFIRMED: &str = "confirmed";
@@ -101,7 +101,7 @@ pub async fn propose_for<C: ConnectionTrait>(
     // Due process: a black-list proposal is told to the merchant, who has
     // five working days to object before a regulator may confirm it.
     let objection_until = if kind == ListKind::Black {
-        let cal = crate::cases::calendar::load(conn).await?;
+        let cal = crate::record::calendar::load(conn).await?;
         Some(cal.deadline(now, OBJECTION_DAYS))
     } else {
         None
@@ -128,7 +128,7 @@ pub async fn propose_for<C: ConnectionTrait>(
         Ok(e) => {
             tracing::info!(merchant_id = m.id, list = %kind, "list proposal");
             if let (ListKind::Black, Some(account)) = (kind, m.account_id) {
-                crate::inbox::add(conn, account, None, "black_proposed", now).await?;
+                crate::record::notice::add(conn, account, None, "black_proposed", now).await?;
             }
             Ok(Some(e))
         }
@@ -211,13 +211,7 @@ pub async fn decide(
     if user.role != Role::Regulator {
         return Err(AppError::Forbidden);
     }
-    let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(AppError::invalid("reason", "err.required"));
-    }
-    if reason.chars().count() > REASON_MAX_CHARS {
-        return Err(AppError::invalid("reason", "err.text_too_long"));
-    }
+    let reason = domain::input::required_text(Some(reason), "reason", REASON_MAX_CHARS)?;
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let e = le::Entity::find_by_id(entry_id)
@@ -234,7 +228,7 @@ pub async fn decide(
         .col_expr(le::Column::Status, Expr::value(status))
         .col_expr(le::Column::DecidedBy, Expr::value(user.id))
         .col_expr(le::Column::DecidedAt, Expr::value(now))
-        .col_expr(le::Column::DecisionReason, Expr::value(reason))
+        .col_expr(le::Column::DecisionReason, Expr::value(reason.as_str()))
         .filter(le::Column::Id.eq(entry_id))
         .filter(le::Column::Status.eq(PROPOSED))
         .exec(&txn)
@@ -262,7 +256,7 @@ pub async fn decide(
                 .map_err(internal_error)?;
         }
         if let Some(account) = m.account_id {
-            crate::inbox::add(
+            crate::record::notice::add(
                 &txn,
                 account,
                 None,
@@ -273,7 +267,7 @@ pub async fn decide(
         }
     }
     // Search shows the badge or the warning.
-    crate::search::reindex_later(&txn, e.merchant_id, now).await?;
+    crate::changes::merchant_changed(&txn, e.merchant_id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     tracing::info!(entry_id, list = %kind, confirm, "list decision");
@@ -281,7 +275,7 @@ pub async fn decide(
         status: status.into(),
         decided_by: Some(user.id),
         decided_at: Some(now),
-        decision_reason: Some(reason.into()),
+        decision_reason: Some(reason),
         ..e
     };
     Ok(view(e, Some(&m)))
@@ -387,18 +381,7 @@ pub async fn object(
     entry_id: i32,
     text: &str,
 ) -> Result<ListEntryView, AppError> {
-    let text = text.trim();
-    if text.chars().count() < 10 {
-        let key = if text.is_empty() {
-            "err.required"
-        } else {
-            "err.text_too_short"
-        };
-        return Err(AppError::invalid("text", key));
-    }
-    if text.chars().count() > 5000 {
-        return Err(AppError::invalid("text", "err.text_too_long"));
-    }
+    let text = domain::credit::request_text(text)?;
     let e = le::Entity::find_by_id(entry_id)
         .one(&svc.db)
         .await

@@ -21,7 +21,7 @@ use domain::AppError;
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// The outbox topic of credit recomputation.
 pub const TOPIC: &str = "credit";

@@ -4,8 +4,9 @@
 //! rate the case: a text and, optionally, a flag that the complaint was
 //! malicious, which every regulator is told about. One rating per side per
 //! case; one follow-up review (追评) per rating, by its author, within 90
-//! days. They arrive as the `rate` and `follow_up` actions of
-//! `POST /api/v1/cases/{id}/actions`.
+//! days. They arrive at `POST /api/v1/cases/{id}/ratings` and
+//! `POST /api/v1/cases/{id}/ratings/follow-up` (and the case page's rating
+//! forms): they are not steps of the case's life.
 //!
 //! Nothing deletes a rating (there is no such route, and a database trigger
 //! refuses it). A regulator may hide one for a stated legal reason, which is
@@ -16,14 +17,12 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
 use domain::cases::mask_name;
 use domain::credit::{
-    HIDE_REASON_MAX, RatingSide, RatingView, TEXT_MAX, follow_up_until, may_rate, parse_flag,
-    parse_stars, parse_text,
+    FollowUpInput, HIDE_REASON_MAX, RatingInput, RatingSide, RatingView, follow_up_until, may_rate,
 };
-use domain::{AppError, Lang, Role, UserView, t, tf};
-use entities::{case, merchant, notification, rating, user};
+use domain::{AppError, Role, UserView, input};
+use entities::{case, merchant, rating, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -32,33 +31,9 @@ use sea_orm::{
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::accounts::{internal_error, is_unique_violation};
-use crate::cases::{RawAction, may_read, state_of, trail};
-use crate::{Services, mail};
-
-/// The actions of the case endpoint that are ratings, not steps of the case.
-pub const ACTIONS: [&str; 2] = ["rate", "follow_up"];
-
-pub fn is_rating_action(action: &str) -> bool {
-    ACTIONS.contains(&action.trim())
-}
-
-/// `rate` or `follow_up` from the case actions endpoint.
-pub async fn act(
-    svc: &Services,
-    user: &UserView,
-    case_id: i32,
-    raw: &RawAction,
-) -> Result<(), AppError> {
-    match raw.action.trim() {
-        "rate" => {
-            let ip = raw.ip.as_deref().unwrap_or("unknown");
-            rate(svc, user, case_id, raw, ip).await.map(|_| ())
-        }
-        "follow_up" => follow_up(svc, user, case_id, raw).await.map(|_| ()),
-        _ => Err(AppError::invalid("action", "err.action_unknown")),
-    }
-}
+use crate::Services;
+use crate::db::{internal_error, is_unique_violation, is_write_locked};
+use crate::record::{self, load_locked, load_readable, may_read, notice, state_of, trail};
 
 /// What the trail keeps of a rating step: the text only as its SHA-256.
 #[derive(Debug, Serialize)]
@@ -82,35 +57,13 @@ fn sha256(s: &str) -> String {
 /// A write that lost a race: SQLite's write lock (as in `cases::save`), or
 /// the (case, side) unique index.
 fn write_error(e: DbErr) -> AppError {
-    let s = e.to_string().to_lowercase();
-    if s.contains("database is locked") || s.contains("database table is locked") {
+    if is_write_locked(&e) {
         AppError::conflict("case", "err.case_changed")
     } else if is_unique_violation(&e) {
         AppError::conflict("action", "err.rating.exists")
     } else {
         internal_error(e)
     }
-}
-
-/// The case and its merchant, the case row locked on PostgreSQL so that
-/// rating steps on one case (and their trail entries) come one at a time;
-/// SQLite's single writer does the same there.
-async fn load_locked<C: ConnectionTrait>(
-    conn: &C,
-    case_id: i32,
-) -> Result<(case::Model, merchant::Model), AppError> {
-    let c = case::Entity::find_by_id(case_id)
-        .lock_exclusive()
-        .one(conn)
-        .await
-        .map_err(internal_error)?
-        .ok_or(AppError::NotFound)?;
-    let m = merchant::Entity::find_by_id(c.merchant_id)
-        .one(conn)
-        .await
-        .map_err(internal_error)?
-        .ok_or(AppError::NotFound)?;
-    Ok((c, m))
 }
 
 /// Which side `user` rates for on this case: its filing consumer, or the
@@ -151,43 +104,19 @@ async fn find<C: ConnectionTrait>(
         .map_err(internal_error)
 }
 
-/// `user` rates case `case_id` (fields `stars`, `text`, `flag_malicious` of
-/// `raw`), from `ip`. Returns the new rating.
+/// `user` rates case `case_id`, from `ip`. Returns the new rating.
 pub async fn rate(
     svc: &Services,
     user: &UserView,
     case_id: i32,
-    raw: &RawAction,
+    input: &RatingInput,
     ip: &str,
 ) -> Result<RatingView, AppError> {
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m, side) = party(&txn, user, case_id).await?;
-    let flag = parse_flag(raw.flag_malicious.as_deref(), "flag_malicious")?;
-    let (stars, text) = match side {
-        RatingSide::Consumer => {
-            if flag {
-                return Err(AppError::invalid(
-                    "flag_malicious",
-                    "err.rating.flag_merchant_only",
-                ));
-            }
-            let stars = parse_stars(raw.stars.as_deref())?;
-            let text = parse_text(raw.text.as_deref(), "text", TEXT_MAX, false)?;
-            (Some(stars), text)
-        }
-        RatingSide::Merchant => {
-            if raw.stars.as_deref().is_some_and(|s| !s.trim().is_empty()) {
-                return Err(AppError::invalid("stars", "err.rating.stars_consumer_only"));
-            }
-            // The merchant gives no stars: its text is the rating (and the
-            // grounds of a malicious-complaint flag).
-            (
-                None,
-                parse_text(raw.text.as_deref(), "text", TEXT_MAX, true)?,
-            )
-        }
-    };
+    let checked = input.check(side)?;
+    let (stars, flag, text) = (checked.stars, checked.flag_malicious, checked.text);
     let state = state_of(&c)?;
     if !may_rate(state.status, side, state.merchant_responded) {
         return Err(AppError::conflict("case", "err.rating.not_over"));
@@ -233,8 +162,8 @@ pub async fn rate(
     )
     .await?;
     if flag {
-        let regulators = role_members(&txn, Role::Regulator).await?;
-        tell(svc, &txn, &c, &regulators, "rating_flagged").await?;
+        let regulators = notice::role_members(&txn, Role::Regulator).await?;
+        notice::tell(svc, &txn, &c, &regulators, "rating_flagged").await?;
     }
     super::recompute_later(&txn, m.id, now).await?;
     txn.commit().await.map_err(internal_error)?;
@@ -249,12 +178,12 @@ pub async fn follow_up(
     svc: &Services,
     user: &UserView,
     case_id: i32,
-    raw: &RawAction,
+    input: &FollowUpInput,
 ) -> Result<RatingView, AppError> {
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m, side) = party(&txn, user, case_id).await?;
-    let text = parse_text(raw.text.as_deref(), "text", TEXT_MAX, true)?;
+    let text = input.check()?;
     let r = find(&txn, c.id, side)
         .await?
         .ok_or_else(|| AppError::conflict("action", "err.rating.none"))?;
@@ -319,7 +248,7 @@ pub async fn hide(
     if regulator.role != Role::Regulator {
         return Err(AppError::Forbidden);
     }
-    let reason = parse_text(Some(reason), "reason", HIDE_REASON_MAX, true)?;
+    let reason = input::required_text(Some(reason), "reason", HIDE_REASON_MAX)?;
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let r = reload(&txn, rating_id).await?;
@@ -356,7 +285,7 @@ pub async fn hide(
         },
     )
     .await?;
-    tell(svc, &txn, &c, &[r.author_id], "rating_hidden").await?;
+    notice::tell(svc, &txn, &c, &[r.author_id], "rating_hidden").await?;
     super::recompute_later(&txn, r.merchant_id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
@@ -403,10 +332,7 @@ pub async fn list_for_case(
     viewer: &UserView,
     case_id: i32,
 ) -> Result<Vec<RatingView>, AppError> {
-    let (c, m) = crate::cases::read::load(&svc.db, case_id).await?;
-    if !may_read(&svc.db, viewer, &c, &m).await? {
-        return Err(AppError::NotFound);
-    }
+    load_readable(&svc.db, viewer, case_id).await?;
     for_case(&svc.db, viewer, case_id).await
 }
 
@@ -436,7 +362,7 @@ async fn views<C: ConnectionTrait>(
     if rows.is_empty() {
         return Ok(vec![]);
     }
-    let numbers = crate::cases::read::case_numbers(conn, rows.iter().map(|r| r.case_id)).await?;
+    let numbers = record::case_numbers(conn, rows.iter().map(|r| r.case_id)).await?;
     let people: HashMap<i32, String> = user::Entity::find()
         .select_only()
         .column(user::Column::Id)
@@ -501,77 +427,4 @@ async fn views<C: ConnectionTrait>(
             }
         })
         .collect())
-}
-
-async fn role_members<C: ConnectionTrait>(conn: &C, role: Role) -> Result<Vec<i32>, AppError> {
-    user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(user::Column::Role.eq(role.as_str()))
-        .into_tuple()
-        .all(conn)
-        .await
-        .map_err(internal_error)
-}
-
-/// An inbox entry `notice.<key>` about case `c`, and a mail, for each of
-/// `ids`, in their language (as `cases::notify` does).
-async fn tell<C: ConnectionTrait>(
-    svc: &Services,
-    conn: &C,
-    c: &case::Model,
-    ids: &[i32],
-    key: &str,
-) -> Result<(), AppError> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let now: DateTime<Utc> = svc.clock.now();
-    let people = user::Entity::find()
-        .filter(user::Column::Id.is_in(ids.iter().copied()))
-        .all(conn)
-        .await
-        .map_err(internal_error)?;
-    for u in people {
-        notification::ActiveModel {
-            user_id: Set(u.id),
-            case_id: Set(Some(c.id)),
-            key: Set(key.into()),
-            created_at: Set(now),
-            read_at: Set(None),
-            ..Default::default()
-        }
-        .insert(conn)
-        .await
-        .map_err(internal_error)?;
-        let lang = Lang::parse(&u.lang).unwrap_or_default();
-        let what = t(lang, &format!("notice.{key}")).to_string();
-        let link = format!("{}/cases/{}", svc.config.public_url, c.id);
-        let msg = mail::MailMessage {
-            to: u.email.clone(),
-            subject: tf(lang, "mail.case.subject", &[&c.number, &what]),
-            body: tf(
-                lang,
-                "mail.case.body",
-                &[&u.display_name, &c.number, &c.title, &what, &link],
-            ),
-        };
-        mail::enqueue(conn, &msg).await.map_err(internal_error)?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rating_actions_are_not_case_events() {
-        for a in ACTIONS {
-            assert!(is_rating_action(a));
-            assert!(domain::cases::ActionKind::parse(a).is_none(), "{a}");
-        }
-        assert!(!is_rating_action("withdraw"));
-        assert_eq!(domain::credit::FOLLOW_UP_DAYS, 90);
-    }
 }

@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::cases::{Case, FcState, Stage, Status};
-use domain::credit::{DisplayPeriods, RecordGroup, RecordKind, Severity};
+use domain::credit::{DisplayPeriods, FindingInput, RecordKind, Severity};
 use domain::merchant::RecordView;
 use domain::{AppError, Role, UserView};
 use entities::{case, credit_record as cr, merchant};
@@ -15,10 +15,9 @@ use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
-use serde::Deserialize;
 
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// The merchant has this many working days to object to a finding before it is published.
 pub const OBJECTION_DAYS: u32 = 5;
@@ -166,58 +165,22 @@ pub async fn on_case_change<C: ConnectionTrait>(
     Ok(())
 }
 
-/// A finding of misconduct as a regulator enters it: every field text.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RawFinding {
-    pub kind: String,
-    /// Empty: the kind's default severity.
-    pub severity: String,
-    pub summary: String,
-    pub evidence: String,
-    /// `YYYY-MM-DD` (Beijing), when the misconduct happened.
-    pub occurred_on: String,
-}
-
 /// A regulator records misconduct. It stays pending (out of public view and
 /// the score) for the merchant's objection period, then is published.
 pub async fn create_finding(
     svc: &Services,
     user: &UserView,
     merchant_id: i32,
-    raw: &RawFinding,
+    input: &FindingInput,
 ) -> Result<RecordView, AppError> {
     if user.role != Role::Regulator {
         return Err(AppError::Forbidden);
     }
-    let kind = RecordKind::parse(&raw.kind)
-        .filter(|k| k.group() == RecordGroup::Misconduct)
-        .ok_or_else(|| AppError::invalid("kind", "err.record.kind"))?;
-    let severity = match raw.severity.trim() {
-        "" => kind.default_severity(),
-        s => Severity::parse(s)
-            .ok_or_else(|| AppError::invalid("severity", "err.record.severity"))?,
-    };
-    let summary = raw.summary.trim();
-    if summary.chars().count() < 10 {
-        return Err(AppError::invalid("summary", "err.text_too_short"));
-    }
-    if summary.chars().count() > 5000 || raw.evidence.chars().count() > 5000 {
-        let field = if summary.chars().count() > 5000 {
-            "summary"
-        } else {
-            "evidence"
-        };
-        return Err(AppError::invalid(field, "err.text_too_long"));
-    }
     let now = svc.clock.now();
-    let day = chrono::NaiveDate::parse_from_str(raw.occurred_on.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("occurred_on", "err.date_invalid"))?;
-    let today = domain::calendar::local_date(now);
-    if day > today || day < today - chrono::Duration::days(5 * 366) {
-        return Err(AppError::invalid("occurred_on", "err.date_out_of_range"));
-    }
+    let f = input.check(domain::calendar::local_date(now))?;
     // Noon Beijing of that day.
-    let occurred_at = day
+    let occurred_at = f
+        .occurred_on
         .and_hms_opt(4, 0, 0)
         .map(|t| t.and_utc())
         .ok_or(AppError::Internal)?;
@@ -227,17 +190,16 @@ pub async fn create_finding(
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-    let cal = crate::cases::calendar::load(&txn).await?;
-    let evidence = Some(raw.evidence.trim().to_string()).filter(|e| !e.is_empty());
+    let cal = crate::record::calendar::load(&txn).await?;
     let r = insert(
         &txn,
         merchant_id,
-        kind,
-        severity,
+        f.kind,
+        f.severity,
         "regulator",
         None,
-        summary,
-        evidence,
+        &f.summary,
+        f.evidence,
         occurred_at,
         PENDING,
         Some(cal.deadline(now, OBJECTION_DAYS)),
@@ -246,7 +208,7 @@ pub async fn create_finding(
     )
     .await?;
     if let Some(account) = m.account_id {
-        crate::inbox::add(&txn, account, None, "record_pending", now).await?;
+        crate::record::notice::add(&txn, account, None, "record_pending", now).await?;
     }
     txn.commit().await.map_err(internal_error)?;
     Ok(view(r, None, now))
@@ -332,7 +294,7 @@ pub async fn list(
         .await
         .map_err(internal_error)?;
     let numbers =
-        crate::cases::read::case_numbers(&svc.db, rows.iter().filter_map(|r| r.case_id)).await?;
+        crate::record::case_numbers(&svc.db, rows.iter().filter_map(|r| r.case_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| {

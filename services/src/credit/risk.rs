@@ -11,7 +11,7 @@ use entities::{case, merchant, rating, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// Every merchant with at least one signal, the most signals first.
 pub async fn warnings(

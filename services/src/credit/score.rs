@@ -18,7 +18,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 use super::{Recompute, TOPIC, records::PUBLISHED};
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 use crate::{Services, outbox};
 
 /// Everything the formula reads about `merchant_id` at `now`.
@@ -138,7 +138,7 @@ pub async fn recompute_with(
         .exec(&txn)
         .await
         .map_err(internal_error)?;
-    crate::search::reindex_later(&txn, merchant_id, now).await?;
+    crate::changes::merchant_changed(&txn, merchant_id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     let m = merchant::Model { a_plus_since, ..m };
     super::lists::propose_for(&svc.db, &m, &inputs, now).await?;

@@ -9,7 +9,7 @@ use domain::merchant::MerchantStats;
 use entities::case;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 fn bp(x: u32, n: u32) -> Option<u32> {
     (n > 0).then(|| ((u64::from(x) * 10_000 + u64::from(n) / 2) / u64::from(n)) as u32)

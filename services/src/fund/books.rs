@@ -17,7 +17,7 @@ use sea_orm::{
     EntityTrait, QueryFilter, QuerySelect, Statement,
 };
 
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// Any number in this lock's space would do; it only has to be the same
 /// for every posting.
@@ -156,7 +156,7 @@ fn insert_error(e: &DbErr) -> AppError {
         || (s.contains("unique") && s.contains("ledger_entries.case_id"))
     {
         AppError::conflict("case", "err.fund.already_paid")
-    } else if crate::accounts::is_unique_violation(e) {
+    } else if crate::db::is_unique_violation(e) {
         AppError::conflict("idempotency_key", "err.fund.key_reused")
     } else if s.contains("database is locked") {
         AppError::conflict("case", "err.case_changed")

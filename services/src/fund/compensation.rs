@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelec
 use serde::Serialize;
 
 use super::books::{self, Posting};
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// What the trail records of the money moved by one case step.
 #[derive(Debug, Default, Serialize)]
@@ -140,7 +140,7 @@ pub async fn on_case_step<C: ConnectionTrait>(
     c: &case::Model,
     event: &Event,
     after: &domain::cases::Case,
-    by: i32,
+    by: Option<i32>,
     now: DateTime<Utc>,
 ) -> Result<Option<Moved>, AppError> {
     let (case_id, merchant_id) = (c.id, c.merchant_id);
@@ -151,7 +151,7 @@ pub async fn on_case_step<C: ConnectionTrait>(
                 op,
                 key: &key,
                 memo,
-                by: Some(by),
+                by,
                 at: now,
             },
         )

@@ -11,4 +11,4 @@ pub mod public;
 
 pub use check::{FundCheck, check};
 pub use compensation::{CaseFigures, Moved, case_figures, case_figures_many, on_case_step};
-pub use operations::{CaseMovement, Direction, RawMovement};
+pub use operations::{CaseMovement, Direction};

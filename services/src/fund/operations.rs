@@ -3,7 +3,7 @@
 //! Each takes an idempotency key; the same request twice makes one entry.
 
 use domain::cases::FcState;
-use domain::fund::{AccountKind, EntryReceipt, Operation};
+use domain::fund::{AccountKind, EntryReceipt, MovementInput, Operation, Reason};
 use domain::{AppError, Fen, Role, UserView};
 use entities::{case, merchant};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -11,17 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::books::{self, Posted, Posting};
 use crate::Services;
-use crate::accounts::internal_error;
-use crate::cases::FC_CONTESTED;
-
-/// A movement as it arrives from a form or the API: every field text.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RawMovement {
-    pub amount_fen: String,
-    pub idempotency_key: String,
-    #[serde(default)]
-    pub reason: Option<String>,
-}
+use crate::db::internal_error;
+use crate::record::FC_CONTESTED;
 
 fn fund_admin(user: &UserView) -> Result<(), AppError> {
     if user.role == Role::FundAdmin {
@@ -31,60 +22,20 @@ fn fund_admin(user: &UserView) -> Result<(), AppError> {
     }
 }
 
-/// A whole, positive number of fen.
-pub fn parse_amount(raw: &str) -> Result<Fen, AppError> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return Err(AppError::invalid("amount_fen", "err.required"));
-    }
-    let n: i64 = t
-        .parse()
-        .map_err(|_| AppError::invalid("amount_fen", "err.whole_fen"))?;
-    if n <= 0 {
-        return Err(AppError::invalid("amount_fen", "err.amount_positive"));
-    }
-    if Fen(n) > domain::fund::ledger::MAX_ENTRY {
-        return Err(AppError::invalid("amount_fen", "err.amount_too_large"));
-    }
-    Ok(Fen(n))
-}
-
-fn parse_key(raw: &str) -> Result<String, AppError> {
-    let k = raw.trim();
-    if k.is_empty() || k.chars().count() > 100 || k.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "idempotency_key",
-            "err.fund.key_required",
-        ));
-    }
-    Ok(k.to_string())
-}
-
-fn reason(raw: &Option<String>, required: bool) -> Result<Option<String>, AppError> {
-    let t = raw.as_deref().map(str::trim).unwrap_or("");
-    if t.is_empty() {
-        return if required {
-            Err(AppError::invalid("reason", "err.required"))
-        } else {
-            Ok(None)
-        };
-    }
-    if t.chars().count() > 2000 {
-        return Err(AppError::invalid("reason", "err.text_too_long"));
-    }
-    Ok(Some(t.to_string()))
+/// The movement checked, as the books take it: amount, key, memo.
+fn checked(mv: &MovementInput, reason: Reason) -> Result<(Fen, String, Option<String>), AppError> {
+    let m = mv.check(reason)?;
+    Ok((m.amount_fen, m.idempotency_key, m.reason))
 }
 
 /// Money paid into the fund.
 pub async fn fund_top_up(
     svc: &Services,
     user: &UserView,
-    raw: &RawMovement,
+    mv: &MovementInput,
 ) -> Result<EntryReceipt, AppError> {
     fund_admin(user)?;
-    let amount = parse_amount(&raw.amount_fen)?;
-    let key = parse_key(&raw.idempotency_key)?;
-    let memo = reason(&raw.reason, false)?;
+    let (amount, key, memo) = checked(mv, Reason::Optional)?;
     run(svc, user, Operation::FundTopUp { amount }, &key, memo, None).await
 }
 
@@ -104,12 +55,10 @@ pub async fn deposit(
     user: &UserView,
     merchant_id: i32,
     direction: Direction,
-    raw: &RawMovement,
+    mv: &MovementInput,
 ) -> Result<EntryReceipt, AppError> {
     fund_admin(user)?;
-    let amount = parse_amount(&raw.amount_fen)?;
-    let key = parse_key(&raw.idempotency_key)?;
-    let memo = reason(&raw.reason, false)?;
+    let (amount, key, memo) = checked(mv, Reason::Optional)?;
     merchant::Entity::find_by_id(merchant_id)
         .one(&svc.db)
         .await
@@ -161,12 +110,16 @@ pub async fn case_movement(
     user: &UserView,
     case_id: i32,
     kind: CaseMovement,
-    raw: &RawMovement,
+    mv: &MovementInput,
 ) -> Result<EntryReceipt, AppError> {
     fund_admin(user)?;
-    let amount = parse_amount(&raw.amount_fen)?;
-    let key = parse_key(&raw.idempotency_key)?;
-    let memo = reason(&raw.reason, kind == CaseMovement::WriteOff)?;
+    let (amount, key, memo) = checked(
+        mv,
+        match kind {
+            CaseMovement::Repayment => Reason::Optional,
+            CaseMovement::WriteOff => Reason::Required,
+        },
+    )?;
     let c = case::Entity::find_by_id(case_id)
         .one(&svc.db)
         .await
@@ -229,7 +182,7 @@ async fn run(
     if let Posted::New(entry) = &posted
         && let Some(case_id) = trail_case
     {
-        crate::cases::trail::append(
+        crate::record::trail::append(
             &txn,
             case_id,
             now,

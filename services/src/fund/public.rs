@@ -16,7 +16,7 @@ use sea_orm::{
 
 use super::books;
 use crate::Services;
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// The kinds the public ledger lists.
 pub const PUBLIC_KINDS: [EntryKind; 6] = [
@@ -27,8 +27,6 @@ pub const PUBLIC_KINDS: [EntryKind; 6] = [
     EntryKind::RecoveryReversal,
     EntryKind::RepaymentRefund,
 ];
-
-pub const MAX_PER_PAGE: u64 = 100;
 
 fn public_kinds() -> Vec<&'static str> {
     PUBLIC_KINDS.iter().map(|k| k.as_str()).collect()
@@ -103,7 +101,7 @@ pub async fn ledger(
 ) -> Result<LedgerPage, AppError> {
     // Far past the end is simply empty (and never overflows).
     let page = page.clamp(1, 1_000_000);
-    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let per_page = per_page.clamp(1, domain::search::MAX_PER_PAGE);
     let mut q =
         ledger_entry::Entity::find().filter(ledger_entry::Column::Kind.is_in(public_kinds()));
     if let Some(m) = merchant_id {

@@ -243,11 +243,11 @@ async fn write_batch(
         .into_tuple()
         .all(&txn)
         .await?;
-    let jobs: Vec<crate::search::Reindex> = ids
+    let jobs: Vec<crate::changes::Reindex> = ids
         .into_iter()
-        .map(|merchant_id| crate::search::Reindex::Merchant { merchant_id })
+        .map(|merchant_id| crate::changes::Reindex::Merchant { merchant_id })
         .collect();
-    crate::outbox::enqueue_many(&txn, crate::search::TOPIC, &jobs, svc.clock.now()).await?;
+    crate::outbox::enqueue_many(&txn, crate::changes::SEARCH_TOPIC, &jobs, svc.clock.now()).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -10,7 +10,8 @@ use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
-use crate::{Services, accounts::internal_error};
+use crate::Services;
+use crate::db::internal_error;
 
 pub async fn count(svc: &Services) -> Result<u64, AppError> {
     merchant::Entity::find()

@@ -4,112 +4,19 @@
 //! Verifying links the account to the business (it then answers its
 //! complaints) and gives the business its verification mark.
 
-use chrono::NaiveDate;
-use domain::merchant::{LegalForm, MerchantKind, VerificationStatus, VerificationView};
-use domain::{AppError, Role, Uscc, UserView};
+use domain::merchant::{
+    LegalForm, MerchantKind, RegistrationInput, VerificationStatus, VerificationView,
+};
+use domain::{AppError, Role, UserView};
 use entities::{merchant, merchant_verification as mv};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect,
 };
-use serde::Deserialize;
 
 use crate::Services;
-use crate::accounts::{internal_error, is_unique_violation};
-
-/// A registration as it arrives from a form or the API: every field text.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct RawRegistration {
-    pub uscc: String,
-    pub name: String,
-    pub entity_type: String,
-    /// Empty means `shop`.
-    pub kind: String,
-    pub registered_address: String,
-    pub business_scope: String,
-    /// Shop names or URLs, one per entry.
-    pub shop_names: Vec<String>,
-    /// `YYYY-MM-DD`, empty for a licence without end date.
-    pub licence_valid_until: String,
-}
-
-struct Registration {
-    uscc: Uscc,
-    name: String,
-    legal_form: LegalForm,
-    kind: MerchantKind,
-    registered_address: String,
-    business_scope: String,
-    shop_names: Vec<String>,
-    licence_valid_until: Option<NaiveDate>,
-}
-
-fn text(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppError> {
-    let t = v.trim();
-    if t.is_empty() {
-        return Err(AppError::invalid(field, "err.required"));
-    }
-    let n = t.chars().count();
-    if n < min {
-        return Err(AppError::invalid(field, "err.text_too_short"));
-    }
-    if n > max {
-        return Err(AppError::invalid(field, "err.text_too_long"));
-    }
-    Ok(t.to_string())
-}
-
-fn parse(raw: &RawRegistration, today: NaiveDate) -> Result<Registration, AppError> {
-    if raw.uscc.trim().is_empty() {
-        return Err(AppError::invalid("uscc", "err.required"));
-    }
-    let uscc = Uscc::parse(&raw.uscc).map_err(|e| AppError::invalid("uscc", e.key()))?;
-    let name = text(&raw.name, "name", 2, 200)?;
-    let legal_form = LegalForm::parse(&raw.entity_type)
-        .ok_or_else(|| AppError::invalid("entity_type", "err.merchant.entity_type"))?;
-    let kind = match raw.kind.trim() {
-        "" => MerchantKind::Shop,
-        k => {
-            MerchantKind::parse(k).ok_or_else(|| AppError::invalid("kind", "err.merchant.kind"))?
-        }
-    };
-    let registered_address = text(&raw.registered_address, "registered_address", 5, 500)?;
-    let business_scope = text(&raw.business_scope, "business_scope", 2, 2000)?;
-    let shop_names: Vec<String> = raw
-        .shop_names
-        .iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if shop_names.len() > 20 || shop_names.iter().any(|s| s.chars().count() > 200) {
-        return Err(AppError::invalid("shop_names", "err.merchant.shop_names"));
-    }
-    let licence_valid_until = match raw.licence_valid_until.trim() {
-        "" => None,
-        d => {
-            let d = NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| AppError::invalid("licence_valid_until", "err.date_invalid"))?;
-            if d < today {
-                return Err(AppError::invalid(
-                    "licence_valid_until",
-                    "err.merchant.licence_expired",
-                ));
-            }
-            Some(d)
-        }
-    };
-    Ok(Registration {
-        uscc,
-        name,
-        legal_form,
-        kind,
-        registered_address,
-        business_scope,
-        shop_names,
-        licence_valid_until,
-    })
-}
+use crate::db::{internal_error, is_unique_violation};
 
 pub(crate) fn view(v: mv::Model, uscc: String) -> VerificationView {
     VerificationView {
@@ -137,13 +44,13 @@ pub(crate) fn view(v: mv::Model, uscc: String) -> VerificationView {
 pub async fn register(
     svc: &Services,
     user: &UserView,
-    raw: &RawRegistration,
+    input: &RegistrationInput,
 ) -> Result<VerificationView, AppError> {
     if user.role != Role::Merchant {
         return Err(AppError::Forbidden);
     }
     let now = svc.clock.now();
-    let r = parse(raw, domain::calendar::local_date(now))?;
+    let r = input.check(domain::calendar::local_date(now))?;
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let existing = merchant::Entity::find()
         .filter(merchant::Column::Uscc.eq(r.uscc.as_str()))
@@ -407,11 +314,12 @@ pub async fn decide(
                 .exec(&txn)
                 .await
                 .map_err(internal_error)?;
-            crate::inbox::add(&txn, o.account_id, None, "verification_rejected", now).await?;
+            crate::record::notice::add(&txn, o.account_id, None, "verification_rejected", now)
+                .await?;
         }
         crate::credit::recompute_later(&txn, v.merchant_id, now).await?;
     }
-    crate::inbox::add(
+    crate::record::notice::add(
         &txn,
         v.account_id,
         None,

@@ -179,7 +179,7 @@ impl ComplaintIndex {
     pub fn search(&self, cq: &ComplaintQuery) -> Result<ComplaintPage, AppError> {
         let f = &self.fields;
         let q = cq.q.trim();
-        let per_page = cq.per_page.clamp(1, super::index::MAX_PER_PAGE);
+        let per_page = cq.per_page.clamp(1, domain::search::MAX_PER_PAGE);
         let page = cq.page.clamp(1, 10_000);
         let empty = || ComplaintPage {
             total: 0,

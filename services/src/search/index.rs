@@ -27,7 +27,6 @@ use super::store::Store;
 pub const RED_BOOST: f32 = 1.5;
 /// …and black-listed ones' by this.
 pub const BLACK_DEMOTION: f32 = 0.5;
-pub const MAX_PER_PAGE: u64 = 100;
 /// A query word in more than this share of the merchants' documents (in
 /// that field) is generic — 有限公司 is in about 60 % of names, 公司 in 80 % —
 /// and is left out of a query that has other words.
@@ -157,139 +156,20 @@ impl MerchantIndex {
         Term::from_field_u64(self.fields.id, id as u64)
     }
 
-    /// The words of `q` over name (×3), shop names (×2) and scope (×1),
-    /// without the generic ones (see [`GENERIC_SHARE`]); for one or two
-    /// characters, every character in the name; for three to six, the
-    /// characters in one piece in the name (华奈工 finds 上海华奈工贸).
-    fn text_query(&self, searcher: &Searcher, q: &str) -> Option<Box<dyn Query>> {
-        let f = &self.fields;
-        let generic = (searcher.num_docs() as f64 * GENERIC_SHARE) as u64;
-        let df = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
-        let mut terms: Vec<(Term, f32, u64)> = vec![];
-        for w in tokens(&mut zh_analyser(), q) {
-            for (field, boost) in [(f.name, 3.0), (f.shop_names, 2.0), (f.scope, 1.0)] {
-                let t = Term::from_field_text(field, &w);
-                let n = df(&t);
-                if n > 0 {
-                    terms.push((t, boost, n));
-                }
-            }
-        }
-        // Words nearly every merchant has (有限, 公司, 有限公司 …) add little
-        // to the ranking and much to the work: left out when the query has
-        // others, kept when it has nothing else.
-        if terms
-            .iter()
-            .any(|(_, _, n)| *n <= generic.max(MIN_GENERIC_DOCS))
-        {
-            terms.retain(|(_, _, n)| *n <= generic.max(MIN_GENERIC_DOCS));
-        }
-        let mut parts: Vec<(Occur, Box<dyn Query>)> = terms
-            .into_iter()
-            .map(|(t, boost, _)| {
-                let q = TermQuery::new(t, IndexRecordOption::WithFreqs);
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        let chars: Vec<Term> = tokens(&mut chars_analyser(), q)
-            .iter()
-            .map(|c| Term::from_field_text(f.name_chars, c))
-            .collect();
-        match chars.len() {
-            // One or two characters: every character must be in the name.
-            1 | 2 => {
-                let all: Vec<(Occur, Box<dyn Query>)> = chars
-                    .into_iter()
-                    .map(|t| {
-                        (
-                            Occur::Must,
-                            Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
-                        )
-                    })
-                    .collect();
-                parts.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)),
-                ));
-            }
-            // A fragment of a name: its characters in one piece, unless all
-            // of them are common (then the words above do better, cheaper).
-            3..=6 if chars.iter().any(|t| df(t) <= generic.max(MIN_GENERIC_DOCS)) => {
-                parts.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(PhraseQuery::new(chars)), 2.0)),
-                ));
-            }
-            _ => {}
-        }
-        (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
-    }
-
-    /// The query as typed is a USCC (case and spaces aside)?
-    fn uscc_query(&self, q: &str) -> Option<Box<dyn Query>> {
-        let code: String = q
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect::<String>()
-            .to_uppercase();
-        domain::Uscc::parse(&code).ok().map(|u| {
-            Box::new(TermQuery::new(
-                Term::from_field_text(self.fields.uscc, u.as_str()),
-                IndexRecordOption::Basic,
-            )) as Box<dyn Query>
-        })
-    }
-
     pub fn search(&self, sq: &SearchQuery) -> Result<SearchPage, AppError> {
-        let f = &self.fields;
         let searcher = self.store.searcher();
         let q = sq.q.trim();
-        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![];
-        let text = if q.is_empty() {
-            None
-        } else if let Some(u) = self.uscc_query(q) {
-            Some(u)
-        } else {
-            match self.text_query(&searcher, q) {
-                Some(t) => Some(t),
-                // Nothing searchable in it (only punctuation): nothing found.
-                None => {
-                    return Ok(SearchPage {
-                        total: 0,
-                        page: sq.page.max(1),
-                        per_page: sq.per_page,
-                        items: vec![],
-                        facets: Facets::default(),
-                    });
-                }
-            }
+        let Some(query) = build_query(&self.fields, &searcher, sq) else {
+            // Nothing searchable in it (only punctuation): nothing found.
+            return Ok(SearchPage {
+                total: 0,
+                page: sq.page.max(1),
+                per_page: sq.per_page,
+                items: vec![],
+                facets: Facets::default(),
+            });
         };
-        must.push((Occur::Must, text.unwrap_or_else(|| Box::new(AllQuery))));
-        for (field, value) in [
-            (f.province, sq.province.clone()),
-            (f.grade, sq.grade.clone()),
-            (f.list, sq.list.clone()),
-            (
-                f.verified,
-                sq.verified
-                    .map(|v| if v { "yes" } else { "no" }.to_string()),
-            ),
-        ] {
-            if let Some(v) = value.filter(|v| !v.is_empty()) {
-                must.push((
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(field, &v),
-                        IndexRecordOption::Basic,
-                    )),
-                ));
-            }
-        }
-        let query = BooleanQuery::new(must);
-        let per_page = sq.per_page.clamp(1, MAX_PER_PAGE);
+        let per_page = sq.per_page.clamp(1, domain::search::MAX_PER_PAGE);
         let page = sq.page.clamp(1, 10_000);
         let offset = ((page - 1) * per_page) as usize;
         let top = TopDocs::with_limit(per_page as usize).and_offset(offset);
@@ -451,4 +331,126 @@ pub(super) fn buckets(v: &serde_json::Value, name: &str) -> Vec<(String, u64)> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The query `MerchantIndex::search` runs for `sq` (the benchmark runs the
+/// same): the text (a USCC, or words and name characters, see
+/// [`text_query`]) and the filters; `None` when the text has nothing
+/// searchable in it (only punctuation).
+pub fn build_query(f: &Fields, searcher: &Searcher, sq: &SearchQuery) -> Option<BooleanQuery> {
+    let q = sq.q.trim();
+    let text = if q.is_empty() {
+        Box::new(AllQuery)
+    } else if let Some(u) = uscc_query(f, q) {
+        u
+    } else {
+        text_query(f, searcher, q)?
+    };
+    let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
+    for (field, value) in [
+        (f.province, sq.province.clone()),
+        (f.grade, sq.grade.clone()),
+        (f.list, sq.list.clone()),
+        (
+            f.verified,
+            sq.verified
+                .map(|v| if v { "yes" } else { "no" }.to_string()),
+        ),
+    ] {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            must.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &v),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+    }
+    Some(BooleanQuery::new(must))
+}
+
+/// The words of `q` over name (×3), shop names (×2) and scope (×1),
+/// without the generic ones (see [`GENERIC_SHARE`]); for one or two
+/// characters, every character in the name; for three to six, the
+/// characters in one piece in the name (华奈工 finds 上海华奈工贸).
+fn text_query(f: &Fields, searcher: &Searcher, q: &str) -> Option<Box<dyn Query>> {
+    let generic = (searcher.num_docs() as f64 * GENERIC_SHARE) as u64;
+    let df = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+    let mut terms: Vec<(Term, f32, u64)> = vec![];
+    for w in tokens(&mut zh_analyser(), q) {
+        for (field, boost) in [(f.name, 3.0), (f.shop_names, 2.0), (f.scope, 1.0)] {
+            let t = Term::from_field_text(field, &w);
+            let n = df(&t);
+            if n > 0 {
+                terms.push((t, boost, n));
+            }
+        }
+    }
+    // Words nearly every merchant has (有限, 公司, 有限公司 …) add little
+    // to the ranking and much to the work: left out when the query has
+    // others, kept when it has nothing else.
+    if terms
+        .iter()
+        .any(|(_, _, n)| *n <= generic.max(MIN_GENERIC_DOCS))
+    {
+        terms.retain(|(_, _, n)| *n <= generic.max(MIN_GENERIC_DOCS));
+    }
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .map(|(t, boost, _)| {
+            let q = TermQuery::new(t, IndexRecordOption::WithFreqs);
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), boost)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    let chars: Vec<Term> = tokens(&mut chars_analyser(), q)
+        .iter()
+        .map(|c| Term::from_field_text(f.name_chars, c))
+        .collect();
+    match chars.len() {
+        // One or two characters: every character must be in the name.
+        1 | 2 => {
+            let all: Vec<(Occur, Box<dyn Query>)> = chars
+                .into_iter()
+                .map(|t| {
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)),
+            ));
+        }
+        // A fragment of a name: its characters in one piece, unless all
+        // of them are common (then the words above do better, cheaper).
+        3..=6 if chars.iter().any(|t| df(t) <= generic.max(MIN_GENERIC_DOCS)) => {
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(PhraseQuery::new(chars)), 2.0)),
+            ));
+        }
+        _ => {}
+    }
+    (!parts.is_empty()).then(|| Box::new(BooleanQuery::new(parts)) as Box<dyn Query>)
+}
+
+/// The query as typed is a USCC (case and spaces aside)?
+fn uscc_query(f: &Fields, q: &str) -> Option<Box<dyn Query>> {
+    let code: String = q
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    domain::Uscc::parse(&code).ok().map(|u| {
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.uscc, u.as_str()),
+            IndexRecordOption::Basic,
+        )) as Box<dyn Query>
+    })
 }

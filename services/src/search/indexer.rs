@@ -16,7 +16,8 @@ use sea_orm::{
 use tantivy::IndexWriter;
 
 use super::index::MerchantDoc;
-use super::{Generation, Reindex, TOPIC, complaints};
+use super::{Generation, complaints};
+use crate::changes::{Reindex, SEARCH_TOPIC as TOPIC};
 use crate::{Services, outbox};
 
 /// The documents of `rows` as the database has them now (absent ids are gone).

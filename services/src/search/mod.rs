@@ -21,50 +21,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use domain::AppError;
-use sea_orm::ConnectionTrait;
-use serde::{Deserialize, Serialize};
 
 pub use complaints::{ComplaintIndex, ComplaintQuery};
 pub use index::{MerchantHit, MerchantIndex, SearchPage, SearchQuery, SortBy};
-
-use crate::accounts::internal_error;
-
-/// The outbox topic of index updates.
-pub const TOPIC: &str = "search";
-
-/// What an outbox row of topic `search` asks for: one merchant's or one
-/// case's document refreshed from the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Reindex {
-    Merchant { merchant_id: i32 },
-    Case { case_id: i32 },
-}
-
-/// Asks for `merchant_id`'s document to be refreshed once this transaction commits.
-pub async fn reindex_later<C: ConnectionTrait>(
-    conn: &C,
-    merchant_id: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    crate::outbox::enqueue(conn, TOPIC, &Reindex::Merchant { merchant_id }, now)
-        .await
-        .map_err(internal_error)
-}
-
-/// Asks for case `case_id`'s public complaint record to be refreshed (added,
-/// changed or removed) once this transaction commits.
-pub async fn reindex_case_later<C: ConnectionTrait>(
-    conn: &C,
-    case_id: i32,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    crate::outbox::enqueue(conn, TOPIC, &Reindex::Case { case_id }, now)
-        .await
-        .map_err(internal_error)
-}
 
 /// Searches the public complaint records off the async workers.
 pub async fn search_complaints(

@@ -112,7 +112,7 @@ backend_tests! {
         let cli = services::Services::with_db((*svc.config).clone(), svc.db.clone());
         let id = id_of(&svc, "常州市五星禾润农资有限公司").await;
         svc.db.execute_unprepared(&format!("UPDATE merchants SET name = '常州另一进程改名有限公司' WHERE id = {id}")).await.unwrap();
-        services::search::reindex_later(&svc.db, id, Utc::now()).await.unwrap();
+        services::changes::merchant_changed(&svc.db, id, Utc::now()).await.unwrap();
         let query = SearchQuery { q: "五星禾润".into(), page: 1, per_page: 5, ..Default::default() };
         let during = std::sync::Mutex::new(vec![]);
         let n = services::search::indexer::rebuild(&cli, |_, _| {

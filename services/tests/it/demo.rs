@@ -26,7 +26,7 @@ backend_tests! {
         let check = services::fund::check(&svc).await.unwrap();
         assert_eq!(check.problem, None, "{check}");
         // Every demo trail is intact.
-        let (checked, broken) = services::cases::trail::verify_all(&svc.db).await.unwrap();
+        let (checked, broken) = services::record::trail::verify_all(&svc.db).await.unwrap();
         assert_eq!((checked as u64, broken), (cases, None));
         // A second start loads nothing more.
         assert!(!services::demo::load_if_empty(&svc).await.unwrap());

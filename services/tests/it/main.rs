@@ -6,6 +6,7 @@ mod complaints;
 mod demo;
 mod harness;
 mod import;
+mod layers;
 mod mail_smtp;
 mod migrations;
 mod search;

@@ -149,7 +149,7 @@ backend_tests! {
              VALUES ({second}, 'red', 'confirmed', '[]', '{now}', '{now}', '{now}')",
             now = now.to_rfc3339()
         )).await.unwrap();
-        services::search::reindex_later(&svc.db, second, now).await.unwrap();
+        services::changes::merchant_changed(&svc.db, second, now).await.unwrap();
         drain(&svc).await;
         let after = svc.search.index().search(&q("电器")).unwrap();
         assert_eq!(after.items[0].name, before[1], "the red-listed merchant is lifted");
@@ -161,7 +161,7 @@ backend_tests! {
              VALUES ({other}, 'black', 'confirmed', '[]', '{now}', '{now}', '{now}')",
             now = now.to_rfc3339()
         )).await.unwrap();
-        services::search::reindex_later(&svc.db, other, now).await.unwrap();
+        services::changes::merchant_changed(&svc.db, other, now).await.unwrap();
         drain(&svc).await;
         let page = svc.search.index().search(&q("电器")).unwrap();
         assert!(page.items[1].black_list && page.items[1].name == before[0], "{page:?}");
@@ -179,12 +179,12 @@ backend_tests! {
         drain(&svc).await;
         let id = id_of(&svc, "常州市五星禾润农资有限公司").await;
         svc.db.execute_unprepared(&format!("UPDATE merchants SET name = '常州禾润新名有限公司' WHERE id = {id}")).await.unwrap();
-        services::search::reindex_later(&svc.db, id, Utc::now()).await.unwrap();
+        services::changes::merchant_changed(&svc.db, id, Utc::now()).await.unwrap();
         let renamed = "常州禾润新名有限公司".to_string();
         assert!(!names(&svc, &q("禾润新名")).contains(&renamed), "not before the writer ran");
         // The writer dies after taking the row and before committing: the
         // row stays (leased), and is done once its lease has passed.
-        let claimed = services::outbox::claim_due(&svc.db, services::search::TOPIC, Utc::now(), 10).await.unwrap();
+        let claimed = services::outbox::claim_due(&svc.db, services::changes::SEARCH_TOPIC, Utc::now(), 10).await.unwrap();
         assert_eq!(claimed.len(), 1);
         let mut indexer = Indexer::new(&svc).unwrap();
         assert_eq!(indexer.apply_due(&svc, Utc::now()).await.unwrap(), 0, "leased to the dead writer");
@@ -205,7 +205,7 @@ backend_tests! {
         // An update arriving during the rebuild waits in the outbox for the new index.
         let id = id_of(&svc, "常州市五星禾润农资有限公司").await;
         svc.db.execute_unprepared(&format!("UPDATE merchants SET name = '常州重建期间改名有限公司' WHERE id = {id}")).await.unwrap();
-        services::search::reindex_later(&svc.db, id, Utc::now()).await.unwrap();
+        services::changes::merchant_changed(&svc.db, id, Utc::now()).await.unwrap();
         let n = rebuild(&svc, |_, _| {}).await.unwrap();
         assert_eq!(n as u64, count);
         assert_eq!(svc.search.generation(), generation + 1);

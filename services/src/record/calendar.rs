@@ -1,13 +1,13 @@
 //! The working-day calendar, kept in the `holidays` table (an admin edits
-//! it); seeded with the official 2025–2026 days when empty.
+//! it; `db::migrate` seeds it with the official 2025–2026 days when empty).
 
 use chrono::NaiveDate;
 use domain::AppError;
-use domain::calendar::{DayKind, WorkingCalendar, official_days};
+use domain::calendar::{DayKind, WorkingCalendar};
 use entities::holiday;
-use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder};
+use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
 
-use crate::accounts::internal_error;
+use crate::db::internal_error;
 
 /// Loads the calendar (a few dozen rows).
 pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<WorkingCalendar, AppError> {
@@ -21,36 +21,7 @@ pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<WorkingCalendar, AppEr
 }
 
 fn kind_of(s: &str) -> DayKind {
-    if s == "workday" {
-        DayKind::Workday
-    } else {
-        DayKind::Holiday
-    }
-}
-
-fn kind_str(k: DayKind) -> &'static str {
-    match k {
-        DayKind::Holiday => "holiday",
-        DayKind::Workday => "workday",
-    }
-}
-
-/// Seeds the official days when the table is empty. Returns whether it did.
-pub async fn seed_if_empty<C: ConnectionTrait>(conn: &C) -> anyhow::Result<bool> {
-    if holiday::Entity::find().count(conn).await? > 0 {
-        return Ok(false);
-    }
-    let rows = official_days()
-        .into_iter()
-        .map(|(day, kind)| holiday::ActiveModel {
-            day: Set(day),
-            kind: Set(kind_str(kind).into()),
-            note: Set(String::new()),
-        });
-    holiday::Entity::insert_many(rows)
-        .exec_without_returning(conn)
-        .await?;
-    Ok(true)
+    DayKind::parse(s).unwrap_or(DayKind::Holiday)
 }
 
 /// Sets (or, with `None`, clears) the kind of one day.
@@ -67,7 +38,7 @@ pub async fn set_day<C: ConnectionTrait>(
     if let Some(k) = kind {
         holiday::Entity::insert(holiday::ActiveModel {
             day: Set(day),
-            kind: Set(kind_str(k).into()),
+            kind: Set(k.as_str().into()),
             note: Set(note.chars().take(100).collect()),
         })
         .exec_without_returning(conn)

@@ -1,0 +1,340 @@
+//! A complaint (or a consumer joining one) as it arrives, typed: from the
+//! JSON API or from the filing form (amounts in yuan, the merchant as its
+//! number or USCC). One check turns either into what is filed.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::{Category, MAX_AMOUNT, Remedy};
+use crate::input::{self, max, min};
+use crate::{AppError, Fen, Uscc};
+
+/// Which merchant a complaint is against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MerchantRef {
+    Id(i32),
+    Uscc(Uscc),
+}
+
+/// The merchant as the API names it: its id, or as text its id or USCC.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum MerchantKey {
+    Id(i32),
+    Text(String),
+}
+
+impl MerchantRef {
+    /// A merchant's number (digits) or USCC as typed; errors name `field`.
+    pub fn parse(text: &str, field: &str) -> Result<MerchantRef, AppError> {
+        let t = text.trim();
+        if t.is_empty() {
+            return Err(AppError::invalid(field, "err.required"));
+        }
+        if let Ok(id) = t.parse::<i32>() {
+            return Ok(MerchantRef::Id(id));
+        }
+        Uscc::parse(t)
+            .map(MerchantRef::Uscc)
+            .map_err(|e| AppError::invalid(field, e.key()))
+    }
+}
+
+/// What an order looks like in a complaint or a joining: checked once for both.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct OrderInput {
+    pub order_ref: String,
+    /// `YYYY-MM-DD`, Beijing date.
+    pub order_date: String,
+    pub amount_paid_fen: Fen,
+    pub amount_claimed_fen: Fen,
+}
+
+/// An order that passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    /// Upper-cased, so `tb-1` and `TB-1` are the same order.
+    pub order_ref: String,
+    pub order_date: NaiveDate,
+    pub paid: Fen,
+    pub claimed: Fen,
+}
+
+impl OrderInput {
+    /// The form's fields (amounts in yuan).
+    pub fn from_form(
+        order_ref: &str,
+        order_date: &str,
+        amount_paid: &str,
+        amount_claimed: &str,
+    ) -> Result<OrderInput, AppError> {
+        let yuan = |v: &str, field: &str| {
+            input::yuan(Some(v), field)?.ok_or_else(|| AppError::invalid(field, "err.required"))
+        };
+        Ok(OrderInput {
+            order_ref: order_ref.to_string(),
+            order_date: order_date.to_string(),
+            amount_paid_fen: yuan(amount_paid, "amount_paid_fen")?,
+            amount_claimed_fen: yuan(amount_claimed, "amount_claimed_fen")?,
+        })
+    }
+
+    pub fn check(&self, now: DateTime<Utc>) -> Result<Order, AppError> {
+        Ok(Order {
+            order_ref: input::bounded_text(&self.order_ref, "order_ref", 1, max::ORDER_REF)?
+                .to_uppercase(),
+            order_date: order_date(&self.order_date, now)?,
+            paid: amount(self.amount_paid_fen, "amount_paid_fen")?,
+            claimed: amount(self.amount_claimed_fen, "amount_claimed_fen")?,
+        })
+    }
+}
+
+/// A whole, non-negative amount no larger than any case takes.
+fn amount(v: Fen, field: &str) -> Result<Fen, AppError> {
+    if v.0 < 0 {
+        return Err(AppError::invalid(field, "err.amount_negative"));
+    }
+    if v > MAX_AMOUNT {
+        return Err(AppError::invalid(field, "err.amount_too_large"));
+    }
+    Ok(v)
+}
+
+/// An order date: a real date, not in the future (Beijing), not before 2000.
+fn order_date(v: &str, now: DateTime<Utc>) -> Result<NaiveDate, AppError> {
+    let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("order_date", "err.date_invalid"))?;
+    let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
+    if d > crate::calendar::local_date(now) || d < earliest {
+        return Err(AppError::invalid("order_date", "err.date_out_of_range"));
+    }
+    Ok(d)
+}
+
+/// `POST /api/v1/cases`: a complaint (the merchant as `merchant_id`, or
+/// `merchant_uscc`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ComplaintInput {
+    #[serde(default)]
+    pub merchant_id: Option<MerchantKey>,
+    #[serde(default)]
+    pub merchant_uscc: Option<String>,
+    pub category: Category,
+    pub title: String,
+    pub narrative: String,
+    pub order_ref: String,
+    /// `YYYY-MM-DD`, Beijing date.
+    pub order_date: String,
+    pub amount_paid_fen: Fen,
+    pub amount_claimed_fen: Fen,
+    pub remedy: Remedy,
+    #[serde(default)]
+    pub publish_narrative: bool,
+}
+
+/// A complaint that passed the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Complaint {
+    pub merchant: MerchantRef,
+    pub category: Category,
+    pub title: String,
+    pub narrative: String,
+    pub order: Order,
+    pub remedy: Remedy,
+    pub publish_narrative: bool,
+}
+
+/// The filing form's text fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ComplaintForm {
+    /// The merchant's number or USCC.
+    pub merchant: String,
+    pub category: String,
+    pub title: String,
+    pub narrative: String,
+    pub order_ref: String,
+    pub order_date: String,
+    /// Yuan, as typed.
+    pub amount_paid: String,
+    pub amount_claimed: String,
+    pub remedy: String,
+    /// A checkbox: `on` when ticked.
+    pub publish_narrative: Option<String>,
+}
+
+impl ComplaintInput {
+    /// The filing form's fields; errors name the form's fields (`merchant`).
+    pub fn from_form(f: &ComplaintForm) -> Result<ComplaintInput, AppError> {
+        let order = OrderInput::from_form(
+            &f.order_ref,
+            &f.order_date,
+            &f.amount_paid,
+            &f.amount_claimed,
+        )?;
+        Ok(ComplaintInput {
+            merchant_id: Some(MerchantKey::Text(f.merchant.clone())),
+            merchant_uscc: None,
+            category: Category::parse(&f.category)
+                .ok_or_else(|| AppError::invalid("category", "err.category_unknown"))?,
+            title: f.title.clone(),
+            narrative: f.narrative.clone(),
+            order_ref: order.order_ref,
+            order_date: order.order_date,
+            amount_paid_fen: order.amount_paid_fen,
+            amount_claimed_fen: order.amount_claimed_fen,
+            remedy: Remedy::parse(&f.remedy)
+                .ok_or_else(|| AppError::invalid("remedy", "err.remedy_unknown"))?,
+            publish_narrative: input::flag(f.publish_narrative.as_deref(), "publish_narrative")?
+                .unwrap_or(false),
+        })
+    }
+
+    /// Checks every field; the merchant's errors name `merchant_field`
+    /// (`merchant_id` in the API, `merchant` in the form).
+    pub fn check(&self, now: DateTime<Utc>, merchant_field: &str) -> Result<Complaint, AppError> {
+        let merchant = match (&self.merchant_id, &self.merchant_uscc) {
+            (Some(MerchantKey::Id(id)), _) => MerchantRef::Id(*id),
+            (Some(MerchantKey::Text(t)), _) if !t.trim().is_empty() => {
+                MerchantRef::parse(t, merchant_field)?
+            }
+            (_, Some(u)) => MerchantRef::parse(u, merchant_field)?,
+            _ => return Err(AppError::invalid(merchant_field, "err.required")),
+        };
+        Ok(Complaint {
+            merchant,
+            category: self.category,
+            title: input::bounded_text(&self.title, "title", min::TITLE, max::TITLE)?,
+            narrative: input::bounded_text(
+                &self.narrative,
+                "narrative",
+                min::NARRATIVE,
+                max::NARRATIVE,
+            )?,
+            order: OrderInput {
+                order_ref: self.order_ref.clone(),
+                order_date: self.order_date.clone(),
+                amount_paid_fen: self.amount_paid_fen,
+                amount_claimed_fen: self.amount_claimed_fen,
+            }
+            .check(now)?,
+            remedy: self.remedy,
+            publish_narrative: self.publish_narrative,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        "2026-12-04T08:00:00Z".parse().unwrap()
+    }
+
+    fn body(extra: &str) -> Vec<u8> {
+        format!(
+            r#"{{"category": "quality", "title": "洗衣机漏水", "narrative": "第一次使用就漏水，客服拒绝退货。",
+               "order_ref": "tb-1", "order_date": "2026-11-01", "amount_paid_fen": 259900,
+               "amount_claimed_fen": 259900, "remedy": "refund"{extra}}}"#
+        )
+        .into_bytes()
+    }
+
+    fn field(e: AppError) -> String {
+        match e {
+            AppError::Invalid { field, .. } => field,
+            other => panic!("expected a field error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_api_and_the_form_file_the_same_complaint() {
+        let json: ComplaintInput = input::from_json(&body(r#", "merchant_id": 7"#)).unwrap();
+        let form = ComplaintInput::from_form(&ComplaintForm {
+            merchant: "7".into(),
+            category: "quality".into(),
+            title: "洗衣机漏水".into(),
+            narrative: "第一次使用就漏水，客服拒绝退货。".into(),
+            order_ref: "tb-1".into(),
+            order_date: "2026-11-01".into(),
+            amount_paid: "2599".into(),
+            amount_claimed: "2599.00".into(),
+            remedy: "refund".into(),
+            publish_narrative: None,
+        })
+        .unwrap();
+        let (a, b) = (
+            json.check(now(), "merchant_id").unwrap(),
+            form.check(now(), "merchant").unwrap(),
+        );
+        assert_eq!(a, b);
+        assert_eq!(a.merchant, MerchantRef::Id(7));
+        assert_eq!(a.order.order_ref, "TB-1");
+        assert_eq!(a.order.paid, Fen(259_900));
+    }
+
+    #[test]
+    fn the_merchant_comes_as_an_id_or_a_uscc() {
+        let uscc = "91330106MA2GL3QX1X";
+        for extra in [
+            format!(r#", "merchant_uscc": "{uscc}""#),
+            format!(r#", "merchant_id": "{uscc}""#),
+        ] {
+            let c: ComplaintInput = input::from_json(&body(&extra)).unwrap();
+            match c.check(now(), "merchant_id") {
+                Ok(c) => assert!(matches!(c.merchant, MerchantRef::Uscc(_))),
+                // The sample USCC's check digit may not hold: then it is named.
+                Err(e) => assert_eq!(field(e), "merchant_id"),
+            }
+        }
+        let none: ComplaintInput = input::from_json(&body("")).unwrap();
+        assert_eq!(
+            field(none.check(now(), "merchant_id").unwrap_err()),
+            "merchant_id"
+        );
+        let bad: ComplaintInput = input::from_json(&body(r#", "merchant_id": "x""#)).unwrap();
+        assert_eq!(
+            field(bad.check(now(), "merchant_id").unwrap_err()),
+            "merchant_id"
+        );
+    }
+
+    #[test]
+    fn each_wrong_field_is_named() {
+        for (extra, want) in [
+            (r#", "merchant_id": true"#, "merchant_id"),
+            (
+                r#", "merchant_id": 1, "publish_narrative": "yes""#,
+                "publish_narrative",
+            ),
+        ] {
+            assert_eq!(
+                field(input::from_json::<ComplaintInput>(&body(extra)).unwrap_err()),
+                want
+            );
+        }
+        let ok: ComplaintInput = input::from_json(&body(r#", "merchant_id": 1"#)).unwrap();
+        type Spoil = fn(&mut ComplaintInput);
+        let cases: [(Spoil, &str); 6] = [
+            (|c| c.title = "短".into(), "title"),
+            (
+                |c| c.narrative = "长".repeat(max::NARRATIVE + 1),
+                "narrative",
+            ),
+            (|c| c.order_date = "2026-13-01".into(), "order_date"),
+            (|c| c.order_date = "2027-01-01".into(), "order_date"),
+            (|c| c.amount_claimed_fen = Fen(-1), "amount_claimed_fen"),
+            (|c| c.order_ref = " ".into(), "order_ref"),
+        ];
+        for (spoil, want) in cases {
+            let mut c = ok.clone();
+            spoil(&mut c);
+            assert_eq!(field(c.check(now(), "merchant_id").unwrap_err()), want);
+        }
+        assert_eq!(
+            field(OrderInput::from_form("A", "2026-11-01", "12.345", "1").unwrap_err()),
+            "amount_paid_fen"
+        );
+    }
+}

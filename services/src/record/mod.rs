@@ -1,0 +1,234 @@
+//! The case record, beneath every feature that touches a case: `cases`
+//! (filing, steps, the sweeper), `credit` (ratings, records), `fund`
+//! (first compensation), `search` and the inbox use it; nothing here uses
+//! them.
+//!
+//! - this module: loading a case row with its merchant, saving its rule
+//!   state under the version guard, case numbers, who may read a case;
+//! - [`trail`]: the hash-chained full-process trail (全程留痕);
+//! - [`calendar`]: the working-day calendar deadlines count in;
+//! - [`notice`]: the one writer of inbox entries and notice mail.
+
+pub mod calendar;
+pub mod notice;
+pub mod trail;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use domain::cases::{Actor, Case, ContestState, Party, Status};
+use domain::{AppError, Role, UserView};
+use entities::{case, case_member, merchant};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::db::{internal_error, is_write_locked};
+
+/// Case `case_id` and its merchant; 404 when there is no such case.
+pub async fn load<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<(case::Model, merchant::Model), AppError> {
+    let c = case::Entity::find_by_id(case_id)
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    with_merchant(conn, c).await
+}
+
+/// [`load`], with the case row locked on PostgreSQL (`FOR UPDATE`) so that
+/// writers of one case's side records (ratings) and their trail entries
+/// come one at a time; SQLite's single writer (`db::begin`) does the same there.
+pub async fn load_locked<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+) -> Result<(case::Model, merchant::Model), AppError> {
+    let c = case::Entity::find_by_id(case_id)
+        .lock_exclusive()
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    with_merchant(conn, c).await
+}
+
+async fn with_merchant<C: ConnectionTrait>(
+    conn: &C,
+    c: case::Model,
+) -> Result<(case::Model, merchant::Model), AppError> {
+    let m = merchant::Entity::find_by_id(c.merchant_id)
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .ok_or(AppError::NotFound)?;
+    Ok((c, m))
+}
+
+/// The rule state stored with a case row.
+pub fn state_of(c: &case::Model) -> Result<Case, AppError> {
+    serde_json::from_str(&c.state).map_err(|e| {
+        tracing::error!("case {} has an unreadable state: {e}", c.id);
+        AppError::Internal
+    })
+}
+
+/// Writes the new rule state if nobody changed the case since it was read;
+/// 409 `err.case_changed` for the loser of a race. Closing (or reopening) a
+/// published case announces its public record's change to search.
+pub async fn save<C: ConnectionTrait>(
+    conn: &C,
+    old: &case::Model,
+    new: &Case,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let state = serde_json::to_string(new).map_err(|_| AppError::Internal)?;
+    let res = case::Entity::update_many()
+        .col_expr(case::Column::State, Expr::value(state))
+        .col_expr(case::Column::Status, Expr::value(new.status.as_str()))
+        .col_expr(case::Column::OwnerId, Expr::value(new.owner))
+        .col_expr(
+            case::Column::FirstCompensation,
+            Expr::value(first_compensation_column(new)),
+        )
+        .col_expr(
+            case::Column::NextDeadlineAt,
+            Expr::value(new.next_deadline()),
+        )
+        .col_expr(case::Column::Version, Expr::value(old.version + 1))
+        .col_expr(case::Column::UpdatedAt, Expr::value(now))
+        .filter(case::Column::Id.eq(old.id))
+        .filter(case::Column::Version.eq(old.version))
+        .exec(conn)
+        .await
+        .map_err(|e| {
+            if is_write_locked(&e) {
+                AppError::conflict("case", "err.case_changed")
+            } else {
+                internal_error(e)
+            }
+        })?;
+    if res.rows_affected != 1 {
+        return Err(AppError::conflict("case", "err.case_changed"));
+    }
+    let closed = Status::Closed.as_str();
+    if old.publish_narrative && (old.status == closed || new.status == Status::Closed) {
+        crate::changes::case_changed(conn, old.id, now).await?;
+    }
+    Ok(())
+}
+
+/// The statuses of cases that are over (`Status::is_final`), as stored.
+pub fn final_statuses() -> Vec<&'static str> {
+    Status::ALL
+        .iter()
+        .filter(|s| s.is_final())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+/// What the `first_compensation` column says: the application's state, or
+/// `contested` while the merchant's contest of the recovery waits.
+pub const FC_CONTESTED: &str = "contested";
+
+fn first_compensation_column(c: &Case) -> Option<String> {
+    c.first_compensation.as_ref().map(|fc| {
+        if fc.contest == Some(ContestState::Pending) {
+            FC_CONTESTED.to_string()
+        } else {
+            fc.state.as_str().to_string()
+        }
+    })
+}
+
+/// The public numbers of cases `ids` (GD…), by id.
+pub async fn case_numbers<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, AppError> {
+    Ok(case::Entity::find()
+        .select_only()
+        .column(case::Column::Id)
+        .column(case::Column::Number)
+        .filter(case::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String)>()
+        .all(conn)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .collect())
+}
+
+/// Staff who may read every case.
+pub fn is_case_staff(role: Role) -> bool {
+    matches!(
+        role,
+        Role::Mediator | Role::Arbitrator | Role::Regulator | Role::FundAdmin | Role::Admin
+    )
+}
+
+/// Who `user` is on this case, if anyone who may act.
+pub fn actor_for(user: &UserView, c: &case::Model, m: &merchant::Model) -> Option<Actor> {
+    match user.role {
+        Role::Consumer if c.consumer_id == user.id => Some(Actor::Party(Party::Consumer)),
+        Role::Merchant if m.account_id == Some(user.id) => Some(Actor::Party(Party::Merchant)),
+        Role::Mediator => Some(Actor::Mediator(user.id)),
+        Role::Arbitrator => Some(Actor::Arbitrator(user.id)),
+        Role::FundAdmin => Some(Actor::FundAdmin(user.id)),
+        _ => None,
+    }
+}
+
+/// May `user` read this case? Its parties (the filing consumer, consumers who
+/// joined it, the merchant's account) and staff may; for anyone else it does
+/// not exist.
+pub async fn may_read<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserView,
+    c: &case::Model,
+    m: &merchant::Model,
+) -> Result<bool, AppError> {
+    Ok(is_case_staff(user.role)
+        || (user.role == Role::Consumer
+            && (c.consumer_id == user.id || is_member(conn, c.id, user.id).await?))
+        || (user.role == Role::Merchant && m.account_id == Some(user.id)))
+}
+
+/// The case and its merchant if `user` may read it; 404 (it does not exist
+/// for them) otherwise.
+pub async fn load_readable<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserView,
+    case_id: i32,
+) -> Result<(case::Model, merchant::Model), AppError> {
+    let (c, m) = load(conn, case_id).await?;
+    if !may_read(conn, user, &c, &m).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok((c, m))
+}
+
+/// Has `user_id` joined case `case_id` (集体投诉)?
+pub async fn is_member<C: ConnectionTrait>(
+    conn: &C,
+    case_id: i32,
+    user_id: i32,
+) -> Result<bool, AppError> {
+    Ok(case_member::Entity::find_by_id((case_id, user_id))
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .is_some())
+}
+
+/// The consumers who joined case `case_id`.
+pub async fn member_ids<C: ConnectionTrait>(conn: &C, case_id: i32) -> Result<Vec<i32>, AppError> {
+    case_member::Entity::find()
+        .select_only()
+        .column(case_member::Column::ConsumerId)
+        .filter(case_member::Column::CaseId.eq(case_id))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)
+}
