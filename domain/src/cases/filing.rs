@@ -18,6 +18,7 @@ pub enum MerchantRef {
 
 /// The merchant as the API names it: its id, or as text its id or USCC.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum MerchantKey {
     Id(i32),
@@ -42,11 +43,17 @@ impl MerchantRef {
 
 /// What an order looks like in a complaint or a joining: checked once for both.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub order_ref: String,
-    /// `YYYY-MM-DD`, Beijing date.
+    /// `YYYY-MM-DD`, Beijing date, not in the future.
+    #[cfg_attr(feature = "openapi", schema(value_type = chrono::NaiveDate))]
     pub order_date: String,
+    /// Whole fen (分).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 10_000_000_000_i64))]
     pub amount_paid_fen: Fen,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 10_000_000_000_i64))]
     pub amount_claimed_fen: Fen,
 }
 
@@ -115,18 +122,30 @@ fn order_date(v: &str, now: DateTime<Utc>) -> Result<NaiveDate, AppError> {
 /// `POST /api/v1/cases`: a complaint (the merchant as `merchant_id`, or
 /// `merchant_uscc`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ComplaintInput {
+    /// The merchant's id, or as text its id or USCC (one of this and
+    /// `merchant_uscc` is required).
     #[serde(default)]
     pub merchant_id: Option<MerchantKey>,
+    /// The merchant's unified social credit code.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 18, max_length = 18))]
     pub merchant_uscc: Option<String>,
     pub category: Category,
+    #[cfg_attr(feature = "openapi", schema(min_length = 4, max_length = 100))]
     pub title: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 5000))]
     pub narrative: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub order_ref: String,
-    /// `YYYY-MM-DD`, Beijing date.
+    /// `YYYY-MM-DD`, Beijing date, not in the future.
+    #[cfg_attr(feature = "openapi", schema(value_type = chrono::NaiveDate))]
     pub order_date: String,
+    /// Whole fen (分).
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 10_000_000_000_i64))]
     pub amount_paid_fen: Fen,
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 10_000_000_000_i64))]
     pub amount_claimed_fen: Fen,
     pub remedy: Remedy,
     #[serde(default)]

@@ -12,18 +12,33 @@ use crate::{AppError, Fen};
 /// The fields of `POST /api/v1/cases/{id}/actions`; which are required
 /// depends on the action.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionInput {
     pub action: ActionKind,
+    /// respond, message, request_evidence (what is needed); optional for
+    /// offer, propose, comply, provide_evidence, first compensation. At most
+    /// 5,000 characters; empty is as absent.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub message: Option<String>,
+    /// escalate, withdraw, reopen, handover (2,000 characters);
+    /// refuse_first_compensation, contest_recovery (5,000); decide,
+    /// decide_contest: the written reasons (20,000). Optional when rejecting
+    /// an offer or a proposal.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 20000))]
     pub reason: Option<String>,
-    /// Offer, proposal, decision, first-compensation approval.
+    /// Whole fen: offer, propose, decide, approve_first_compensation (at
+    /// most the claim or award and the per-case cap).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 10_000_000_000_i64))]
     pub amount_fen: Option<Fen>,
+    /// offer, propose, decide.
     #[serde(default)]
     pub remedy: Option<Remedy>,
+    /// Working days: offer, propose, decide.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub fulfil_within_days: Option<u32>,
     /// Handover: the user id of the mediator or arbitrator taking over.
     #[serde(default)]
@@ -31,7 +46,9 @@ pub struct ActionInput {
     /// Evidence request: whom it asks.
     #[serde(default)]
     pub party: Option<Party>,
+    /// Working days the party has to answer.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 60))]
     pub within_days: Option<u32>,
     /// Contest decision: upheld (`true`) or refused (`false`).
     #[serde(default)]

@@ -27,16 +27,28 @@ pub const FINDING_MAX_AGE_DAYS: i64 = 5 * 366;
 
 /// A finding of misconduct as a regulator enters it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingInput {
     /// A misconduct [`RecordKind`].
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            pattern = "^(brushing|false_advertising|counterfeit|price_fraud|not_as_pictured|malicious_rating|data_leak|misconduct_other)$"
+        )
+    )]
     pub kind: String,
     /// A [`Severity`]; absent or empty: the kind's default.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Severity>))]
     pub severity: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 5000))]
     pub summary: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub evidence: Option<String>,
-    /// `YYYY-MM-DD` (Beijing), when the misconduct happened.
+    /// `YYYY-MM-DD` (Beijing), when the misconduct happened: not in the
+    /// future, at most five years back.
+    #[cfg_attr(feature = "openapi", schema(value_type = chrono::NaiveDate))]
     pub occurred_on: String,
 }
 
@@ -108,9 +120,12 @@ impl FindingInput {
 /// its reasons and, optionally, evidence (references, links, a description
 /// of the rectification).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestInput {
+    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 5000))]
     pub text: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
     pub evidence: Option<String>,
     /// Repair: the merchant renews the standard credit commitment.
     #[serde(default)]

@@ -16,12 +16,19 @@ pub const REASON_MAX: usize = max::REASON;
 /// A movement: how much, the caller's idempotency key, and a memo (a
 /// write-off's required reason).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MovementInput {
+    /// Whole fen; zero and negatives are refused.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 1, maximum = 10_000_000_000_i64))]
     pub amount_fen: Fen,
-    /// Missing is refused by [`MovementInput::check`] (`err.fund.key_required`).
+    /// The same key and request twice make one entry. Missing is refused
+    /// by [`MovementInput::check`] (`err.fund.key_required`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub idempotency_key: String,
+    /// A memo; required for a write-off.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub reason: Option<String>,
 }
 

@@ -24,21 +24,31 @@ pub const SHOP_NAME_MAX: usize = 200;
 
 /// A registration as sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegistrationInput {
+    /// 18 characters, GB 32100 check character; lower case and spaces are normalised.
+    #[cfg_attr(feature = "openapi", schema(min_length = 18))]
     pub uscc: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 200))]
     pub name: String,
     /// A [`LegalForm`].
+    #[cfg_attr(feature = "openapi", schema(value_type = LegalForm))]
     pub entity_type: String,
     /// A [`MerchantKind`]; absent or empty: `shop`.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<MerchantKind>))]
     pub kind: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(min_length = 5, max_length = 500))]
     pub registered_address: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 2000))]
     pub business_scope: String,
     /// Shop names or URLs: a list, or one text with one per line.
     #[serde(default, deserialize_with = "list_or_lines")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 20))]
     pub shop_names: Vec<String>,
-    /// `YYYY-MM-DD`; absent or empty for a licence without end date.
+    /// `YYYY-MM-DD`, not in the past; absent for a licence without end date.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<chrono::NaiveDate>))]
     pub licence_valid_until: Option<String>,
 }
 

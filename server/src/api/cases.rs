@@ -57,7 +57,7 @@ pub(super) fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<Stri
     path = "/cases",
     tag = "cases",
     summary = "A consumer files a complaint (becomes a case awaiting the merchant)",
-    request_body = super::bodies::NewCase,
+    request_body = domain::cases::ComplaintInput,
     responses(
         (status = 201, description = "The case as the caller sees it", body = domain::cases::CaseView),
         super::openapi::SignedInWrite,
@@ -169,7 +169,7 @@ pub async fn get(
     tag = "cases",
     summary = "Act on a case (respond, offer, escalate, decide, rate, …: see `action`)",
     params(super::openapi::Id),
-    request_body = super::bodies::Action,
+    request_body = domain::cases::ActionInput,
     responses(
         (status = 200, description = "The case after the action", body = domain::cases::CaseView),
         super::openapi::SignedInWrite,
@@ -246,7 +246,7 @@ pub async fn verify(
     tag = "cases",
     summary = "Collective complaint: a consumer with the same problem joins an open, published case with their own order",
     params(super::openapi::Id),
-    request_body = super::bodies::Order,
+    request_body = domain::cases::OrderInput,
     responses(
         (status = 201, description = "The case joined", body = domain::cases::CaseView),
         super::openapi::SignedInWrite,

@@ -30,7 +30,7 @@ fn created(r: EntryReceipt) -> impl IntoResponse {
     path = "/fund/top-up",
     tag = "fund",
     summary = "Fund administrator: money paid into the fund",
-    request_body = super::bodies::Movement,
+    request_body = domain::fund::MovementInput,
     responses(
         super::openapi::FundMovement,
     )
@@ -71,7 +71,7 @@ async fn deposit_movement(
     tag = "fund",
     summary = "Fund administrator: a merchant's deposit (保证金) received",
     params(super::openapi::Id),
-    request_body = super::bodies::Movement,
+    request_body = domain::fund::MovementInput,
     responses(
         super::openapi::FundMovement,
         super::openapi::ById,
@@ -92,7 +92,7 @@ pub async fn deposit(
     tag = "fund",
     summary = "Fund administrator: pay back part of a merchant's deposit (refused while it owes the fund or an application against it is undecided)",
     params(super::openapi::Id),
-    request_body = super::bodies::Movement,
+    request_body = domain::fund::MovementInput,
     responses(
         super::openapi::FundMovement,
         super::openapi::ById,
@@ -129,7 +129,7 @@ async fn case_movement(
     tag = "fund",
     summary = "Fund administrator: the merchant repaid what its deposit did not cover",
     params(super::openapi::Id),
-    request_body = super::bodies::Movement,
+    request_body = domain::fund::MovementInput,
     responses(
         super::openapi::FundMovement,
         super::openapi::ById,
@@ -150,7 +150,7 @@ pub async fn repayment(
     tag = "fund",
     summary = "Fund administrator: give up a recoverable amount, with a reason",
     params(super::openapi::Id),
-    request_body = super::bodies::Movement,
+    request_body = domain::fund::MovementInput,
     responses(
         super::openapi::FundMovement,
         super::openapi::ById,

@@ -25,7 +25,7 @@ use crate::AppState;
     path = "/merchants",
     tag = "merchants",
     summary = "A merchant account registers a business, or claims one the registry lists, for real-name verification (实名登记); a regulator decides",
-    request_body = super::bodies::Registration,
+    request_body = domain::merchant::RegistrationInput,
     responses(
         (status = 201, description = "The verification request", body = domain::merchant::VerificationView),
         super::openapi::SignedInWrite,
@@ -317,7 +317,7 @@ pub async fn sign_commitment(
     tag = "regulator",
     summary = "Regulator: record misconduct with evidence; pending for the merchant's 5 working days to object, then published",
     params(super::openapi::Id),
-    request_body = super::bodies::Finding,
+    request_body = domain::credit::FindingInput,
     responses(
         (status = 201, description = "The record (pending)", body = domain::merchant::RecordView),
         super::openapi::SignedInWrite,
@@ -347,7 +347,7 @@ pub async fn create_finding(
     tag = "merchants",
     summary = "The merchant objects (异议) to a finding during its objection period",
     params(super::openapi::Id),
-    request_body = super::bodies::RecordRequest,
+    request_body = domain::credit::RequestInput,
     responses(
         (status = 201, description = "The objection (pending)", body = domain::merchant::RecordRequestView),
         super::openapi::SignedInWrite,
@@ -376,7 +376,7 @@ pub async fn object_to_record(
     tag = "merchants",
     summary = "Credit repair (信用修复): the merchant applies, with evidence and a renewed commitment, for a published finding to leave public view early",
     params(super::openapi::Id),
-    request_body = super::bodies::RecordRequest,
+    request_body = domain::credit::RequestInput,
     responses(
         (status = 201, description = "The application (pending)", body = domain::merchant::RecordRequestView),
         super::openapi::SignedInWrite,

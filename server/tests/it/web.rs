@@ -9,6 +9,60 @@ backend_tests! {
         assert_eq!(r.json()["status"], "ok");
     }
 
+    async fn request_bodies_are_the_typed_inputs_with_their_limits(app) {
+        use domain::input::{max, min};
+        let doc = app.send(Req::get("/api/v1/openapi.json")).await.expect(200).json();
+        let body = |path: &str| {
+            doc["paths"][path]["post"]["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        };
+        for (path, schema) in [
+            ("/cases", "ComplaintInput"),
+            ("/cases/{id}/actions", "ActionInput"),
+            ("/cases/{id}/join", "OrderInput"),
+            ("/cases/{id}/ratings", "RatingInput"),
+            ("/cases/{id}/ratings/follow-up", "FollowUpInput"),
+            ("/fund/top-up", "MovementInput"),
+            ("/merchants", "RegistrationInput"),
+            ("/regulator/merchants/{id}/records", "FindingInput"),
+            ("/records/{id}/objection", "RequestInput"),
+        ] {
+            assert_eq!(body(path), format!("#/components/schemas/{schema}"), "{path}");
+        }
+        // The limits the document states are the ones the inputs check.
+        let prop = |schema: &str, field: &str, key: &str| {
+            doc["components"]["schemas"][schema]["properties"][field][key].as_u64()
+        };
+        let n = |v: usize| Some(v as u64);
+        assert_eq!(prop("ActionInput", "message", "maxLength"), n(max::MESSAGE));
+        assert_eq!(prop("ActionInput", "reason", "maxLength"), n(max::WRITTEN_DECISION));
+        assert_eq!(prop("ComplaintInput", "title", "minLength"), n(min::TITLE));
+        assert_eq!(prop("ComplaintInput", "title", "maxLength"), n(max::TITLE));
+        assert_eq!(prop("ComplaintInput", "narrative", "minLength"), n(min::NARRATIVE));
+        assert_eq!(prop("ComplaintInput", "narrative", "maxLength"), n(max::NARRATIVE));
+        assert_eq!(prop("ComplaintInput", "order_ref", "maxLength"), n(max::ORDER_REF));
+        assert_eq!(prop("OrderInput", "order_ref", "maxLength"), n(max::ORDER_REF));
+        assert_eq!(prop("RatingInput", "text", "maxLength"), n(domain::credit::TEXT_MAX));
+        assert_eq!(prop("FollowUpInput", "text", "maxLength"), n(domain::credit::TEXT_MAX));
+        assert_eq!(prop("MovementInput", "idempotency_key", "maxLength"), n(domain::fund::KEY_MAX));
+        assert_eq!(prop("MovementInput", "reason", "maxLength"), n(domain::fund::REASON_MAX));
+        assert_eq!(prop("FindingInput", "summary", "minLength"), n(domain::credit::SUMMARY_MIN));
+        assert_eq!(prop("FindingInput", "summary", "maxLength"), n(domain::credit::SUMMARY_MAX));
+        assert_eq!(prop("RequestInput", "text", "minLength"), n(domain::credit::REQUEST_TEXT_MIN));
+        assert_eq!(prop("RequestInput", "text", "maxLength"), n(domain::credit::REQUEST_TEXT_MAX));
+        use domain::merchant::registration as reg;
+        assert_eq!(prop("RegistrationInput", "name", "minLength"), n(reg::NAME_MIN));
+        assert_eq!(prop("RegistrationInput", "name", "maxLength"), n(reg::NAME_MAX));
+        assert_eq!(prop("RegistrationInput", "business_scope", "maxLength"), n(reg::SCOPE_MAX));
+        assert_eq!(prop("RegistrationInput", "shop_names", "maxItems"), n(reg::SHOP_NAMES_MAX));
+        assert_eq!(
+            doc["components"]["schemas"]["ActionInput"]["properties"]["amount_fen"]["maximum"].as_i64(),
+            Some(domain::cases::MAX_AMOUNT.0)
+        );
+    }
+
     async fn the_openapi_document_describes_the_api(app) {
         let doc = app.send(Req::get("/api/v1/openapi.json")).await.expect(200).json();
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
