@@ -6,18 +6,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use domain::Role;
-use serde::Deserialize;
 
-use super::{ApiError, ApiResult, Caller, parse_json, required};
+use super::{ApiError, ApiResult, Caller};
 use crate::AppState;
-
-#[derive(Deserialize)]
-pub struct StaffBody {
-    email: Option<String>,
-    password: Option<String>,
-    display_name: Option<String>,
-    role: Option<String>,
-}
 
 /// `POST /api/v1/admin/users`: an admin creates any account (verified).
 #[utoipa::path(
@@ -39,14 +30,8 @@ pub async fn create_user(
 ) -> ApiResult<impl IntoResponse> {
     caller.require(&[Role::Admin])?;
     let lang = caller.lang;
-    let b: StaffBody = parse_json(&body, lang)?;
-    let input = services::accounts::NewUser {
-        email: required(b.email, "email", lang)?,
-        password: required(b.password, "password", lang)?,
-        display_name: required(b.display_name, "display_name", lang)?,
-        role: required(b.role, "role", lang)?,
-        lang,
-    };
+    let b = super::from_json::<super::bodies::NewAccount<Role>>(&body, lang)?;
+    let input = b.into_new_user(lang);
     let u = services::accounts::create_user(&state.services, input, true)
         .await
         .map_err(|e| ApiError(e, lang))?;

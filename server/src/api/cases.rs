@@ -5,52 +5,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
+use domain::AppError;
 use domain::cases::Status;
 use domain::cases::{ActionInput, ComplaintInput, OrderInput};
-use domain::{AppError, Lang};
 use serde::Deserialize;
-use serde_json::Value;
 use services::cases::read::RoleView;
 
-use super::{ApiError, ApiResult, Caller, parse_json};
+use super::{ApiError, ApiResult, Caller};
 use crate::AppState;
-
-/// A JSON value as form text: strings as they are, whole numbers as digits;
-/// anything else (fractions, objects) is refused naming the field.
-pub(super) fn as_text(v: Option<&Value>, field: &str, lang: Lang) -> ApiResult<String> {
-    match v {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s.clone()),
-        Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(n.to_string()),
-        Some(Value::Bool(b)) => Ok(b.to_string()),
-        Some(Value::Number(_)) => Err(ApiError(AppError::invalid(field, "err.whole_fen"), lang)),
-        Some(_) => Err(ApiError(AppError::invalid(field, "err.json_invalid"), lang)),
-    }
-}
-
-/// A required `true`/`false` field of a decision (`approve`, `grant`,
-/// `confirm`); anything else is refused naming it with `key`.
-pub(super) fn required_bool(
-    o: &serde_json::Map<String, Value>,
-    field: &str,
-    key: &str,
-    lang: Lang,
-) -> ApiResult<bool> {
-    match o.get(field) {
-        Some(Value::Bool(b)) => Ok(*b),
-        _ => Err(ApiError(AppError::invalid(field, key), lang)),
-    }
-}
-
-pub(super) fn object(body: &Bytes, lang: Lang) -> ApiResult<serde_json::Map<String, Value>> {
-    match parse_json::<Value>(body, lang)? {
-        Value::Object(m) => Ok(m),
-        _ => Err(ApiError(
-            AppError::invalid("body", "err.json_invalid"),
-            lang,
-        )),
-    }
-}
 
 #[utoipa::path(
     post,

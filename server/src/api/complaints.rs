@@ -9,7 +9,6 @@ use axum::response::IntoResponse;
 use domain::AppError;
 use services::search::complaints::ComplaintParams;
 
-use super::cases::{object, required_bool};
 use super::{ApiError, ApiResult, Caller, ReqLang};
 use crate::AppState;
 
@@ -82,8 +81,7 @@ pub async fn set_publication(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let o = object(&body, lang)?;
-    let publish = required_bool(&o, "publish", "err.publish_required", lang)?;
+    let publish = super::from_json::<super::bodies::Publish>(&body, lang)?.publish;
     services::cases::privacy::set_publication(&state.services, &caller.user, id, publish)
         .await
         .map_err(|e| ApiError(e, lang))?;

@@ -10,7 +10,6 @@ use domain::credit::ListKind;
 use serde_json::Value;
 use services::credit::lists;
 
-use super::cases::{as_text, object, required_bool};
 use super::{ApiError, ApiResult, Caller, ReqLang};
 use crate::AppState;
 
@@ -102,10 +101,8 @@ pub async fn decide(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[Role::Regulator])?;
-    let o = object(&body, lang)?;
-    let confirm = required_bool(&o, "confirm", "err.list.confirm_required", lang)?;
-    let reason = as_text(o.get("reason"), "reason", lang)?;
-    let v = lists::decide(&state.services, &caller.user, id, confirm, &reason)
+    let b = super::from_json::<super::bodies::ListDecision>(&body, lang)?;
+    let v = lists::decide(&state.services, &caller.user, id, b.confirm, &b.reason)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(v))
@@ -134,9 +131,8 @@ pub async fn object_to_listing(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let o = object(&body, lang)?;
-    let text = as_text(o.get("text"), "text", lang)?;
-    let v = lists::object(&state.services, &caller.user, id, &text)
+    let b = super::from_json::<super::bodies::ListObjection>(&body, lang)?;
+    let v = lists::object(&state.services, &caller.user, id, &b.text)
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(v))

@@ -11,11 +11,9 @@ use domain::credit::{FindingInput, RequestInput};
 use domain::merchant::{RegistrationInput, VerificationStatus};
 use domain::{AppError, Role};
 use serde::Deserialize;
-use serde_json::Value;
 use services::credit::{commitments, records};
 use services::merchants::verification;
 
-use super::cases::{as_text, object, required_bool};
 use super::{ApiError, ApiResult, Caller, MaybeCaller, ReqLang, from_json};
 use crate::AppState;
 
@@ -217,10 +215,9 @@ pub async fn decide_verification(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[Role::Regulator, Role::Admin])?;
-    let o = object(&body, lang)?;
-    let approve = required_bool(&o, "approve", "err.approve_required", lang)?;
-    let reason = as_text(o.get("reason"), "reason", lang)?;
-    let v = verification::decide(&state.services, &caller.user, id, approve, Some(&reason))
+    let b = super::from_json::<super::bodies::VerificationDecision>(&body, lang)?;
+    let reason = b.reason.as_deref().unwrap_or("");
+    let v = verification::decide(&state.services, &caller.user, id, b.approve, Some(reason))
         .await
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(v))
@@ -297,8 +294,7 @@ pub async fn sign_commitment(
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let o = object(&body, lang)?;
-    let accept = matches!(o.get("accept"), Some(Value::Bool(true)));
+    let accept = super::from_json::<super::bodies::Commitment>(&body, lang)?.accept;
     let (c, new) = commitments::sign(&state.services, &caller.user, id, accept)
         .await
         .map_err(|e| ApiError(e, lang))?;
@@ -457,13 +453,16 @@ pub async fn decide_request(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[Role::Regulator])?;
-    let o = object(&body, lang)?;
-    let grant = required_bool(&o, "grant", "err.grant_required", lang)?;
-    let reason = as_text(o.get("reason"), "reason", lang)?;
-    let v =
-        services::credit::due_process::decide(&state.services, &caller.user, id, grant, &reason)
-            .await
-            .map_err(|e| ApiError(e, lang))?;
+    let b = super::from_json::<super::bodies::RequestDecision>(&body, lang)?;
+    let v = services::credit::due_process::decide(
+        &state.services,
+        &caller.user,
+        id,
+        b.grant,
+        &b.reason,
+    )
+    .await
+    .map_err(|e| ApiError(e, lang))?;
     Ok(Json(v))
 }
 

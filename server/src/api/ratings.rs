@@ -9,7 +9,6 @@ use axum::response::IntoResponse;
 use domain::Role;
 use services::credit::ratings;
 
-use super::cases::{as_text, object};
 use super::{ApiError, ApiResult, Caller, MaybeCaller, ReqLang};
 use crate::AppState;
 
@@ -147,8 +146,7 @@ pub async fn hide(
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     caller.require(&[Role::Regulator])?;
-    let o = object(&body, lang)?;
-    let reason = as_text(o.get("reason"), "reason", lang)?;
+    let reason = super::from_json::<super::bodies::HideRating>(&body, lang)?.reason;
     let v = ratings::hide(&state.services, &caller.user, id, &reason)
         .await
         .map_err(|e| ApiError(e, lang))?;

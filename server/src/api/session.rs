@@ -5,17 +5,10 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 use services::accounts::cookies;
 
-use super::{ApiError, ApiResult, ReqLang, client_ip, parse_json, required};
+use super::{ApiError, ApiResult, ReqLang, client_ip, required};
 use crate::AppState;
-
-#[derive(Deserialize)]
-pub struct LoginBody {
-    email: Option<String>,
-    password: Option<String>,
-}
 
 #[utoipa::path(
     post,
@@ -37,7 +30,7 @@ pub async fn create(
     ext: Extensions,
     body: Bytes,
 ) -> ApiResult<Response> {
-    let b: LoginBody = parse_json(&body, lang)?;
+    let b = super::from_json::<super::bodies::Login>(&body, lang)?;
     let email = required(b.email, "email", lang)?;
     let password = required(b.password, "password", lang)?;
     let svc = &state.services;

@@ -5,18 +5,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Extensions, StatusCode};
 use axum::response::IntoResponse;
-use serde::Deserialize;
 
-use super::{ApiError, ApiResult, Caller, ReqLang, client_ip, parse_json, required};
+use super::{ApiError, ApiResult, Caller, ReqLang, client_ip};
 use crate::AppState;
-
-#[derive(Deserialize)]
-pub struct NewUserBody {
-    email: Option<String>,
-    password: Option<String>,
-    display_name: Option<String>,
-    role: Option<String>,
-}
 
 #[utoipa::path(
     post,
@@ -38,14 +29,8 @@ pub async fn create(
     ext: Extensions,
     body: Bytes,
 ) -> ApiResult<impl IntoResponse> {
-    let b: NewUserBody = parse_json(&body, lang)?;
-    let input = services::accounts::NewUser {
-        email: required(b.email, "email", lang)?,
-        password: required(b.password, "password", lang)?,
-        display_name: required(b.display_name, "display_name", lang)?,
-        role: required(b.role, "role", lang)?,
-        lang,
-    };
+    let b = super::from_json::<super::bodies::NewAccount<super::bodies::PublicRole>>(&body, lang)?;
+    let input = b.into_new_user(lang);
     let u = services::accounts::register(&state.services, input, &client_ip(&ext))
         .await
         .map_err(|e| ApiError(e, lang))?;
