@@ -196,15 +196,6 @@ impl FromRequestParts<AppState> for MaybeCaller {
     }
 }
 
-/// Parses a JSON body into `T` (whose fields should be `Option`s so that a
-/// missing field becomes a named 422 in the handler, not a generic one here).
-pub fn parse_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
-    serde_json::from_slice(body).map_err(|e| {
-        tracing::debug!("bad JSON body: {e}");
-        ApiError(AppError::invalid("body", "err.json_invalid"), lang)
-    })
-}
-
 /// Deserialises a JSON body into a typed input ([`domain::input::from_json`]):
 /// a missing or mistyped field is a 422 naming it, in the request's language.
 pub fn from_json<T: DeserializeOwned>(body: &Bytes, lang: Lang) -> ApiResult<T> {
