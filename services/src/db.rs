@@ -160,6 +160,19 @@ pub fn is_unique_violation(e: &DbErr) -> bool {
     s.contains("unique constraint") || s.contains("duplicate key")
 }
 
+/// For `map_err` on an insert that a unique index guards: its violation is
+/// the 409 `field`/`key` (the thing exists already), anything else is
+/// logged and hidden.
+pub fn conflict_on_unique(field: &'static str, key: &'static str) -> impl Fn(DbErr) -> AppError {
+    move |e| {
+        if is_unique_violation(&e) {
+            AppError::conflict(field, key)
+        } else {
+            internal_error(e)
+        }
+    }
+}
+
 /// Did SQLite refuse this write because another transaction holds (or took)
 /// the write lock since this one read? For a guarded update this means the
 /// row changed under us, as when the version guard matches no row

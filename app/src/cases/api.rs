@@ -95,7 +95,9 @@ pub async fn rate_case(
 #[server(endpoint = "cases/follow-up")]
 pub async fn follow_up_rating(id: i32, text: Option<String>) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
-    let input = domain::credit::FollowUpInput { text };
+    let input = domain::credit::FollowUpInput {
+        text: text.unwrap_or_default(),
+    };
     services::credit::ratings::follow_up(&crate::ssr::services()?, &user, id, &input).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())

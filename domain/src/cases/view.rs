@@ -159,3 +159,32 @@ pub struct OpenComplaint {
     pub created_at: DateTime<Utc>,
     pub members: u64,
 }
+
+/// The result of recomputing a case's hash chain (`GET /cases/{id}/trail/verify`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrailVerification {
+    pub case_id: i32,
+    pub entries: usize,
+    pub ok: bool,
+    /// The first entry whose stored hashes do not match its content or its predecessor.
+    pub first_broken_seq: Option<i32>,
+    pub reason: Option<String>,
+}
+
+/// One read of a consumer's unmasked data by staff, as admins read the
+/// access log (`GET /admin/pii-log`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccessView {
+    pub id: i32,
+    pub staff_id: i32,
+    pub staff_name: String,
+    pub staff_role: String,
+    pub case_id: i32,
+    pub case_number: String,
+    /// Which data were shown.
+    pub fields: String,
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}

@@ -170,15 +170,14 @@ impl RatingInput {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FollowUpInput {
-    /// Required, at most 2,000 characters.
-    #[serde(default)]
+    /// At most 2,000 characters.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 2000))]
-    pub text: Option<String>,
+    pub text: String,
 }
 
 impl FollowUpInput {
     pub fn check(&self) -> Result<String, AppError> {
-        input::required_text(self.text.as_deref(), "text", TEXT_MAX)
+        input::required_text(Some(&self.text), "text", TEXT_MAX)
     }
 }
 
@@ -282,10 +281,7 @@ mod rating_tests {
             Err(AppError::invalid("flag_malicious", "err.true_or_false"))
         );
         assert_eq!(
-            FollowUpInput {
-                text: Some(" ".into())
-            }
-            .check(),
+            FollowUpInput { text: " ".into() }.check(),
             Err(AppError::invalid("text", "err.required"))
         );
     }

@@ -48,7 +48,7 @@ pub async fn create_user(
     tag = "accounts",
     summary = "Admin: every read of a consumer's unmasked personal data by staff (who, what, when, why), newest first",
     responses(
-        (status = 200, description = "The reads", body = super::openapi::Items<super::openapi::AccessView>),
+        (status = 200, description = "The reads", body = super::openapi::Items<domain::cases::AccessView>),
         super::openapi::SignedIn,
         (status = 403, description = "Not an admin", body = super::openapi::ErrorBody),
     )

@@ -185,7 +185,7 @@ pub async fn trail(
     summary = "Recomputes the trail's hash chain; names the first broken entry",
     params(super::openapi::Id),
     responses(
-        (status = 200, description = "The result", body = super::openapi::TrailVerification),
+        (status = 200, description = "The result", body = domain::cases::TrailVerification),
         super::openapi::SignedIn,
         super::openapi::ById,
     )

@@ -339,34 +339,6 @@ pub struct PublicList {
     pub items: Vec<domain::credit::PublicListEntry>,
 }
 
-/// `GET /cases/{id}/trail/verify`: the hash chain recomputed
-/// (`services::cases::trail::Verification`).
-#[derive(ToSchema)]
-pub struct TrailVerification {
-    pub case_id: i32,
-    pub entries: u64,
-    pub ok: bool,
-    /// The first entry whose stored hashes do not match its content or its predecessor.
-    pub first_broken_seq: Option<i32>,
-    pub reason: Option<String>,
-}
-
-/// `GET /admin/pii-log`: one read of a consumer's unmasked data by staff
-/// (`services::cases::privacy::AccessView`).
-#[derive(ToSchema)]
-pub struct AccessView {
-    pub id: i32,
-    pub staff_id: i32,
-    pub staff_name: String,
-    pub staff_role: String,
-    pub case_id: i32,
-    pub case_number: String,
-    /// Which data were shown.
-    pub fields: String,
-    pub reason: String,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
-
 /// A file upload (`multipart/form-data`, field `file`).
 #[derive(ToSchema)]
 pub struct FileUpload {

@@ -7,7 +7,7 @@ use entities::user as user_entity;
 use sea_orm::{ActiveModelTrait, Set};
 
 use super::{tokens, view};
-use crate::db::{internal_error, is_unique_violation};
+use crate::db::{conflict_on_unique, internal_error};
 use crate::{Services, mail};
 
 #[derive(Debug, Clone)]
@@ -94,13 +94,7 @@ async fn insert(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("email", "err.email_taken")
-        } else {
-            internal_error(e)
-        }
-    })?;
+    .map_err(conflict_on_unique("email", "err.email_taken"))?;
     if !verified {
         queue_verification(svc, &txn, &created).await?;
     }

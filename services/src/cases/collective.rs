@@ -16,7 +16,7 @@ pub use domain::cases::OpenComplaint;
 
 use super::get_case;
 use crate::Services;
-use crate::db::{internal_error, is_unique_violation};
+use crate::db::{conflict_on_unique, internal_error};
 use crate::record::{self, notice, state_of, trail};
 
 /// Statuses in which a case accepts new members.
@@ -128,13 +128,7 @@ pub async fn join_case(
     })
     .exec_without_returning(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("case", "err.already_member")
-        } else {
-            internal_error(e)
-        }
-    })?;
+    .map_err(conflict_on_unique("case", "err.already_member"))?;
     let (members, _) = totals(&txn, case_id).await?;
     #[derive(serde::Serialize)]
     struct Joined {

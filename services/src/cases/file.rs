@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::get_case;
 use crate::Services;
-use crate::db::{internal_error, is_unique_violation};
+use crate::db::{conflict_on_unique, internal_error};
 use crate::record::{calendar, notice, trail};
 
 #[derive(Serialize)]
@@ -92,13 +92,7 @@ pub async fn file_case(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("order_ref", "err.case_duplicate")
-        } else {
-            internal_error(e)
-        }
-    })?;
+    .map_err(conflict_on_unique("order_ref", "err.case_duplicate"))?;
     let number = format!(
         "GD{}-{:06}",
         domain::calendar::local_date(now).format("%Y%m%d"),

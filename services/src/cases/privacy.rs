@@ -5,7 +5,6 @@
 use domain::{AppError, Role, UserView};
 use entities::{case, pii_access, user};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::{Deserialize, Serialize};
 
 use crate::Services;
 use crate::db::internal_error;
@@ -76,19 +75,7 @@ pub(crate) fn scrub_strings(v: &mut serde_json::Value) {
     }
 }
 
-/// One line of the access log as admins read it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AccessView {
-    pub id: i32,
-    pub staff_id: i32,
-    pub staff_name: String,
-    pub staff_role: String,
-    pub case_id: i32,
-    pub case_number: String,
-    pub fields: String,
-    pub reason: String,
-    pub at: chrono::DateTime<chrono::Utc>,
-}
+pub use domain::cases::AccessView;
 
 /// The newest reads first; admins only.
 pub async fn access_log(

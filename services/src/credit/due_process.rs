@@ -20,7 +20,7 @@ use sea_orm::{
 
 use super::records::{PENDING, PUBLISHED, view as record_view};
 use crate::Services;
-use crate::db::{internal_error, is_unique_violation};
+use crate::db::{conflict_on_unique, internal_error};
 
 pub const OBJECTION: &str = "objection";
 pub const REPAIR: &str = "repair";
@@ -115,13 +115,7 @@ async fn insert(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("record", "err.record.request_open")
-        } else {
-            internal_error(e)
-        }
-    })?;
+    .map_err(conflict_on_unique("record", "err.record.request_open"))?;
     crate::record::notice::add_for_role(&txn, Role::Regulator, &format!("record_{kind}"), now)
         .await?;
     txn.commit().await.map_err(internal_error)?;

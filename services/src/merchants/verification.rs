@@ -16,7 +16,7 @@ use sea_orm::{
 };
 
 use crate::Services;
-use crate::db::{internal_error, is_unique_violation};
+use crate::db::{conflict_on_unique, internal_error};
 
 pub(crate) fn view(v: mv::Model, uscc: String) -> VerificationView {
     VerificationView {
@@ -79,13 +79,7 @@ pub async fn register(
         }
         .insert(&txn)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                AppError::conflict("uscc", "err.case_changed")
-            } else {
-                internal_error(e)
-            }
-        })?,
+        .map_err(conflict_on_unique("uscc", "err.case_changed"))?,
     };
     let row = mv::ActiveModel {
         merchant_id: Set(m.id),
@@ -108,13 +102,7 @@ pub async fn register(
     }
     .insert(&txn)
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("uscc", "err.verification.pending")
-        } else {
-            internal_error(e)
-        }
-    })?;
+    .map_err(conflict_on_unique("uscc", "err.verification.pending"))?;
     txn.commit().await.map_err(internal_error)?;
     Ok(view(row, m.uscc))
 }

@@ -127,16 +127,7 @@ pub async fn entries<C: ConnectionTrait>(
         .map_err(internal_error)
 }
 
-/// The result of recomputing a chain.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Verification {
-    pub case_id: i32,
-    pub entries: usize,
-    pub ok: bool,
-    /// The first entry whose stored hashes do not match its content or its predecessor.
-    pub first_broken_seq: Option<i32>,
-    pub reason: Option<String>,
-}
+pub use domain::cases::TrailVerification as Verification;
 
 /// Recomputes a case's chain from the first entry.
 pub fn verify_entries(case_id: i32, entries: &[case_trail::Model]) -> Verification {
