@@ -124,24 +124,43 @@ pub fn choice<T>(
 /// out of its set `err.field_invalid`, a body that is not JSON (or not an
 /// object) `err.json_invalid` on `body`.
 pub fn from_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-        let inner = e.inner();
-        let msg = inner.to_string();
+    let mut value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|_| AppError::invalid("body", "err.json_invalid"))?;
+    whole_floats_as_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let msg = e.inner().to_string();
         if let Some(rest) = msg.strip_prefix("missing field `")
             && let Some((name, _)) = rest.split_once('`')
         {
             return AppError::invalid(name, "err.required");
         }
         match last_field(e.path()) {
-            Some(name) if !inner.is_eof() => AppError::invalid(&name, "err.field_invalid"),
-            _ => AppError::invalid("body", "err.json_invalid"),
+            Some(name) => AppError::invalid(&name, "err.field_invalid"),
+            None => AppError::invalid("body", "err.json_invalid"),
         }
-    })?;
-    // Nothing but white space may follow the value.
-    de.end()
-        .map_err(|_| AppError::invalid("body", "err.json_invalid"))?;
-    Ok(value)
+    })
+}
+
+/// JSON has one kind of number: `5.0` is the whole number 5 (JSON Schema's
+/// `integer` says so too), so it is read as one; fractions stay fractions.
+fn whole_floats_as_integers(v: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every whole f64 up to it is exact
+    match v {
+        Value::Number(n) => {
+            if let Some(f) = n.as_f64()
+                && !n.is_i64()
+                && !n.is_u64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                *v = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_floats_as_integers),
+        Value::Object(fields) => fields.values_mut().for_each(whole_floats_as_integers),
+        _ => {}
+    }
 }
 
 /// The innermost named field of a deserialisation path (`items[3].amount_fen` → `amount_fen`).
@@ -172,6 +191,16 @@ mod tests {
             AppError::Invalid { field, key } => (field, key),
             other => panic!("expected a field error, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_point_are_whole_numbers() {
+        let s: Sample = from_json(br#"{"amount_fen": 1250.0}"#).unwrap();
+        assert_eq!(s.amount_fen, Fen(1250));
+        assert_eq!(
+            field_of(from_json::<Sample>(br#"{"amount_fen": 1250.5}"#).unwrap_err()),
+            ("amount_fen".into(), "err.field_invalid".into())
+        );
     }
 
     #[test]
