@@ -37,7 +37,7 @@ pub async fn create_user(
         .map_err(|e| ApiError(e, lang))?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": u.id, "email": u.email, "role": u.role})),
+        Json(super::openapi::CreatedUser::from(u)),
     ))
 }
 
@@ -60,5 +60,5 @@ pub async fn pii_log(
     let items = services::cases::privacy::access_log(&state.services, &caller.user, 500)
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }

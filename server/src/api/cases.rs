@@ -84,7 +84,7 @@ pub async fn list(
     let items = services::cases::list_cases(&state.services, &caller.user, view, status, 200)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 /// `?reveal=<reason>`: staff state why they need the consumer's data unmasked (logged).
@@ -175,7 +175,7 @@ pub async fn trail(
     let entries = services::cases::trail_of(&state.services, &caller.user, id, q.reveal.as_deref())
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
-    Ok(Json(serde_json::json!({ "entries": entries })))
+    Ok(Json(super::openapi::Trail { entries }))
 }
 
 #[utoipa::path(
@@ -251,5 +251,5 @@ pub async fn open_for_merchant(
     let items = services::cases::collective::open_complaints(&state.services, id)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }

@@ -85,5 +85,5 @@ pub async fn set_publication(
     services::cases::privacy::set_publication(&state.services, &caller.user, id, publish)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "publish": publish })))
+    Ok(Json(super::openapi::Publication { publish }))
 }

@@ -95,7 +95,7 @@ pub async fn list(
     let items = evidence::list(&state.services, &caller.user, id)
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 /// `GET /api/v1/evidence/{id}`: the file, as an attachment, never rendered inline.

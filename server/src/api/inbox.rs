@@ -25,9 +25,7 @@ pub async fn list(State(state): State<AppState>, caller: Caller) -> ApiResult<im
     let unread = services::inbox::unread_count(svc, &caller.user)
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
-    Ok(Json(
-        serde_json::json!({ "unread": unread, "items": items }),
-    ))
+    Ok(Json(super::openapi::Inbox { unread, items }))
 }
 
 #[utoipa::path(
@@ -48,5 +46,5 @@ pub async fn mark_read(
     let n = services::inbox::mark_all_read(&state.services, &caller.user)
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
-    Ok(Json(serde_json::json!({ "marked": n })))
+    Ok(Json(super::openapi::Marked { marked: n }))
 }

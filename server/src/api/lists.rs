@@ -7,17 +7,20 @@ use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use domain::Role;
 use domain::credit::ListKind;
-use serde_json::Value;
 use services::credit::lists;
 
 use super::{ApiError, ApiResult, Caller, ReqLang};
 use crate::AppState;
 
-async fn public(state: &AppState, kind: ListKind, lang: domain::Lang) -> ApiResult<Json<Value>> {
+async fn public(
+    state: &AppState,
+    kind: ListKind,
+    lang: domain::Lang,
+) -> ApiResult<Json<super::openapi::PublicList>> {
     let items = lists::list_public(&state.services, kind)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "list": kind, "items": items })))
+    Ok(Json(super::openapi::PublicList { list: kind, items }))
 }
 
 /// `GET /api/v1/lists/red`: the confirmed red list, newest first (public).
@@ -75,7 +78,7 @@ pub async fn proposals(
     let items = lists::pending(&state.services, &caller.user)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 /// `POST /api/v1/regulator/lists/{id}/decision {confirm, reason}`.

@@ -78,7 +78,7 @@ pub async fn verifications(
     let items = verification::list(&state.services, &caller.user, status)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 #[utoipa::path(
@@ -268,7 +268,7 @@ pub async fn records(
     let items = records::list(&state.services, viewer.as_ref(), id)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 /// `POST /api/v1/merchants/{id}/commitment {accept: true}`: signs the current standard text.
@@ -427,7 +427,7 @@ pub async fn record_requests(
     let items = services::credit::due_process::list(&state.services, &caller.user, status)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 /// `POST /api/v1/regulator/requests/{id}/decision {grant, reason}`.
@@ -488,5 +488,5 @@ pub async fn risk_warnings(
         services::credit::risk::warnings(svc, &caller.user, svc.clock.now(), &svc.config.risk)
             .await
             .map_err(|e| ApiError(e, caller.lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }

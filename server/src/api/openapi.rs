@@ -3,8 +3,9 @@
 //! with `routes!`, which takes the path, method, parameters, bodies and
 //! responses from the handler's `#[utoipa::path]`; this module holds what they
 //! share: the document's head, the error body, the response sets most routes
-//! repeat, and the schemas of what handlers answer with `json!` (request
-//! bodies still read by hand are in `api::bodies`).
+//! repeat, and the small response bodies handlers build (`Items`, `Trail`…),
+//! which are what they serialise, not a description beside it. Request
+//! bodies are the typed `domain` inputs, or `api::bodies` for the API's own.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -287,53 +288,63 @@ pub struct Id {
 }
 
 /// `{"items": [...]}`: the lists the API returns.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct Items<T> {
     pub items: Vec<T>,
 }
 
 /// `POST /users`, `POST /admin/users`: what registration answers.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct CreatedUser {
     pub id: i32,
     pub email: String,
     pub role: domain::Role,
 }
 
+impl From<domain::UserView> for CreatedUser {
+    fn from(u: domain::UserView) -> Self {
+        CreatedUser {
+            id: u.id,
+            email: u.email,
+            role: u.role,
+        }
+    }
+}
+
 /// `POST /session`: the bearer token and the account.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct SignedInUser {
     pub token: String,
     pub user: domain::UserView,
 }
 
 /// `GET /notifications`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct Inbox {
     pub unread: u64,
     pub items: Vec<domain::inbox::NotificationView>,
 }
 
 /// `POST /notifications/read`: how many entries were marked.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct Marked {
     pub marked: u64,
 }
 
 /// `GET /cases/{id}/trail`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct Trail {
     pub entries: Vec<domain::cases::TrailEntryView>,
 }
 
 /// `POST /cases/{id}/publication`: the consumer's choice as stored.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct Publication {
     pub publish: bool,
 }
 
 /// `GET /lists/red`, `GET /lists/black`.
-#[derive(ToSchema)]
+#[derive(Serialize, ToSchema)]
 pub struct PublicList {
     pub list: domain::credit::ListKind,
     pub items: Vec<domain::credit::PublicListEntry>,

@@ -33,7 +33,7 @@ pub async fn for_merchant(
     let items = ratings::list_for_merchant(&state.services, viewer.as_ref(), id)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 /// `GET /api/v1/cases/{id}/ratings`: both sides' ratings, for the case's readers.
@@ -57,7 +57,7 @@ pub async fn for_case(
     let items = ratings::list_for_case(&state.services, &caller.user, id)
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }
 
 /// `POST /api/v1/cases/{id}/ratings {stars?, text?, flag_malicious?}`: the

@@ -68,5 +68,5 @@ pub async fn suggest(
     let items = services::search::suggest::suggest(&state.services, q, limit)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(serde_json::json!({ "items": items })))
+    Ok(Json(super::openapi::Items { items }))
 }

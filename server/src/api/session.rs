@@ -37,7 +37,11 @@ pub async fn create(
     let (user, token) = services::accounts::login(svc, &email, &password, &client_ip(&ext))
         .await
         .map_err(|e| ApiError(e, lang))?;
-    let mut resp = Json(serde_json::json!({"token": token, "user": user})).into_response();
+    let mut resp = Json(super::openapi::SignedInUser {
+        token: token.clone(),
+        user,
+    })
+    .into_response();
     if let Ok(v) =
         HeaderValue::from_str(&cookies::session_cookie(&token, svc.config.secure_cookies))
     {

@@ -36,7 +36,7 @@ pub async fn create(
         .map_err(|e| ApiError(e, lang))?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({"id": u.id, "email": u.email, "role": u.role})),
+        Json(super::openapi::CreatedUser::from(u)),
     ))
 }
 
