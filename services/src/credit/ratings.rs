@@ -17,7 +17,7 @@
 
 use std::collections::HashMap;
 
-use domain::cases::mask_name;
+use domain::cases::{Actor, Party, mask_name};
 use domain::credit::{
     FollowUpInput, HIDE_REASON_MAX, RatingInput, RatingSide, RatingView, follow_up_until, may_rate,
 };
@@ -33,7 +33,9 @@ use sha2::{Digest, Sha256};
 
 use crate::Services;
 use crate::db::{internal_error, is_unique_violation, is_write_locked};
-use crate::record::{self, load_locked, load_readable, may_read, notice, state_of, trail};
+use crate::record::{
+    self, actor_for, load_locked, load_readable, may_read, notice, state_of, trail,
+};
 
 /// What the trail keeps of a rating step: the text only as its SHA-256.
 #[derive(Debug, Serialize)]
@@ -54,7 +56,7 @@ fn sha256(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
-/// A write that lost a race: SQLite's write lock (as in `cases::save`), or
+/// A write that lost a race: SQLite's write lock (as in `record::save`), or
 /// the (case, side) unique index.
 fn write_error(e: DbErr) -> AppError {
     if is_write_locked(&e) {
@@ -69,9 +71,9 @@ fn write_error(e: DbErr) -> AppError {
 /// Which side `user` rates for on this case: its filing consumer, or the
 /// merchant's account holder. Nobody else rates.
 fn side_of(user: &UserView, c: &case::Model, m: &merchant::Model) -> Option<RatingSide> {
-    match user.role {
-        Role::Consumer if c.consumer_id == user.id => Some(RatingSide::Consumer),
-        Role::Merchant if m.account_id == Some(user.id) => Some(RatingSide::Merchant),
+    match actor_for(user, c, m)? {
+        Actor::Party(Party::Consumer) => Some(RatingSide::Consumer),
+        Actor::Party(Party::Merchant) => Some(RatingSide::Merchant),
         _ => None,
     }
 }

@@ -158,7 +158,7 @@ fn insert_error(e: &DbErr) -> AppError {
         AppError::conflict("case", "err.fund.already_paid")
     } else if crate::db::is_unique_violation(e) {
         AppError::conflict("idempotency_key", "err.fund.key_reused")
-    } else if s.contains("database is locked") {
+    } else if crate::db::is_write_locked(e) {
         AppError::conflict("case", "err.case_changed")
     } else {
         internal_error(e.clone())
