@@ -60,11 +60,26 @@ pub fn required_text(v: Option<&str>, field: &str, max: usize) -> Result<String,
 
 /// A required text of `min` to `max` characters (trimmed).
 pub fn bounded_text(v: &str, field: &str, min: usize, max: usize) -> Result<String, AppError> {
-    let t = required_text(Some(v), field, max)?;
+    min_chars(required_text(Some(v), field, max)?, field, min)
+}
+
+/// Text of at least `min` characters (after [`text`] or [`required_text`]);
+/// shorter is refused naming `field` (`err.text_too_short`).
+pub fn min_chars(t: String, field: &str, min: usize) -> Result<String, AppError> {
     if t.chars().count() < min {
         return Err(AppError::invalid(field, "err.text_too_short"));
     }
     Ok(t)
+}
+
+/// A date as `YYYY-MM-DD`; empty is `None`, anything else unreadable `err.date_invalid`.
+pub fn date(v: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match v.map(str::trim).unwrap_or("") {
+        "" => Ok(None),
+        t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::invalid(field, "err.date_invalid")),
+    }
 }
 
 /// A value that must be present.
@@ -173,6 +188,7 @@ fn last_field(path: &serde_path_to_error::Path) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::testing::field_error as field_of;
     use super::*;
     use serde::Deserialize;
 
@@ -184,13 +200,6 @@ mod tests {
         upheld: Option<bool>,
         #[serde(default)]
         note: Option<String>,
-    }
-
-    fn field_of(e: AppError) -> (String, String) {
-        match e {
-            AppError::Invalid { field, key } => (field, key),
-            other => panic!("expected a field error, got {other:?}"),
-        }
     }
 
     #[test]
@@ -289,30 +298,6 @@ mod tests {
             AppError::invalid("party", "err.party_unknown")
         );
     }
-}
-
-/// Text of at least `min` characters (after [`text`] or [`required_text`]);
-/// shorter is refused naming `field` (`err.text_too_short`).
-pub fn min_chars(t: String, field: &str, min: usize) -> Result<String, AppError> {
-    if t.chars().count() < min {
-        return Err(AppError::invalid(field, "err.text_too_short"));
-    }
-    Ok(t)
-}
-
-/// A date as `YYYY-MM-DD`; empty is `None`, anything else unreadable `err.date_invalid`.
-pub fn date(v: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
-    match v.map(str::trim).unwrap_or("") {
-        "" => Ok(None),
-        t => chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::invalid(field, "err.date_invalid")),
-    }
-}
-
-#[cfg(test)]
-mod more_tests {
-    use super::*;
 
     #[test]
     fn min_chars_and_dates() {

@@ -110,8 +110,8 @@ fn amount(v: Fen, field: &str) -> Result<Fen, AppError> {
 
 /// An order date: a real date, not in the future (Beijing), not before 2000.
 fn order_date(v: &str, now: DateTime<Utc>) -> Result<NaiveDate, AppError> {
-    let d = NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| AppError::invalid("order_date", "err.date_invalid"))?;
+    let d = input::date(Some(v), "order_date")?
+        .ok_or_else(|| AppError::invalid("order_date", "err.date_invalid"))?;
     let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
     if d > crate::calendar::local_date(now) || d < earliest {
         return Err(AppError::invalid("order_date", "err.date_out_of_range"));
@@ -261,10 +261,7 @@ mod tests {
     }
 
     fn field(e: AppError) -> String {
-        match e {
-            AppError::Invalid { field, .. } => field,
-            other => panic!("expected a field error, got {other:?}"),
-        }
+        crate::input::testing::field_error(e).0
     }
 
     #[test]

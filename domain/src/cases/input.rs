@@ -57,7 +57,7 @@ pub struct ActionInput {
 
 /// The text fields of the case page's action forms, as the browser sends
 /// them (the amount in yuan).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ActionForm {
     pub action: String,
     pub message: Option<String>,
@@ -280,10 +280,7 @@ mod tests {
     use super::*;
 
     fn field(e: AppError) -> String {
-        match e {
-            AppError::Invalid { field, .. } => field,
-            other => panic!("expected a field error, got {other:?}"),
-        }
+        crate::input::testing::field_error(e).0
     }
 
     #[test]

@@ -183,8 +183,7 @@ impl RequestInput {
 /// proposal) or applying for repair: required, [`REQUEST_TEXT_MIN`] to
 /// [`REQUEST_TEXT_MAX`] characters, trimmed.
 pub fn request_text(text: &str) -> Result<String, AppError> {
-    let text = input::required_text(Some(text), "text", REQUEST_TEXT_MAX)?;
-    input::min_chars(text, "text", REQUEST_TEXT_MIN)
+    input::bounded_text(text, "text", REQUEST_TEXT_MIN, REQUEST_TEXT_MAX)
 }
 
 /// A regulator's reasons for a decision on a request: required, at most

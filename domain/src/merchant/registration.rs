@@ -112,9 +112,7 @@ impl RegistrationInput {
     /// The registration, or the first field that fails; `today` is
     /// Beijing's date (a licence must not have expired).
     pub fn check(&self, today: NaiveDate) -> Result<Registration, AppError> {
-        let text = |v: &str, field: &str, min: usize, max: usize| {
-            input::min_chars(input::required_text(Some(v), field, max)?, field, min)
-        };
+        let text = input::bounded_text;
         if self.uscc.trim().is_empty() {
             return Err(AppError::invalid("uscc", "err.required"));
         }
