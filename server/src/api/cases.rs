@@ -129,7 +129,7 @@ pub async fn get(
     post,
     path = "/cases/{id}/actions",
     tag = "cases",
-    summary = "Act on a case (respond, offer, escalate, decide, rate, …: see `action`)",
+    summary = "Act on a case (respond, offer, escalate, decide, …: see `action`; ratings have their own endpoints)",
     params(super::openapi::Id),
     request_body = domain::cases::ActionInput,
     responses(
