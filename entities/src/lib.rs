@@ -5,6 +5,7 @@ pub mod case;
 pub mod case_member;
 pub mod case_reminder;
 pub mod case_trail;
+pub mod change_log;
 pub mod credit_commitment;
 pub mod credit_record;
 pub mod email_token;
