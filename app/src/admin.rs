@@ -98,7 +98,7 @@ pub async fn set_calendar_day(day: String, kind: String, note: String) -> Result
         "normal" => None,
         _ => return Err(AppError::invalid("kind", "err.day_kind")),
     };
-    services::record::calendar::set_day(&svc.db, date, kind, &note).await?;
+    services::record::calendar::edit(&svc, date, kind, &note).await?;
     leptos_axum::redirect("/admin/calendar");
     Ok(())
 }

@@ -99,6 +99,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     .with_timezone(&chrono::Utc),
                 None => svc.clock.now(),
             };
+            // Without the sweeper's lease: a sweep is idempotent (each case
+            // moves under its version guard, each reminder is recorded once),
+            // so running beside a server's sweeper does no harm.
             let report = services::cases::sweep::sweep(&svc, now).await?;
             // Deliver what the sweep queued before exiting.
             let mailer = mail::Mailer::from_config(&svc.config)?;
@@ -201,8 +204,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     if demo && services::demo::load_if_empty(&svc).await? {
         tracing::info!("demo data loaded; demo accounts are listed on /login");
     }
+    tracing::info!(
+        "lease holder id {}: the sweeper and the credit worker run on whichever server holds their lease",
+        svc.holder
+    );
     let mailer = mail::Mailer::from_config(&svc.config)?;
     tokio::spawn(mail::worker::run(svc.clone(), mailer));
+    tokio::spawn(services::settings::follow(svc.clone()));
     tokio::spawn(services::cases::sweep::run(svc.clone()));
     tokio::spawn(services::credit::score::run(svc.clone()));
     tokio::spawn(services::search::indexer::run(svc.clone()));
@@ -221,7 +229,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             }
         });
     }
-    let app = crate::router(svc);
+    let app = crate::router(svc.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
@@ -232,6 +240,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    // Hand the jobs over at once rather than when the leases expire.
+    for name in [
+        services::cases::sweep::LEASE,
+        services::credit::score::LEASE,
+    ] {
+        if let Err(e) = services::lease::release(&svc.db, name, &svc.holder).await {
+            tracing::warn!("releasing lease {name}: {e}");
+        }
+    }
     Ok(())
 }
 

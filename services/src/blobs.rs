@@ -1,7 +1,9 @@
 //! Uploaded files (case evidence, licence images): images and PDFs
 //! recognised by their first bytes (not the name or the declared type),
-//! stored once under `$GONGDAO_DATA_DIR/evidence` by SHA-256, and checked
-//! against that hash when read back.
+//! stored once under `GONGDAO_FILES_DIR` (default `$GONGDAO_DATA_DIR/evidence`)
+//! by SHA-256, and checked against that hash when read back. Several servers
+//! may share the folder: a file appears whole (temporary name, then rename in
+//! the same folder) and the same content always lands under the same name.
 
 use std::path::PathBuf;
 
@@ -31,11 +33,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 fn path(svc: &Services, sha: &str) -> PathBuf {
-    svc.config
-        .data_dir
-        .join("evidence")
-        .join(&sha[..2])
-        .join(sha)
+    svc.config.files_dir.join(&sha[..2]).join(sha)
 }
 
 /// Checks a file (`field` names it in errors): not empty, not too large, a
@@ -51,8 +49,9 @@ pub fn check(bytes: &[u8], field: &str) -> Result<&'static str, AppError> {
 }
 
 /// Stores the bytes (once: the same content is the same file) and returns
-/// their SHA-256. Written to a temporary name and renamed, so a crash never
-/// leaves a half file under the real name.
+/// their SHA-256. Written and flushed to disk under a temporary name in the
+/// same folder, then renamed: a reader on any server sees the whole file or
+/// none, and a crash never leaves a half file under the real name.
 pub async fn store(svc: &Services, bytes: &[u8]) -> Result<String, AppError> {
     let sha = hex::encode(Sha256::digest(bytes));
     let path = path(svc, &sha);
@@ -60,8 +59,11 @@ pub async fn store(svc: &Services, bytes: &[u8]) -> Result<String, AppError> {
         let dir = path.parent().ok_or(AppError::Internal)?;
         tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
         let tmp = dir.join(format!(".{sha}.{}", rand::random::<u32>()));
-        tokio::fs::write(&tmp, bytes).await.map_err(io_error)?;
-        tokio::fs::rename(&tmp, &path).await.map_err(io_error)?;
+        write_synced(&tmp, bytes).await.map_err(io_error)?;
+        if let Err(e) = tokio::fs::rename(&tmp, &path).await {
+            let _ = tokio::fs::remove_file(&tmp).await;
+            return Err(io_error(e));
+        }
     }
     Ok(sha)
 }
@@ -74,6 +76,13 @@ pub async fn read(svc: &Services, sha: &str) -> Result<Vec<u8>, AppError> {
         return Err(AppError::Internal);
     }
     Ok(bytes)
+}
+
+async fn write_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut f = tokio::fs::File::create(path).await?;
+    f.write_all(bytes).await?;
+    f.sync_all().await
 }
 
 fn io_error(e: std::io::Error) -> AppError {

@@ -14,8 +14,14 @@ pub struct Config {
     /// `sqlite://…` or `postgres://…`.
     pub database_url: String,
     pub addr: SocketAddr,
-    /// SQLite file, uploads, dev mailbox, search index.
+    /// SQLite file, dev mailbox, search index (and uploads unless `files_dir`).
     pub data_dir: PathBuf,
+    /// Evidence and licence files (`GONGDAO_FILES_DIR`, default
+    /// `$GONGDAO_DATA_DIR/evidence`): one folder several servers may share.
+    pub files_dir: PathBuf,
+    /// Rate-limit counters in Redis (`GONGDAO_REDIS_URL`, `redis://…`);
+    /// unset: in the database.
+    pub redis_url: Option<String>,
     /// Where cargo-leptos put the compiled site (`target/site`).
     pub site_root: PathBuf,
     /// The address users reach us at; used in mailed links.
@@ -113,6 +119,8 @@ struct FileConfig {
     smtp_username: Option<String>,
     smtp_password: Option<String>,
     smtp_tls: Option<SmtpTls>,
+    files_dir: Option<PathBuf>,
+    redis_url: Option<String>,
 }
 
 impl Config {
@@ -140,6 +148,20 @@ impl Config {
             .map(PathBuf::from)
             .or(file.data_dir)
             .unwrap_or_else(|| "data".into());
+        let files_dir = env("GONGDAO_FILES_DIR")
+            .map(PathBuf::from)
+            .or(file.files_dir)
+            .unwrap_or_else(|| data_dir.join("evidence"));
+        let redis_url = env("GONGDAO_REDIS_URL")
+            .or(file.redis_url)
+            .filter(|u| !u.trim().is_empty());
+        if let Some(u) = &redis_url
+            && !(u.starts_with("redis://")
+                || u.starts_with("rediss://")
+                || u.starts_with("unix://"))
+        {
+            bail!("GONGDAO_REDIS_URL must start with redis://, rediss:// or unix:// (got {u:?})");
+        }
         let addr_text = env("GONGDAO_ADDR")
             .or(file.addr)
             .unwrap_or_else(|| "127.0.0.1:3000".into());
@@ -261,6 +283,8 @@ impl Config {
                 backend,
             },
             data_dir,
+            files_dir,
+            redis_url,
             now,
             limits,
         })
@@ -279,6 +303,8 @@ impl Config {
                 from: "Gongdao <noreply@gongdao.test>".into(),
                 backend: MailBackendConfig::File,
             },
+            files_dir: data_dir.join("evidence"),
+            redis_url: None,
             data_dir,
             now: None,
             limits: Limits::default(),
@@ -312,6 +338,24 @@ mod tests {
         assert_eq!(c.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(c.mail.backend, MailBackendConfig::File);
         assert!(!c.demo_data);
+        assert_eq!(c.files_dir, PathBuf::from("data/evidence"));
+        assert_eq!(c.redis_url, None);
+    }
+
+    #[test]
+    fn files_and_redis_are_configurable() {
+        let c = load(&[
+            ("GONGDAO_DATA_DIR", "/srv/a"),
+            ("GONGDAO_FILES_DIR", "/mnt/shared/files"),
+            ("GONGDAO_REDIS_URL", "redis://127.0.0.1:6379"),
+        ])
+        .unwrap();
+        assert_eq!(c.files_dir, PathBuf::from("/mnt/shared/files"));
+        assert_eq!(c.redis_url.as_deref(), Some("redis://127.0.0.1:6379"));
+        let c = load(&[("GONGDAO_DATA_DIR", "/srv/a")]).unwrap();
+        assert_eq!(c.files_dir, PathBuf::from("/srv/a/evidence"));
+        let e = load(&[("GONGDAO_REDIS_URL", "127.0.0.1:6379")]).unwrap_err();
+        assert!(e.to_string().contains("GONGDAO_REDIS_URL"), "{e}");
     }
 
     #[test]

@@ -16,12 +16,14 @@ pub mod db;
 pub mod demo;
 pub mod fund;
 pub mod inbox;
+pub mod lease;
 pub mod mail;
 pub mod merchants;
 pub mod outbox;
 pub mod rate_limit;
 pub mod record;
 pub mod search;
+pub mod settings;
 pub mod state;
 
 pub use clock::Clock;

@@ -12,7 +12,12 @@ pub struct Services {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Attempt counters shared by every server (database or Redis).
     pub limiter: Arc<RateLimiter>,
+    /// This server's copy of the working-day calendar.
+    pub calendar: Arc<crate::record::calendar::Cache>,
+    /// Who holds leases of periodic jobs: random per `Services`, so per server.
+    pub holder: Arc<str>,
     /// Poked after a transaction that wrote to the outbox commits.
     pub outbox_wake: Arc<Notify>,
     /// The search index (a projection of the database).
@@ -35,10 +40,12 @@ impl Services {
         let search = crate::search::SearchState::open_or_memory(&config.data_dir.join("search"));
         Services {
             search: Arc::new(search),
-            db,
             clock,
-            limiter: Arc::new(RateLimiter::default()),
+            limiter: Arc::new(RateLimiter::new(db.clone(), config.redis_url.as_deref())),
+            calendar: Arc::default(),
+            holder: crate::lease::new_holder().into(),
             outbox_wake: Arc::new(Notify::new()),
+            db,
             config: Arc::new(config),
         }
     }

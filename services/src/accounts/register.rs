@@ -48,13 +48,18 @@ pub async fn register(svc: &Services, input: NewUser, ip: &str) -> Result<UserVi
         return Err(AppError::invalid("role", "err.role_not_self"));
     }
     let hour = Duration::from_secs(3600);
-    if !svc.limiter.allow(
-        &format!("register-ip:{ip}"),
-        limits.register_per_ip_per_hour,
-        hour,
-    ) || !svc
+    if !svc
         .limiter
-        .allow(&format!("register-account:{email}"), 5, hour)
+        .allow(
+            &format!("register-ip:{ip}"),
+            limits.register_per_ip_per_hour,
+            hour,
+        )
+        .await
+        || !svc
+            .limiter
+            .allow(&format!("register-account:{email}"), 5, hour)
+            .await
     {
         return Err(AppError::RateLimited);
     }

@@ -14,10 +14,11 @@ pub async fn request_password_reset(svc: &Services, email: &str, ip: &str) -> Re
     let email =
         Email::parse(email).ok_or_else(|| AppError::invalid("email", "err.email_invalid"))?;
     let hour = std::time::Duration::from_secs(3600);
-    if !svc.limiter.allow(&format!("reset-ip:{ip}"), 10, hour)
+    if !svc.limiter.allow(&format!("reset-ip:{ip}"), 10, hour).await
         || !svc
             .limiter
             .allow(&format!("reset-account:{email}"), 3, hour)
+            .await
     {
         return Err(AppError::RateLimited);
     }

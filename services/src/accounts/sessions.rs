@@ -26,15 +26,23 @@ pub async fn login(
     let normalized = Email::parse(email)
         .map(|e| e.to_string())
         .unwrap_or_else(|| email.trim().to_lowercase());
-    if !svc.limiter.allow(
-        &format!("login-ip:{ip}"),
-        limits.login_per_ip_per_minute,
-        Duration::from_secs(60),
-    ) || !svc.limiter.allow(
-        &format!("login-account:{normalized}"),
-        limits.login_per_account_per_15_minutes,
-        Duration::from_secs(15 * 60),
-    ) {
+    if !svc
+        .limiter
+        .allow(
+            &format!("login-ip:{ip}"),
+            limits.login_per_ip_per_minute,
+            Duration::from_secs(60),
+        )
+        .await
+        || !svc
+            .limiter
+            .allow(
+                &format!("login-account:{normalized}"),
+                limits.login_per_account_per_15_minutes,
+                Duration::from_secs(15 * 60),
+            )
+            .await
+    {
         return Err(AppError::RateLimited);
     }
     let found = find_by_email(svc, &normalized).await?;

@@ -65,11 +65,15 @@ pub async fn verify_email(svc: &Services, token: &str) -> Result<UserView, AppEr
 
 /// Sends a new verification link to a signed-in, unverified user.
 pub async fn resend_verification(svc: &Services, user_id: i32) -> Result<(), AppError> {
-    if !svc.limiter.allow(
-        &format!("resend:{user_id}"),
-        3,
-        std::time::Duration::from_secs(3600),
-    ) {
+    if !svc
+        .limiter
+        .allow(
+            &format!("resend:{user_id}"),
+            3,
+            std::time::Duration::from_secs(3600),
+        )
+        .await
+    {
         return Err(AppError::RateLimited);
     }
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;

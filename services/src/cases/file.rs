@@ -63,7 +63,7 @@ pub async fn file_case(
     if super::collective::has_open_order(&txn, user.id, m.id, &order_ref).await? {
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));
     }
-    let cal = calendar::load(&txn).await?;
+    let cal = calendar::current(svc, &txn).await?;
     // A merchant on the confirmed black list gets its complaints straight in mediation.
     let black_listed = crate::credit::lists::status_of(&txn, m.id).await?.1;
     let t = Case::file(claimed, now, &cal, black_listed);

@@ -42,7 +42,7 @@ pub async fn get_case_revealed(
         .one(&svc.db)
         .await
         .map_err(internal_error)?;
-    let cal = calendar::load(&svc.db).await?;
+    let cal = calendar::current(svc, &svc.db).await?;
     let now = svc.clock.now();
     let state = state_of(&c)?;
     let allowed = actor_for(viewer, &c, &m)

@@ -82,7 +82,7 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
 async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, domain::AppError> {
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m) = record::load(&txn, id).await?;
-    let cal = calendar::load(&txn).await?;
+    let cal = calendar::current(svc, &txn).await?;
     let before = state_of(&c)?;
     let event = Event::DeadlineElapsed;
     let t = match before.apply(Actor::System, &event, now, &cal) {
@@ -110,7 +110,7 @@ async fn elapse(svc: &Services, id: i32, now: DateTime<Utc>) -> Result<bool, dom
 
 /// One working day before a deadline, tells whoever the case waits on.
 async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
-    let cal = calendar::load(&svc.db).await?;
+    let cal = calendar::current(svc, &svc.db).await?;
     let mut sent = 0;
     let mut after = 0;
     loop {
@@ -170,15 +170,29 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
     Ok(sent)
 }
 
-/// Runs the sweeper every minute, for ever.
+/// The lease only one server sweeps under.
+pub const LEASE: &str = "sweeper";
+
+/// Runs the sweeper every minute, for ever, while this server holds the
+/// `sweeper` lease (several servers may share the database; a second
+/// sweeper would be harmless — every step is guarded — but wasted work).
+/// Expired rate-limit windows are removed on the same beat.
 pub async fn run(svc: Services) {
     loop {
-        match sweep(&svc, svc.clock.now()).await {
-            Ok(r) if r.transitions + r.reminders + r.conflicts > 0 => {
+        let now = svc.clock.now();
+        let work = async {
+            let report = sweep(&svc, now).await;
+            if let Err(e) = crate::rate_limit::purge_expired(&svc.db, chrono::Utc::now()).await {
+                tracing::warn!("removing expired rate-limit windows: {e}");
+            }
+            report
+        };
+        match crate::lease::run_held(&svc.db, LEASE, &svc.holder, crate::lease::TTL, work).await {
+            Some(Ok(r)) if r.transitions + r.reminders + r.conflicts > 0 => {
                 tracing::info!("sweeper: {r}")
             }
-            Ok(_) => {}
-            Err(e) => tracing::error!("sweeper: {e:#}"),
+            Some(Ok(_)) | None => {}
+            Some(Err(e)) => tracing::error!("sweeper: {e:#}"),
         }
         tokio::time::sleep(std::time::Duration::from_secs(60)).await;
     }

@@ -190,7 +190,7 @@ pub async fn create_finding(
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-    let cal = crate::record::calendar::load(&txn).await?;
+    let cal = crate::record::calendar::current(svc, &txn).await?;
     let r = insert(
         &txn,
         merchant_id,

@@ -176,12 +176,18 @@ pub async fn run_due(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize
     Ok(done.len())
 }
 
-/// Runs forever beside the mail worker: wakes when poked and every second.
+/// The lease only one server recomputes scores under.
+pub const LEASE: &str = "credit";
+
+/// Runs forever beside the mail worker: wakes when poked and every second,
+/// and works only while this server holds the `credit` lease (renewed on
+/// each pass, so the holder keeps it while it lives).
 pub async fn run(svc: Services) {
     loop {
-        match run_due(&svc, chrono::Utc::now()).await {
-            Ok(_) => {}
-            Err(e) => tracing::error!("credit worker: {e:#}"),
+        let work = run_due(&svc, chrono::Utc::now());
+        match crate::lease::run_held(&svc.db, LEASE, &svc.holder, crate::lease::TTL, work).await {
+            Some(Ok(_)) | None => {}
+            Some(Err(e)) => tracing::error!("credit worker: {e:#}"),
         }
         tokio::select! {
             _ = svc.outbox_wake.notified() => {}

@@ -1,15 +1,64 @@
 //! The working-day calendar, kept in the `holidays` table (an admin edits
 //! it; `db::migrate` seeds it with the official 2025–2026 days when empty).
+//! Every action and the sweeper need it, so each server keeps it in memory
+//! ([`current`]); an edit records `Change::Calendar`, and every server drops
+//! its copy when it sees that change (`settings::follow`), the editing server
+//! at once.
 
-use chrono::NaiveDate;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::AppError;
 use domain::calendar::{DayKind, WorkingCalendar};
 use entities::holiday;
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait, QueryOrder};
 
+use crate::Services;
+use crate::changes::{self, Change};
 use crate::db::internal_error;
 
-/// Loads the calendar (a few dozen rows).
+/// This server's copy of the calendar, loaded on first use after each
+/// invalidation.
+#[derive(Default)]
+pub struct Cache {
+    /// (generation, calendar): a load that raced an invalidation (the
+    /// generation moved on meanwhile) is used once but not kept.
+    slot: Mutex<(u64, Option<Arc<WorkingCalendar>>)>,
+}
+
+impl Cache {
+    /// Forgets the cached calendar; the next [`current`] reads the table.
+    pub fn invalidate(&self) {
+        let mut slot = self.slot.lock().unwrap_or_else(|p| p.into_inner());
+        slot.0 += 1;
+        slot.1 = None;
+    }
+}
+
+/// The calendar, from this server's cache; when missing, read through
+/// `conn` (the caller's transaction, if it has one: a second connection from
+/// a busy pool could wait on the caller's own).
+pub async fn current<C: ConnectionTrait>(
+    svc: &Services,
+    conn: &C,
+) -> Result<Arc<WorkingCalendar>, AppError> {
+    let generation = {
+        let slot = svc.calendar.slot.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(cal) = &slot.1 {
+            return Ok(cal.clone());
+        }
+        slot.0
+    };
+    let cal = Arc::new(load(conn).await?);
+    let mut slot = svc.calendar.slot.lock().unwrap_or_else(|p| p.into_inner());
+    if slot.0 == generation {
+        slot.1 = Some(cal.clone());
+    }
+    Ok(cal)
+}
+
+/// Reads the calendar from the table (a few dozen rows); most callers want
+/// the cached [`current`].
 pub async fn load<C: ConnectionTrait>(conn: &C) -> Result<WorkingCalendar, AppError> {
     let rows = holiday::Entity::find()
         .all(conn)
@@ -24,12 +73,29 @@ fn kind_of(s: &str) -> DayKind {
     DayKind::parse(s).unwrap_or(DayKind::Holiday)
 }
 
-/// Sets (or, with `None`, clears) the kind of one day.
+/// An admin's edit: sets one day in its own transaction and drops this
+/// server's cached calendar at once (the others follow the change log).
+pub async fn edit(
+    svc: &Services,
+    day: NaiveDate,
+    kind: Option<DayKind>,
+    note: &str,
+) -> Result<(), AppError> {
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    set_day(&txn, day, kind, note, svc.clock.now()).await?;
+    txn.commit().await.map_err(internal_error)?;
+    svc.calendar.invalidate();
+    Ok(())
+}
+
+/// Sets (or, with `None`, clears) the kind of one day, and records
+/// `Change::Calendar`, in the caller's transaction.
 pub async fn set_day<C: ConnectionTrait>(
     conn: &C,
     day: NaiveDate,
     kind: Option<DayKind>,
     note: &str,
+    now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     holiday::Entity::delete_by_id(day)
         .exec(conn)
@@ -45,7 +111,7 @@ pub async fn set_day<C: ConnectionTrait>(
         .await
         .map_err(internal_error)?;
     }
-    Ok(())
+    changes::record(conn, Change::Calendar, now).await
 }
 
 /// Every configured day, in order.
