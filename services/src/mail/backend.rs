@@ -70,14 +70,19 @@ impl Mailer {
         }
     }
 
+    /// Sends `msg`. `key` names the queued message (its outbox row): the
+    /// Message-ID is made from it, so a retry after a lost reply carries the
+    /// same Message-ID and the receiving side can recognise the duplicate.
     pub async fn send(
         &self,
         msg: &MailMessage,
+        key: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> anyhow::Result<()> {
         match self {
             Mailer::Smtp { transport, from } => {
                 let email = Message::builder()
+                    .message_id(Some(format!("<{key}@{}>", from.email.domain())))
                     .from(from.clone())
                     .to(msg
                         .to

@@ -17,7 +17,10 @@ pub async fn deliver_due(
     let mut sent = 0;
     for row in outbox::claim_due(&svc.db, TOPIC, now, 100).await? {
         let result = match serde_json::from_str::<MailMessage>(&row.payload) {
-            Ok(msg) => mailer.send(&msg, Utc::now()).await,
+            Ok(msg) => {
+                let key = format!("gongdao.{}.{}", row.created_at.timestamp_millis(), row.id);
+                mailer.send(&msg, &key, Utc::now()).await
+            }
             Err(e) => Err(anyhow::anyhow!("undecodable mail payload: {e}")),
         };
         match result {

@@ -2,6 +2,7 @@
 //! (`GONGDAO_TEST_PG_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`;
 //! the PostgreSQL half fails when the server cannot be reached).
 
+mod cluster;
 mod complaints;
 mod demo;
 mod harness;
