@@ -296,6 +296,34 @@ impl TestApp {
 
     /// The same app on a fixed clock set to `at`: requests and services read
     /// it, and `app.svc.clock.advance(…)` moves it for both.
+    /// A second server on this app's database: its own connection pool,
+    /// data folder and caches, the same clock. Close its pool when done.
+    pub async fn second_server(&self) -> TestApp {
+        self.second_server_with(|_| {}).await
+    }
+
+    /// [`second_server`](Self::second_server) with its configuration adjusted.
+    pub async fn second_server_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = (*self.svc.config).clone();
+        static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(2);
+        let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        config.data_dir = config.data_dir.join(format!("server-{n}"));
+        config.files_dir = config.data_dir.join("evidence");
+        adjust(&mut config);
+        let db = services::db::connect(&config.database_url)
+            .await
+            .unwrap_or_else(|e| panic!("{e:#}"));
+        let svc = Services {
+            clock: self.svc.clock.clone(),
+            ..Services::with_db(config, db)
+        };
+        TestApp {
+            router: server::router(svc.clone()),
+            svc,
+            staff_made: self.staff_made.clone(),
+        }
+    }
+
     pub fn at(mut self, at: chrono::DateTime<chrono::Utc>) -> TestApp {
         self.svc.clock = services::Clock::fixed(at);
         self.router = server::router(self.svc.clone());

@@ -8,6 +8,7 @@ mod cases;
 mod cases_integrity;
 mod cases_matrix;
 mod cases_paths;
+mod cluster;
 mod collective;
 mod complaints;
 mod credit;
