@@ -96,7 +96,7 @@ impl Change {
 /// before the insert and held until the transaction ends, so no id becomes
 /// visible after a larger one (a follower's cursor would skip it). SQLite
 /// has one writer at a time already.
-const ORDER_LOCK: i64 = 0x6764_6c6f_67; // "gdlog"
+const ORDER_LOCK: i64 = 0x0067_646c_6f67; // "gdlog"
 
 async fn take_order_lock<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     if conn.get_database_backend() == DbBackend::Postgres {
