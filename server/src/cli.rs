@@ -57,6 +57,10 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// A bare axum "hello" on ADDR, built exactly as `serve` is (same axum,
+    /// tokio runtime and compiler flags): the yardstick of `cargo xtask bench serve`.
+    #[command(hide = true)]
+    BareHello { addr: SocketAddr },
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,6 +89,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load()?;
     match cli.command {
         Command::Serve => serve(config).await,
+        Command::BareHello { addr } => bare_hello(addr).await,
         Command::Migrate => {
             let db = db::connect(&config.database_url).await?;
             db::migrate(&db).await?;
@@ -192,6 +197,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn bare_hello(addr: SocketAddr) -> anyhow::Result<()> {
+    let app = axum::Router::new().route("/", axum::routing::get(|| async { "Hello, World!" }));
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    axum::serve(listener, app).await?;
+    Ok(())
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {

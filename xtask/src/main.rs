@@ -3,6 +3,7 @@
 //! Both first make sure the build tools are present (installing what is
 //! missing, never re-installing), then build incrementally.
 
+mod serve_bench;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -74,6 +75,11 @@ fn run() -> anyhow::Result<()> {
 /// the benchmarks print their own figures.
 fn bench(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
+        Some("serve") => {
+            let root = root();
+            let env = tools::ensure(&root)?;
+            serve_bench::run(&root, &env, &target_dir(&root))
+        }
         Some("cases") => cargo(&root(), &["bench", "-p", "server", "--bench", "cases"])
             .status_ok("the case filing benchmark"),
         Some("search") => {
@@ -87,6 +93,7 @@ fn bench(args: &[String]) -> anyhow::Result<()> {
         }
         _ => bail!(
             "usage: cargo xtask bench cases    (BENCH_FILINGS, BENCH_CONCURRENCY, GONGDAO_TEST_PG_URL)\n       \
+             cargo xtask bench serve    (BENCH_SERVE_SECONDS, GONGDAO_TEST_PG_URL)\n       \
              cargo xtask bench search [--synthetic N]    (BENCH_SEARCH_IMPORT=service|bulk, \
              BENCH_SEARCH_PG_URL, BENCH_SEARCH_DIR, BENCH_SEARCH_PASSES, BENCH_SEARCH_PROFILE)"
         ),

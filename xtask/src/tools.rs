@@ -222,7 +222,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 }
 
 /// Installs Debian `packages` unless `marker` exists.
-fn ensure_apt(marker: &str, packages: &str) -> anyhow::Result<()> {
+pub fn ensure_apt(marker: &str, packages: &str) -> anyhow::Result<()> {
     if Path::new(marker).exists() {
         return Ok(());
     }
