@@ -126,12 +126,14 @@ backend_tests! {
         let during = during.into_inner().unwrap();
         assert!(!during.is_empty());
         assert!(during.iter().all(|(hits, paused, dir)| *hits >= 1 && *paused && *dir == served), "{during:?}");
-        // The server switches to the new indexes within a second or two, applies
-        // the update that waited, and removes the folder it no longer serves.
+        // The server switches to the new indexes within a second or two, finds
+        // the update there, and removes the folder it no longer serves.
         let started = Instant::now();
         let renamed = loop {
             let q = SearchQuery { q: "另一进程改名".into(), page: 1, per_page: 5, ..Default::default() };
-            if svc.search.index().search(&q).unwrap().items.iter().any(|h| h.id == id) {
+            if svc.search.current().dir() != served.as_path()
+                && svc.search.index().search(&q).unwrap().items.iter().any(|h| h.id == id)
+            {
                 break true;
             }
             if started.elapsed() > Duration::from_secs(3) {
