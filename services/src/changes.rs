@@ -78,7 +78,7 @@ impl Change {
 /// before the insert and held until the transaction ends, so no id becomes
 /// visible after a larger one (a follower's cursor would skip it). SQLite
 /// has one writer at a time already.
-const ORDER_LOCK: i64 = 0x6764_6c6f_67; // "gdlog"
+const ORDER_LOCK: i64 = 0x0067_646c_6f67; // "gdlog"
 
 async fn take_order_lock<C: ConnectionTrait>(conn: &C) -> Result<(), DbErr> {
     if conn.get_database_backend() == DbBackend::Postgres {
@@ -174,10 +174,7 @@ pub async fn oldest<C: ConnectionTrait>(conn: &C) -> Result<Option<i32>, DbErr> 
 /// Deletes the changes recorded before `older_than`, but never the newest
 /// one: so `head` never goes back (a rebuild's cursor stays valid) and
 /// SQLite never hands out an id again. Returns how many went.
-pub async fn prune<C: ConnectionTrait>(
-    conn: &C,
-    older_than: DateTime<Utc>,
-) -> Result<u64, DbErr> {
+pub async fn prune<C: ConnectionTrait>(conn: &C, older_than: DateTime<Utc>) -> Result<u64, DbErr> {
     let newest = head(conn).await?;
     let done = change_log::Entity::delete_many()
         .filter(change_log::Column::CreatedAt.lt(older_than))

@@ -352,14 +352,21 @@ async fn too_far_behind(svc: &Services, cursor: i32) -> anyhow::Result<bool> {
         return Ok(false);
     }
     if head - cursor > REPLAY_LIMIT {
-        tracing::info!(cursor, head, "search: too far behind the change log; rebuilding");
+        tracing::info!(
+            cursor,
+            head,
+            "search: too far behind the change log; rebuilding"
+        );
         return Ok(true);
     }
     let pruned = changes::oldest(&svc.db)
         .await?
         .is_some_and(|oldest| oldest > cursor + 1);
     if pruned {
-        tracing::info!(cursor, "search: the change log was pruned past the index; rebuilding");
+        tracing::info!(
+            cursor,
+            "search: the change log was pruned past the index; rebuilding"
+        );
     }
     Ok(pruned)
 }

@@ -100,10 +100,12 @@ impl Generation {
     /// commits the changes in between are applied again — rewrites are
     /// idempotent). `None`: it holds no cursor and must be rebuilt.
     pub fn cursor(&self) -> anyhow::Result<Option<i32>> {
-        Ok(match (self.merchants.cursor()?, self.complaints.cursor()?) {
-            (Some(m), Some(c)) => Some(m.min(c)),
-            _ => None,
-        })
+        Ok(
+            match (self.merchants.cursor()?, self.complaints.cursor()?) {
+                (Some(m), Some(c)) => Some(m.min(c)),
+                _ => None,
+            },
+        )
     }
 }
 

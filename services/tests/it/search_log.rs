@@ -48,10 +48,14 @@ where
 /// service does.
 async fn rename(svc: &Services, id: i32, name: &str) {
     let txn = services::db::begin(&svc.db).await.unwrap();
-    txn.execute_unprepared(&format!("UPDATE merchants SET name = '{name}' WHERE id = {id}"))
+    txn.execute_unprepared(&format!(
+        "UPDATE merchants SET name = '{name}' WHERE id = {id}"
+    ))
+    .await
+    .unwrap();
+    changes::merchant_changed(&txn, id, svc.clock.now())
         .await
         .unwrap();
-    changes::merchant_changed(&txn, id, svc.clock.now()).await.unwrap();
     txn.commit().await.unwrap();
     svc.outbox_wake.notify_one();
 }
