@@ -15,6 +15,7 @@ mod m20261201_000009_lists;
 mod m20261201_000010_due_process;
 mod m20261201_000011_pii_log;
 mod m20261204_000012_change_log;
+mod m20261204_000013_search_log;
 mod m20261204_000014_cluster;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_due_process::Migration),
             Box::new(m20261201_000011_pii_log::Migration),
             Box::new(m20261204_000012_change_log::Migration),
+            Box::new(m20261204_000013_search_log::Migration),
             Box::new(m20261204_000014_cluster::Migration),
         ]
     }

@@ -17,12 +17,16 @@
 //!    pass, then a measured pass), and the same queries against tantivy's own
 //!    searcher (production's own `build_query`, `TopDocs` + `Count`), plus the
 //!    layers in between, in this process.
-//! 4. Prints the server process's peak and current RSS (`/proc/<pid>/status`)
+//! 4. Freshness, with the server's own writer following the change log:
+//!    1,000 merchants renamed here, each in a transaction that logs the
+//!    change (as another server would), timed from commit until a search
+//!    over HTTP returns the new name; p99 against 2 s.
+//! 5. Prints the server process's peak and current RSS (`/proc/<pid>/status`)
 //!    and each target as PASS or MISS (a miss does not fail the run).
 //!
 //! Settings: `--synthetic N`; environment `BENCH_SEARCH_IMPORT` (`service`,
 //! the default: the CSV importer, fast enough for a million rows; or `bulk`:
-//! batched multi-row inserts in transactions, without the outbox rows),
+//! batched multi-row inserts in transactions, without change-log rows),
 //! `BENCH_SEARCH_PG_URL` (an admin URL: a database is created and dropped),
 //! `BENCH_SEARCH_DIR` (use and keep this folder; a database already holding
 //! merchants there is reused, skipping the import), `BENCH_SEARCH_PASSES`
@@ -39,7 +43,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, Utc};
-use entities::{case, list_entry, merchant, outbox, user};
+use entities::{case, list_entry, merchant, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, Database, DatabaseConnection,
@@ -68,6 +72,12 @@ const TARGET_HTTP_P99_MS: f64 = 20.0;
 const TARGET_RATIO: f64 = 1.5;
 const TARGET_REINDEX_S: f64 = 30.0;
 const TARGET_RSS_MB: f64 = 400.0;
+const TARGET_FRESHNESS_S: f64 = 2.0;
+/// Changes timed from commit to searchable.
+const FRESHNESS_CHANGES: usize = 1000;
+/// Changes committed and not yet found at any time (a steady trickle, not a burst).
+const FRESHNESS_IN_FLIGHT: usize = 10;
+const FRESHNESS_GIVE_UP: Duration = Duration::from_secs(30);
 
 // ------------------------------------------------------------------ main
 
@@ -187,15 +197,11 @@ async fn run(s: &Settings, dir: &Path, url: &str, backend: &str) -> anyhow::Resu
             dir.display()
         ));
     } else {
+        // The importer logs one change per merchant (the user's path: the
+        // rebuild below starts its generation at the log's head, so the
+        // server's writer has nothing of them to replay).
         import(s, &svc, &sample, dir, &mut out).await?;
         enrich(&db, &mut out).await?;
-        // The importer queued one index update per merchant; the full
-        // rebuild below covers them all, and left queued the server's
-        // writer would rewrite every document while we measure.
-        outbox::Entity::delete_many()
-            .filter(outbox::Column::Topic.eq(services::changes::SEARCH_TOPIC))
-            .exec(&db)
-            .await?;
     }
     let merchants = merchant::Entity::find().count(&db).await? as usize;
 
@@ -212,6 +218,13 @@ async fn run(s: &Settings, dir: &Path, url: &str, backend: &str) -> anyhow::Resu
     let index_bytes = dir_size(&index_dir)?;
     let gen_bytes = dir_size(index_dir.parent().unwrap_or(&index_dir))?;
     let searchable = svc.search.index().num_docs();
+    let head = services::changes::head(&db).await?;
+    let cursor = svc.search.current().cursor()?.unwrap_or(0);
+    out.line(format!(
+        "change log after the rebuild: head {head}, the new generation's cursor {cursor}: \
+         {} changes left for the server's writer to replay",
+        head - cursor
+    ));
     out.line(format!(
         "full reindex (services::search::indexer::rebuild): {indexed} documents in {reindex_s:.1} s ({:.0} docs/s); \
          merchant index: {searchable} docs, {} on disk ({index_bytes} bytes; whole generation folder {})",
@@ -352,6 +365,10 @@ async fn run(s: &Settings, dir: &Path, url: &str, backend: &str) -> anyhow::Resu
     layers.push(l);
     let rss = Mem::of(server.pid())?;
     let server_pid = server.pid();
+    // 5. Freshness: changes committed here (another process, as another
+    // server would) until the server's own writer makes them searchable.
+    eprintln!("freshness: {FRESHNESS_CHANGES} changes…");
+    let fresh = freshness(&db, &mut http).await?;
     // Other processes' CPU use while we measured, in cores (2 = both busy).
     let ticks = 100.0; // USER_HZ on Linux
     let other_cores = (cpu_busy() - busy0)
@@ -421,6 +438,21 @@ async fn run(s: &Settings, dir: &Path, url: &str, backend: &str) -> anyhow::Resu
         rss.anon_mb,
         rss.file_mb
     ));
+    out.line(format!(
+        "freshness (commit → found over HTTP by the server's writer; {} changes, {FRESHNESS_IN_FLIGHT} in flight, \
+         polled every ~{:.0} ms): p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms{}",
+        fresh.latencies.len(),
+        fresh.poll_ms,
+        pct(&fresh.latencies, 0.5),
+        pct(&fresh.latencies, 0.99),
+        pct(&fresh.latencies, 1.0),
+        if fresh.missed > 0 {
+            format!("; {} not searchable within {FRESHNESS_GIVE_UP:?}", fresh.missed)
+        } else {
+            String::new()
+        }
+    ));
+    let fresh_p99_s = pct(&fresh.latencies, 0.99) / 1000.0;
     let scale_note = if merchants == TARGET_SCALE {
         String::new()
     } else {
@@ -448,6 +480,12 @@ async fn run(s: &Settings, dir: &Path, url: &str, backend: &str) -> anyhow::Resu
             reindex_s <= TARGET_REINDEX_S,
         ),
         (
+            "freshness p99",
+            format!("{fresh_p99_s:.2} s"),
+            format!("≤ {TARGET_FRESHNESS_S} s"),
+            fresh_p99_s <= TARGET_FRESHNESS_S && fresh.missed == 0,
+        ),
+        (
             "server peak RSS (VmHWM)",
             format!("{:.1} MB", rss.hwm_mb),
             format!("≤ {TARGET_RSS_MB} MB"),
@@ -465,6 +503,88 @@ async fn run(s: &Settings, dir: &Path, url: &str, backend: &str) -> anyhow::Resu
         reindex_parts(&svc, &mut out).await?;
     }
     Ok(())
+}
+
+// ------------------------------------------------------------------ freshness
+
+struct Freshness {
+    /// Commit to searchable, sorted.
+    latencies: Vec<Duration>,
+    missed: usize,
+    /// The mean time of one round of polls (the resolution of the figures).
+    poll_ms: f64,
+}
+
+/// Renames `FRESHNESS_CHANGES` merchants spread over the table, each in its
+/// own transaction that logs the change (as the services do), keeping
+/// `FRESHNESS_IN_FLIGHT` of them pending, and times each from its commit
+/// until a USCC search over HTTP returns the new name.
+async fn freshness(db: &DatabaseConnection, http: &mut Http) -> anyhow::Result<Freshness> {
+    let ids: Vec<i32> = merchant::Entity::find()
+        .select_only()
+        .column(merchant::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let step = (ids.len() / FRESHNESS_CHANGES).max(1);
+    let picked: Vec<i32> = ids
+        .iter()
+        .step_by(step)
+        .take(FRESHNESS_CHANGES)
+        .copied()
+        .collect();
+    let mut pending: Vec<(String, String, Instant)> = vec![];
+    let mut latencies = vec![];
+    let (mut missed, mut rounds, mut polling) = (0usize, 0u32, Duration::ZERO);
+    let mut next = picked.iter().enumerate();
+    loop {
+        while pending.len() < FRESHNESS_IN_FLIGHT {
+            let Some((i, &id)) = next.next() else { break };
+            let m = merchant::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .context("merchant")?;
+            let name = format!("鲜度测试{i}号{}", m.name);
+            let txn = db.begin().await?;
+            merchant::Entity::update_many()
+                .col_expr(merchant::Column::Name, Expr::value(name.clone()))
+                .filter(merchant::Column::Id.eq(id))
+                .exec(&txn)
+                .await?;
+            services::changes::merchant_changed(&txn, id, Utc::now())
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            txn.commit().await?;
+            pending.push((m.uscc, name, Instant::now()));
+        }
+        if pending.is_empty() {
+            break;
+        }
+        let round = Instant::now();
+        let mut still = vec![];
+        for (uscc, name, at) in pending.drain(..) {
+            let (status, body) = http.get(&format!("/api/v1/merchants?q={uscc}&per_page=1"))?;
+            let v: serde_json::Value = serde_json::from_slice(&body)?;
+            if status == 200 && v["items"][0]["name"].as_str() == Some(name.as_str()) {
+                latencies.push(at.elapsed());
+            } else if at.elapsed() > FRESHNESS_GIVE_UP {
+                missed += 1;
+                latencies.push(at.elapsed());
+            } else {
+                still.push((uscc, name, at));
+            }
+        }
+        polling += round.elapsed();
+        rounds += 1;
+        pending = still;
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    latencies.sort();
+    Ok(Freshness {
+        latencies,
+        missed,
+        poll_ms: polling.as_secs_f64() * 1000.0 / f64::from(rounds.max(1)) + 5.0,
+    })
 }
 
 /// The figures, printed as they come.
@@ -837,7 +957,7 @@ async fn import(
     Ok(())
 }
 
-/// Batched multi-row inserts, bypassing the importer (and its outbox rows).
+/// Batched multi-row inserts, bypassing the importer (and its change-log rows).
 async fn bulk_insert(db: &DatabaseConnection, rows: &[Row]) -> anyhow::Result<usize> {
     let now = Utc::now();
     let na = |s: &str, max: usize| -> String {

@@ -227,22 +227,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     tokio::spawn(services::settings::follow(svc.clone()));
     tokio::spawn(services::cases::sweep::run(svc.clone()));
     tokio::spawn(services::credit::score::run(svc.clone()));
+    // The search writer also rebuilds a missing or unreadable index (the
+    // empty one answers meanwhile), and one too far behind the change log.
     tokio::spawn(services::search::indexer::run(svc.clone()));
-    // A missing or unreadable index is rebuilt from the database; the empty
-    // one answers meanwhile.
-    if svc
-        .search
-        .needs_rebuild
-        .load(std::sync::atomic::Ordering::SeqCst)
-    {
-        let svc = svc.clone();
-        tokio::spawn(async move {
-            match services::search::indexer::rebuild(&svc, |_, _| {}).await {
-                Ok(n) => tracing::info!("search indexes rebuilt: {n} documents"),
-                Err(e) => tracing::error!("search index rebuild failed: {e:#}"),
-            }
-        });
-    }
     let app = crate::router(svc.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -13,44 +13,26 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DbBackend, DbErr, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, Statement,
 };
-use serde::{Deserialize, Serialize};
 
 use crate::db::internal_error;
 
-/// The outbox topic of index updates.
-pub const SEARCH_TOPIC: &str = "search";
-
-/// What an outbox row of topic `search` asks for: one merchant's or one
-/// case's document refreshed from the database.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Reindex {
-    Merchant { merchant_id: i32 },
-    Case { case_id: i32 },
-}
-
-/// Asks for `merchant_id`'s document to be refreshed once this transaction commits.
+/// Asks for `merchant_id`'s search document (and its public complaint
+/// records) to be refreshed on every server once this transaction commits.
 pub async fn merchant_changed<C: ConnectionTrait>(
     conn: &C,
     merchant_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    crate::outbox::enqueue(conn, SEARCH_TOPIC, &Reindex::Merchant { merchant_id }, now)
-        .await
-        .map_err(internal_error)?;
     record(conn, Change::Merchant(merchant_id), now).await
 }
 
 /// Asks for case `case_id`'s public complaint record to be refreshed (added,
-/// changed or removed) once this transaction commits.
+/// changed or removed) on every server once this transaction commits.
 pub async fn case_changed<C: ConnectionTrait>(
     conn: &C,
     case_id: i32,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    crate::outbox::enqueue(conn, SEARCH_TOPIC, &Reindex::Case { case_id }, now)
-        .await
-        .map_err(internal_error)?;
     record(conn, Change::Case(case_id), now).await
 }
 
@@ -175,4 +157,29 @@ pub async fn head<C: ConnectionTrait>(conn: &C) -> Result<i32, DbErr> {
         .one(conn)
         .await?;
     Ok(max.flatten().unwrap_or(0))
+}
+
+/// The oldest change still in the log (`None` when it is empty): a
+/// follower whose cursor is below it minus one may have missed pruned rows.
+pub async fn oldest<C: ConnectionTrait>(conn: &C) -> Result<Option<i32>, DbErr> {
+    let min: Option<Option<i32>> = change_log::Entity::find()
+        .select_only()
+        .column_as(change_log::Column::Id.min(), "m")
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(min.flatten())
+}
+
+/// Deletes the changes recorded before `older_than`, but never the newest
+/// one: so `head` never goes back (a rebuild's cursor stays valid) and
+/// SQLite never hands out an id again. Returns how many went.
+pub async fn prune<C: ConnectionTrait>(conn: &C, older_than: DateTime<Utc>) -> Result<u64, DbErr> {
+    let newest = head(conn).await?;
+    let done = change_log::Entity::delete_many()
+        .filter(change_log::Column::CreatedAt.lt(older_than))
+        .filter(change_log::Column::Id.lt(newest))
+        .exec(conn)
+        .await?;
+    Ok(done.rows_affected)
 }

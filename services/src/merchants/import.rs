@@ -14,6 +14,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set, sea_query
 use serde::Deserialize;
 
 use crate::Services;
+use crate::changes::Change;
 
 const BATCH: usize = 500;
 
@@ -235,7 +236,9 @@ async fn write_batch(
         )
         .exec_without_returning(&txn)
         .await?;
-    // The search index learns of them through the outbox, in this transaction.
+    // Every server's search index learns of them through the change log,
+    // in this transaction: one insert per batch. (A large import is not
+    // replayed row by row: a writer that far behind rebuilds instead.)
     let ids: Vec<i32> = merchant::Entity::find()
         .select_only()
         .column(merchant::Column::Id)
@@ -243,11 +246,10 @@ async fn write_batch(
         .into_tuple()
         .all(&txn)
         .await?;
-    let jobs: Vec<crate::changes::Reindex> = ids
-        .into_iter()
-        .map(|merchant_id| crate::changes::Reindex::Merchant { merchant_id })
-        .collect();
-    crate::outbox::enqueue_many(&txn, crate::changes::SEARCH_TOPIC, &jobs, svc.clock.now()).await?;
+    let changes: Vec<Change> = ids.into_iter().map(Change::Merchant).collect();
+    crate::changes::record_many(&txn, &changes, svc.clock.now())
+        .await
+        .map_err(|e| anyhow::anyhow!("change log: {e:?}"))?;
     txn.commit().await?;
     Ok(())
 }

@@ -140,6 +140,11 @@ impl ComplaintIndex {
         self.store.num_docs()
     }
 
+    /// The change-log cursor committed with the documents (`Store::cursor`).
+    pub fn cursor(&self) -> anyhow::Result<Option<i32>> {
+        self.store.cursor()
+    }
+
     pub fn id_term(&self, id: i32) -> Term {
         Term::from_field_u64(self.fields.id, id as u64)
     }

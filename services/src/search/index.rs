@@ -117,6 +117,11 @@ impl MerchantIndex {
         self.store.num_docs()
     }
 
+    /// The change-log cursor committed with the documents (`Store::cursor`).
+    pub fn cursor(&self) -> anyhow::Result<Option<i32>> {
+        self.store.cursor()
+    }
+
     pub fn fields(&self) -> Fields {
         self.fields
     }

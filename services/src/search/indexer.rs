@@ -1,11 +1,14 @@
-//! The one writer of the merchant index. It takes the outbox rows of topic
-//! `search`, rewrites those merchants' documents, commits, makes the commit
-//! visible, and only then deletes the rows: a crash at any point loses no
-//! update (the rows are there to be done again; rewriting is idempotent).
+//! The one writer of this server's indexes. It reads the change log
+//! (`crate::changes`) after the generation's cursor, rewrites the documents
+//! of the merchants and cases named there, and commits them together with
+//! the new cursor (a tantivy commit payload): a crash keeps both or neither,
+//! and rewriting is idempotent, so nothing is lost or done wrong twice. The
+//! log is never consumed, so every server's index follows every change.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use entities::{case, merchant};
@@ -16,9 +19,19 @@ use sea_orm::{
 use tantivy::IndexWriter;
 
 use super::index::MerchantDoc;
+use super::store::commit_at;
 use super::{Generation, complaints};
-use crate::changes::{Reindex, SEARCH_TOPIC as TOPIC};
-use crate::{Services, outbox};
+use crate::Services;
+use crate::changes::{self, Change};
+
+/// Changes read from the log at a time (one commit each).
+const BATCH: u64 = 1000;
+/// More pending changes than this are not replayed one by one: a rebuild
+/// is faster (an import of a million merchants logs a million changes).
+pub const REPLAY_LIMIT: i32 = 50_000;
+/// How long changes stay in the log: a server stopped for longer rebuilds.
+pub const KEEP_LOG: chrono::Duration = chrono::Duration::days(7);
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 /// The documents of `rows` as the database has them now (absent ids are gone).
 pub async fn load_docs<C: ConnectionTrait>(
@@ -165,10 +178,15 @@ fn docs_from(
 }
 
 pub struct Indexer {
-    gen_: std::sync::Arc<Generation>,
+    gen_: Arc<Generation>,
     merchants: IndexWriter,
     complaints: IndexWriter,
     generation: u64,
+    /// The change-log cursor committed with this generation's documents;
+    /// `None`: it has none (new, or from an older version) and is rebuilt.
+    cursor: Option<i32>,
+    /// Whether this generation was checked for being too far behind.
+    checked: bool,
 }
 
 impl Indexer {
@@ -178,34 +196,58 @@ impl Indexer {
             merchants: gen_.merchants.writer()?,
             complaints: gen_.complaints.writer()?,
             generation: svc.search.generation(),
+            cursor: gen_.cursor()?,
+            checked: false,
             gen_,
         })
     }
 
-    /// Applies what the outbox asks for; returns how many documents were rewritten.
-    pub async fn apply_due(&mut self, svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
-        if svc.search.writer_poll() {
-            return Ok(0);
-        }
-        // Another process's rebuild finished: serve (and write) its indexes.
+    /// The change-log id up to which the documents are written.
+    pub fn cursor(&self) -> Option<i32> {
+        self.cursor
+    }
+
+    /// Applies the changes logged after the cursor (up to a batch), or
+    /// rebuilds when the index has no cursor or is too far behind. Returns
+    /// the work done: changes applied, or documents a rebuild wrote; 0 when
+    /// there was nothing to do. (`_now` is the time of the call; the
+    /// documents' 12-month figures follow `svc.clock`.)
+    pub async fn apply_due(
+        &mut self,
+        svc: &Services,
+        _now: DateTime<Utc>,
+    ) -> anyhow::Result<usize> {
+        // Another process's rebuild finished: serve (and write) its indexes,
+        // from the cursor it committed.
         svc.search.follow()?;
         if svc.search.generation() != self.generation {
             *self = Indexer::new(svc)?;
         }
-        let rows = outbox::claim_due(&svc.db, TOPIC, now, 1000).await?;
-        if rows.is_empty() {
-            return Ok(0);
+        let Some(cursor) = self.cursor else {
+            return self.rebuild_instead(svc).await;
+        };
+        let batch = changes::after(&svc.db, cursor, BATCH).await?;
+        // Checked when this generation is opened (a late start, a crash)
+        // and whenever a full batch says much may be waiting.
+        if (!self.checked || batch.len() as u64 == BATCH) && too_far_behind(svc, cursor).await? {
+            return self.rebuild_instead(svc).await;
         }
+        self.checked = true;
+        let Some(&(last, _)) = batch.last() else {
+            return Ok(0);
+        };
         let (mut merchant_ids, mut case_ids) = (BTreeSet::new(), BTreeSet::new());
-        for r in &rows {
-            match serde_json::from_str::<Reindex>(&r.payload) {
-                Ok(Reindex::Merchant { merchant_id }) => {
-                    merchant_ids.insert(merchant_id);
+        for (_, change) in &batch {
+            match *change {
+                Change::Merchant(id) => {
+                    merchant_ids.insert(id);
                 }
-                Ok(Reindex::Case { case_id }) => {
-                    case_ids.insert(case_id);
+                Change::Case(id) => {
+                    case_ids.insert(id);
                 }
-                Err(e) => tracing::warn!("search: outbox row {} unreadable: {e}", r.id),
+                // Not the index's business: a list decision also logs each
+                // merchant it changes (`credit::lists`).
+                Change::Lists | Change::Ledger | Change::Calendar => {}
             }
         }
         // A merchant's public complaint records carry its name: rewrite them too.
@@ -221,78 +263,127 @@ impl Indexer {
                 .await?;
             case_ids.extend(theirs);
         }
-        let result = self.write(svc, &merchant_ids, &case_ids).await;
-        match result {
+        match self.write(svc, &merchant_ids, &case_ids, last).await {
             Ok(()) => {
-                for r in &rows {
-                    outbox::complete(&svc.db, r.id).await?;
-                }
-                Ok(merchant_ids.len() + case_ids.len())
+                self.cursor = Some(last);
+                Ok(batch.len())
             }
             Err(e) => {
                 // Nothing half-committed stays pending in the writers.
                 let _ = self.merchants.rollback();
                 let _ = self.complaints.rollback();
-                for r in &rows {
-                    outbox::fail(&svc.db, r, &format!("{e:#}"), now).await?;
+                if svc.search.generation() != self.generation {
+                    // A rebuild switched (and removed) the folder under us:
+                    // the next call writes the new generation.
+                    return Ok(0);
                 }
                 Err(e)
             }
         }
     }
 
+    /// Rebuilds from the database, unless a rebuild already runs (here or
+    /// in another process): then this generation waits for it to switch.
+    async fn rebuild_instead(&mut self, svc: &Services) -> anyhow::Result<usize> {
+        if svc.search.paused() {
+            return Ok(0);
+        }
+        let n = rebuild(svc, |_, _| {}).await?;
+        *self = Indexer::new(svc)?;
+        Ok(n as usize)
+    }
+
+    /// Rewrites the documents and commits each index with `cursor` (both,
+    /// also without documents, so that neither lags behind the log).
     async fn write(
         &mut self,
         svc: &Services,
         merchant_ids: &BTreeSet<i32>,
         case_ids: &BTreeSet<i32>,
+        cursor: i32,
     ) -> anyhow::Result<()> {
-        if !merchant_ids.is_empty() {
+        let docs = if merchant_ids.is_empty() {
+            vec![]
+        } else {
             let found = merchant::Entity::find()
                 .filter(merchant::Column::Id.is_in(merchant_ids.iter().copied()))
                 .all(&svc.db)
                 .await?;
-            let docs = load_docs(&svc.db, found, svc.clock.now()).await?;
-            let index = &self.gen_.merchants;
-            for id in merchant_ids {
-                self.merchants.delete_term(index.id_term(*id));
-            }
-            for d in &docs {
-                self.merchants.add_document(index.document(d))?;
-            }
-            self.merchants.commit()?;
-            index.reload()?;
+            load_docs(&svc.db, found, svc.clock.now()).await?
+        };
+        let index = &self.gen_.merchants;
+        for id in merchant_ids {
+            self.merchants.delete_term(index.id_term(*id));
         }
-        if !case_ids.is_empty() {
+        for d in &docs {
+            self.merchants.add_document(index.document(d))?;
+        }
+        commit_at(&mut self.merchants, cursor)?;
+        index.reload()?;
+        let docs = if case_ids.is_empty() {
+            vec![]
+        } else {
             let found = case::Entity::find()
                 .filter(case::Column::Id.is_in(case_ids.iter().copied()))
                 .all(&svc.db)
                 .await?;
-            let docs = complaints::load_docs(&svc.db, found).await?;
-            let index = &self.gen_.complaints;
-            for id in case_ids {
-                self.complaints.delete_term(index.id_term(*id));
-            }
-            for d in &docs {
-                self.complaints.add_document(index.document(d))?;
-            }
-            self.complaints.commit()?;
-            index.reload()?;
+            complaints::load_docs(&svc.db, found).await?
+        };
+        let index = &self.gen_.complaints;
+        for id in case_ids {
+            self.complaints.delete_term(index.id_term(*id));
         }
+        for d in &docs {
+            self.complaints.add_document(index.document(d))?;
+        }
+        commit_at(&mut self.complaints, cursor)?;
+        index.reload()?;
         Ok(())
     }
 }
 
+/// Replaying from `cursor` would be wrong or slow: rows after it were pruned
+/// (the oldest row left is past the next id; a gap left by a rolled-back
+/// transaction can also look like that, and then costs one needless
+/// rebuild), or more than `REPLAY_LIMIT` changes wait.
+async fn too_far_behind(svc: &Services, cursor: i32) -> anyhow::Result<bool> {
+    let head = changes::head(&svc.db).await?;
+    if head <= cursor {
+        return Ok(false);
+    }
+    if head - cursor > REPLAY_LIMIT {
+        tracing::info!(
+            cursor,
+            head,
+            "search: too far behind the change log; rebuilding"
+        );
+        return Ok(true);
+    }
+    let pruned = changes::oldest(&svc.db)
+        .await?
+        .is_some_and(|oldest| oldest > cursor + 1);
+    if pruned {
+        tracing::info!(
+            cursor,
+            "search: the change log was pruned past the index; rebuilding"
+        );
+    }
+    Ok(pruned)
+}
+
 /// Builds both indexes anew from the database beside the ones in use
-/// (which keep serving), then switches to them. Updates that arrive
-/// meanwhile wait in the outbox and are applied to the new indexes after.
-/// Another process's server sees the `REBUILDING` marker, leaves the outbox
-/// alone meanwhile, and follows `CURRENT` once the marker is gone.
-/// `progress(done, total)` is called after each batch and at the end.
+/// (which keep serving, and their writer keeps following the log), then
+/// switches to them. The log's head is read before the database, and the new
+/// generation's cursor is that head: whatever the rebuild read is at or
+/// below it, and changes made meanwhile are applied after the switch
+/// (rewrites are idempotent). So an import followed by a rebuild leaves
+/// nothing to replay. Another process's server follows `CURRENT` and takes
+/// the new cursor. `progress(done, total)` is called after each batch and at
+/// the end.
 pub async fn rebuild(svc: &Services, progress: impl Fn(u64, u64)) -> anyhow::Result<u64> {
     svc.search.rebuilding.store(true, Ordering::SeqCst);
     let result = async {
-        let marker = super::RebuildMarker::set(svc.search.root()).await?;
+        let marker = super::RebuildMarker::set(svc.search.root())?;
         let gen_ = build(svc, &marker, progress).await?;
         svc.search.switch(gen_)?;
         drop(marker);
@@ -314,6 +405,10 @@ async fn build(
             .filter(case::Column::Status.eq(domain::cases::Status::Closed.as_str()))
             .filter(case::Column::PublishNarrative.eq(true))
     };
+    // Before anything is read: every change up to here is committed, so
+    // the reading below sees it (on PostgreSQL the log's ids follow commit
+    // order, see `changes`).
+    let cursor = changes::head(&svc.db).await?;
     let total = merchant::Entity::find().count(&svc.db).await? + published().count(&svc.db).await?;
     let gen_ = Generation::create(&super::new_dir(svc.search.root()))?;
     let now = svc.clock.now();
@@ -330,7 +425,7 @@ async fn build(
                 writer.add_document(index.document(d))?;
             }
         }
-        writer.commit()?;
+        commit_at(&mut writer, cursor)?;
         writer.wait_merging_threads()?;
         index.reload()
     });
@@ -380,15 +475,18 @@ async fn build(
         marker.touch();
         progress(done, total);
     }
-    writer.commit()?;
+    commit_at(&mut writer, cursor)?;
     writer.wait_merging_threads()?;
     gen_.complaints.reload()?;
     progress(done, total);
     Ok(gen_)
 }
 
-/// Runs forever: wakes when poked and every 200 ms, so a change is
-/// searchable well within 2 seconds.
+/// Runs forever: wakes when poked (a change made by this process) and
+/// every 200 ms (a change made by another server), so a change is
+/// searchable on every server well within 2 seconds; with a backlog it
+/// goes on at once. A missing index, or one too far behind, is rebuilt here.
+/// It also prunes the change log, at most once an hour.
 pub async fn run(svc: Services) {
     svc.search.serving.store(true, Ordering::SeqCst);
     let mut indexer = loop {
@@ -400,10 +498,27 @@ pub async fn run(svc: Services) {
             }
         }
     };
+    let mut pruned_at: Option<Instant> = None;
     loop {
-        svc.search.heartbeat();
-        if let Err(e) = indexer.apply_due(&svc, Utc::now()).await {
-            tracing::error!("search indexer: {e:#}");
+        let busy = match indexer.apply_due(&svc, Utc::now()).await {
+            Ok(n) => n > 0,
+            Err(e) => {
+                tracing::error!("search indexer: {e:#}");
+                false
+            }
+        };
+        if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
+            pruned_at = Some(Instant::now());
+            // Every server prunes; deleting what another server already
+            // deleted deletes nothing, so no lease is needed.
+            match changes::prune(&svc.db, svc.clock.now() - KEEP_LOG).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("change log: pruned {n} entries older than 7 days"),
+                Err(e) => tracing::warn!("change log prune: {e}"),
+            }
+        }
+        if busy {
+            continue;
         }
         tokio::select! {
             _ = svc.outbox_wake.notified() => {}

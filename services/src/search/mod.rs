@@ -4,8 +4,9 @@
 //! - `index`: the merchant documents, and the queries with ranking,
 //!   filters, facets and pages.
 //! - `complaints`: the public complaint records (scrubbed before indexing).
-//! - `indexer`: the single writer, fed from the outbox (topic `search`); an
-//!   outbox row is deleted only after the commit that contains its change.
+//! - `indexer`: the single writer, following the change log
+//!   (`crate::changes`) from a cursor committed with the documents, so
+//!   every server's index follows every server's changes.
 //! - `indexer::rebuild`: a full rebuild of both into a new folder while the old index keeps
 //!   serving, then one switch.
 
@@ -93,6 +94,19 @@ impl Generation {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+
+    /// The generation's change-log cursor: the lower of its two indexes'
+    /// (they commit one after the other, so after a crash between the two
+    /// commits the changes in between are applied again — rewrites are
+    /// idempotent). `None`: it holds no cursor and must be rebuilt.
+    pub fn cursor(&self) -> anyhow::Result<Option<i32>> {
+        Ok(
+            match (self.merchants.cursor()?, self.complaints.cursor()?) {
+                (Some(m), Some(c)) => Some(m.min(c)),
+                _ => None,
+            },
+        )
+    }
 }
 
 /// The indexes the server searches, swapped whole by a rebuild — its own
@@ -103,10 +117,10 @@ pub struct SearchState {
     current: RwLock<Arc<Generation>>,
     /// Bumped at each switch, so the writer knows to reopen.
     generation: AtomicU64,
-    /// While a rebuild runs the writer leaves the outbox alone (its rows
-    /// wait for the new index, so no update is lost).
+    /// A rebuild runs in this process (another one's shows by its marker).
     pub rebuilding: AtomicBool,
-    /// The index was missing or unreadable when opened: rebuild at start.
+    /// The index was missing or unreadable when opened (it then has no
+    /// change-log cursor, and the writer rebuilds it at start).
     pub needs_rebuild: AtomicBool,
     /// This process serves searches (the server, not `gongdao reindex`):
     /// it removes the folders it stops serving.
@@ -250,7 +264,7 @@ impl SearchState {
         Ok(true)
     }
 
-    /// A rebuild is running here or in another process: leave the outbox.
+    /// A rebuild is running here or in another process.
     pub fn paused(&self) -> bool {
         self.rebuilding.load(Ordering::SeqCst) || marker_fresh(&self.root)
     }
@@ -274,26 +288,19 @@ impl SearchState {
     }
 }
 
-/// Says "a rebuild is running" to other processes until dropped.
-///
-/// The rebuild must not start reading the database while a writer is in the
-/// middle of a batch: that batch could go into the old index only, after the
-/// rebuild read the rows it changed. So a writer that sees the marker
-/// acknowledges it (`PAUSED` holds the marker's nonce) before the rebuild
-/// reads; a writer is known to be running when its heartbeat file
-/// (`WRITER`, touched at every poll) is fresh.
+/// Says "a rebuild is running" to other processes until dropped: a server
+/// starting meanwhile leaves the new folder alone, and a writer that finds
+/// its own index too far behind waits for this rebuild instead of starting
+/// another. Writers go on applying the change log to the generation they
+/// serve: the rebuild reads the log's head before the database, so its
+/// generation starts from there and nothing in between is lost.
 pub(crate) struct RebuildMarker {
     path: PathBuf,
     nonce: String,
 }
 
-const WRITER: &str = "WRITER";
-const PAUSED: &str = "PAUSED";
-/// A writer polls every 200 ms; one whose heartbeat is older is not running.
-const WRITER_FRESH: Duration = Duration::from_secs(2);
-
 impl RebuildMarker {
-    pub(crate) async fn set(root: &Path) -> anyhow::Result<RebuildMarker> {
+    pub(crate) fn set(root: &Path) -> anyhow::Result<RebuildMarker> {
         let nonce = format!(
             "{}-{}",
             std::process::id(),
@@ -301,22 +308,7 @@ impl RebuildMarker {
         );
         let path = root.join(MARKER);
         std::fs::write(&path, &nonce)?;
-        let marker = RebuildMarker { path, nonce };
-        // Wait for a running writer to finish its batch and stand still.
-        let started = std::time::Instant::now();
-        while fresh(&root.join(WRITER), WRITER_FRESH) {
-            if std::fs::read_to_string(root.join(PAUSED)).ok().as_deref() == Some(&marker.nonce) {
-                break;
-            }
-            if started.elapsed() > Duration::from_secs(10) {
-                tracing::warn!(
-                    "search: the running writer did not pause within 10 s; rebuilding anyway"
-                );
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        Ok(marker)
+        Ok(RebuildMarker { path, nonce })
     }
 
     /// Shows the rebuild is alive (called as it makes progress).
@@ -337,24 +329,6 @@ fn fresh(path: &Path, within: Duration) -> bool {
         .ok()
         .and_then(|t| t.elapsed().ok())
         .is_some_and(|age| age < within)
-}
-
-impl SearchState {
-    /// The running writer's heartbeat (`indexer::run`, at every poll).
-    pub fn heartbeat(&self) {
-        let _ = std::fs::write(self.root.join(WRITER), std::process::id().to_string());
-    }
-
-    /// Before the writer takes outbox rows: while a rebuild runs, it
-    /// acknowledges that it leaves them alone. Returns whether to pause.
-    pub fn writer_poll(&self) -> bool {
-        let marker = std::fs::read_to_string(self.root.join(MARKER)).ok();
-        let other = marker.is_some() && marker_fresh(&self.root);
-        if let (true, Some(nonce)) = (other, marker) {
-            let _ = std::fs::write(self.root.join(PAUSED), nonce);
-        }
-        self.rebuilding.load(Ordering::SeqCst) || other
-    }
 }
 
 fn marker_fresh(root: &Path) -> bool {

@@ -76,4 +76,23 @@ impl Store {
     pub fn num_docs(&self) -> u64 {
         self.searcher().num_docs()
     }
+
+    /// The change-log cursor of the last commit (its payload): every change
+    /// up to it is in the documents. `None` for an index never committed
+    /// through `commit_at` (new, or written by an older version).
+    pub fn cursor(&self) -> anyhow::Result<Option<i32>> {
+        let metas = self.index.load_metas()?;
+        Ok(metas.payload.as_deref().and_then(|p| p.trim().parse().ok()))
+    }
+}
+
+/// Commits what `writer` holds together with the change-log `cursor` it
+/// reflects, in one tantivy commit: a crash keeps both or neither. Every
+/// commit of ours goes through here (a plain `commit` clears the payload;
+/// tantivy's merges keep it).
+pub fn commit_at(writer: &mut IndexWriter, cursor: i32) -> anyhow::Result<()> {
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&cursor.to_string());
+    prepared.commit()?;
+    Ok(())
 }

@@ -11,5 +11,6 @@ mod layers;
 mod mail_smtp;
 mod migrations;
 mod search;
+mod search_log;
 mod smtp_server;
 mod suggest;
