@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod cli;
+pub mod proxy;
 pub mod web;
 
 use axum::Router;

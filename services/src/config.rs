@@ -22,6 +22,11 @@ pub struct Config {
     /// Rate-limit counters in Redis (`GONGDAO_REDIS_URL`, `redis://…`);
     /// unset: in the database.
     pub redis_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client
+    /// (`GONGDAO_TRUSTED_PROXIES`, comma-separated IPs); from anyone else the
+    /// header is ignored, so a client cannot pick the address it is
+    /// rate-limited under.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where cargo-leptos put the compiled site (`target/site`).
     pub site_root: PathBuf,
     /// The address users reach us at; used in mailed links.
@@ -121,6 +126,7 @@ struct FileConfig {
     smtp_tls: Option<SmtpTls>,
     files_dir: Option<PathBuf>,
     redis_url: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 impl Config {
@@ -162,6 +168,19 @@ impl Config {
         {
             bail!("GONGDAO_REDIS_URL must start with redis://, rediss:// or unix:// (got {u:?})");
         }
+        let trusted_proxies = match env("GONGDAO_TRUSTED_PROXIES").or(file.trusted_proxies) {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| {
+                    s.parse().with_context(|| {
+                        format!("GONGDAO_TRUSTED_PROXIES: {s:?} is not an IP address")
+                    })
+                })
+                .collect::<anyhow::Result<_>>()?,
+        };
         let addr_text = env("GONGDAO_ADDR")
             .or(file.addr)
             .unwrap_or_else(|| "127.0.0.1:3000".into());
@@ -285,6 +304,7 @@ impl Config {
             data_dir,
             files_dir,
             redis_url,
+            trusted_proxies,
             now,
             limits,
         })
@@ -305,6 +325,7 @@ impl Config {
             },
             files_dir: data_dir.join("evidence"),
             redis_url: None,
+            trusted_proxies: Vec::new(),
             data_dir,
             now: None,
             limits: Limits::default(),
