@@ -32,6 +32,11 @@ pub fn wrap(router: Router, svc: &Services) -> Router {
         ))
         .layer(middleware::from_fn(json_payload_too_large))
         .layer(middleware::from_fn(security_headers))
+        // Outermost: everything inside sees the real client address.
+        .layer(middleware::from_fn_with_state(
+            std::sync::Arc::new(svc.config.trusted_proxies.clone()),
+            crate::proxy::real_client,
+        ))
 }
 
 async fn healthz(State(svc): State<Services>) -> Response {

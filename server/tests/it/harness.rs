@@ -90,6 +90,7 @@ pub struct Req {
     headers: Vec<(String, String)>,
     body: Vec<u8>,
     content_length: bool,
+    peer: Option<std::net::SocketAddr>,
 }
 
 impl Req {
@@ -100,6 +101,7 @@ impl Req {
             headers: vec![],
             body: vec![],
             content_length: true,
+            peer: None,
         }
     }
 
@@ -160,6 +162,13 @@ impl Req {
         self.header("accept-language", accept_language)
     }
 
+    /// The TCP peer the request arrives from (axum's `ConnectInfo`), as
+    /// `serve` sets it; without it the client address is unknown.
+    pub fn peer(mut self, addr: &str) -> Req {
+        self.peer = Some(addr.parse().unwrap());
+        self
+    }
+
     /// `Host` and a matching `Origin`, as our own pages send.
     pub fn same_origin(self) -> Req {
         self.header("host", HOST)
@@ -174,7 +183,12 @@ impl Req {
         if self.content_length && !self.body.is_empty() {
             b = b.header(header::CONTENT_LENGTH, self.body.len());
         }
-        b.body(Body::from(self.body)).unwrap()
+        let mut req = b.body(Body::from(self.body)).unwrap();
+        if let Some(peer) = self.peer {
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+        }
+        req
     }
 }
 

@@ -194,4 +194,60 @@ backend_tests! {
         // Other accounts are not locked out.
         app.login("other@example.cn").await;
     }
+
+    async fn behind_a_trusted_proxy_sign_in_limits_count_the_forwarded_client(app) {
+        let proxied = app
+            .second_server_with(|c| {
+                c.trusted_proxies = vec!["10.0.0.1".parse().unwrap()];
+                c.limits.login_per_ip_per_minute = 3;
+            })
+            .await;
+        app.register("li.wei@example.cn", Role::Consumer).await;
+        // A different unknown account each time, so the per-account limit
+        // never applies.
+        let tries = std::sync::atomic::AtomicUsize::new(0);
+        let attempt = |peer: &str, forwarded: Option<&str>| {
+            let n = tries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut r = Req::post("/api/v1/session")
+                .json(&credentials(&format!("nobody{n}@example.cn"), "wrong password"))
+                .peer(peer);
+            if let Some(f) = forwarded {
+                r = r.header("x-forwarded-for", f);
+            }
+            r
+        };
+        // Three clients behind one proxy: each has its own allowance.
+        for client in ["203.0.113.5", "203.0.113.6", "203.0.113.7"] {
+            for _ in 0..3 {
+                proxied.send(attempt("10.0.0.1:40000", Some(client))).await.expect(401);
+            }
+        }
+        // The fourth attempt of one of them is refused, the others' are not
+        // touched; an address the client wrote left of the proxy's own hop
+        // does not help it.
+        proxied
+            .send(attempt("10.0.0.1:40000", Some("198.51.100.1, 203.0.113.5")))
+            .await
+            .expect(429);
+        proxied
+            .send(Req::post("/api/v1/session")
+                .json(&credentials("li.wei@example.cn", PASSWORD))
+                .peer("10.0.0.1:40000")
+                .header("x-forwarded-for", "203.0.113.8"))
+            .await
+            .expect(200);
+        // From a peer that is not a trusted proxy the header is ignored: a
+        // new forged address on every attempt still counts as the peer.
+        for i in 0..3 {
+            proxied
+                .send(attempt("192.0.2.9:5000", Some(&format!("203.0.113.{}", 100 + i))))
+                .await
+                .expect(401);
+        }
+        proxied
+            .send(attempt("192.0.2.9:5000", Some("203.0.113.200")))
+            .await
+            .expect(429);
+        proxied.svc.db.clone().close().await.ok();
+    }
 }
