@@ -112,11 +112,7 @@ impl AppError {
                     Lang::Zh => "：",
                     Lang::En => ": ",
                 };
-                format!(
-                    "{}{sep}{}",
-                    t(lang, &format!("field.{field}")),
-                    t(lang, key)
-                )
+                format!("{}{sep}{}", field_label(lang, field, key), t(lang, key))
             }
             AppError::Conflict { key, .. } | AppError::Unauthorized { key } => {
                 t(lang, key).to_string()
@@ -153,9 +149,41 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// The label of `field` in a message `key`: a field named alike in two
+/// places (`to`: a search's end date, a handover's new holder) is labelled
+/// by the message's own part of the table first (`err.search.…` →
+/// `field.search.to`), then by `field.{field}`.
+fn field_label(lang: Lang, field: &str, key: &str) -> String {
+    let part = key
+        .strip_prefix("err.")
+        .and_then(|k| k.split_once('.'))
+        .map(|(part, _)| part);
+    let own = part.and_then(|p| crate::i18n::lookup(lang, &format!("field.{p}.{field}")));
+    match own {
+        Some(label) => label.to_string(),
+        None => t(lang, &format!("field.{field}")).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_named_alike_in_two_places_is_labelled_by_the_message_part() {
+        let date = AppError::invalid("to", "err.search.date_order");
+        assert_eq!(date.message(Lang::Zh), "截止日期：结束日期不能早于开始日期");
+        assert_eq!(
+            date.message(Lang::En),
+            "To: must not be before the start date"
+        );
+        let handover = AppError::invalid("to", "err.required");
+        assert!(
+            handover.message(Lang::Zh).starts_with("移交对象："),
+            "{}",
+            handover.message(Lang::Zh)
+        );
+    }
 
     #[test]
     fn invalid_field_message_names_the_field_in_each_language() {

@@ -61,13 +61,16 @@ impl Lang {
 /// The text for `key` in `lang`; the key itself when it is unknown, so a
 /// forgotten entry is visible on screen rather than blank.
 pub fn t(lang: Lang, key: &str) -> &str {
-    match TEXTS.binary_search_by(|(k, _, _)| (*k).cmp(key)) {
-        Ok(i) => match lang {
-            Lang::Zh => TEXTS[i].1,
-            Lang::En => TEXTS[i].2,
-        },
-        Err(_) => key,
-    }
+    lookup(lang, key).unwrap_or(key)
+}
+
+/// The text of `key`, if the table has it.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    let i = TEXTS.binary_search_by(|(k, _, _)| (*k).cmp(key)).ok()?;
+    Some(match lang {
+        Lang::Zh => TEXTS[i].1,
+        Lang::En => TEXTS[i].2,
+    })
 }
 
 /// [`t`] with `{}` placeholders filled in order.
@@ -440,6 +443,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("err.role_not_self", "只能注册消费者或商户账号；工作人员账号由管理员创建", "only consumer or merchant accounts can sign up; staff accounts are created by an admin"),
     ("err.role_unknown", "未知的角色", "unknown role"),
     ("err.role_view_unknown", "应为 mine、queue 或 all", "must be mine, queue or all"),
+    ("err.search.date_invalid", "日期格式应为 YYYY-MM-DD", "use the format YYYY-MM-DD"),
     ("err.search.date_order", "结束日期不能早于开始日期", "must not be before the start date"),
     ("err.search.grade", "须为 A+、A、B、C、D 或 none（未评级）", "must be A+, A, B, C, D or none (not graded)"),
     ("err.search.limit", "须为 1 至 20 之间的整数", "must be a whole number from 1 to 20"),
@@ -513,6 +517,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("field.evidence", "证据", "Evidence"),
     ("field.file", "文件", "File"),
     ("field.flag_malicious", "恶意投诉标记", "Malicious-complaint flag"),
+    ("field.format", "格式", "Format"),
     ("field.fulfil_within_days", "履行期限（工作日）", "Days to fulfil (working days)"),
     ("field.grade", "信用等级", "Credit grade"),
     ("field.grant", "处理决定", "Decision"),
@@ -535,6 +540,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("field.password", "密码", "Password"),
     ("field.per_page", "每页条数", "Results per page"),
     ("field.province", "省份", "Province"),
+    ("field.publish", "公开投诉内容", "Publication"),
     ("field.q", "搜索词", "Search text"),
     ("field.rating", "评价", "Rating"),
     ("field.reason", "理由", "Reason"),
@@ -543,15 +549,20 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("field.remedy", "诉求", "Remedy"),
     ("field.renew_commitment", "重新作出信用承诺", "Renewed commitment"),
     ("field.role", "账号类型", "Account type"),
+    ("field.role_view", "查看范围", "View"),
+    ("field.search.from", "起始日期", "From"),
+    ("field.search.to", "截止日期", "To"),
     ("field.severity", "严重程度", "Severity"),
     ("field.shop_names", "店铺名称或网址", "Shop names or addresses"),
     ("field.sort", "排序", "Sort"),
     ("field.stars", "评分（星级）", "Stars"),
+    ("field.status", "状态", "Status"),
     ("field.summary", "事实摘要", "Summary of the facts"),
     ("field.text", "内容", "Text"),
     ("field.title", "标题", "Title"),
     ("field.to", "移交对象", "Hand over to"),
     ("field.token", "链接", "Link"),
+    ("field.upheld", "异议结论", "Contest decision"),
     ("field.uscc", "统一社会信用代码", "Unified social credit code"),
     ("field.verified", "实名认证", "Verification"),
     ("field.within_days", "期限（工作日）", "Within (working days)"),
