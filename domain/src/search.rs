@@ -151,7 +151,7 @@ impl ComplaintParams {
             Some(s) => s
                 .parse::<chrono::NaiveDate>()
                 .map(Some)
-                .map_err(|_| AppError::invalid(field, "err.date_invalid")),
+                .map_err(|_| AppError::invalid(field, "err.search.date_invalid")),
         };
         let (from, to) = (date(&self.from, "from")?, date(&self.to, "to")?);
         if let (Some(f), Some(t)) = (from, to)
@@ -159,16 +159,8 @@ impl ComplaintParams {
         {
             return Err(AppError::invalid("to", "err.search.date_order"));
         }
-        let merchant_id = match given(&self.merchant) {
-            None => None,
-            Some(s) => Some(
-                s.parse::<i32>()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or_else(|| AppError::invalid("merchant", "err.whole_number"))?,
-            ),
-        };
-        let (page, per_page) = paging(&self.page, &self.per_page)?;
+        let merchant_id = id_param(&self.merchant, "merchant")?;
+        let (page, per_page) = paging(&self.page, &self.per_page, DEFAULT_PER_PAGE)?;
         Ok(ComplaintQuery {
             q,
             merchant_id,
@@ -291,7 +283,14 @@ fn query_text(q: Option<&str>) -> Result<&str, AppError> {
 }
 
 /// The page (1 to [`MAX_PAGE`]) and page size (1 to [`MAX_PER_PAGE`]).
-fn paging(page: &Option<String>, per_page: &Option<String>) -> Result<(u64, u64), AppError> {
+/// `page` (1 to [`MAX_PAGE`], default 1) and `per_page` (1 to
+/// [`MAX_PER_PAGE`], default `default_per_page`): the paging of every
+/// public list (searches, the fund's ledger).
+pub fn paging(
+    page: &Option<String>,
+    per_page: &Option<String>,
+    default_per_page: u64,
+) -> Result<(u64, u64), AppError> {
     Ok((
         number(page, "page", "err.search.page", MAX_PAGE, 1)?,
         number(
@@ -299,9 +298,23 @@ fn paging(page: &Option<String>, per_page: &Option<String>) -> Result<(u64, u64)
             "per_page",
             "err.search.per_page",
             MAX_PER_PAGE,
-            DEFAULT_PER_PAGE,
+            default_per_page,
         )?,
     ))
+}
+
+/// An id given as a parameter (`merchant=12`): a whole number from 1;
+/// blank is none.
+pub fn id_param(v: &Option<String>, field: &str) -> Result<Option<i32>, AppError> {
+    match given(v) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<i32>()
+            .ok()
+            .filter(|n| *n >= 1)
+            .map(Some)
+            .ok_or_else(|| AppError::invalid(field, "err.whole_number")),
+    }
 }
 
 impl SearchParams {
@@ -338,7 +351,7 @@ impl SearchParams {
             Some("false") => Some(false),
             Some(_) => return Err(AppError::invalid("verified", "err.search.verified")),
         };
-        let (page, per_page) = paging(&self.page, &self.per_page)?;
+        let (page, per_page) = paging(&self.page, &self.per_page, DEFAULT_PER_PAGE)?;
         Ok(MerchantQuery {
             q,
             sort,

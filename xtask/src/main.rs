@@ -3,6 +3,7 @@
 //! Both first make sure the build tools are present (installing what is
 //! missing, never re-installing), then build incrementally.
 
+mod api_check;
 mod serve_bench;
 mod tools;
 
@@ -21,9 +22,13 @@ fn main() -> std::process::ExitCode {
         Some("test") => test(&args[1..]),
         Some("tools") => tools::ensure(&root()).map(|_| ()),
         Some("bench") => bench(&args[1..]),
+        Some("api-check") => {
+            let root = root();
+            api_check::run(&root, &target_dir(&root), &args[1..])
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test [--no-e2e | --e2e-only [playwright args]] | bench cases | bench search [--synthetic N] | tools"
+                "usage: cargo xtask run | test [--no-e2e | --e2e-only [playwright args]] | bench cases | bench search [--synthetic N] | bench serve | api-check [--role R,R] [--max-examples N] | tools"
             );
             return std::process::ExitCode::from(2);
         }

@@ -26,7 +26,7 @@ pub struct Load {
     pub non_2xx: u64,
 }
 
-struct Proc(Child);
+pub(crate) struct Proc(pub(crate) Child);
 
 impl Drop for Proc {
     fn drop(&mut self) {
@@ -360,7 +360,7 @@ fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub(crate) fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port())
@@ -386,7 +386,7 @@ fn get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {
     Ok((code, body))
 }
 
-fn wait_for(port: u16, path: &str, limit: Duration) -> anyhow::Result<()> {
+pub(crate) fn wait_for(port: u16, path: &str, limit: Duration) -> anyhow::Result<()> {
     let start = Instant::now();
     while start.elapsed() < limit {
         if let Ok((200, _)) = get(port, path) {

@@ -81,6 +81,55 @@ pub fn reason_max(kind: ActionKind) -> usize {
     }
 }
 
+/// The body fields action `kind` reads besides `action`, each with whether
+/// it is required. [`ActionInput::into_event`] is the rule; this table,
+/// held to it by the test `the_field_table_is_what_into_event_reads`,
+/// describes it (the OpenAPI document gives each action its own variant).
+/// Required text must hold something besides white space.
+pub fn action_fields(kind: ActionKind) -> &'static [(&'static str, bool)] {
+    use ActionKind as K;
+    const TERMS: [(&str, bool); 3] = [
+        ("amount_fen", true),
+        ("remedy", true),
+        ("fulfil_within_days", true),
+    ];
+    match kind {
+        K::Respond | K::Message => &[("message", true)],
+        K::Offer | K::Propose => &[TERMS[0], TERMS[1], TERMS[2], ("message", false)],
+        // The written reasons may also come as `message`; the table names
+        // the one field the document asks for.
+        K::Decide => &[TERMS[0], TERMS[1], TERMS[2], ("reason", true)],
+        K::AcceptOffer | K::AcceptProposal | K::Take | K::ConfirmFulfilment => &[],
+        K::RejectOffer | K::RejectProposal => &[("reason", false)],
+        K::Escalate | K::Withdraw | K::Reopen => &[("reason", true)],
+        K::Handover => &[("to", true), ("reason", true)],
+        K::RequestEvidence => &[("party", true), ("within_days", true), ("message", true)],
+        K::ProvideEvidence | K::Comply | K::ApplyFirstCompensation => &[("message", false)],
+        K::ApproveFirstCompensation => &[("amount_fen", true), ("message", false)],
+        K::RefuseFirstCompensation | K::ContestRecovery => &[("reason", true)],
+        K::DecideContest => &[("upheld", true), ("reason", true)],
+    }
+}
+
+/// The smallest `amount_fen` action `kind` takes: first compensation pays
+/// something; terms may be nothing (an apology).
+pub fn amount_min(kind: ActionKind) -> i64 {
+    if kind == ActionKind::ApproveFirstCompensation {
+        1
+    } else {
+        0
+    }
+}
+
+/// The longest text `field` of action `kind` takes.
+pub fn text_max(kind: ActionKind, field: &str) -> usize {
+    if field == "reason" {
+        reason_max(kind)
+    } else {
+        max::MESSAGE
+    }
+}
+
 impl ActionInput {
     /// An action with no fields (`take`, `accept_offer`…).
     pub fn bare(action: ActionKind) -> Self {
@@ -308,6 +357,113 @@ mod tests {
         assert_eq!(event, Event::Offer(terms.clone()));
         assert_eq!(rec.message.as_deref(), Some("ok"));
         assert_eq!(rec.terms, Some(terms));
+    }
+
+    /// A valid value for each field of the table.
+    fn fill(input: &mut ActionInput, field: &str) {
+        match field {
+            "message" => input.message = Some("see the photo".into()),
+            "reason" => input.reason = Some("the goods never came".into()),
+            "amount_fen" => input.amount_fen = Some(Fen(1250)),
+            "remedy" => input.remedy = Some(Remedy::Refund),
+            "fulfil_within_days" => input.fulfil_within_days = Some(3),
+            "to" => input.to = Some(7),
+            "party" => input.party = Some(Party::Merchant),
+            "within_days" => input.within_days = Some(5),
+            "upheld" => input.upheld = Some(true),
+            other => panic!("the table names an unknown field {other}"),
+        }
+    }
+
+    #[test]
+    fn the_field_table_is_what_into_event_reads() {
+        for &kind in ActionKind::ALL {
+            let fields = action_fields(kind);
+            // Everything the table names, filled: accepted.
+            let mut full = ActionInput::bare(kind);
+            for (f, _) in fields {
+                fill(&mut full, f);
+            }
+            let (_, rec) = full
+                .clone()
+                .into_event()
+                .unwrap_or_else(|e| panic!("{kind:?} with every field: {e:?}"));
+            // Every field the table names is read (it reaches the trail).
+            let kept = serde_json::to_value(&rec).unwrap();
+            for (f, _) in fields {
+                let in_terms = kept["terms"].get(f.replace("_fen", "").as_str()).is_some()
+                    || kept["terms"].get(*f).is_some();
+                assert!(
+                    kept.get(*f).is_some() || in_terms,
+                    "{kind:?}: the table names {f} but the trail keeps {kept}"
+                );
+            }
+            // Only the required ones: accepted too.
+            let mut minimal = ActionInput::bare(kind);
+            for (f, required) in fields {
+                if *required {
+                    fill(&mut minimal, f);
+                }
+            }
+            assert!(
+                minimal.into_event().is_ok(),
+                "{kind:?} with the required fields"
+            );
+            // Each required one left out (or blank): refused, naming it.
+            for (f, required) in fields.iter().filter(|(_, r)| *r) {
+                let mut without = full.clone();
+                match *f {
+                    "message" => without.message = Some("  ".into()),
+                    "reason" => {
+                        without.reason = None;
+                        // A decision's reasons may come as `message`.
+                        if kind == ActionKind::Decide {
+                            without.message = None;
+                        }
+                    }
+                    "amount_fen" => without.amount_fen = None,
+                    "remedy" => without.remedy = None,
+                    "fulfil_within_days" => without.fulfil_within_days = None,
+                    "to" => without.to = None,
+                    "party" => without.party = None,
+                    "within_days" => without.within_days = None,
+                    "upheld" => without.upheld = None,
+                    _ => unreachable!(),
+                }
+                let _ = required;
+                let err = without
+                    .into_event()
+                    .expect_err(&format!("{kind:?} without {f}"));
+                assert_eq!(field(err), *f, "{kind:?} without {f}");
+            }
+            // An amount below the smallest: refused.
+            if fields.iter().any(|(f, _)| *f == "amount_fen") {
+                let mut low = full.clone();
+                low.amount_fen = Some(Fen(amount_min(kind) - 1));
+                let (event, _) = low.into_event().expect("read");
+                match super::super::machine::validate(&event) {
+                    Err(super::super::RuleError::Invalid { field, .. }) => {
+                        assert_eq!(field, "amount_fen", "{kind:?}")
+                    }
+                    other => panic!("{kind:?}: a low amount gave {other:?}"),
+                }
+            }
+            // Text longer than the table's limit: refused.
+            for (f, _) in fields
+                .iter()
+                .filter(|(f, _)| *f == "message" || *f == "reason")
+            {
+                let mut long = full.clone();
+                let t = Some("长".repeat(text_max(kind, f) + 1));
+                if *f == "message" {
+                    long.message = t;
+                } else {
+                    long.reason = t;
+                }
+                let err = long.into_event().expect_err(&format!("{kind:?} long {f}"));
+                assert_eq!(field(err), *f);
+            }
+        }
     }
 
     #[test]

@@ -1141,7 +1141,7 @@ fn to_party(p: Party) -> Audience {
 }
 
 /// Field checks that do not depend on the case.
-fn validate(event: &Event) -> Result<(), RuleError> {
+pub(super) fn validate(event: &Event) -> Result<(), RuleError> {
     let terms = match event {
         Event::Offer(t) | Event::Propose(t) | Event::Decide(t) => Some(t),
         _ => None,
@@ -1167,7 +1167,7 @@ fn validate(event: &Event) -> Result<(), RuleError> {
         }
     }
     if let Event::ApproveFirstCompensation { amount } = event {
-        if amount.0 <= 0 {
+        if amount.0 < super::input::amount_min(super::ActionKind::ApproveFirstCompensation) {
             return Err(RuleError::Invalid {
                 field: "amount_fen",
                 key: "err.amount_positive",

@@ -24,7 +24,15 @@ pub struct MovementInput {
     /// The same key and request twice make one entry. Missing is refused
     /// by [`MovementInput::check`] (`err.fund.key_required`).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            required = true,
+            min_length = 1,
+            max_length = 100,
+            pattern = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+        )
+    )]
     pub idempotency_key: String,
     /// A memo; required for a write-off.
     #[serde(default)]

@@ -68,13 +68,15 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
-    let view = RoleView::parse(q.role_view.as_deref().unwrap_or("")).ok_or_else(|| {
-        ApiError(
-            AppError::invalid("role_view", "err.role_view_unknown"),
-            lang,
-        )
-    })?;
-    let status = match q.status.as_deref() {
+    let view =
+        RoleView::parse(q.role_view.as_deref().map(str::trim).unwrap_or("")).ok_or_else(|| {
+            ApiError(
+                AppError::invalid("role_view", "err.role_view_unknown"),
+                lang,
+            )
+        })?;
+    // Blank is absent, as the document says of every optional parameter.
+    let status = match q.status.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(s) => Some(
             Status::parse(s)
@@ -240,7 +242,7 @@ pub async fn join(
     params(super::openapi::Id),
     responses(
         (status = 200, description = "The complaints", body = super::openapi::Items<domain::cases::OpenComplaint>),
-        super::openapi::BadId,
+        super::openapi::ById,
     )
 )]
 pub async fn open_for_merchant(

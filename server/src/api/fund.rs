@@ -7,7 +7,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use domain::AppError;
 use domain::fund::{EntryReceipt, MovementInput};
 use serde::Deserialize;
 use services::fund::{CaseMovement, Direction, operations, public};
@@ -168,27 +167,13 @@ pub async fn write_off(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000000)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 10000)]
     page: Option<String>,
     #[param(value_type = Option<u32>, minimum = 1, maximum = 100)]
     per_page: Option<String>,
     /// One merchant's entries.
     #[param(value_type = Option<i32>, minimum = 1)]
     merchant_id: Option<String>,
-}
-
-fn number<T: std::str::FromStr>(
-    v: &Option<String>,
-    field: &str,
-    lang: domain::Lang,
-) -> ApiResult<Option<T>> {
-    match v.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| ApiError(AppError::invalid(field, "err.whole_number"), lang)),
-    }
 }
 
 /// Public: every payout and recovery, newest first, consumers masked.
@@ -208,9 +193,10 @@ pub async fn ledger(
     ReqLang(lang): ReqLang,
     Query(q): Query<LedgerQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let page = number::<u64>(&q.page, "page", lang)?.unwrap_or(1);
-    let per_page = number::<u64>(&q.per_page, "per_page", lang)?.unwrap_or(50);
-    let merchant = number::<i32>(&q.merchant_id, "merchant_id", lang)?;
+    let (page, per_page) =
+        domain::search::paging(&q.page, &q.per_page, 50).map_err(|e| ApiError(e, lang))?;
+    let merchant =
+        domain::search::id_param(&q.merchant_id, "merchant_id").map_err(|e| ApiError(e, lang))?;
     let p = public::ledger(&state.services, merchant, page, per_page)
         .await
         .map_err(|e| ApiError(e, lang))?;
@@ -242,7 +228,8 @@ pub async fn summary(
     ReqLang(lang): ReqLang,
     Query(q): Query<SummaryQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let merchant = number::<i32>(&q.merchant_id, "merchant_id", lang)?;
+    let merchant =
+        domain::search::id_param(&q.merchant_id, "merchant_id").map_err(|e| ApiError(e, lang))?;
     let s = public::summary(&state.services.db, merchant)
         .await
         .map_err(|e| ApiError(e, lang))?;

@@ -359,14 +359,262 @@ pub struct FileUpload {
 
 /// The generated document, built once from the router's handlers.
 static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    super::documented()
-        .into_openapi()
-        .to_json()
-        .unwrap_or_else(|e| {
-            tracing::error!("openapi document: {e}");
-            "{}".into()
-        })
+    let built = serde_json::to_value(super::documented().into_openapi()).map(|mut doc| {
+        one_variant_per_action(&mut doc);
+        empty_is_absent(&mut doc);
+        per_operation_rules(&mut doc);
+        trimmed_lengths(&mut doc);
+        reasons_to_refuse(&mut doc);
+        doc.to_string()
+    });
+    built.unwrap_or_else(|e| {
+        tracing::error!("openapi document: {e}");
+        "{}".into()
+    })
 });
+
+/// A field that is read for its type only: text loses its lengths, a
+/// number its range down to what its type holds (a floor of 0 stays).
+fn ignored(p: &mut serde_json::Value) {
+    let Some(o) = p.as_object_mut() else {
+        return;
+    };
+    for k in ["minLength", "maxLength", "pattern"] {
+        o.remove(k);
+    }
+    if o.get("minimum")
+        .and_then(|m| m.as_i64())
+        .is_some_and(|m| m >= 0)
+    {
+        o.insert("minimum".into(), serde_json::json!(0));
+    }
+    if o.get("format").and_then(|f| f.as_str()) == Some("int32") {
+        o.insert("maximum".into(), serde_json::json!(i32::MAX));
+    }
+}
+
+/// Bodies shared by several operations whose rules differ in one field:
+/// the operation gets its own copy of the schema with that field's rule.
+/// Each rule is the services' (named beside it).
+fn per_operation_rules(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let not_blank = json!({"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"});
+    let yes = json!({"type": "boolean", "enum": [true]});
+    let rules = [
+        // `fund::books` (`Reason::Required`): a write-off gives its reason.
+        ("/cases/{id}/write-off", "reason", not_blank),
+        // `credit::due_process`: repair renews the credit commitment.
+        ("/records/{id}/repair", "renew_commitment", yes.clone()),
+        // `credit::commitments`: signing means accepting.
+        ("/merchants/{id}/commitment", "accept", yes),
+    ];
+    for (path, field, rule) in rules {
+        let pointer = format!(
+            "/paths/{}/post/requestBody/content/application~1json/schema",
+            path.replace('~', "~0").replace('/', "~1")
+        );
+        let Some(schema) = doc.pointer(&pointer).cloned() else {
+            tracing::error!("openapi document: no JSON body at POST {path}");
+            continue;
+        };
+        let mut own = match schema["$ref"].as_str() {
+            Some(r) => doc
+                .pointer(r.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or(schema),
+            None => schema,
+        };
+        own["properties"][field] = rule;
+        let required = own["required"].as_array().cloned().unwrap_or_default();
+        if !required.iter().any(|r| r == field) {
+            let mut all = required;
+            all.push(json!(field));
+            own["required"] = json!(all);
+        }
+        if let Some(slot) = doc.pointer_mut(&pointer) {
+            *slot = own;
+        }
+    }
+}
+
+/// Text fields are trimmed before their length is checked
+/// (`domain::input::text`): a minimum length counts from the first to the
+/// last character that is not white space, and the document says so with
+/// a pattern. Passwords are taken as typed, and a USCC may be written with
+/// spaces; they keep their plain lengths.
+fn trimmed_lengths(doc: &mut serde_json::Value) {
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+    else {
+        return;
+    };
+    for schema in schemas.values_mut() {
+        let Some(props) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) else {
+            continue;
+        };
+        for (name, p) in props.iter_mut() {
+            if matches!(name.as_str(), "password" | "uscc")
+                || p.get("pattern").is_some()
+                || p.get("format").is_some()
+            {
+                continue;
+            }
+            let Some(min) = p.get("minLength").and_then(|m| m.as_u64()) else {
+                continue;
+            };
+            let pattern = match min {
+                0 => continue,
+                1 => r"\S".to_string(),
+                n => format!(r"\S[\s\S]{{{},}}\S", n - 2),
+            };
+            p["pattern"] = serde_json::json!(pattern);
+        }
+    }
+}
+
+/// A decision that refuses gives its reason (`merchants::verification`):
+/// approving and rejecting are two shapes of one body.
+fn reasons_to_refuse(doc: &mut serde_json::Value) {
+    use serde_json::json;
+    let Some(slot) = doc.pointer_mut("/components/schemas/VerificationDecision") else {
+        tracing::error!("openapi document: no VerificationDecision schema");
+        return;
+    };
+    let reason = slot["properties"]["reason"].clone();
+    let mut given = json!({"type": "string", "minLength": 1, "pattern": r"\S"});
+    if let Some(max) = reason.get("maxLength") {
+        given["maxLength"] = max.clone();
+    }
+    *slot = json!({
+        "oneOf": [
+            {
+                "title": "approve",
+                "type": "object",
+                "required": ["approve"],
+                "properties": {"approve": {"type": "boolean", "enum": [true]}, "reason": reason},
+            },
+            {
+                "title": "reject",
+                "type": "object",
+                "required": ["approve", "reason"],
+                "properties": {"approve": {"type": "boolean", "enum": [false]}, "reason": given},
+            },
+        ]
+    });
+}
+
+/// An optional query parameter given empty or blank (`?to=`, as an HTML
+/// form sends a field left blank) is read as absent: the document says so.
+fn empty_is_absent(doc: &mut serde_json::Value) {
+    let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(ops) = item.as_object_mut() else {
+            continue;
+        };
+        for op in ops.values_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(|p| p.as_array_mut()) else {
+                continue;
+            };
+            for p in params {
+                let optional_query =
+                    p["in"] == "query" && !p["required"].as_bool().unwrap_or(false);
+                if optional_query && let Some(schema) = p.get_mut("schema") {
+                    *schema = serde_json::json!({
+                        "anyOf": [schema.take(), {"type": "string", "pattern": r"^[\t\n\x0b\x0c\r ]*$"}]
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// `POST /cases/{id}/actions` reads different fields for each action
+/// (`domain::cases::action_fields`): the body's schema becomes one variant
+/// per action, each with `action` fixed, every field typed as the server
+/// reads it, and the fields that action needs required — required text
+/// not blank and as long as that action allows. A client (or schemathesis)
+/// that follows the document then never sends a body refused for a missing
+/// field.
+fn one_variant_per_action(doc: &mut serde_json::Value) {
+    use domain::cases::{ActionKind, action_fields, amount_min, text_max};
+    use serde_json::{Value, json};
+    let Some(base) = doc.pointer("/components/schemas/ActionInput").cloned() else {
+        tracing::error!("openapi document: no ActionInput schema");
+        return;
+    };
+    let properties = base["properties"].as_object().cloned().unwrap_or_default();
+    let variants: Vec<Value> = ActionKind::ALL
+        .iter()
+        .map(|&kind| {
+            let mut props = properties.clone();
+            props.insert(
+                "action".into(),
+                json!({"type": "string", "enum": [kind.as_str()]}),
+            );
+            // The fields this action does not read are ignored whatever
+            // they hold, as long as they have their type.
+            for (name, p) in props.iter_mut() {
+                if name != "action" && !action_fields(kind).iter().any(|(f, _)| f == name) {
+                    ignored(p);
+                }
+            }
+            let mut required = vec![json!("action")];
+            for &(field, needed) in action_fields(kind) {
+                let Some(p) = props.get_mut(field) else {
+                    continue;
+                };
+                let text = field == "message" || field == "reason";
+                if text {
+                    p["maxLength"] = json!(text_max(kind, field));
+                }
+                if field == "amount_fen" {
+                    p["minimum"] = json!(amount_min(kind));
+                }
+                if !needed {
+                    continue;
+                }
+                required.push(json!(field));
+                // Required: not null (`["string", "null"]` → `"string"`).
+                if let Some(types) = p.get("type").and_then(Value::as_array) {
+                    let kept: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                    p["type"] = match kept.as_slice() {
+                        [one] => one.clone(),
+                        _ => Value::Array(kept),
+                    };
+                }
+                if let Some(any) = p.get("oneOf").and_then(Value::as_array).cloned() {
+                    let kept: Vec<Value> = any
+                        .into_iter()
+                        .filter(|s| s.get("type").is_none_or(|t| t != "null"))
+                        .collect();
+                    if let [one] = kept.as_slice() {
+                        *p = one.clone();
+                    }
+                }
+                if text {
+                    p["minLength"] = json!(1);
+                    p["pattern"] = json!(r"\S");
+                }
+            }
+            json!({
+                "title": kind.as_str(),
+                "type": "object",
+                "required": required,
+                "properties": props,
+            })
+        })
+        .collect();
+    if let Some(slot) = doc.pointer_mut("/components/schemas/ActionInput") {
+        let mut schema = json!({ "oneOf": variants });
+        if let Some(d) = base.get("description") {
+            schema["description"] = d.clone();
+        }
+        *slot = schema;
+    }
+}
 
 #[utoipa::path(
     get,

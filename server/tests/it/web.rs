@@ -36,8 +36,36 @@ backend_tests! {
             doc["components"]["schemas"][schema]["properties"][field][key].as_u64()
         };
         let n = |v: usize| Some(v as u64);
-        assert_eq!(prop("ActionInput", "message", "maxLength"), n(max::MESSAGE));
-        assert_eq!(prop("ActionInput", "reason", "maxLength"), n(max::WRITTEN_DECISION));
+        // Case actions: one variant per action, its own fields required,
+        // its own text limits, required text not blank.
+        let variants = doc["components"]["schemas"]["ActionInput"]["oneOf"].as_array().unwrap();
+        assert_eq!(variants.len(), domain::cases::ActionKind::ALL.len());
+        for &kind in domain::cases::ActionKind::ALL {
+            let v = variants
+                .iter()
+                .find(|v| v["properties"]["action"]["enum"][0] == kind.as_str())
+                .unwrap_or_else(|| panic!("no variant for {kind:?}"));
+            let mut want: Vec<&str> = vec!["action"];
+            want.extend(domain::cases::action_fields(kind).iter().filter(|f| f.1).map(|f| f.0));
+            let got: Vec<&str> = v["required"].as_array().unwrap().iter().filter_map(|r| r.as_str()).collect();
+            assert_eq!(got, want, "{kind:?}");
+            for (field, required) in domain::cases::action_fields(kind) {
+                let p = &v["properties"][field];
+                if matches!(*field, "message" | "reason") {
+                    assert_eq!(p["maxLength"].as_u64(), n(domain::cases::text_max(kind, field)), "{kind:?} {field}");
+                    assert_eq!(p["pattern"].as_str().is_some(), *required, "{kind:?} {field}");
+                }
+            }
+            assert_eq!(
+                v["properties"]["amount_fen"]["maximum"].as_i64(),
+                Some(domain::cases::MAX_AMOUNT.0)
+            );
+        }
+        // Text is trimmed before its length counts: the pattern says so.
+        assert_eq!(
+            doc["components"]["schemas"]["ComplaintInput"]["properties"]["narrative"]["pattern"],
+            format!(r"\S[\s\S]{{{},}}\S", min::NARRATIVE - 2)
+        );
         assert_eq!(prop("ComplaintInput", "title", "minLength"), n(min::TITLE));
         assert_eq!(prop("ComplaintInput", "title", "maxLength"), n(max::TITLE));
         assert_eq!(prop("ComplaintInput", "narrative", "minLength"), n(min::NARRATIVE));
@@ -57,10 +85,6 @@ backend_tests! {
         assert_eq!(prop("RegistrationInput", "name", "maxLength"), n(reg::NAME_MAX));
         assert_eq!(prop("RegistrationInput", "business_scope", "maxLength"), n(reg::SCOPE_MAX));
         assert_eq!(prop("RegistrationInput", "shop_names", "maxItems"), n(reg::SHOP_NAMES_MAX));
-        assert_eq!(
-            doc["components"]["schemas"]["ActionInput"]["properties"]["amount_fen"]["maximum"].as_i64(),
-            Some(domain::cases::MAX_AMOUNT.0)
-        );
     }
 
     async fn the_openapi_document_describes_the_api(app) {

@@ -61,6 +61,15 @@ pub async fn open_complaints(
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
+    if rows.is_empty()
+        && entities::merchant::Entity::find_by_id(merchant_id)
+            .one(&svc.db)
+            .await
+            .map_err(internal_error)?
+            .is_none()
+    {
+        return Err(AppError::NotFound);
+    }
     let mut out = Vec::with_capacity(rows.len());
     for c in rows {
         let members = case_member::Entity::find()

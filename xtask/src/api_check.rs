@@ -1,0 +1,197 @@
+//! `cargo xtask api-check`: schemathesis (from PyPI, pinned) against the
+//! OpenAPI document of a demo server, signed in as each role in turn and
+//! anonymously. Every check runs (`--checks all`): no server error, every
+//! status and body as documented, every schema-valid request accepted and
+//! every schema-violating one refused. The repository's `schemathesis.toml`
+//! names, per operation and with the reason, the refusals a schema cannot
+//! express (a merchant that must exist, a file that must really be an
+//! image). Prints one line per role and `N passed, N failed`.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+
+use crate::serve_bench::{Proc, free_port, wait_for};
+use crate::tools;
+
+/// The schemathesis release the checks were written against.
+const SCHEMATHESIS: &str = "schemathesis==4.32.5";
+
+/// The demo accounts (`services::demo`), one per role, and anonymous.
+const ROLES: [&str; 8] = [
+    "anonymous",
+    "consumer",
+    "merchant",
+    "mediator",
+    "arbitrator",
+    "fund-admin",
+    "regulator",
+    "admin",
+];
+
+pub fn run(root: &Path, target: &Path, args: &[String]) -> anyhow::Result<()> {
+    let examples = args
+        .iter()
+        .position(|a| a == "--max-examples")
+        .and_then(|i| args.get(i + 1))
+        .cloned()
+        .unwrap_or_else(|| "30".into());
+    let only: Vec<&str> = args
+        .iter()
+        .position(|a| a == "--role")
+        .and_then(|i| args.get(i + 1))
+        .map(|r| r.split(',').collect())
+        .unwrap_or_else(|| ROLES.to_vec());
+    let st = ensure_schemathesis(target)?;
+    println!("==> building gongdao (debug)");
+    let mut build = Command::new("cargo");
+    build
+        .current_dir(root)
+        .args(["build", "-p", "server", "--bin", "gongdao"]);
+    tools::scrub_cargo_env(&mut build);
+    if !build.status().context("cargo build")?.success() {
+        bail!("cargo build -p server --bin gongdao failed");
+    }
+    let work = target.join("api-check");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let port = free_port()?;
+    let log = std::fs::File::create(work.join("server.log"))?;
+    println!(
+        "==> demo server on 127.0.0.1:{port} (log {})",
+        work.join("server.log").display()
+    );
+    let mut serve = Command::new(target.join("debug").join("gongdao"));
+    serve
+        .current_dir(root)
+        .arg("serve")
+        .env("GONGDAO_DEMO_DATA", "1")
+        .env("GONGDAO_DATA_DIR", work.join("data"))
+        .env("GONGDAO_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_SITE_ROOT", work.join("no-site"))
+        // Thousands of generated sign-ins and registrations from one address.
+        .env("GONGDAO_LOGIN_LIMIT_PER_IP", "1000000")
+        .env("GONGDAO_LOGIN_LIMIT_PER_ACCOUNT", "1000000")
+        .env("GONGDAO_REGISTER_LIMIT_PER_IP", "1000000")
+        .env("RUST_LOG", "warn")
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    tools::scrub_cargo_env(&mut serve);
+    let _server = Proc(serve.spawn().context("starting gongdao serve")?);
+    wait_for(port, "/healthz", Duration::from_secs(120))?;
+    let base = format!("http://127.0.0.1:{port}");
+    let (mut passed, mut failed) = (0, 0);
+    for role in only {
+        let mut cmd = Command::new(&st);
+        // Run in the work folder (schemathesis keeps a cache where it runs),
+        // with the repository's configuration.
+        cmd.current_dir(&work)
+            .arg("--config-file")
+            .arg(root.join("schemathesis.toml"))
+            .args(["run", &format!("{base}/api/v1/openapi.json")])
+            .args(["--checks", "all", "--generation-deterministic"])
+            .args(["--max-examples", &examples])
+            .args(["--suppress-health-check", "all"])
+            // Signing in and out is what gives the run its token.
+            .args(["--exclude-path", "/session"]);
+        if role != "anonymous" {
+            let token = sign_in(&base, role)?;
+            cmd.args(["-H", &format!("Authorization: Bearer {token}")]);
+        }
+        let out = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .context("running schemathesis")?;
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        std::fs::write(work.join(format!("{role}.log")), &text)?;
+        let summary = text
+            .lines()
+            .rev()
+            .find(|l| l.contains("passed") || l.contains("failed") || l.contains("error"))
+            .unwrap_or("(no summary)")
+            .trim()
+            .to_string();
+        let ok = out.status.success();
+        println!(
+            "{:<11} {} {summary}   (log {})",
+            role,
+            if ok { "PASS" } else { "FAIL" },
+            work.join(format!("{role}.log")).display()
+        );
+        if ok {
+            passed += 1;
+        } else {
+            failed += 1;
+            for l in text
+                .lines()
+                .filter(|l| l.starts_with("- ") || l.contains("___ "))
+            {
+                println!("    {l}");
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if failed > 0 {
+        bail!("schemathesis found failures for {failed} roles");
+    }
+    Ok(())
+}
+
+/// A venv under the target folder with the pinned schemathesis (installed once).
+fn ensure_schemathesis(target: &Path) -> anyhow::Result<std::path::PathBuf> {
+    let venv = target.join("schemathesis-venv");
+    let st = venv.join("bin").join("schemathesis");
+    let wanted = SCHEMATHESIS.split("==").nth(1).unwrap_or_default();
+    let have = Command::new(&st)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).contains(wanted))
+        .unwrap_or(false);
+    if have {
+        return Ok(st);
+    }
+    println!("==> installing {SCHEMATHESIS} into {}", venv.display());
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .context("python3 -m venv")?
+        .success()
+        && Command::new(venv.join("bin").join("pip"))
+            .args(["install", "-q", SCHEMATHESIS])
+            .status()
+            .context("pip install schemathesis")?
+            .success();
+    if !ok {
+        bail!("could not install {SCHEMATHESIS} (needs python3 with venv and PyPI)");
+    }
+    Ok(st)
+}
+
+/// The demo account of `role` signs in; its bearer token.
+fn sign_in(base: &str, role: &str) -> anyhow::Result<String> {
+    let body = serde_json::json!({
+        "email": format!("{role}@demo.gongdao.cn"),
+        "password": "gongdao-demo",
+    });
+    let out = Command::new("curl")
+        .args(["-sS", "-X", "POST", "-H", "content-type: application/json"])
+        .args(["-d", &body.to_string()])
+        .arg(format!("{base}/api/v1/session"))
+        .output()
+        .context("curl (signing in)")?;
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).with_context(|| {
+        format!(
+            "signing in as {role}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })?;
+    v["token"]
+        .as_str()
+        .map(String::from)
+        .with_context(|| format!("signing in as {role}: no token in {v}"))
+}
