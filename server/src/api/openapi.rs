@@ -365,6 +365,7 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
         per_operation_rules(&mut doc);
         trimmed_lengths(&mut doc);
         reasons_to_refuse(&mut doc);
+        shop_names_as_lines(&mut doc);
         doc.to_string()
     });
     built.unwrap_or_else(|e| {
@@ -388,9 +389,12 @@ fn ignored(p: &mut serde_json::Value) {
     {
         o.insert("minimum".into(), serde_json::json!(0));
     }
-    if o.get("format").and_then(|f| f.as_str()) == Some("int32") {
-        o.insert("maximum".into(), serde_json::json!(i32::MAX));
-    }
+    // A 32-bit number with a floor of 0 is unsigned (`u32`) here.
+    match (o.get("format").and_then(|f| f.as_str()), o.get("minimum")) {
+        (Some("int32"), Some(_)) => o.insert("maximum".into(), serde_json::json!(u32::MAX)),
+        (Some("int32"), None) => o.insert("maximum".into(), serde_json::json!(i32::MAX)),
+        _ => None,
+    };
 }
 
 /// Bodies shared by several operations whose rules differ in one field:
@@ -471,6 +475,26 @@ fn trimmed_lengths(doc: &mut serde_json::Value) {
             p["pattern"] = serde_json::json!(pattern);
         }
     }
+}
+
+/// A registration's shop names come as a list or as one text with one
+/// name per line (as the form sends them), at most 20 either way.
+fn shop_names_as_lines(doc: &mut serde_json::Value) {
+    use domain::merchant::registration::{SHOP_NAME_MAX, SHOP_NAMES_MAX};
+    let Some(p) = doc.pointer_mut("/components/schemas/RegistrationInput/properties/shop_names")
+    else {
+        tracing::error!("openapi document: no RegistrationInput.shop_names");
+        return;
+    };
+    let lines = format!(r"^[^\n]*(\n[^\n]*){{0,{}}}$", SHOP_NAMES_MAX - 1);
+    *p = serde_json::json!({
+        "description": p.get("description").cloned().unwrap_or_else(|| "Shop names or URLs".into()),
+        "anyOf": [
+            p.take(),
+            {"type": "string", "maxLength": SHOP_NAME_MAX, "pattern": lines},
+            {"type": "null"},
+        ]
+    });
 }
 
 /// A decision that refuses gives its reason (`merchants::verification`):

@@ -84,7 +84,10 @@ backend_tests! {
         assert_eq!(prop("RegistrationInput", "name", "minLength"), n(reg::NAME_MIN));
         assert_eq!(prop("RegistrationInput", "name", "maxLength"), n(reg::NAME_MAX));
         assert_eq!(prop("RegistrationInput", "business_scope", "maxLength"), n(reg::SCOPE_MAX));
-        assert_eq!(prop("RegistrationInput", "shop_names", "maxItems"), n(reg::SHOP_NAMES_MAX));
+        // Shop names: a list or one text with a name per line, 20 at most.
+        let shops = &doc["components"]["schemas"]["RegistrationInput"]["properties"]["shop_names"]["anyOf"];
+        assert_eq!(shops[0]["maxItems"].as_u64(), n(reg::SHOP_NAMES_MAX));
+        assert_eq!(shops[1]["pattern"], format!(r"^[^\n]*(\n[^\n]*){{0,{}}}$", reg::SHOP_NAMES_MAX - 1));
     }
 
     async fn the_openapi_document_describes_the_api(app) {
