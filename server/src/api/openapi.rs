@@ -375,26 +375,25 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
 });
 
 /// A field that is read for its type only: text loses its lengths, a
-/// number its range down to what its type holds (a floor of 0 stays).
+/// number its range down to what its type holds: a 32-bit number with a
+/// floor is unsigned (`u32`) here, one without is `i32`, and a 64-bit one
+/// (`Fen`) is any `i64`.
 fn ignored(p: &mut serde_json::Value) {
+    use serde_json::json;
     let Some(o) = p.as_object_mut() else {
         return;
     };
     for k in ["minLength", "maxLength", "pattern"] {
         o.remove(k);
     }
-    if o.get("minimum")
-        .and_then(|m| m.as_i64())
-        .is_some_and(|m| m >= 0)
-    {
-        o.insert("minimum".into(), serde_json::json!(0));
-    }
-    // A 32-bit number with a floor of 0 is unsigned (`u32`) here.
-    match (o.get("format").and_then(|f| f.as_str()), o.get("minimum")) {
-        (Some("int32"), Some(_)) => o.insert("maximum".into(), serde_json::json!(u32::MAX)),
-        (Some("int32"), None) => o.insert("maximum".into(), serde_json::json!(i32::MAX)),
-        _ => None,
+    let (min, max) = match (o.get("format").and_then(|f| f.as_str()), o.get("minimum")) {
+        (Some("int32"), Some(_)) => (json!(0), json!(u32::MAX)),
+        (Some("int32"), None) => (json!(i32::MIN), json!(i32::MAX)),
+        (Some("int64"), _) => (json!(i64::MIN), json!(i64::MAX)),
+        _ => return,
     };
+    o.insert("minimum".into(), min);
+    o.insert("maximum".into(), max);
 }
 
 /// Bodies shared by several operations whose rules differ in one field:
