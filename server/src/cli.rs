@@ -230,7 +230,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // The search writer also rebuilds a missing or unreadable index (the
     // empty one answers meanwhile), and one too far behind the change log.
     tokio::spawn(services::search::indexer::run(svc.clone()));
-    let app = crate::router(svc.clone());
+    let (app, page_cache) = crate::router_and_cache(svc.clone(), crate::cache::Limits::default());
+    if svc.config.page_cache {
+        tokio::spawn(page_cache.follow(svc.clone()));
+    } else {
+        tracing::info!("page cache off (GONGDAO_PAGE_CACHE): every public page is rendered");
+    }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;

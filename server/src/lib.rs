@@ -2,6 +2,7 @@
 //! API under `/api/v1`, health, language switch. `main.rs` adds the command line.
 
 pub mod api;
+pub mod cache;
 pub mod cli;
 pub mod proxy;
 pub mod web;
@@ -28,8 +29,18 @@ pub fn leptos_options(config: &services::Config) -> LeptosOptions {
         .build()
 }
 
-/// The whole application as one router (used by `serve` and by the tests).
+/// The whole application as one router. Its page cache stays unused until
+/// its follower runs (`router_and_cache`).
 pub fn router(svc: Services) -> Router {
+    router_and_cache(svc, cache::Limits::default()).0
+}
+
+/// The whole application and its public page cache, whose follower
+/// (`PageCache::follow`) the caller starts (`serve` does, as do the cache's tests).
+pub fn router_and_cache(
+    svc: Services,
+    limits: cache::Limits,
+) -> (Router, std::sync::Arc<cache::PageCache>) {
     let leptos_options = leptos_options(&svc.config);
     let routes = generate_route_list(app::App);
     let state = AppState {
@@ -46,11 +57,17 @@ pub fn router(svc: Services) -> Router {
             app::shell,
         ))
         .with_state(state.clone());
-    web::wrap(
-        Router::new()
-            .merge(web::routes(state.clone()))
-            .nest("/api/v1", api::routes(state))
-            .merge(pages),
-        &svc,
-    )
+    let page_cache = std::sync::Arc::new(cache::PageCache::new(svc.search.clone(), limits));
+    let layer = cache::Layer {
+        cache: page_cache.clone(),
+        svc: svc.clone(),
+    };
+    let app = Router::new()
+        .merge(web::routes(state.clone()))
+        .nest("/api/v1", api::routes(state))
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(layer, cache::layer))
+        // What the cache did not store is compressed as it goes out.
+        .layer(tower_http::compression::CompressionLayer::new());
+    (web::wrap(app, &svc), page_cache)
 }

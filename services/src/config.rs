@@ -27,6 +27,9 @@ pub struct Config {
     /// header is ignored, so a client cannot pick the address it is
     /// rate-limited under.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Public pages and public API reads are answered from memory
+    /// (`GONGDAO_PAGE_CACHE`, default on; `off` to render every request).
+    pub page_cache: bool,
     /// Where cargo-leptos put the compiled site (`target/site`).
     pub site_root: PathBuf,
     /// The address users reach us at; used in mailed links.
@@ -127,6 +130,7 @@ struct FileConfig {
     files_dir: Option<PathBuf>,
     redis_url: Option<String>,
     trusted_proxies: Option<String>,
+    page_cache: Option<bool>,
 }
 
 impl Config {
@@ -180,6 +184,14 @@ impl Config {
                     })
                 })
                 .collect::<anyhow::Result<_>>()?,
+        };
+        let page_cache = match env("GONGDAO_PAGE_CACHE") {
+            None => file.page_cache.unwrap_or(true),
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "on" | "1" | "true" | "yes" => true,
+                "off" | "0" | "false" | "no" => false,
+                _ => bail!("GONGDAO_PAGE_CACHE must be on or off (got {v:?})"),
+            },
         };
         let addr_text = env("GONGDAO_ADDR")
             .or(file.addr)
@@ -305,6 +317,7 @@ impl Config {
             files_dir,
             redis_url,
             trusted_proxies,
+            page_cache,
             now,
             limits,
         })
@@ -326,6 +339,7 @@ impl Config {
             files_dir: data_dir.join("evidence"),
             redis_url: None,
             trusted_proxies: Vec::new(),
+            page_cache: true,
             data_dir,
             now: None,
             limits: Limits::default(),

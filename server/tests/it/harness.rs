@@ -254,6 +254,17 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Serves through a page cache whose follower reads the change log, as
+    /// `gongdao serve` does (without one the cache is never used).
+    pub async fn start_page_cache(&mut self) -> Arc<server::cache::PageCache> {
+        let (router, cache) =
+            server::router_and_cache(self.svc.clone(), server::cache::Limits::default());
+        self.router = router;
+        cache.catch_up(&self.svc).await.unwrap();
+        tokio::spawn(cache.clone().follow(self.svc.clone()));
+        cache
+    }
+
     pub async fn send(&self, req: Req) -> Resp {
         let resp = self.router.clone().oneshot(req.build()).await.unwrap();
         let (parts, body) = resp.into_parts();

@@ -277,12 +277,19 @@ backend_tests! {
     }
 
     async fn a_confirmed_black_listing_is_public_on_the_profile_and_sends_new_complaints_to_mediation(app) {
-        let w = World::new(app).await;
+        // Served through the public page cache, as `gongdao serve` does.
+        let mut w = World::new(app).await;
+        w.app.start_page_cache().await;
         let a = w.merchant_a;
         let before = w.file().await["id"].as_i64().unwrap();
         publish_finding(&w, a).await;
         let ps = proposals(&w).await;
         assert_eq!(ps.len(), 1);
+        // Read (and so kept in memory) before the decision.
+        for _ in 0..2 {
+            assert!(public_list(&w, "black").await.is_empty());
+            assert_eq!(profile(&w, a).await["black_list"], Value::Null);
+        }
         let reason = "组织刷单320笔，情节严重，列入黑名单。";
         let v = decide(&w, Some(R::Reg), &ps[0]["id"], &json!({"confirm": true, "reason": reason})).await.expect(200).json();
         assert_eq!(v["status"], "confirmed");

@@ -17,6 +17,7 @@ mod fund;
 mod harness;
 mod lists;
 mod mail_flows;
+mod page_cache;
 mod privacy;
 mod profile;
 mod ratings;

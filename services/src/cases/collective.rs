@@ -138,6 +138,8 @@ pub async fn join_case(
     .exec_without_returning(&txn)
     .await
     .map_err(conflict_on_unique("case", "err.already_member"))?;
+    // The merchant's page counts the members of its open complaints.
+    crate::changes::case_changed(&txn, case_id, now).await?;
     let (members, _) = totals(&txn, case_id).await?;
     #[derive(serde::Serialize)]
     struct Joined {

@@ -44,7 +44,10 @@ pub async fn recompute_at<C: ConnectionTrait>(
         .map_err(internal_error)
 }
 
-/// Asks for `merchant_id`'s score to be recomputed once this transaction commits.
+/// Asks for `merchant_id`'s score to be recomputed once this transaction
+/// commits. What made it due (a rating, a record, a filing) is public on
+/// the merchant's page already, so the change is logged now as well; the
+/// recomputed grade logs another.
 pub async fn recompute_later<C: ConnectionTrait>(
     conn: &C,
     merchant_id: i32,
@@ -52,5 +55,6 @@ pub async fn recompute_later<C: ConnectionTrait>(
 ) -> Result<(), AppError> {
     crate::outbox::enqueue(conn, TOPIC, &Recompute { merchant_id }, now)
         .await
-        .map_err(internal_error)
+        .map_err(internal_error)?;
+    crate::changes::merchant_changed(conn, merchant_id, now).await
 }

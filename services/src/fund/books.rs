@@ -80,6 +80,9 @@ pub async fn lock<C: ConnectionTrait>(conn: &C) -> Result<(), AppError> {
 /// On an error the caller must roll back (PostgreSQL has aborted the
 /// transaction after a failed insert anyway).
 pub async fn post<C: ConnectionTrait>(conn: &C, p: &Posting<'_>) -> Result<Posted, AppError> {
+    // The public ledger and merchants' fund figures change. Logged before
+    // the ledger lock: the change log's own lock is always taken first.
+    crate::changes::record(conn, crate::changes::Change::Ledger, p.at).await?;
     lock(conn).await?;
     if let Some(e) = find_by_key(conn, p.key).await? {
         return replay(e, &p.op);

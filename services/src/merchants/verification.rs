@@ -81,6 +81,8 @@ pub async fn register(
         .await
         .map_err(conflict_on_unique("uscc", "err.case_changed"))?,
     };
+    // A new merchant has a public page now (and every page counts merchants).
+    crate::changes::merchant_changed(&txn, m.id, now).await?;
     let row = mv::ActiveModel {
         merchant_id: Set(m.id),
         account_id: Set(user.id),

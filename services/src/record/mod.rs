@@ -74,14 +74,25 @@ pub fn state_of(c: &case::Model) -> Result<Case, AppError> {
 }
 
 /// Writes the new rule state if nobody changed the case since it was read;
-/// 409 `err.case_changed` for the loser of a race. Closing (or reopening) a
-/// published case announces its public record's change to search.
+/// 409 `err.case_changed` for the loser of a race. A published case's
+/// change of status is announced (its merchant's page lists it while open,
+/// search holds its public record once closed).
 pub async fn save<C: ConnectionTrait>(
     conn: &C,
     old: &case::Model,
     new: &Case,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    // Logged before the row is locked by the update: the change log's lock
+    // is taken first wherever both are.
+    let closed = Status::Closed.as_str();
+    if old.publish_narrative
+        && (old.status != new.status.as_str()
+            || old.status == closed
+            || new.status == Status::Closed)
+    {
+        crate::changes::case_changed(conn, old.id, now).await?;
+    }
     let state = serde_json::to_string(new).map_err(|_| AppError::Internal)?;
     let res = case::Entity::update_many()
         .col_expr(case::Column::State, Expr::value(state))
@@ -110,10 +121,6 @@ pub async fn save<C: ConnectionTrait>(
         })?;
     if res.rows_affected != 1 {
         return Err(AppError::conflict("case", "err.case_changed"));
-    }
-    let closed = Status::Closed.as_str();
-    if old.publish_narrative && (old.status == closed || new.status == Status::Closed) {
-        crate::changes::case_changed(conn, old.id, now).await?;
     }
     Ok(())
 }

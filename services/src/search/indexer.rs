@@ -338,6 +338,7 @@ impl Indexer {
         }
         commit_at(&mut self.complaints, cursor)?;
         index.reload()?;
+        svc.search.changed();
         Ok(())
     }
 }

@@ -117,6 +117,9 @@ pub struct SearchState {
     current: RwLock<Arc<Generation>>,
     /// Bumped at each switch, so the writer knows to reopen.
     generation: AtomicU64,
+    /// Bumped whenever what searches see changes (a commit the writer
+    /// reloaded, a switch): pages made from the index are cached per version.
+    version: AtomicU64,
     /// A rebuild runs in this process (another one's shows by its marker).
     pub rebuilding: AtomicBool,
     /// The index was missing or unreadable when opened (it then has no
@@ -158,6 +161,7 @@ impl SearchState {
             root: root.to_path_buf(),
             current: RwLock::new(Arc::new(gen_)),
             generation: AtomicU64::new(0),
+            version: AtomicU64::new(0),
             rebuilding: AtomicBool::new(false),
             needs_rebuild: AtomicBool::new(fresh),
             serving: AtomicBool::new(false),
@@ -187,6 +191,7 @@ impl SearchState {
                     root: root.to_path_buf(),
                     current: RwLock::new(Arc::new(gen_)),
                     generation: AtomicU64::new(0),
+                    version: AtomicU64::new(0),
                     rebuilding: AtomicBool::new(false),
                     needs_rebuild: AtomicBool::new(true),
                     serving: AtomicBool::new(false),
@@ -216,6 +221,16 @@ impl SearchState {
         self.generation.load(Ordering::SeqCst)
     }
 
+    /// Changes whenever searches may answer differently.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// The writer committed and reloaded: searches may answer differently.
+    pub fn changed(&self) {
+        self.version.fetch_add(1, Ordering::SeqCst);
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }
@@ -236,6 +251,7 @@ impl SearchState {
             std::mem::replace(&mut *g, Arc::new(gen_))
         };
         self.generation.fetch_add(1, Ordering::SeqCst);
+        self.changed();
         // The old folder goes now; searches still running on it keep their
         // open files (deleted files stay readable while open). Another
         // process's rebuild leaves it to the server that may still use it.
