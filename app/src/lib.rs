@@ -24,7 +24,7 @@ pub mod site;
 pub mod ssr;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -45,6 +45,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <AutoReload options=options.clone()/>
+                // Content-addressed names when the build hashed them (`hash.txt`
+                // beside the binary), so browsers may keep them for a year.
+                <HashedStylesheet id="leptos" options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -61,7 +64,6 @@ pub fn App() -> impl IntoView {
     let lang = use_lang();
     provide_context(lang);
     view! {
-        <Stylesheet id="leptos" href="/pkg/gongdao.css"/>
         <Title text=tr("app.name")/>
         <Router>
             <Layout>

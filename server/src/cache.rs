@@ -408,6 +408,7 @@ pub struct Layer {
 }
 
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
+const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const PRIVATE: HeaderValue = HeaderValue::from_static("private, no-store");
 const VARY: HeaderValue = HeaderValue::from_static("accept-encoding, accept-language, cookie");
 static X_CACHE: HeaderName = HeaderName::from_static("x-cache");
@@ -423,8 +424,18 @@ pub async fn layer(State(l): State<Layer>, req: Request, next: Next) -> Response
         return with_default_cache_control(resp, PRIVATE);
     }
     let path = req.uri().path();
+    if content_addressed(path) {
+        // Named by their content's hash: a new build makes new names.
+        let resp = next.run(req).await;
+        let value = if matches!(resp.status(), StatusCode::OK | StatusCode::NOT_MODIFIED) {
+            IMMUTABLE
+        } else {
+            NO_CACHE
+        };
+        return with_default_cache_control(resp, value);
+    }
     if path.starts_with("/pkg/") || !path.starts_with("/api/") && path.contains('.') {
-        // Static files: revalidated by Last-Modified.
+        // Other static files: revalidated by Last-Modified.
         return with_default_cache_control(next.run(req).await, NO_CACHE);
     }
     let Some(r) = route(path) else {
@@ -503,6 +514,22 @@ pub async fn layer(State(l): State<Layer>, req: Request, next: Next) -> Response
         method == Method::HEAD,
         "miss",
     )
+}
+
+/// `/pkg/gongdao.<hash>.<js|wasm|css>` as `cargo leptos build` names them
+/// with `hash-files` (the hash is 22 characters of URL-safe base64).
+fn content_addressed(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("/pkg/gongdao.") else {
+        return false;
+    };
+    let Some((hash, ext)) = name.split_once('.') else {
+        return false;
+    };
+    hash.len() == 22
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && matches!(ext, "js" | "wasm" | "css")
 }
 
 fn with_default_cache_control(mut resp: Response, value: HeaderValue) -> Response {
@@ -731,6 +758,29 @@ mod tests {
             "/fund/admin",
         ] {
             assert_eq!(route(private), None, "{private}");
+        }
+    }
+
+    #[test]
+    fn only_hashed_site_files_are_immutable() {
+        for yes in [
+            "/pkg/gongdao.AbCdEfGhIjKlMnOpQrSt-_.js",
+            "/pkg/gongdao.AbCdEfGhIjKlMnOpQrSt-_.wasm",
+            "/pkg/gongdao.0123456789abcdefghijkl.css",
+        ] {
+            assert!(content_addressed(yes), "{yes}");
+        }
+        for no in [
+            "/pkg/gongdao.js",
+            "/pkg/gongdao_bg.wasm",
+            "/pkg/gongdao.css",
+            "/pkg/gongdao.AbCdEfGhIjKlMnOpQrSt-_.map",
+            "/pkg/gongdao.AbCdEfGhIjKlMnOpQrSt-.js",
+            "/pkg/gongdao.AbCdEfGhIjKlMnOpQrSt/_.js",
+            "/pkg/snippets/x/gongdao.AbCdEfGhIjKlMnOpQrSt-_.js",
+            "/favicon.svg",
+        ] {
+            assert!(!content_addressed(no), "{no}");
         }
     }
 

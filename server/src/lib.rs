@@ -26,7 +26,46 @@ pub fn leptos_options(config: &services::Config) -> LeptosOptions {
         .site_root(config.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
+        .hash_files(hashed_assets(&config.site_root))
         .build()
+}
+
+/// Whether the site's script, module and stylesheet carry their content's
+/// hash in their names: `cargo leptos build` (with `hash-files`) writes
+/// `hash.txt` beside the binary, and Leptos reads it there when it renders.
+/// Without it (a binary built by plain `cargo build`, as the tests are) the
+/// plain names are used.
+fn hashed_assets(site_root: &std::path::Path) -> bool {
+    let Some(file) = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt")))
+    else {
+        return false;
+    };
+    let Ok(hashes) = std::fs::read_to_string(&file) else {
+        return false;
+    };
+    // Each line `js: <hash>`, `wasm: <hash>`, `css: <hash>` names a file
+    // the site must hold; a stale hash.txt (another build's) is not used.
+    let pkg = site_root.join("pkg");
+    let missing: Vec<String> = hashes
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(ext, _)| matches!(ext.trim(), "js" | "wasm" | "css"))
+        .map(|(ext, hash)| format!("gongdao.{}.{}", hash.trim(), ext.trim()))
+        .filter(|name| !pkg.join(name).exists())
+        .collect();
+    if missing.is_empty() {
+        true
+    } else {
+        tracing::error!(
+            "{} names files the site at {} does not hold ({}): serving plain names",
+            file.display(),
+            pkg.display(),
+            missing.join(", ")
+        );
+        false
+    }
 }
 
 /// The whole application as one router. Its page cache stays unused until

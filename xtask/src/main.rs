@@ -61,7 +61,7 @@ fn run() -> anyhow::Result<()> {
     let root = root();
     let env = tools::ensure(&root)?;
     println!("==> building (release; incremental after the first time)");
-    env.leptos(&root, &["build", "--release"])
+    env.leptos(&root, &["build", "--release", "--precompress"])
         .status_ok("cargo leptos build --release")?;
     let bin = target_dir(&root).join("release").join("gongdao");
     let addr = std::env::var("GONGDAO_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());

@@ -45,7 +45,7 @@ fn seconds() -> u64 {
 pub fn run(root: &Path, env: &tools::Env, target: &Path) -> anyhow::Result<()> {
     println!("==> building the release site (incremental after the first time)");
     let s = env
-        .leptos(root, &["build", "--release"])
+        .leptos(root, &["build", "--release", "--precompress"])
         .status()
         .context("cargo leptos build --release")?;
     if !s.success() {

@@ -5,6 +5,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use serde::Deserialize;
 use services::credit::export::{self, Format};
 
@@ -82,7 +83,9 @@ pub async fn credit(
             Some((chunk, next))
         }
     });
-    let mut resp = Body::from_stream(stream).into_response();
+    // Fused: the compression layer polls its inner body once more after the
+    // end, and `unfold` panics when polled past its end.
+    let mut resp = Body::from_stream(stream.fuse()).into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,

@@ -48,13 +48,19 @@ async fn search(w: &World, query: &str) -> Value {
         .json()
 }
 
-async fn drain(w: &World) {
+pub(crate) async fn drain(w: &World) {
     let mut i = services::search::indexer::Indexer::new(&w.app.svc).unwrap();
     while i.apply_due(&w.app.svc, chrono::Utc::now()).await.unwrap() > 0 {}
 }
 
 /// Files a complaint with `narrative` and brings it to `stage`.
-async fn case_with(w: &World, narrative: &str, category: &str, publish: bool, stage: Stage) -> i64 {
+pub(crate) async fn case_with(
+    w: &World,
+    narrative: &str,
+    category: &str,
+    publish: bool,
+    stage: Stage,
+) -> i64 {
     let mut body = w.complaint(json!(w.merchant_a), &w.next_ref());
     body["narrative"] = json!(narrative);
     body["category"] = json!(category);

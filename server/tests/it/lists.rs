@@ -6,6 +6,7 @@
 //! regulator route; the export in NDJSON and CSV.
 
 use std::collections::BTreeMap;
+use std::io::Read;
 
 use chrono::{DateTime, Duration, Months, Utc};
 use domain::credit::{CreditParams, Grade};
@@ -502,6 +503,20 @@ backend_tests! {
                 };
                 assert!(same, "{k}: csv {v:?}, json {expected:?}");
             }
+        }
+
+        // Compressed on the way (a browser asks for br or gzip): the same bytes
+        // once decoded, the stream ended cleanly.
+        for enc in ["br", "gzip"] {
+            let r = export(&w, "", Some(Req::get("/api/v1/export/credit?format=csv").cookie(w.token(R::Reg)).header("accept-encoding", enc))).await.expect(200);
+            assert_eq!(r.header("content-encoding"), Some(enc));
+            let mut decoded = Vec::new();
+            if enc == "br" {
+                brotli::Decompressor::new(&r.body[..], 4096).read_to_end(&mut decoded).unwrap();
+            } else {
+                flate2::read::GzDecoder::new(&r.body[..]).read_to_end(&mut decoded).unwrap();
+            }
+            assert_eq!(String::from_utf8(decoded).unwrap(), text, "{enc}");
         }
 
         // Regulators only; the format is checked once the caller may export.

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::cases::{R, Stage, World, instant};
+use crate::complaints::{case_with, drain};
 use crate::harness::{Req, Resp, TestApp, backend_tests};
 
 async fn get(app: &TestApp, path: &str) -> Resp {
@@ -215,6 +216,66 @@ backend_tests! {
         assert_eq!(report.records_published, 1);
         let after = until_changed(&w.app, &records, &before).await;
         assert!(after.text().contains("宣传的产品功效"));
+    }
+
+    async fn a_withdrawn_complaint_record_and_a_calendar_edit_drop_what_they_touch(app) {
+        let w = new_cached_world(app).await;
+        // A public complaint record: the consumer withdraws publication, and
+        // no anonymous read finds it after that.
+        let id = case_with(&w, "收到的手机屏幕有划痕，商家拒绝退货。", "quality", true, Stage::Closed).await;
+        drain(&w).await;
+        let record = format!("/api/v1/complaints/{id}");
+        let page = format!("/complaints/{id}");
+        warm(&w.app, &record).await;
+        let page_before = warm(&w.app, &page).await;
+        let other = format!("/api/v1/merchants/{}", w.merchant_b);
+        warm(&w.app, &other).await;
+        w.app
+            .send(Req::post(&format!("/api/v1/cases/{id}/publication")).json(&json!({"publish": false})).bearer(w.token(R::C)))
+            .await
+            .expect(200);
+        // Records are read from the search index: once it has the change,
+        // the cached copies keyed on the older index are never answered.
+        drain(&w).await;
+        w.app.send(Req::get(&record).lang("zh")).await.expect(404);
+        let r = get(&w.app, &page).await.expect(200);
+        assert_ne!(cached(&r), "hit");
+        assert_ne!(r.body, page_before.body, "the withdrawn record is still shown");
+        assert_eq!(cached(&get(&w.app, &other).await), "hit", "another merchant's page was dropped");
+        // The working-day calendar, edited outside this server's requests:
+        // every page may show a deadline, so all go within the poll.
+        warm(&w.app, &other).await;
+        warm(&w.app, "/").await;
+        let day = domain::calendar::local_date(w.now()) + chrono::Days::new(3);
+        services::record::calendar::edit(&w.app.svc, day, Some(domain::calendar::DayKind::Holiday), "测试假日").await.unwrap();
+        let started = Instant::now();
+        for path in [other.as_str(), "/"] {
+            while cached(&get(&w.app, path).await) == "hit" {
+                assert!(started.elapsed() < Duration::from_secs(2), "{path} still comes from memory after the calendar edit");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    }
+
+    async fn site_files_named_by_their_hash_are_kept_a_year_the_rest_revalidated(app) {
+        let site = app.svc.config.data_dir.join("site");
+        let pkg = site.join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        let hashed = "gongdao.AbCdEfGhIjKlMnOpQrSt-_.css";
+        std::fs::write(pkg.join(hashed), "body { color: #222 }").unwrap();
+        std::fs::write(pkg.join("gongdao.css"), "body { color: #222 }").unwrap();
+        let b = app.second_server_with(|c| c.site_root = site.clone()).await;
+        let r = b.send(Req::get(&format!("/pkg/{hashed}"))).await.expect(200);
+        assert_eq!(r.header("cache-control"), Some("public, max-age=31536000, immutable"));
+        assert_eq!(r.text(), "body { color: #222 }");
+        let r = b.send(Req::get("/pkg/gongdao.css")).await.expect(200);
+        assert_eq!(r.header("cache-control"), Some("no-cache"));
+        assert!(r.header("last-modified").is_some());
+        // A hashed name that is not there is not kept.
+        let r = b.send(Req::get("/pkg/gongdao.ZZZZZZZZZZZZZZZZZZZZZZ.css")).await;
+        assert_eq!(r.status.as_u16(), 404);
+        assert_eq!(r.header("cache-control"), Some("no-cache"));
+        b.svc.db.clone().close().await.unwrap();
     }
 
     async fn a_change_through_another_server_shows_on_this_one_within_the_poll(app) {
