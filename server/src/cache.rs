@@ -400,8 +400,8 @@ async fn newest_merchant(svc: &Services) -> Result<i32, DbErr> {
     Ok(max.flatten().unwrap_or(0))
 }
 
-/// The state the layer needs.
-#[derive(Clone)]
+/// The state the layer needs (shared: the middleware clones its state on
+/// every request, and `Services` is many reference counts).
 pub struct Layer {
     pub cache: Arc<PageCache>,
     pub svc: Services,
@@ -415,7 +415,7 @@ static X_CACHE: HeaderName = HeaderName::from_static("x-cache");
 
 /// The middleware: answers public reads from the cache, and says how every
 /// answer may be cached downstream.
-pub async fn layer(State(l): State<Layer>, req: Request, next: Next) -> Response {
+pub async fn layer(State(l): State<Arc<Layer>>, req: Request, next: Next) -> Response {
     let method = req.method().clone();
     if method != Method::GET && method != Method::HEAD {
         let resp = next.run(req).await;

@@ -32,7 +32,7 @@ fn form(endpoint: &str, fields: &[(&str, &str)]) -> Req {
 }
 
 async fn close(b: TestApp) {
-    b.svc.db.close().await.unwrap();
+    test_db::close(&b.svc.db).await;
 }
 
 backend_tests! {

@@ -275,7 +275,7 @@ backend_tests! {
         let r = b.send(Req::get("/pkg/gongdao.ZZZZZZZZZZZZZZZZZZZZZZ.css")).await;
         assert_eq!(r.status.as_u16(), 404);
         assert_eq!(r.header("cache-control"), Some("no-cache"));
-        b.svc.db.clone().close().await.unwrap();
+        test_db::close(&b.svc.db).await;
     }
 
     async fn a_change_through_another_server_shows_on_this_one_within_the_poll(app) {
@@ -290,6 +290,6 @@ backend_tests! {
         w.file().await;
         let after = until_changed(&b, &profile, &on_b).await;
         assert_eq!(after.json()["stats"]["complaints_12m"], 1);
-        b.svc.db.clone().close().await.unwrap();
+        test_db::close(&b.svc.db).await;
     }
 }

@@ -248,6 +248,6 @@ backend_tests! {
             .send(attempt("192.0.2.9:5000", Some("203.0.113.200")))
             .await
             .expect(429);
-        proxied.svc.db.clone().close().await.ok();
+        test_db::close(&proxied.svc.db).await;
     }
 }

@@ -136,7 +136,7 @@ backend_tests! {
             let name = r.split('"').next().unwrap_or_default();
             assert!(doc["components"]["schemas"].get(name).is_some(), "unresolved $ref {name}");
         }
-        let routed = routed_api(&server::router(app.svc.clone()));
+        let routed = routed_api(&server::routes(&app.svc));
         assert!(routed.len() >= 57, "the route walk found too little: {routed:?}");
         let undocumented: Vec<_> = routed.iter().filter(|r| !documented.contains(r)).collect();
         assert!(undocumented.is_empty(), "routed but not in the document: {undocumented:?}");

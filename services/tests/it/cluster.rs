@@ -70,7 +70,7 @@ backend_tests! {
         assert_eq!(ran, Some(7));
         let ran = lease::run_held(other_db, "job", other, ttl, async { 7 }).await;
         assert_eq!(ran, None, "the other server does not run the job");
-        b.db.close().await.unwrap();
+        test_db::close(&b.db).await;
     }
 
     async fn a_renewal_keeps_a_long_run_going_and_a_lost_lease_stops_it(svc) {
@@ -88,7 +88,7 @@ backend_tests! {
         // A holder that stops renewing (dies) loses it once it expires.
         tokio::time::sleep(Duration::from_millis(700)).await;
         assert!(lease::acquire(&b.db, "job", &b_id, ttl, Utc::now()).await.unwrap());
-        b.db.close().await.unwrap();
+        test_db::close(&b.db).await;
     }
 
     async fn two_mail_workers_deliver_each_of_200_messages_exactly_once(svc) {
@@ -153,7 +153,7 @@ backend_tests! {
         assert!(twice.is_empty(), "sent more than once: {twice:?}");
         assert_eq!(message_ids.len(), 200, "one Message-ID each");
         assert_eq!(outbox::Entity::find().count(&svc.db).await.unwrap(), 0, "the outbox is empty");
-        b.db.close().await.unwrap();
+        test_db::close(&b.db).await;
     }
 
     async fn the_sign_in_limit_holds_across_two_servers_sharing_the_database(svc) {
@@ -170,7 +170,7 @@ backend_tests! {
         // Concurrent attempts count each once too.
         let hits = futures_join(&svc, &b, "register-ip:203.0.113.10", 5).await;
         assert_eq!(hits, 5);
-        b.db.close().await.unwrap();
+        test_db::close(&b.db).await;
     }
 
     async fn a_new_window_starts_over_and_old_windows_are_removed(svc) {
@@ -217,7 +217,7 @@ backend_tests! {
         }
         assert_eq!(allowed, 3);
         for s in [a, b, c, d] {
-            s.db.close().await.unwrap();
+            test_db::close(&s.db).await;
         }
     }
 
@@ -240,7 +240,7 @@ backend_tests! {
         // The default stays where existing data is.
         assert_eq!(svc.config.files_dir, svc.config.data_dir.join("evidence"));
         for s in [a, b] {
-            s.db.close().await.unwrap();
+            test_db::close(&s.db).await;
         }
     }
 }
