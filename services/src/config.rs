@@ -46,6 +46,28 @@ pub struct Config {
     pub fund_cap_fen: i64,
     /// Risk-warning thresholds (`GONGDAO_RISK_SPIKE_FACTOR`, e.g. `3.0`).
     pub risk: domain::credit::risk::RiskParams,
+    /// Periodic jobs (sweeper, credit worker) and their leases.
+    pub jobs: Jobs,
+}
+
+/// How often the sweeper runs and how long a job's lease lasts: a server
+/// that dies holding a lease hands its job over once the lease expires.
+#[derive(Debug, Clone, Copy)]
+pub struct Jobs {
+    /// `GONGDAO_SWEEP_EVERY_SECS`, default 60.
+    pub sweep_every: std::time::Duration,
+    /// `GONGDAO_LEASE_TTL_SECS`, default 30 (renewed every third of it
+    /// while a job runs).
+    pub lease_ttl: std::time::Duration,
+}
+
+impl Default for Jobs {
+    fn default() -> Self {
+        Jobs {
+            sweep_every: std::time::Duration::from_secs(60),
+            lease_ttl: crate::lease::TTL,
+        }
+    }
 }
 
 /// `3`, `3.5` → 30, 35; at least 1.0.
@@ -294,7 +316,20 @@ impl Config {
                 )
             })?;
         }
+        let mut jobs = Jobs::default();
+        for (key, slot) in [
+            ("GONGDAO_SWEEP_EVERY_SECS", &mut jobs.sweep_every),
+            ("GONGDAO_LEASE_TTL_SECS", &mut jobs.lease_ttl),
+        ] {
+            if let Some(v) = env(key) {
+                *slot = match v.trim().parse::<u64>() {
+                    Ok(n) if (1..=86_400).contains(&n) => std::time::Duration::from_secs(n),
+                    _ => bail!("{key} {v:?} is not a whole number of seconds from 1 to 86400"),
+                };
+            }
+        }
         Ok(Config {
+            jobs,
             risk,
             fund_cap_fen,
             database_url,
@@ -345,6 +380,7 @@ impl Config {
             limits: Limits::default(),
             fund_cap_fen: DEFAULT_FUND_CAP_FEN,
             risk: domain::credit::risk::RiskParams::default(),
+            jobs: Jobs::default(),
         }
     }
 
@@ -455,6 +491,27 @@ mod tests {
             assert!(
                 format!("{e:#}").contains("GONGDAO_RISK_SPIKE_FACTOR"),
                 "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn job_intervals_are_whole_seconds() {
+        let c = load(&[]).unwrap();
+        assert_eq!(c.jobs.sweep_every.as_secs(), 60);
+        assert_eq!(c.jobs.lease_ttl.as_secs(), 30);
+        let c = load(&[
+            ("GONGDAO_SWEEP_EVERY_SECS", "2"),
+            ("GONGDAO_LEASE_TTL_SECS", " 3 "),
+        ])
+        .unwrap();
+        assert_eq!(c.jobs.sweep_every.as_secs(), 2);
+        assert_eq!(c.jobs.lease_ttl.as_secs(), 3);
+        for bad in ["0", "-1", "1.5", "soon", "86401"] {
+            let e = load(&[("GONGDAO_LEASE_TTL_SECS", bad)]).unwrap_err();
+            assert!(
+                e.to_string().contains("GONGDAO_LEASE_TTL_SECS"),
+                "{bad}: {e}"
             );
         }
     }

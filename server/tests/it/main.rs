@@ -19,6 +19,7 @@ mod lists;
 mod mail_flows;
 mod page_cache;
 mod privacy;
+mod processes;
 mod profile;
 mod ratings;
 mod registration;

@@ -173,7 +173,7 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
 /// The lease only one server sweeps under.
 pub const LEASE: &str = "sweeper";
 
-/// Runs the sweeper every minute, for ever, while this server holds the
+/// Runs the sweeper every minute (`GONGDAO_SWEEP_EVERY_SECS`), for ever, while this server holds the
 /// `sweeper` lease (several servers may share the database; a second
 /// sweeper would be harmless — every step is guarded — but wasted work).
 /// Expired rate-limit windows are removed on the same beat.
@@ -187,13 +187,15 @@ pub async fn run(svc: Services) {
             }
             report
         };
-        match crate::lease::run_held(&svc.db, LEASE, &svc.holder, crate::lease::TTL, work).await {
+        match crate::lease::run_held(&svc.db, LEASE, &svc.holder, svc.config.jobs.lease_ttl, work)
+            .await
+        {
             Some(Ok(r)) if r.transitions + r.reminders + r.conflicts > 0 => {
                 tracing::info!("sweeper: {r}")
             }
             Some(Ok(_)) | None => {}
             Some(Err(e)) => tracing::error!("sweeper: {e:#}"),
         }
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        tokio::time::sleep(svc.config.jobs.sweep_every).await;
     }
 }

@@ -185,7 +185,9 @@ pub const LEASE: &str = "credit";
 pub async fn run(svc: Services) {
     loop {
         let work = run_due(&svc, chrono::Utc::now());
-        match crate::lease::run_held(&svc.db, LEASE, &svc.holder, crate::lease::TTL, work).await {
+        match crate::lease::run_held(&svc.db, LEASE, &svc.holder, svc.config.jobs.lease_ttl, work)
+            .await
+        {
             Some(Ok(_)) | None => {}
             Some(Err(e)) => tracing::error!("credit worker: {e:#}"),
         }
