@@ -62,10 +62,10 @@ pub fn CasePage() -> impl IntoView {
     );
     view! {
         <Suspense>
-            {move || data.get().map(|r| match r {
+            {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match r {
                 Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                 Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence/> }.into_any(),
-            })}
+            }) })}
         </Suspense>
     }
 }
@@ -375,23 +375,28 @@ fn CaseRatings(case: CaseView, merchant_answered: bool) -> impl IntoView {
     let withdrawn = case.status == Status::Withdrawn;
     let ratings = case.ratings.clone();
     let forms = move || {
-        let u = user.get().and_then(Result::ok).flatten()?;
-        let side = match u.role {
-            Role::Consumer if u.id == consumer_id => RatingSide::Consumer,
-            // A merchant reads only the cases of the business it answers for.
-            Role::Merchant => RatingSide::Merchant,
-            _ => return None,
-        };
-        let mine = ratings.iter().find(|r| r.side == side).cloned();
-        match mine {
-            None if over && !(withdrawn && side == RatingSide::Consumer && !merchant_answered) => {
-                Some(view! { <RateForm id=id side=side/> }.into_any())
+        let ratings = ratings.clone();
+        Suspend::new(async move {
+            let u = user.await.ok().flatten()?;
+            let side = match u.role {
+                Role::Consumer if u.id == consumer_id => RatingSide::Consumer,
+                // A merchant reads only the cases of the business it answers for.
+                Role::Merchant => RatingSide::Merchant,
+                _ => return None,
+            };
+            let mine = ratings.iter().find(|r| r.side == side).cloned();
+            match mine {
+                None if over
+                    && !(withdrawn && side == RatingSide::Consumer && !merchant_answered) =>
+                {
+                    Some(view! { <RateForm id=id side=side/> }.into_any())
+                }
+                Some(r) if r.follow_up_text.is_none() && r.hidden_at.is_none() => {
+                    Some(view! { <FollowUpForm id=id/> }.into_any())
+                }
+                _ => None,
             }
-            Some(r) if r.follow_up_text.is_none() && r.hidden_at.is_none() => {
-                Some(view! { <FollowUpForm id=id/> }.into_any())
-            }
-            _ => None,
-        }
+        })
     };
     let empty = case.ratings.is_empty();
     Some(view! {
@@ -458,14 +463,14 @@ fn Publication(case: CaseView) -> impl IntoView {
             {t(lang, if publish { "case.publication_yes" } else { "case.publication_no" })}
             {public.then(|| view! { " "<a href=format!("/complaints/{id}") id="public-record-link">{t(lang, "case.public_record")}</a> })}
             <Suspense>
-                {move || user.get().and_then(Result::ok).flatten().filter(|u| u.role == Role::Consumer && u.id == consumer_id).map(|_| view! {
+                {move || Suspend::new(async move { let user = user.await; Some(user).and_then(Result::ok).flatten().filter(|u| u.role == Role::Consumer && u.id == consumer_id).map(|_| view! {
                     <ActionForm action=action attr:class="inline publication-form" attr:id="publication-form">
                         <input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="publish" value=(!publish).to_string()/>
                         <button type="submit">{t(lang, if publish { "case.publication_withdraw" } else { "case.publication_allow" })}</button>
                         <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                     </ActionForm>
-                })}
+                }) })}
             </Suspense>
         </dd>
     }
