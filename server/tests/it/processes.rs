@@ -94,48 +94,40 @@ impl Proc {
         bearer: Option<&str>,
         body: Option<&Value>,
     ) -> std::io::Result<(u16, String)> {
-        let exchange = self.exchange(method, path, bearer, body);
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let exchange = async {
+            let mut s = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+            let mut req = format!(
+                "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{}\r\nconnection: close\r\naccept-language: en\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
+                self.port,
+                body.len()
+            );
+            if let Some(t) = bearer {
+                req.push_str(&format!("authorization: Bearer {t}\r\n"));
+            }
+            req.push_str("\r\n");
+            req.push_str(&body);
+            s.write_all(req.as_bytes()).await?;
+            let mut raw = Vec::new();
+            s.read_to_end(&mut raw).await?;
+            let text = String::from_utf8_lossy(&raw);
+            let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+            let status = head
+                .split(' ')
+                .nth(1)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(0);
+            let chunked = head
+                .lines()
+                .any(|l| l.eq_ignore_ascii_case("transfer-encoding: chunked"));
+            Ok((status, if chunked { unchunk(rest) } else { rest.into() }))
+        };
         match tokio::time::timeout(Duration::from_secs(30), exchange).await {
             Ok(r) => r,
             Err(_) => Err(std::io::Error::other(format!(
                 "{method} {path}: no answer within 30 s"
             ))),
         }
-    }
-
-    async fn exchange(
-        &self,
-        method: &str,
-        path: &str,
-        bearer: Option<&str>,
-        body: Option<&Value>,
-    ) -> std::io::Result<(u16, String)> {
-        let mut s = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1:{}\r\nconnection: close\r\naccept-language: en\r\ncontent-type: application/json\r\ncontent-length: {}\r\n",
-            self.port,
-            body.len()
-        );
-        if let Some(t) = bearer {
-            req.push_str(&format!("authorization: Bearer {t}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(&body);
-        s.write_all(req.as_bytes()).await?;
-        let mut raw = Vec::new();
-        s.read_to_end(&mut raw).await?;
-        let text = String::from_utf8_lossy(&raw);
-        let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(0);
-        let chunked = head
-            .lines()
-            .any(|l| l.eq_ignore_ascii_case("transfer-encoding: chunked"));
-        Ok((status, if chunked { unchunk(rest) } else { rest.into() }))
     }
 
     async fn json(
