@@ -41,7 +41,7 @@ pub fn StaffPage() -> impl IntoView {
         <section class="card narrow">
             <h1>{tr("admin.staff_title")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let user = user.await; Some(user).map(|u| match u.ok().flatten() {
+                {move || Suspend::new(async move { match user.await.ok().flatten() {
                     Some(u) if u.role == Role::Admin => view! {
                         {created().then(|| view! { <p class="notice ok" role="status">{t(lang, "admin.staff_created")}</p> })}
                         <ActionForm action=action attr:class="form" attr:id="staff-form">
@@ -61,7 +61,7 @@ pub fn StaffPage() -> impl IntoView {
                     }.into_any(),
                     Some(_) => view! { <p class="notice error">{t(lang, "err.forbidden")}</p> }.into_any(),
                     None => view! { <p class="notice error">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p> }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }
@@ -128,7 +128,7 @@ pub fn CalendarPage() -> impl IntoView {
                 <button type="submit">{t(lang, "admin.save")}</button>
             </ActionForm>
             <Suspense>
-                {move || Suspend::new(async move { let days = days.await; Some(days).map(|r| match r {
+                {move || Suspend::new(async move { match days.await {
                     Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                     Ok(list) => view! {
                         <table class="cases" id="calendar">
@@ -139,7 +139,7 @@ pub fn CalendarPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }
@@ -200,7 +200,7 @@ pub fn PiiLogPage() -> impl IntoView {
         <section class="card">
             <h1>{t(lang, "admin.pii_log")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let rows = rows.await; Some(rows).map(|r| match r {
+                {move || Suspend::new(async move { match rows.await {
                     Err(AppError::Unauthorized { .. }) => view! {
                         <p class="notice error" id="pii-refused">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p>
                     }.into_any(),
@@ -244,7 +244,7 @@ pub fn PiiLogPage() -> impl IntoView {
                             </table>
                         }.into_any()
                     }
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

@@ -116,10 +116,10 @@ pub fn ComplaintsPage() -> impl IntoView {
                 <button type="submit">{t(lang, "home.search")}</button>
             </form>
             <Suspense>
-                {move || Suspend::new(async move { let results = results.await; Some(results).map(|r| match r {
+                {move || Suspend::new(async move { match results.await {
                     Ok(page) => view! { <Results page=page params=params.get_untracked()/> }.into_any(),
                     Err(e) => view! { <p class="notice error" id="complaint-error">{e.message(lang)}</p> }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }
@@ -200,7 +200,7 @@ pub fn ComplaintRecordPage() -> impl IntoView {
         <section class="complaint-record">
             <p><a href="/complaints">{t(lang, "complaints.back")}</a></p>
             <Suspense>
-                {move || Suspend::new(async move { let record = record.await; Some(record).map(|r| match r {
+                {move || Suspend::new(async move { match record.await {
                     Ok(c) => view! {
                         <article class="card" id="complaint-record" data-complaint=c.id.to_string()>
                             <h1>{c.title.clone()}</h1>
@@ -217,7 +217,7 @@ pub fn ComplaintRecordPage() -> impl IntoView {
                         </article>
                     }.into_any(),
                     Err(e) => view! { <p class="notice error" id="complaint-error">{e.message(lang)}</p> }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

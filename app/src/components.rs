@@ -39,7 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <Suspense>
-            {move || Suspend::new(async move { let info = info.await; Some(info).and_then(Result::ok).and_then(|i| i.clock_fixed_at).map(|at| view! {
+            {move || Suspend::new(async move { info.await.ok().and_then(|i| i.clock_fixed_at).map(|at| view! {
                 <div class="banner warn" id="clock-banner">{t(lang, "site.clock_fixed")}" "{at}</div>
             }) })}
         </Suspense>
@@ -51,7 +51,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <a href="/lists/red" id="nav-lists">{tr("nav.lists")}</a>
                 <a href="/complaints" id="nav-complaints">{tr("nav.complaints")}</a>
                 <Suspense>
-                    {move || Suspend::new(async move { let user = user.await; Some(user).map(|u| match u.ok().flatten() {
+                    {move || Suspend::new(async move { match user.await.ok().flatten() {
                         Some(u) => view! {
                             <a href="/dashboard">{t(lang, "nav.dashboard")}</a>
                             <a href="/cases" id="nav-cases">{t(lang, "nav.cases")}</a>
@@ -68,7 +68,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             <a href="/login" id="nav-login">{t(lang, "auth.login")}</a>
                             <a href="/register" id="nav-register">{t(lang, "auth.register")}</a>
                         }.into_any(),
-                    }) })}
+                    } })}
                 </Suspense>
                 <a href=switch_href rel="external" id="lang-switch" hreflang=lang.other().html_lang()>{tr("lang.switch")}</a>
             </nav>

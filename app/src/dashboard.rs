@@ -31,7 +31,7 @@ pub fn DashboardPage() -> impl IntoView {
         <section class="card">
             <h1>{tr("dash.title")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let user = user.await; Some(user).map(|u| match u.ok().flatten() {
+                {move || Suspend::new(async move { match user.await.ok().flatten() {
                     None => view! {
                         <p class="notice error">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p>
                     }.into_any(),
@@ -51,7 +51,7 @@ pub fn DashboardPage() -> impl IntoView {
                         <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
                         {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

@@ -44,7 +44,7 @@ pub fn MailboxPage() -> impl IntoView {
         <section>
             <h1>{tr("dev.mailbox")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let mails = mails.await; Some(mails).map(|r| match r {
+                {move || Suspend::new(async move { match mails.await {
                     Ok(list) if list.is_empty() => view! { <p class="muted">{tr("dev.mailbox_empty")}</p> }.into_any(),
                     Ok(list) => list.into_iter().map(|m| { let to = m.to.clone(); view! {
                         <article class="mail card" data-to=to>
@@ -63,7 +63,7 @@ pub fn MailboxPage() -> impl IntoView {
                         </article>
                     }}).collect_view().into_any(),
                     Err(_) => view! { <p class="notice error">{tr("err.not_found")}</p> }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

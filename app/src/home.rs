@@ -15,7 +15,7 @@ pub fn HomePage() -> impl IntoView {
             <p>{tr("home.intro")}</p>
             <SearchBox value=""/>
             <Suspense>
-                {move || Suspend::new(async move { let info = info.await; Some(info).and_then(Result::ok).map(|i| view! {
+                {move || Suspend::new(async move { info.await.ok().map(|i| view! {
                     <p class="muted"><strong id="merchant-count">{i.merchants}</strong>" "{tr("home.merchants")}</p>
                 }) })}
             </Suspense>

@@ -34,7 +34,7 @@ pub fn InboxPage() -> impl IntoView {
         <section>
             <h1>{t(lang, "inbox.title")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match r {
+                {move || Suspend::new(async move { match data.await {
                     Err(e) => view! { <p class="notice error">{e.message(lang)}" "<a href="/login">{t(lang, "auth.login")}</a></p> }.into_any(),
                     Ok((_, list)) if list.is_empty() => view! { <p class="muted">{t(lang, "inbox.empty")}</p> }.into_any(),
                     Ok((unread, list)) => view! {
@@ -59,7 +59,7 @@ pub fn InboxPage() -> impl IntoView {
                             }).collect_view()}
                         </ul>
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

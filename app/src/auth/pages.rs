@@ -48,7 +48,7 @@ pub fn LoginPage() -> impl IntoView {
                 <a href="/forgot">{tr("auth.forgot")}</a>" · "{tr("auth.no_account")}" "<a href="/register">{tr("auth.register")}</a>
             </p>
             <Suspense>
-                {move || Suspend::new(async move { let demo = demo.await; Some(demo).and_then(Result::ok).filter(|d| !d.is_empty()).map(|accounts| view! {
+                {move || Suspend::new(async move { demo.await.ok().filter(|d| !d.is_empty()).map(|accounts| view! {
                     <div class="demo" id="demo-accounts">
                         <h2>{t(lang, "demo.accounts")}</h2>
                         <table>
@@ -98,13 +98,13 @@ pub fn VerifyPage() -> impl IntoView {
     view! {
         <section class="card narrow">
             <Suspense>
-                {move || Suspend::new(async move { let result = result.await; Some(result).map(|r| match r {
+                {move || Suspend::new(async move { match result.await {
                     Ok(_) => view! {
                         <p class="notice ok" id="verified">{tr("auth.verified")}</p>
                         <p><a href="/login">{tr("auth.login")}</a></p>
                     }.into_any(),
                     Err(_) => view! { <p class="notice error">{tr("auth.verify_failed")}</p> }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

@@ -62,10 +62,10 @@ pub fn CasePage() -> impl IntoView {
     );
     view! {
         <Suspense>
-            {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match r {
+            {move || Suspend::new(async move { match data.await {
                 Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                 Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence/> }.into_any(),
-            }) })}
+            } })}
         </Suspense>
     }
 }
@@ -463,7 +463,7 @@ fn Publication(case: CaseView) -> impl IntoView {
             {t(lang, if publish { "case.publication_yes" } else { "case.publication_no" })}
             {public.then(|| view! { " "<a href=format!("/complaints/{id}") id="public-record-link">{t(lang, "case.public_record")}</a> })}
             <Suspense>
-                {move || Suspend::new(async move { let user = user.await; Some(user).and_then(Result::ok).flatten().filter(|u| u.role == Role::Consumer && u.id == consumer_id).map(|_| view! {
+                {move || Suspend::new(async move { user.await.ok().flatten().filter(|u| u.role == Role::Consumer && u.id == consumer_id).map(|_| view! {
                     <ActionForm action=action attr:class="inline publication-form" attr:id="publication-form">
                         <input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="publish" value=(!publish).to_string()/>

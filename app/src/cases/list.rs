@@ -28,7 +28,7 @@ pub fn CasesPage() -> impl IntoView {
         <section>
             <h1>{t(lang, "case.my_cases")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let user = user.await; Some(user).map(|u| match u.ok().flatten() {
+                {move || Suspend::new(async move { match user.await.ok().flatten() {
                     None => view! { <p class="notice error">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p> }.into_any(),
                     Some(u) => view! {
                         <nav class="tabs">
@@ -51,10 +51,10 @@ pub fn CasesPage() -> impl IntoView {
                             " "<button type="submit">{t(lang, "case.filter")}</button>
                         </form>
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
             <Suspense>
-                {move || Suspend::new(async move { let cases = cases.await; Some(cases).map(|r| match r {
+                {move || Suspend::new(async move { match cases.await {
                     Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                     Ok(list) if list.is_empty() => view! { <p class="muted" id="no-cases">{t(lang, "case.none")}</p> }.into_any(),
                     Ok(list) => view! {
@@ -77,7 +77,7 @@ pub fn CasesPage() -> impl IntoView {
                             </tbody>
                         </table>
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

@@ -23,7 +23,7 @@ pub fn FundAdminPage() -> impl IntoView {
         <section class="fund">
             <h1>{t(lang, "fund.admin_title")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match r {
+                {move || Suspend::new(async move { match data.await {
                     Err(AppError::Unauthorized { .. }) => view! {
                         <p class="notice error" id="fund-refused">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p>
                     }.into_any(),
@@ -46,7 +46,7 @@ pub fn FundAdminPage() -> impl IntoView {
                             <WriteOffForm key=format!("{}-write-off", d.form_key)/>
                         </div>
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

@@ -28,7 +28,7 @@ pub fn FundPage() -> impl IntoView {
             <h1>{t(lang, "fund.title")}</h1>
             <p class="muted">{t(lang, "fund.intro")}</p>
             <Suspense>
-                {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match r {
+                {move || Suspend::new(async move { match data.await {
                     Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                     Ok(d) => view! {
                         <div class="card">
@@ -40,7 +40,7 @@ pub fn FundPage() -> impl IntoView {
                             <Ledger page=d.ledger/>
                         </div>
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

@@ -52,10 +52,10 @@ pub fn MerchantPage() -> impl IntoView {
     let user = expect_context::<UserResource>();
     view! {
         <Suspense>
-            {move || Suspend::new(async move { let user = user.await; let data = data.await; Some(data).map(|r| match r {
+            {move || Suspend::new(async move { match data.await {
                 Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                 Ok(d) => {
-                    let is_consumer = Some(user).and_then(Result::ok).flatten().is_some_and(|u| u.role == Role::Consumer);
+                    let is_consumer = user.await.ok().flatten().is_some_and(|u| u.role == Role::Consumer);
                     let p = d.profile;
                     let public: Vec<RecordView> = d.records.into_iter().filter(|r| r.public).collect();
                     view! {
@@ -74,10 +74,10 @@ pub fn MerchantPage() -> impl IntoView {
                         </section>
                     }.into_any()
                 }
-            }) })}
+            } })}
         </Suspense>
         <Suspense>
-            {move || Suspend::new(async move { let fund = fund.await; Some(fund).and_then(Result::ok).map(|f| view! { <MerchantFundSection data=f/> }) })}
+            {move || Suspend::new(async move { fund.await.ok().map(|f| view! { <MerchantFundSection data=f/> }) })}
         </Suspense>
     }
 }

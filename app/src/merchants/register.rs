@@ -41,7 +41,7 @@ pub fn MyBusinessPage() -> impl IntoView {
         <section class="mybiz">
             <h1>{t(lang, "mybiz.title")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match r {
+                {move || Suspend::new(async move { match data.await {
                     Err(AppError::Unauthorized { .. }) => view! {
                         <p class="notice error" id="mybiz-refused">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p>
                     }.into_any(),
@@ -71,7 +71,7 @@ pub fn MyBusinessPage() -> impl IntoView {
                         </div>
                         <RegisterForm/>
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

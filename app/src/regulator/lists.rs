@@ -30,11 +30,11 @@ pub fn PublicListPage() -> impl IntoView {
                 }).collect_view()}
             </nav>
             <Suspense>
-                {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match (r, ListKind::parse(&kind.get())) {
+                {move || Suspend::new(async move { match (data.await, ListKind::parse(&kind.get())) {
                     (Ok(entries), Some(k)) => view! { <Entries kind=k entries=entries/> }.into_any(),
                     (Err(e), _) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                     (Ok(_), None) => view! { <p class="notice error">{t(lang, "err.not_found")}</p> }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

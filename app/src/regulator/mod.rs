@@ -48,7 +48,7 @@ pub fn RegulatorPage() -> impl IntoView {
         <section class="regulator">
             <h1>{t(lang, "reg.title")}</h1>
             <Suspense>
-                {move || Suspend::new(async move { let data = data.await; Some(data).map(|r| match r {
+                {move || Suspend::new(async move { match data.await {
                     Err(AppError::Unauthorized { .. }) => view! {
                         <p class="notice error" id="regulator-refused">{t(lang, "err.not_signed_in")}" "<a href="/login">{t(lang, "auth.login")}</a></p>
                     }.into_any(),
@@ -76,7 +76,7 @@ pub fn RegulatorPage() -> impl IntoView {
                             }.into_any(),
                         }}
                     }.into_any(),
-                }) })}
+                } })}
             </Suspense>
         </section>
     }

@@ -202,7 +202,7 @@ pub fn SearchPage() -> impl IntoView {
         <section class="merchant-search">
             <h1>{t(lang, "search.title")}</h1>
             <Transition>
-                {move || Suspend::new(async move { let results = results.await; Some(results).map(|(p, r)| match r {
+                {move || Suspend::new(async move { let (p, r) = results.await; match r {
                     Ok(page) => view! {
                         <SearchForm params=p.clone() provinces=page.facets.province.clone()/>
                         <Found params=p page=page/>
@@ -212,7 +212,7 @@ pub fn SearchPage() -> impl IntoView {
                         <p class="notice error" role="alert" id="search-error"
                             data-field=e.field().unwrap_or_default().to_string()>{e.message(lang)}</p>
                     }.into_any(),
-                }) })}
+                } })}
             </Transition>
         </section>
     }

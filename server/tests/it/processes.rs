@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseConnection, EntityTrait, Statement, TransactionTrait};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -111,16 +111,13 @@ impl Proc {
             let mut raw = Vec::new();
             s.read_to_end(&mut raw).await?;
             let text = String::from_utf8_lossy(&raw);
-            let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+            let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
             let status = head
                 .split(' ')
                 .nth(1)
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0);
-            let chunked = head
-                .lines()
-                .any(|l| l.eq_ignore_ascii_case("transfer-encoding: chunked"));
-            Ok((status, if chunked { unchunk(rest) } else { rest.into() }))
+            Ok((status, body.to_string()))
         };
         match tokio::time::timeout(Duration::from_secs(30), exchange).await {
             Ok(r) => r,
@@ -152,19 +149,6 @@ impl Drop for Proc {
     }
 }
 
-fn unchunk(mut rest: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, tail)) = rest.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || tail.len() < n {
-            break;
-        }
-        out.push_str(&tail[..n]);
-        rest = tail[n..].trim_start_matches("\r\n");
-    }
-    out
-}
-
 /// Who holds lease `name` now (an unexpired one).
 async fn lease_holder(db: &DatabaseConnection, name: &str) -> Option<String> {
     let row = db
@@ -193,20 +177,16 @@ async fn waiting_on_locks(db: &DatabaseConnection) -> i64 {
 }
 
 async fn status_of(db: &DatabaseConnection, id: i64) -> String {
-    let row = db
-        .query_one_raw(Statement::from_sql_and_values(
-            db.get_database_backend(),
-            "SELECT status FROM cases WHERE id = $1",
-            [(id as i32).into()],
-        ))
+    entities::case::Entity::find_by_id(id as i32)
+        .one(db)
         .await
         .expect("reading the case")
-        .expect("the case");
-    row.try_get::<String>("", "status").expect("a status")
+        .expect("the case")
+        .status
 }
 
-/// Polls `f` every 100 ms until it is true or `within` has passed.
-async fn until<F, Fut>(within: Duration, mut f: F) -> Option<Duration>
+/// Polls `f` every 100 ms until it is true (true) or `within` has passed (false).
+async fn until<F, Fut>(within: Duration, mut f: F) -> bool
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -214,11 +194,11 @@ where
     let t = Instant::now();
     while t.elapsed() < within {
         if f().await {
-            return Some(t.elapsed());
+            return true;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    None
+    false
 }
 
 #[tokio::test]
@@ -264,7 +244,7 @@ async fn two_processes_share_cases_and_a_killed_sweeper_hands_its_lease_on() {
         })
         .await;
         assert!(
-            held.is_some(),
+            held,
             "A never held the sweeper's lease mid-sweep:\n{}",
             a.log_text()
         );
@@ -313,7 +293,7 @@ async fn two_processes_share_cases_and_a_killed_sweeper_hands_its_lease_on() {
         })
         .await;
         assert!(
-            moved.is_some(),
+            moved,
             "B never swept the case after A died:\n{}",
             b.log_text()
         );

@@ -173,9 +173,10 @@ async fn remind(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize> {
 /// The lease only one server sweeps under.
 pub const LEASE: &str = "sweeper";
 
-/// Runs the sweeper every minute (`GONGDAO_SWEEP_EVERY_SECS`), for ever, while this server holds the
-/// `sweeper` lease (several servers may share the database; a second
-/// sweeper would be harmless — every step is guarded — but wasted work).
+/// Runs the sweeper every minute (`GONGDAO_SWEEP_EVERY_SECS`), for ever,
+/// while this server holds the `sweeper` lease (several servers may share
+/// the database; a second sweeper would be harmless — every step is
+/// guarded — but wasted work).
 /// Expired rate-limit windows are removed on the same beat.
 pub async fn run(svc: Services) {
     loop {
