@@ -45,6 +45,13 @@ pub enum AppError {
     /// Something broke on our side (500); details are in the server log.
     #[error("internal error")]
     Internal,
+    /// The database cannot be reached just now (503): nothing was done, and
+    /// the same request may be sent again in a few seconds.
+    #[error("unavailable")]
+    Unavailable,
+    /// The file store is full (507): the file was not kept.
+    #[error("storage full")]
+    StorageFull,
     /// The server function transport failed (network, decoding).
     #[error("transport: {0}")]
     Transport(String),
@@ -79,6 +86,8 @@ impl AppError {
             AppError::RateLimited => 429,
             AppError::PayloadTooLarge => 413,
             AppError::Internal | AppError::Transport(_) => 500,
+            AppError::Unavailable => 503,
+            AppError::StorageFull => 507,
         }
     }
 
@@ -94,6 +103,8 @@ impl AppError {
             AppError::RateLimited => "rate_limited",
             AppError::PayloadTooLarge => "payload_too_large",
             AppError::Internal | AppError::Transport(_) => "internal",
+            AppError::Unavailable => "unavailable",
+            AppError::StorageFull => "storage_full",
         }
     }
 
@@ -136,6 +147,8 @@ impl AppError {
             AppError::RateLimited => t(lang, "err.rate_limited").into(),
             AppError::PayloadTooLarge => t(lang, "err.too_large").into(),
             AppError::Internal => t(lang, "err.internal").into(),
+            AppError::Unavailable => t(lang, "err.unavailable").into(),
+            AppError::StorageFull => t(lang, "err.storage_full").into(),
             AppError::Transport(_) => t(lang, "err.transport").into(),
         }
     }

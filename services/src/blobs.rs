@@ -59,8 +59,12 @@ pub async fn store(svc: &Services, bytes: &[u8]) -> Result<String, AppError> {
         let dir = path.parent().ok_or(AppError::Internal)?;
         tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
         let tmp = dir.join(format!(".{sha}.{}", rand::random::<u32>()));
-        write_synced(&tmp, bytes).await.map_err(io_error)?;
-        if let Err(e) = tokio::fs::rename(&tmp, &path).await {
+        // A failed write (a full disk, say) leaves nothing behind.
+        let written = match write_synced(&tmp, bytes).await {
+            Ok(()) => tokio::fs::rename(&tmp, &path).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = written {
             let _ = tokio::fs::remove_file(&tmp).await;
             return Err(io_error(e));
         }
@@ -78,14 +82,27 @@ pub async fn read(svc: &Services, sha: &str) -> Result<Vec<u8>, AppError> {
     Ok(bytes)
 }
 
+/// Writes and fsyncs the whole file, or fails. Plain blocking writes on the
+/// blocking pool: tokio's `File` writes in the background and reports a
+/// failed write (a full disk) only to a later `flush`, never to `sync_all`,
+/// so a short file could otherwise pass for a stored one.
 async fn write_synced(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use tokio::io::AsyncWriteExt;
-    let mut f = tokio::fs::File::create(path).await?;
-    f.write_all(bytes).await?;
-    f.sync_all().await
+    let (path, bytes) = (path.to_path_buf(), bytes.to_vec());
+    tokio::task::spawn_blocking(move || {
+        use std::io::Write;
+        let mut f = std::fs::File::create(&path)?;
+        f.write_all(&bytes)?;
+        f.sync_all()
+    })
+    .await
+    .map_err(std::io::Error::other)?
 }
 
 fn io_error(e: std::io::Error) -> AppError {
+    if e.kind() == std::io::ErrorKind::StorageFull {
+        tracing::warn!("file storage: {e}");
+        return AppError::StorageFull;
+    }
     tracing::error!("file storage: {e}");
     AppError::Internal
 }

@@ -38,6 +38,12 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opt = ConnectOptions::new(url.to_string());
     opt.sqlx_logging(false)
         .max_connections(if url.starts_with("sqlite") { 4 } else { 10 });
+    if !url.starts_with("sqlite") {
+        // While PostgreSQL is down or restarting, a request waits this long
+        // for a connection and then gets a 503 (not a 30-second hang).
+        opt.acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_timeout(ACQUIRE_TIMEOUT);
+    }
     let db = Database::connect(opt).await.with_context(|| {
         format!(
             "cannot open the database at {} — check DATABASE_URL",
@@ -54,7 +60,8 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     Ok(db)
 }
 
-fn sqlite_path(url: &str) -> Option<String> {
+/// The file of a SQLite URL (`None` for PostgreSQL or `:memory:`).
+pub fn sqlite_path(url: &str) -> Option<String> {
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))?;
@@ -145,10 +152,44 @@ pub async fn begin(
     }
 }
 
-/// Logs a database failure once and hides it from the user.
+/// How long a request waits for a PostgreSQL connection before it is told
+/// the database is unavailable.
+pub const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Logs a database failure once and hides it from the user: the database
+/// being unreachable is `Unavailable` (503, try again), anything else
+/// `Internal` (500).
 pub fn internal_error(e: DbErr) -> AppError {
-    tracing::error!("database: {e}");
-    AppError::Internal
+    if is_unavailable(&e) {
+        tracing::warn!("database unavailable: {e}");
+        AppError::Unavailable
+    } else {
+        tracing::error!("database: {e}");
+        AppError::Internal
+    }
+}
+
+/// Is this the database being out of reach (down, restarting, its
+/// connections cut, no connection free in time) rather than a fault in the
+/// request or in our code?
+pub fn is_unavailable(e: &DbErr) -> bool {
+    if matches!(e, DbErr::ConnectionAcquire(_)) {
+        return true;
+    }
+    let s = e.to_string().to_lowercase();
+    [
+        "pool timed out",
+        "connection refused",
+        "connection reset",
+        "broken pipe",
+        "connection closed",
+        "terminating connection",
+        "the database system is",
+        "unexpected eof",
+        "error communicating with database",
+    ]
+    .iter()
+    .any(|sign| s.contains(sign))
 }
 
 /// Is this error a unique-constraint violation (SQLite or PostgreSQL)?

@@ -116,7 +116,14 @@ pub fn error_response(e: &AppError, lang: Lang) -> Response {
     if let Some(f) = e.field() {
         body["field"] = f.into();
     }
-    (status, axum::Json(serde_json::json!({ "error": body }))).into_response()
+    let mut res = (status, axum::Json(serde_json::json!({ "error": body }))).into_response();
+    if matches!(e, AppError::Unavailable) {
+        res.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("5"),
+        );
+    }
+    res
 }
 
 /// An error on its way out, with the language to write it in.

@@ -118,6 +118,8 @@ enum ErrorCode {
     RateLimited,
     PayloadTooLarge,
     Internal,
+    Unavailable,
+    StorageFull,
 }
 
 // The response sets the handlers' `responses(…)` name: one status each,
