@@ -59,6 +59,9 @@ pub struct Jobs {
     /// `GONGDAO_LEASE_TTL_SECS`, default 30 (renewed every third of it
     /// while a job runs).
     pub lease_ttl: std::time::Duration,
+    /// `GONGDAO_RETRY_MAX_SECS`, default 600: the longest wait between two
+    /// attempts of queued work (mail, recomputations) that keeps failing.
+    pub retry_max: std::time::Duration,
 }
 
 impl Default for Jobs {
@@ -66,6 +69,7 @@ impl Default for Jobs {
         Jobs {
             sweep_every: std::time::Duration::from_secs(60),
             lease_ttl: crate::lease::TTL,
+            retry_max: std::time::Duration::from_secs(600),
         }
     }
 }
@@ -320,6 +324,7 @@ impl Config {
         for (key, slot) in [
             ("GONGDAO_SWEEP_EVERY_SECS", &mut jobs.sweep_every),
             ("GONGDAO_LEASE_TTL_SECS", &mut jobs.lease_ttl),
+            ("GONGDAO_RETRY_MAX_SECS", &mut jobs.retry_max),
         ] {
             if let Some(v) = env(key) {
                 *slot = match v.trim().parse::<u64>() {
@@ -500,13 +505,16 @@ mod tests {
         let c = load(&[]).unwrap();
         assert_eq!(c.jobs.sweep_every.as_secs(), 60);
         assert_eq!(c.jobs.lease_ttl.as_secs(), 30);
+        assert_eq!(c.jobs.retry_max.as_secs(), 600);
         let c = load(&[
             ("GONGDAO_SWEEP_EVERY_SECS", "2"),
             ("GONGDAO_LEASE_TTL_SECS", " 3 "),
+            ("GONGDAO_RETRY_MAX_SECS", "5"),
         ])
         .unwrap();
         assert_eq!(c.jobs.sweep_every.as_secs(), 2);
         assert_eq!(c.jobs.lease_ttl.as_secs(), 3);
+        assert_eq!(c.jobs.retry_max.as_secs(), 5);
         for bad in ["0", "-1", "1.5", "soon", "86401"] {
             let e = load(&[("GONGDAO_LEASE_TTL_SECS", bad)]).unwrap_err();
             assert!(

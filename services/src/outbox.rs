@@ -128,19 +128,22 @@ pub async fn complete<C: ConnectionTrait>(conn: &C, id: i32) -> Result<(), DbErr
     Ok(())
 }
 
-/// The work failed: try again later, waiting longer each time (capped at 10 minutes).
+/// The work failed: try again later, waiting longer each time, at most
+/// `max_wait` (`Jobs::retry_max`).
 pub async fn fail<C: ConnectionTrait>(
     conn: &C,
     row: &outbox::Model,
     error: &str,
     now: DateTime<Utc>,
+    max_wait: std::time::Duration,
 ) -> Result<(), DbErr> {
     let attempts = row.attempts + 1;
+    let cap = Duration::from_std(max_wait).unwrap_or(Duration::seconds(600));
     outbox::Entity::update_many()
         .col_expr(outbox::Column::Attempts, Expr::value(attempts))
         .col_expr(
             outbox::Column::NextAttemptAt,
-            Expr::value(now + backoff(attempts)),
+            Expr::value(now + backoff(attempts).min(cap)),
         )
         .col_expr(
             outbox::Column::LastError,

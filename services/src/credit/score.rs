@@ -153,7 +153,14 @@ pub async fn run_due(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize
     let mut failed: BTreeSet<i32> = BTreeSet::new();
     for row in &rows {
         let Ok(Recompute { merchant_id }) = serde_json::from_str::<Recompute>(&row.payload) else {
-            outbox::fail(&svc.db, row, "undecodable payload", now).await?;
+            outbox::fail(
+                &svc.db,
+                row,
+                "undecodable payload",
+                now,
+                svc.config.jobs.retry_max,
+            )
+            .await?;
             continue;
         };
         if !done.contains(&merchant_id) && !failed.contains(&merchant_id) {
@@ -170,7 +177,14 @@ pub async fn run_due(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<usize
         if done.contains(&merchant_id) {
             outbox::complete(&svc.db, row.id).await?;
         } else {
-            outbox::fail(&svc.db, row, "recomputation failed", now).await?;
+            outbox::fail(
+                &svc.db,
+                row,
+                "recomputation failed",
+                now,
+                svc.config.jobs.retry_max,
+            )
+            .await?;
         }
     }
     Ok(done.len())

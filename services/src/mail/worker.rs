@@ -34,7 +34,14 @@ pub async fn deliver_due(
                     attempts = row.attempts + 1,
                     "mail delivery failed: {e:#}"
                 );
-                outbox::fail(&svc.db, &row, &format!("{e:#}"), Utc::now()).await?;
+                outbox::fail(
+                    &svc.db,
+                    &row,
+                    &format!("{e:#}"),
+                    Utc::now(),
+                    svc.config.jobs.retry_max,
+                )
+                .await?;
             }
         }
     }
