@@ -42,6 +42,12 @@ pub enum Command {
     VerifyTrails,
     /// Rebuild the search index from the database (into a new folder, then switch).
     Reindex,
+    /// Write a consistent copy of the database to FILE while the server runs
+    /// (SQLite: VACUUM INTO; PostgreSQL: pg_dump --format=custom).
+    Backup { file: PathBuf },
+    /// Restore FILE (from `gongdao backup`) into the configured database,
+    /// which must be empty; then verify every trail and reconcile the books.
+    Restore { file: PathBuf },
     /// The consumer-protection fund.
     Fund {
         #[command(subcommand)]
@@ -123,6 +129,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 bail!("{report}");
             }
             println!("{report}");
+            Ok(())
+        }
+        Command::Backup { file } => {
+            println!("{}", crate::backup::backup(&config, &file).await?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            println!("{}", crate::backup::restore(config, &file).await?);
             Ok(())
         }
         Command::Reindex => {

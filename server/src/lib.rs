@@ -2,6 +2,7 @@
 //! API under `/api/v1`, health, language switch. `main.rs` adds the command line.
 
 pub mod api;
+pub mod backup;
 pub mod cache;
 pub mod cli;
 pub mod proxy;
