@@ -143,33 +143,7 @@ pub fn run(root: &Path, target: &Path, args: &[String]) -> anyhow::Result<()> {
 
 /// A venv under the target folder with the pinned schemathesis (installed once).
 fn ensure_schemathesis(target: &Path) -> anyhow::Result<std::path::PathBuf> {
-    let venv = target.join("schemathesis-venv");
-    let st = venv.join("bin").join("schemathesis");
-    let wanted = SCHEMATHESIS.split("==").nth(1).unwrap_or_default();
-    let have = Command::new(&st)
-        .arg("--version")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).contains(wanted))
-        .unwrap_or(false);
-    if have {
-        return Ok(st);
-    }
-    println!("==> installing {SCHEMATHESIS} into {}", venv.display());
-    let ok = Command::new("python3")
-        .args(["-m", "venv"])
-        .arg(&venv)
-        .status()
-        .context("python3 -m venv")?
-        .success()
-        && Command::new(venv.join("bin").join("pip"))
-            .args(["install", "-q", SCHEMATHESIS])
-            .status()
-            .context("pip install schemathesis")?
-            .success();
-    if !ok {
-        bail!("could not install {SCHEMATHESIS} (needs python3 with venv and PyPI)");
-    }
-    Ok(st)
+    Ok(tools::ensure_pip(target, "schemathesis-venv", SCHEMATHESIS)?.join("schemathesis"))
 }
 
 /// The demo account of `role` signs in; its bearer token.

@@ -4,6 +4,8 @@
 //! missing, never re-installing), then build incrementally.
 
 mod api_check;
+mod chaos;
+mod client;
 mod serve_bench;
 mod tools;
 
@@ -22,13 +24,21 @@ fn main() -> std::process::ExitCode {
         Some("test") => test(&args[1..]),
         Some("tools") => tools::ensure(&root()).map(|_| ()),
         Some("bench") => bench(&args[1..]),
+        Some("chaos") => {
+            let root = root();
+            match chaos::run(&root, &target_dir(&root), &args[1..]) {
+                Ok((_, 0)) => Ok(()),
+                Ok((_, failed)) => Err(anyhow::anyhow!("{failed} chaos scenarios failed")),
+                Err(e) => Err(e),
+            }
+        }
         Some("api-check") => {
             let root = root();
             api_check::run(&root, &target_dir(&root), &args[1..])
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test [--no-e2e | --e2e-only [playwright args]] | bench cases | bench search [--synthetic N] | bench serve | api-check [--role R,R] [--max-examples N] | tools"
+                "usage: cargo xtask run | test [--no-e2e] [--no-chaos] | test --e2e-only [playwright args] | bench cases | bench search [--synthetic N] | bench serve | chaos [--short] [--only NAME,NAME] | api-check [--role R,R] [--max-examples N] | tools"
             );
             return std::process::ExitCode::from(2);
         }
@@ -198,6 +208,23 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         tally.step("cargo test (build or harness failure)", false);
     } else if !ok {
         tally.failures.push("cargo test".into());
+    }
+
+    if !args.iter().any(|a| a == "--no-chaos") {
+        println!("==> chaos, short form: crashes and outages under load");
+        match chaos::run(&root, &target_dir(&root), &["--short".to_string()]) {
+            Ok((passed, failed)) => {
+                tally.passed += passed;
+                tally.failed += failed;
+                if failed > 0 {
+                    tally.failures.push("chaos".into());
+                }
+            }
+            Err(e) => {
+                eprintln!("the chaos scenarios could not run: {e:#}");
+                tally.step("chaos", false);
+            }
+        }
     }
 
     if e2e {

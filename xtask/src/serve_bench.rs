@@ -361,7 +361,7 @@ fn settle(p: &Proc, port: u16) -> anyhow::Result<()> {
     }
 }
 
-fn fresh_pg_database(admin_url: &str, db: &str) -> anyhow::Result<String> {
+pub(crate) fn fresh_pg_database(admin_url: &str, db: &str) -> anyhow::Result<String> {
     psql(
         admin_url,
         &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
@@ -374,7 +374,7 @@ fn fresh_pg_database(admin_url: &str, db: &str) -> anyhow::Result<String> {
     Ok(format!("{base}/{db}"))
 }
 
-fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
+pub(crate) fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     let s = Command::new("psql")
         .args([url, "-q", "-c", sql])
         .stdout(Stdio::null())
@@ -386,11 +386,7 @@ fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub(crate) fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
+pub(crate) use crate::client::free_port;
 
 /// A GET over HTTP/1.0: (status, body).
 fn get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {

@@ -247,6 +247,43 @@ pub fn ensure_apt(marker: &str, packages: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A Python package from PyPI (`name==version`) in its own virtual
+/// environment under `target/<venv>`, installed once; the environment's
+/// `bin` folder.
+pub fn ensure_pip(target: &Path, venv: &str, spec: &str) -> anyhow::Result<PathBuf> {
+    let venv = target.join(venv);
+    let bin = venv.join("bin");
+    let (name, wanted) = spec.split_once("==").unwrap_or((spec, ""));
+    let have = Command::new(bin.join("pip"))
+        .args(["show", name])
+        .output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .any(|l| l == format!("Version: {wanted}"))
+        })
+        .unwrap_or(false);
+    if have {
+        return Ok(bin);
+    }
+    println!("==> installing {spec} into {}", venv.display());
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .context("python3 -m venv")?
+        .success()
+        && Command::new(bin.join("pip"))
+            .args(["install", "-q", spec])
+            .status()
+            .with_context(|| format!("pip install {spec}"))?
+            .success();
+    if !ok {
+        bail!("could not install {spec} (needs python3 with venv and PyPI)");
+    }
+    Ok(bin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::version_at_least;
