@@ -75,12 +75,24 @@ pub fn router(svc: Services) -> Router {
     router_and_cache(svc, cache::Limits::default()).0
 }
 
+/// The pages' route list, made once per process. Making it runs the app
+/// with leptos_server's process-wide "suppress resource loads" flag set, and
+/// a resource whose future is first polled while the flag is up waits for
+/// ever (leptos #4773, open upstream): a second router built beside renders
+/// in progress (tests build one per test, in parallel) could leave one of
+/// those pages unfinished. Every later router reuses the first list.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// Every route of the application — pages, forms, the JSON API, static
 /// files — without the layers around them (the route table the OpenAPI
 /// test walks).
 pub fn routes(svc: &Services) -> Router {
     let leptos_options = leptos_options(&svc.config);
-    let routes = generate_route_list(app::App);
+    let routes = page_routes();
     let state = AppState {
         leptos_options: leptos_options.clone(),
         services: svc.clone(),

@@ -265,14 +265,23 @@ impl TestApp {
         cache
     }
 
+    /// Sends `req` and reads the whole answer. An answer that has not ended
+    /// within two minutes fails the test, naming the request, instead of
+    /// hanging the suite.
     pub async fn send(&self, req: Req) -> Resp {
-        let resp = self.router.clone().oneshot(req.build()).await.unwrap();
-        let (parts, body) = resp.into_parts();
-        Resp {
-            status: parts.status,
-            headers: parts.headers,
-            body: body.collect().await.unwrap().to_bytes(),
-        }
+        let what = format!("{} {}", req.method, req.uri);
+        let exchange = async {
+            let resp = self.router.clone().oneshot(req.build()).await.unwrap();
+            let (parts, body) = resp.into_parts();
+            Resp {
+                status: parts.status,
+                headers: parts.headers,
+                body: body.collect().await.unwrap().to_bytes(),
+            }
+        };
+        tokio::time::timeout(std::time::Duration::from_secs(120), exchange)
+            .await
+            .unwrap_or_else(|_| panic!("{what}: no whole answer within 120 s"))
     }
 
     /// Self-registers through `POST /api/v1/users`; asserts 201.
