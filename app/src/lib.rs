@@ -36,6 +36,8 @@ use crate::i18n::{tr, use_lang};
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::set_content_security_policy();
     let lang = use_lang();
     view! {
         <!DOCTYPE html>

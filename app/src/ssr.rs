@@ -78,3 +78,25 @@ pub fn set_cookie(value: String) {
         resp.append_header(SET_COOKIE, v);
     }
 }
+
+/// The page's Content-Security-Policy, set on the response while the shell
+/// renders: scripts only with this response's nonce (Leptos puts it on its
+/// hydration scripts; `'strict-dynamic'` lets them load the site's module,
+/// and `'wasm-unsafe-eval'` compile its WebAssembly), nothing from other
+/// origins, no framing, no `<base>`, forms only to us. Inline `style`
+/// attributes stay allowed (they run no code). A cached page is answered
+/// with the header it was rendered with, so nonce and header always match.
+pub fn set_content_security_policy() {
+    let (Some(nonce), Some(res)) = (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+    else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&policy) {
+        res.insert_header(http::header::CONTENT_SECURITY_POLICY, v);
+    }
+}

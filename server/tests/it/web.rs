@@ -3,7 +3,69 @@
 use crate::harness::{Req, backend_tests};
 use domain::Role;
 
+/// The policy's script nonce, after checking that every `<script>` of the
+/// page carries it and that the policy allows no inline script without it.
+fn checked_nonce(r: &crate::harness::Resp) -> String {
+    let csp = r.header("content-security-policy").unwrap_or_else(|| panic!("no CSP on a page"));
+    let script_src = csp
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("script-src "))
+        .unwrap_or_else(|| panic!("no script-src in {csp}"));
+    let tokens: Vec<&str> = script_src.split_whitespace().collect();
+    assert!(!tokens.contains(&"'unsafe-inline'") && !tokens.contains(&"'unsafe-eval'"), "{csp}");
+    for d in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+        assert!(csp.contains(d), "{d} missing from {csp}");
+    }
+    let nonce = script_src
+        .split_whitespace()
+        .find_map(|t| t.strip_prefix("'nonce-")?.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("no nonce in {csp}"))
+        .to_string();
+    assert!(nonce.len() >= 22, "a nonce of at least 128 bits: {nonce}");
+    let html = r.text();
+    let scripts: Vec<&str> = html.split("<script").skip(1).map(|s| s.split('>').next().unwrap_or("")).collect();
+    assert!(!scripts.is_empty(), "a hydrated page has scripts");
+    for tag in scripts {
+        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "a script without the nonce: <script{tag}>");
+    }
+    nonce
+}
+
 backend_tests! {
+    async fn pages_carry_a_content_security_policy_whose_nonce_is_on_every_script(app) {
+        let mut app = app;
+        app.start_page_cache().await;
+        let page = |token: Option<String>| {
+            let mut req = Req::get("/").header("accept", "text/html");
+            if let Some(t) = token {
+                req = req.bearer(&t);
+            }
+            let app = &app;
+            async move { app.send(req).await.expect(200) }
+        };
+        let first = checked_nonce(&page(None).await);
+        // Answered from the page cache: the header it was rendered with
+        // comes back with its body.
+        let mut hit = None;
+        for _ in 0..40 {
+            let r = page(None).await;
+            if r.header("x-cache") == Some("hit") {
+                hit = Some(r);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        checked_nonce(&hit.expect("the home page is answered from the page cache"));
+        app.register("csp@example.cn", Role::Consumer).await;
+        let token = app.login("csp@example.cn").await;
+        let signed_in = checked_nonce(&page(Some(token)).await);
+        assert_ne!(first, signed_in, "each render has its own nonce");
+        // Answers that are not pages carry no policy to get in their way.
+        let api = app.send(Req::get("/api/v1/merchants")).await.expect(200);
+        assert_eq!(api.header("content-security-policy"), None);
+    }
+
     async fn healthz_reports_the_database_ok(app) {
         let r = app.send(Req::get("/healthz")).await.expect(200);
         assert_eq!(r.json()["status"], "ok");
