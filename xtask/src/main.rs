@@ -124,6 +124,23 @@ struct Tally {
 }
 
 impl Tally {
+    /// Adds a suite's (passed, failed), or one failure when it could not run.
+    fn suite(&mut self, name: &str, result: anyhow::Result<(u64, u64)>) {
+        match result {
+            Ok((passed, failed)) => {
+                self.passed += passed;
+                self.failed += failed;
+                if failed > 0 {
+                    self.failures.push(name.into());
+                }
+            }
+            Err(e) => {
+                eprintln!("{name} could not run: {e:#}");
+                self.step(name, false);
+            }
+        }
+    }
+
     fn step(&mut self, name: &str, ok: bool) {
         if ok {
             self.passed += 1;
@@ -212,36 +229,13 @@ fn test(args: &[String]) -> anyhow::Result<()> {
 
     if !args.iter().any(|a| a == "--no-chaos") {
         println!("==> chaos, short form: crashes and outages under load");
-        match chaos::run(&root, &target_dir(&root), &["--short".to_string()]) {
-            Ok((passed, failed)) => {
-                tally.passed += passed;
-                tally.failed += failed;
-                if failed > 0 {
-                    tally.failures.push("chaos".into());
-                }
-            }
-            Err(e) => {
-                eprintln!("the chaos scenarios could not run: {e:#}");
-                tally.step("chaos", false);
-            }
-        }
+        let result = chaos::run(&root, &target_dir(&root), &["--short".to_string()]);
+        tally.suite("chaos", result);
     }
 
     if e2e {
         println!("==> end-to-end: Playwright in Chromium, JavaScript on and off");
-        match end_to_end(&root, &env, &[]) {
-            Ok((passed, failed)) => {
-                tally.passed += passed;
-                tally.failed += failed;
-                if failed > 0 {
-                    tally.failures.push("playwright".into());
-                }
-            }
-            Err(e) => {
-                eprintln!("end-to-end suite could not run: {e:#}");
-                tally.step("end-to-end suite", false);
-            }
-        }
+        tally.suite("playwright", end_to_end(&root, &env, &[]));
     }
 
     println!();

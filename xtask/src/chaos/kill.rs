@@ -8,19 +8,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use super::load::{self, Log};
-use super::node::Node;
 use super::{Backend, Ctx, Outcome};
 
 pub fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<Outcome> {
     let name = format!("kill -9 under load ({})", backend.name());
-    let dir = ctx.work.join(format!("kill-{}", backend.name()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = ctx.database(backend, "kill")?;
-    let mut env = ctx.base_env();
-    if let Some(url) = &db {
-        env.push(("DATABASE_URL", url.as_str()));
-    }
-    let mut node = Node::new(&ctx.bin, &dir, &env)?;
+    let dir = ctx.fresh_dir(&format!("kill-{}", backend.name()));
+    let (mut node, db) = ctx.node(&dir, backend, "kill")?;
     node.start()?;
     let w = load::world(&node.client, ctx.size.clients, backend.name())?;
     let c = node.client;

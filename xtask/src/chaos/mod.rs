@@ -112,6 +112,29 @@ impl Ctx {
         }
     }
 
+    /// The scenario's folder under the work folder, emptied.
+    pub fn fresh_dir(&self, name: &str) -> PathBuf {
+        let dir = self.work.join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    /// A server (not started) in `dir` on a fresh database of `backend`
+    /// named after `db`, and that database's URL (for `drop_database`).
+    pub fn node(
+        &self,
+        dir: &Path,
+        backend: Backend,
+        db: &str,
+    ) -> anyhow::Result<(node::Node, Option<String>)> {
+        let url = self.database(backend, db)?;
+        let mut env = self.base_env();
+        if let Some(u) = &url {
+            env.push(("DATABASE_URL", u.as_str()));
+        }
+        Ok((node::Node::new(&self.bin, dir, &env)?, url))
+    }
+
     pub fn drop_database(&self, url: Option<&str>) {
         if let Some(db) = url.and_then(|u| u.rsplit('/').next()) {
             let _ = crate::serve_bench::psql(

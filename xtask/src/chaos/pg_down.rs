@@ -12,7 +12,6 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 
 use super::load::{self, Log};
-use super::node::Node;
 use super::{Backend, Ctx, Outcome};
 use crate::client::Failure;
 
@@ -58,13 +57,8 @@ struct Probe {
 
 pub fn run(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let name = "PostgreSQL restart under load".to_string();
-    let dir = ctx.work.join("pg-down");
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = ctx.database(Backend::Postgres, "pgdown")?;
-    let url = db.clone().unwrap_or_default();
-    let mut env = ctx.base_env();
-    env.push(("DATABASE_URL", url.as_str()));
-    let mut node = Node::new(&ctx.bin, &dir, &env)?;
+    let dir = ctx.fresh_dir("pg-down");
+    let (mut node, db) = ctx.node(&dir, Backend::Postgres, "pgdown")?;
     node.start()?;
     let w = load::world(&node.client, ctx.size.clients / 2, "pg")?;
     let c = node.client;

@@ -9,19 +9,12 @@ use std::time::{Duration, Instant};
 use anyhow::bail;
 
 use super::load::{self, Log};
-use super::node::Node;
 use super::{Backend, Ctx, Outcome};
 
 pub fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<Outcome> {
     let name = format!("backup and restore ({})", backend.name());
-    let dir = ctx.work.join(format!("restore-{}", backend.name()));
-    let _ = std::fs::remove_dir_all(&dir);
-    let db = ctx.database(backend, "backup")?;
-    let mut env = ctx.base_env();
-    if let Some(url) = &db {
-        env.push(("DATABASE_URL", url.as_str()));
-    }
-    let mut node = Node::new(&ctx.bin, &dir.join("live"), &env)?;
+    let dir = ctx.fresh_dir(&format!("restore-{}", backend.name()));
+    let (mut node, db) = ctx.node(&dir.join("live"), backend, "backup")?;
     node.start()?;
     let w = load::world(&node.client, ctx.size.clients / 2, backend.name())?;
     let c = node.client;
@@ -52,12 +45,7 @@ pub fn run(ctx: &Ctx, backend: Backend) -> anyhow::Result<Outcome> {
     drop(node);
 
     // Into an empty database, then a server on it.
-    let fresh = ctx.database(backend, "restored")?;
-    let mut env = ctx.base_env();
-    if let Some(url) = &fresh {
-        env.push(("DATABASE_URL", url.as_str()));
-    }
-    let mut restored = Node::new(&ctx.bin, &dir.join("restored"), &env)?;
+    let (mut restored, fresh) = ctx.node(&dir.join("restored"), backend, "restored")?;
     let t = Instant::now();
     let (ok, said) = restored.cli(&["restore", &file.to_string_lossy()])?;
     let restore_took = t.elapsed();
