@@ -105,6 +105,26 @@ backend_tests! {
         app.send(Req::get("/api/v1/me").bearer(&b)).await.expect(401);
     }
 
+    async fn signing_in_never_adopts_a_session_id_the_client_brought(app) {
+        app.register("li.wei@example.cn", Role::Consumer).await;
+        // A session id planted in the browser before sign-in (fixation).
+        let planted = "planted-by-someone-else-0123456789abcdef";
+        let r = app
+            .send(
+                Req::post("/api/v1/session")
+                    .json(&credentials("li.wei@example.cn", PASSWORD))
+                    .cookie(planted)
+                    .same_origin(),
+            )
+            .await
+            .expect(200);
+        let token = r.json()["token"].as_str().unwrap().to_string();
+        assert_ne!(token, planted);
+        assert!(r.set_cookies().iter().any(|c| c.starts_with(&format!("gongdao_session={token};"))));
+        app.send(Req::get("/api/v1/me").cookie(planted)).await.expect(401);
+        app.send(Req::get("/api/v1/me").cookie(&token)).await.expect(200);
+    }
+
     async fn cookie_borne_writes_must_come_from_our_origin(app) {
         let admin = app.create_staff(Role::Admin).await;
         let token = app.login(&admin).await;
@@ -193,6 +213,35 @@ backend_tests! {
         }
         // Other accounts are not locked out.
         app.login("other@example.cn").await;
+        // Nor is the owner, signing in from another address: a guesser
+        // cannot lock someone out of their own account.
+        app.send(
+            Req::post("/api/v1/session")
+                .json(&credentials("li.wei@example.cn", PASSWORD))
+                .peer("198.51.100.20:50000"),
+        )
+        .await
+        .expect(200);
+    }
+
+    async fn guessing_spread_over_many_addresses_meets_a_ceiling_per_account(app) {
+        app.register("li.wei@example.cn", Role::Consumer).await;
+        // The test limit is 10 per account and address; the ceiling 100.
+        let ceiling = 10 * services::accounts::sessions::ACCOUNT_CEILING_FACTOR;
+        for i in 0..ceiling {
+            let from = format!("203.0.113.{}:40000", i / 9 + 1);
+            let r = app
+                .send(Req::post("/api/v1/session").json(&credentials("li.wei@example.cn", "wrong guess")).peer(&from))
+                .await;
+            assert_eq!(r.status, 401, "attempt {} from {from}: {}", i + 1, r.text());
+        }
+        app.send(
+            Req::post("/api/v1/session")
+                .json(&credentials("li.wei@example.cn", PASSWORD))
+                .peer("198.51.100.20:50000"),
+        )
+        .await
+        .expect(429);
     }
 
     async fn behind_a_trusted_proxy_sign_in_limits_count_the_forwarded_client(app) {

@@ -15,6 +15,10 @@ pub const SESSION_DAYS: i64 = 30;
 
 /// Checks the password and opens a session. Wrong email and wrong password get
 /// the same answer. Limited per IP and per account.
+/// The per-account ceiling across addresses, as a multiple of the
+/// per-account-and-address limit.
+pub const ACCOUNT_CEILING_FACTOR: u32 = 10;
+
 pub async fn login(
     svc: &Services,
     email: &str,
@@ -34,11 +38,25 @@ pub async fn login(
             Duration::from_secs(60),
         )
         .await
+        // Per account *and* address: someone guessing from their own address
+        // locks only that address out, never the owner signing in from theirs.
+        || !svc
+            .limiter
+            .allow(
+                &format!("login-account:{normalized}:{ip}"),
+                limits.login_per_account_per_15_minutes,
+                Duration::from_secs(15 * 60),
+            )
+            .await
+        // And a ceiling per account across addresses against guessing spread
+        // over many (ten times the per-address limit).
         || !svc
             .limiter
             .allow(
                 &format!("login-account:{normalized}"),
-                limits.login_per_account_per_15_minutes,
+                limits
+                    .login_per_account_per_15_minutes
+                    .saturating_mul(ACCOUNT_CEILING_FACTOR),
                 Duration::from_secs(15 * 60),
             )
             .await
