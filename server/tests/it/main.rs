@@ -4,6 +4,7 @@
 //! the PostgreSQL half fails when the server cannot be reached).
 
 mod admin;
+mod authz;
 mod cases;
 mod cases_integrity;
 mod cases_matrix;

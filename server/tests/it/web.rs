@@ -6,15 +6,24 @@ use domain::Role;
 /// The policy's script nonce, after checking that every `<script>` of the
 /// page carries it and that the policy allows no inline script without it.
 fn checked_nonce(r: &crate::harness::Resp) -> String {
-    let csp = r.header("content-security-policy").unwrap_or_else(|| panic!("no CSP on a page"));
+    let csp = r
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("no CSP on a page"));
     let script_src = csp
         .split(';')
         .map(str::trim)
         .find(|d| d.starts_with("script-src "))
         .unwrap_or_else(|| panic!("no script-src in {csp}"));
     let tokens: Vec<&str> = script_src.split_whitespace().collect();
-    assert!(!tokens.contains(&"'unsafe-inline'") && !tokens.contains(&"'unsafe-eval'"), "{csp}");
-    for d in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
+    assert!(
+        !tokens.contains(&"'unsafe-inline'") && !tokens.contains(&"'unsafe-eval'"),
+        "{csp}"
+    );
+    for d in [
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+    ] {
         assert!(csp.contains(d), "{d} missing from {csp}");
     }
     let nonce = script_src
@@ -24,10 +33,17 @@ fn checked_nonce(r: &crate::harness::Resp) -> String {
         .to_string();
     assert!(nonce.len() >= 22, "a nonce of at least 128 bits: {nonce}");
     let html = r.text();
-    let scripts: Vec<&str> = html.split("<script").skip(1).map(|s| s.split('>').next().unwrap_or("")).collect();
+    let scripts: Vec<&str> = html
+        .split("<script")
+        .skip(1)
+        .map(|s| s.split('>').next().unwrap_or(""))
+        .collect();
     assert!(!scripts.is_empty(), "a hydrated page has scripts");
     for tag in scripts {
-        assert!(tag.contains(&format!("nonce=\"{nonce}\"")), "a script without the nonce: <script{tag}>");
+        assert!(
+            tag.contains(&format!("nonce=\"{nonce}\"")),
+            "a script without the nonce: <script{tag}>"
+        );
     }
     nonce
 }
