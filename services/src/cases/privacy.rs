@@ -127,11 +127,9 @@ pub async fn set_publication(
     publish: bool,
 ) -> Result<(), AppError> {
     use sea_orm::sea_query::Expr;
-    let c = case::Entity::find_by_id(case_id)
-        .one(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .ok_or(AppError::NotFound)?;
+    // Who may not read the case is told it does not exist (404), as on every
+    // other case route; who may read it but did not file it gets 403.
+    let (c, _) = record::load_readable(&svc.db, viewer, case_id).await?;
     if viewer.role != Role::Consumer || c.consumer_id != viewer.id {
         return Err(AppError::Forbidden);
     }
