@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use domain::AppError;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, EntityTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, EntityTrait,
     PaginatorTrait, Statement,
 };
 
@@ -26,7 +26,8 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Opens a pool. For SQLite, the file's folder is created and WAL is switched on.
+/// Opens a pool. For SQLite, the file's folder is created and every
+/// connection has WAL, foreign keys and a 10-second busy timeout.
 pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     if let Some(path) = sqlite_path(url)
         && let Some(dir) = std::path::Path::new(&path).parent()
@@ -38,6 +39,13 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     let mut opt = ConnectOptions::new(url.to_string());
     opt.sqlx_logging(false)
         .max_connections(if url.starts_with("sqlite") { 4 } else { 10 });
+    // Every pooled SQLite connection waits up to 10 s for the write lock
+    // (a PRAGMA run once would reach only the connection that ran it).
+    opt.map_sqlx_sqlite_opts(|o| {
+        o.busy_timeout(std::time::Duration::from_secs(10))
+            .foreign_keys(true)
+            .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+    });
     if !url.starts_with("sqlite") {
         // While PostgreSQL is down or restarting, a request waits this long
         // for a connection and then gets a 503 (not a 30-second hang).
@@ -50,13 +58,6 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             redact(url)
         )
     })?;
-    if db.get_database_backend() == DbBackend::Sqlite {
-        db.execute_unprepared(
-            "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-        )
-        .await
-        .context("configuring SQLite")?;
-    }
     Ok(db)
 }
 
@@ -226,6 +227,35 @@ pub fn is_write_locked(e: &DbErr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn every_pooled_sqlite_connection_waits_for_the_write_lock() {
+        use sea_orm::TransactionTrait;
+        let dir = std::env::temp_dir().join(format!("gongdao-db-test-{}", std::process::id()));
+        let url = format!("sqlite://{}/g.db?mode=rwc", dir.display());
+        let db = connect(&url).await.unwrap();
+        // Four transactions hold the pool's four connections at once.
+        let mut held = vec![];
+        for _ in 0..4 {
+            held.push(db.begin().await.unwrap());
+        }
+        for txn in &held {
+            for (pragma, want) in [("busy_timeout", 10_000i64), ("foreign_keys", 1)] {
+                let row = txn
+                    .query_one_raw(Statement::from_string(
+                        sea_orm::DbBackend::Sqlite,
+                        format!("PRAGMA {pragma}"),
+                    ))
+                    .await
+                    .unwrap()
+                    .unwrap();
+                let got: i64 = row.try_get_by_index(0).unwrap();
+                assert_eq!(got, want, "{pragma}");
+            }
+        }
+        drop(held);
+        let _ = std::fs::remove_dir_all(dir);
+    }
 
     #[test]
     fn passwords_are_redacted() {

@@ -399,7 +399,7 @@ pub async fn repair(
     get,
     path = "/records/requests",
     tag = "regulator",
-    summary = "Objections and repair applications: the regulators' queue, or a merchant's own, oldest first",
+    summary = "Objections and repair applications: the queue for regulators and admins, or a merchant's own, oldest first",
     params(("status" = Option<String>, Query, pattern = "^(pending|upheld|approved|refused)$")),
     responses(
         (status = 200, description = "The requests", body = super::openapi::Items<domain::merchant::RecordRequestView>),
