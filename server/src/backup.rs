@@ -27,7 +27,7 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<String> {
     let tmp = partial(file);
     let _ = std::fs::remove_file(&tmp);
     let started = std::time::Instant::now();
-    if is_sqlite(&config.database_url) {
+    if db::is_sqlite(&config.database_url) {
         let conn = db::connect(&config.database_url).await?;
         let target = tmp.to_string_lossy().replace('\'', "''");
         conn.execute_unprepared(&format!("VACUUM INTO '{target}'"))
@@ -72,7 +72,7 @@ pub async fn restore(config: Config, file: &Path) -> anyhow::Result<String> {
             bail!("{} is not a gongdao backup", file.display());
         }
     }
-    let sqlite = is_sqlite(&config.database_url);
+    let sqlite = db::is_sqlite(&config.database_url);
     match (
         sqlite,
         head.starts_with(SQLITE_MAGIC),
@@ -162,10 +162,6 @@ pub async fn restore(config: Config, file: &Path) -> anyhow::Result<String> {
         file.display(),
         db::redact(&svc.config.database_url)
     ))
-}
-
-fn is_sqlite(url: &str) -> bool {
-    url.starts_with("sqlite:")
 }
 
 fn partial(file: &Path) -> PathBuf {

@@ -36,9 +36,10 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating database folder {}", dir.display()))?;
     }
+    let sqlite = is_sqlite(url);
     let mut opt = ConnectOptions::new(url.to_string());
     opt.sqlx_logging(false)
-        .max_connections(if url.starts_with("sqlite") { 4 } else { 10 });
+        .max_connections(if sqlite { 4 } else { 10 });
     // Every pooled SQLite connection waits up to 10 s for the write lock
     // (a PRAGMA run once would reach only the connection that ran it).
     opt.map_sqlx_sqlite_opts(|o| {
@@ -46,7 +47,7 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             .foreign_keys(true)
             .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
     });
-    if !url.starts_with("sqlite") {
+    if !sqlite {
         // While PostgreSQL is down or restarting, a request waits this long
         // for a connection and then gets a 503 (not a 30-second hang).
         opt.acquire_timeout(ACQUIRE_TIMEOUT)
@@ -59,6 +60,11 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
         )
     })?;
     Ok(db)
+}
+
+/// Does `url` name a SQLite database (else PostgreSQL)?
+pub fn is_sqlite(url: &str) -> bool {
+    url.starts_with("sqlite:")
 }
 
 /// The file of a SQLite URL (`None` for PostgreSQL or `:memory:`).

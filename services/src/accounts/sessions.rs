@@ -13,12 +13,12 @@ use crate::db::internal_error;
 
 pub const SESSION_DAYS: i64 = 30;
 
-/// Checks the password and opens a session. Wrong email and wrong password get
-/// the same answer. Limited per IP and per account.
 /// The per-account ceiling across addresses, as a multiple of the
 /// per-account-and-address limit.
 pub const ACCOUNT_CEILING_FACTOR: u32 = 10;
 
+/// Checks the password and opens a session. Wrong email and wrong password get
+/// the same answer. Limited per IP, per account and address, and per account.
 pub async fn login(
     svc: &Services,
     email: &str,
