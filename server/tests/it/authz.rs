@@ -29,7 +29,7 @@ use chrono::Duration;
 use serde_json::{Value, json};
 
 use crate::cases::{R, Stage, USCC_UNKNOWN, World, instant};
-use crate::credit::{recompute, registration};
+use crate::credit::{multipart, recompute, registration};
 use crate::harness::{PASSWORD, Req, Resp, backend_tests, new_user};
 
 /// The columns of the expectation strings, in order.
@@ -288,17 +288,8 @@ fn request(method: &str, path: &str, body: Body, token: Option<&str>) -> Req {
         Body::None => req,
         Body::Json(v) => req.json(&v),
         Body::Png => {
-            let boundary = "gongdao-authz-boundary";
-            let mut b = format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n"
-            )
-            .into_bytes();
-            b.extend_from_slice(PNG);
-            b.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-            req.body(b).header(
-                "content-type",
-                &format!("multipart/form-data; boundary={boundary}"),
-            )
+            let (content_type, b) = multipart(PNG);
+            req.body(b).header("content-type", &content_type)
         }
     };
     if let Some(token) = token {
@@ -307,22 +298,25 @@ fn request(method: &str, path: &str, body: Body, token: Option<&str>) -> Req {
     req.lang("en")
 }
 
+/// The id of what a 201 answer created.
+fn created(r: Resp) -> i64 {
+    r.expect(201).json()["id"].as_i64().expect("an id")
+}
+
 /// The objects the paths name (see the file's comment).
 async fn objects(w: &World) -> Objects {
     let reg = Some(w.token(R::Reg));
     let a = w.merchant_a;
     // M2 registers a new business: the verification request is M2's.
-    let verification = post(
-        w,
-        "/merchants".into(),
-        registration(USCC_UNKNOWN),
-        Some(w.token(R::M2)),
-    )
-    .await
-    .expect(201)
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    let verification = created(
+        post(
+            w,
+            "/merchants".into(),
+            registration(USCC_UNKNOWN),
+            Some(w.token(R::M2)),
+        )
+        .await,
+    );
     let licence = format!("/merchants/verifications/{verification}/licence");
     send(w, "post", &licence, Body::Png, Some(w.token(R::M2)))
         .await
@@ -341,17 +335,15 @@ async fn objects(w: &World) -> Objects {
         .await
         .expect(201)
         .json();
-    let request = post(
-        w,
-        format!("/records/{}/objection", g["id"]),
-        json!({"text": "宣传用语已于检查前下架，且“最低价”有比价截图为证。"}),
-        Some(w.token(R::M)),
-    )
-    .await
-    .expect(201)
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    let request = created(
+        post(
+            w,
+            format!("/records/{}/objection", g["id"]),
+            json!({"text": "宣传用语已于检查前下架，且“最低价”有比价截图为证。"}),
+            Some(w.token(R::M)),
+        )
+        .await,
+    );
     w.set_now(instant(&f["objection_until"]) + Duration::minutes(1));
     services::cases::sweep::sweep(&w.app.svc, w.now())
         .await
@@ -367,30 +359,27 @@ async fn objects(w: &World) -> Objects {
     // A closed case, published, that C rated.
     let closed = w.case_at(Stage::Closed).await;
     crate::complaints::drain(w).await;
-    let rated = post(
-        w,
-        format!("/cases/{closed}/ratings"),
-        json!({"stars": 2, "text": "退款拖了很久。"}),
-        Some(w.token(R::C)),
-    )
-    .await
-    .expect(201)
-    .json();
-    let rating = rated["id"].as_i64().unwrap();
+    let rating = created(
+        post(
+            w,
+            format!("/cases/{closed}/ratings"),
+            json!({"stars": 2, "text": "退款拖了很久。"}),
+            Some(w.token(R::C)),
+        )
+        .await,
+    );
     // C's evidence on a fresh case.
     let case = w.file().await["id"].as_i64().unwrap();
-    let evidence = send(
-        w,
-        "post",
-        &format!("/cases/{case}/evidence"),
-        Body::Png,
-        Some(w.token(R::C)),
-    )
-    .await
-    .expect(201)
-    .json()["id"]
-        .as_i64()
-        .unwrap();
+    let evidence = created(
+        send(
+            w,
+            "post",
+            &format!("/cases/{case}/evidence"),
+            Body::Png,
+            Some(w.token(R::C)),
+        )
+        .await,
+    );
     Objects {
         evidence,
         record,

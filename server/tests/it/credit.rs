@@ -41,7 +41,8 @@ pub async fn register(w: &World, r: R, body: &Value) -> Resp {
     send(w, Some(r), Req::post("/api/v1/merchants").json(body)).await
 }
 
-fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
+/// A multipart body with `bytes` as the PNG field `file`, and its content type.
+pub fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "gongdao-test-boundary";
     let mut body = format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"licence.png\"\r\nContent-Type: image/png\r\n\r\n"
