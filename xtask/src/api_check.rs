@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::serve_bench::{Proc, free_port, wait_for};
+use crate::client::{Client, free_port};
+use crate::serve_bench::Proc;
 use crate::tools;
 
 /// The schemathesis release the checks were written against.
@@ -80,7 +81,8 @@ pub fn run(root: &Path, target: &Path, args: &[String]) -> anyhow::Result<()> {
         .stderr(log);
     tools::scrub_cargo_env(&mut serve);
     let _server = Proc(serve.spawn().context("starting gongdao serve")?);
-    wait_for(port, "/healthz", Duration::from_secs(120))?;
+    let client = Client::new(port);
+    client.wait_for("/healthz", Duration::from_secs(120))?;
     let base = format!("http://127.0.0.1:{port}");
     let (mut passed, mut failed) = (0, 0);
     for role in only {
@@ -97,7 +99,7 @@ pub fn run(root: &Path, target: &Path, args: &[String]) -> anyhow::Result<()> {
             // Signing in and out is what gives the run its token.
             .args(["--exclude-path", "/session"]);
         if role != "anonymous" {
-            let token = sign_in(&base, role)?;
+            let token = client.sign_in(&format!("{role}@demo.gongdao.cn"), "gongdao-demo")?;
             cmd.args(["-H", &format!("Authorization: Bearer {token}")]);
         }
         let out = cmd
@@ -144,28 +146,4 @@ pub fn run(root: &Path, target: &Path, args: &[String]) -> anyhow::Result<()> {
 /// A venv under the target folder with the pinned schemathesis (installed once).
 fn ensure_schemathesis(target: &Path) -> anyhow::Result<std::path::PathBuf> {
     Ok(tools::ensure_pip(target, "schemathesis-venv", SCHEMATHESIS)?.join("schemathesis"))
-}
-
-/// The demo account of `role` signs in; its bearer token.
-fn sign_in(base: &str, role: &str) -> anyhow::Result<String> {
-    let body = serde_json::json!({
-        "email": format!("{role}@demo.gongdao.cn"),
-        "password": "gongdao-demo",
-    });
-    let out = Command::new("curl")
-        .args(["-sS", "-X", "POST", "-H", "content-type: application/json"])
-        .args(["-d", &body.to_string()])
-        .arg(format!("{base}/api/v1/session"))
-        .output()
-        .context("curl (signing in)")?;
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).with_context(|| {
-        format!(
-            "signing in as {role}: {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    })?;
-    v["token"]
-        .as_str()
-        .map(String::from)
-        .with_context(|| format!("signing in as {role}: no token in {v}"))
 }

@@ -34,6 +34,8 @@ impl std::fmt::Display for Failure {
     }
 }
 
+impl std::error::Error for Failure {}
+
 /// The server at `127.0.0.1:port`.
 #[derive(Debug, Clone, Copy)]
 pub struct Client {
@@ -55,6 +57,37 @@ impl Client {
 
     pub fn post(&self, path: &str, bearer: Option<&str>, body: &Value) -> Result<Answer, Failure> {
         self.send("POST", path, bearer, Some(body))
+    }
+
+    /// Signs `email` in through `POST /api/v1/session`; the bearer token.
+    pub fn sign_in(&self, email: &str, password: &str) -> anyhow::Result<String> {
+        use anyhow::Context;
+        let a = self
+            .post(
+                "/api/v1/session",
+                None,
+                &serde_json::json!({"email": email, "password": password}),
+            )
+            .with_context(|| format!("signing in as {email}"))?;
+        a.body["token"]
+            .as_str()
+            .map(str::to_string)
+            .with_context(|| format!("signing in as {email}: {} {}", a.status, a.body))
+    }
+
+    /// Polls `path` every 200 ms until it answers 200, for at most `limit`.
+    pub fn wait_for(&self, path: &str, limit: Duration) -> anyhow::Result<()> {
+        let start = std::time::Instant::now();
+        while start.elapsed() < limit {
+            if matches!(self.get(path, None), Ok(a) if a.status == 200) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        anyhow::bail!(
+            "nothing answered 200 on port {}{path} within {limit:?}",
+            self.port
+        )
     }
 
     pub fn send(

@@ -352,7 +352,7 @@ fn end_to_end(root: &Path, env: &tools::Env, extra: &[String]) -> anyhow::Result
     tools::scrub_cargo_env(&mut cmd);
     let server = ServerGuard(cmd.spawn().context("starting gongdao serve")?);
     let base = format!("http://127.0.0.1:{port}");
-    wait_healthy(port, Duration::from_secs(60))?;
+    client::Client::new(port).wait_for("/healthz", Duration::from_secs(60))?;
     let mut pw = Command::new(root.join("node_modules/.bin/playwright"));
     pw.current_dir(root.join("end2end"))
         .args(["test", "--reporter=list"])
@@ -370,23 +370,6 @@ impl Drop for ServerGuard {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn wait_healthy(port: u16, limit: Duration) -> anyhow::Result<()> {
-    use std::io::{Read, Write};
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n");
-            let mut buf = String::new();
-            let _ = s.read_to_string(&mut buf);
-            if buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200") {
-                return Ok(());
-            }
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    bail!("the server did not become healthy on port {port} within {limit:?}")
 }
 
 trait StatusOk {

@@ -6,14 +6,13 @@
 //! issue 12's targets; then the same pages on PostgreSQL, and two servers on
 //! one PostgreSQL database, each given a core of its own.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
+use crate::client::{Client, free_port};
 use crate::tools;
 
 /// One wrk run's figures.
@@ -66,7 +65,7 @@ pub fn run(root: &Path, env: &tools::Env, target: &Path) -> anyhow::Result<()> {
             .spawn()
             .context("starting the bare hello")?,
     );
-    wait_for(hello_port, "/", Duration::from_secs(20))?;
+    Client::new(hello_port).wait_for("/", Duration::from_secs(20))?;
     println!(
         "==> wrk -t1 -c32 -d{}s --latency, one page at a time",
         seconds()
@@ -171,15 +170,15 @@ impl Pages {
     /// The demo's merchant 227 (the issue's example) if there, and the first
     /// public complaint record.
     fn find(port: u16) -> anyhow::Result<Pages> {
-        let (code, _) = get(port, "/api/v1/merchants/227")?;
-        let id = if code == 200 {
+        let c = Client::new(port);
+        let id = if c.get("/api/v1/merchants/227", None)?.status == 200 {
             227
         } else {
-            let (_, body) = get(port, "/api/v1/merchants?per_page=1")?;
-            first_id(&body).context("no merchant in the demo data")?
+            let a = c.get("/api/v1/merchants?per_page=1", None)?;
+            first_id(&a.body).context("no merchant in the demo data")?
         };
-        let (_, body) = get(port, "/api/v1/complaints?per_page=1")?;
-        let complaint = first_id(&body).context("no public complaint record in the demo data")?;
+        let a = c.get("/api/v1/complaints?per_page=1", None)?;
+        let complaint = first_id(&a.body).context("no public complaint record in the demo data")?;
         Ok(Pages {
             profile: format!("/merchants/{id}"),
             api: format!("/api/v1/merchants/{id}"),
@@ -214,8 +213,7 @@ impl Pages {
     }
 }
 
-fn first_id(json: &str) -> Option<i64> {
-    let v: serde_json::Value = serde_json::from_str(json).ok()?;
+fn first_id(v: &serde_json::Value) -> Option<i64> {
     v.get("items")?.get(0)?.get("id")?.as_i64()
 }
 
@@ -321,13 +319,13 @@ fn start(
     }
     tools::scrub_cargo_env(&mut cmd);
     let p = Proc(cmd.spawn().context("starting gongdao serve")?);
-    wait_for(port, "/healthz", Duration::from_secs(120))?;
+    let c = Client::new(port);
+    c.wait_for("/healthz", Duration::from_secs(120))?;
     // The index is built from the database at first start; searches before
     // that would measure an empty index.
     let start = Instant::now();
     while start.elapsed() < Duration::from_secs(120) {
-        let (_, body) = get(port, "/api/v1/merchants?per_page=1")?;
-        if first_id(&body).is_some() {
+        if first_id(&c.get("/api/v1/merchants?per_page=1", None)?.body).is_some() {
             settle(&p, port)?;
             return Ok(p);
         }
@@ -361,11 +359,15 @@ fn settle(p: &Proc, port: u16) -> anyhow::Result<()> {
     }
 }
 
-pub(crate) fn fresh_pg_database(admin_url: &str, db: &str) -> anyhow::Result<String> {
+pub(crate) fn drop_pg_database(admin_url: &str, db: &str) -> anyhow::Result<()> {
     psql(
         admin_url,
         &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-    )?;
+    )
+}
+
+pub(crate) fn fresh_pg_database(admin_url: &str, db: &str) -> anyhow::Result<String> {
+    drop_pg_database(admin_url, db)?;
     psql(admin_url, &format!("CREATE DATABASE {db}"))?;
     let base = admin_url
         .rsplit_once('/')
@@ -374,7 +376,7 @@ pub(crate) fn fresh_pg_database(admin_url: &str, db: &str) -> anyhow::Result<Str
     Ok(format!("{base}/{db}"))
 }
 
-pub(crate) fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
+fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
     let s = Command::new("psql")
         .args([url, "-q", "-c", sql])
         .stdout(Stdio::null())
@@ -384,39 +386,6 @@ pub(crate) fn psql(url: &str, sql: &str) -> anyhow::Result<()> {
         bail!("psql {sql:?} failed");
     }
     Ok(())
-}
-
-pub(crate) use crate::client::free_port;
-
-/// A GET over HTTP/1.0: (status, body).
-fn get(port: u16, path: &str) -> anyhow::Result<(u16, String)> {
-    let mut s = TcpStream::connect(("127.0.0.1", port))?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf)?;
-    let text = String::from_utf8_lossy(&buf);
-    let code = text
-        .split(' ')
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((code, body))
-}
-
-pub(crate) fn wait_for(port: u16, path: &str, limit: Duration) -> anyhow::Result<()> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Ok((200, _)) = get(port, path) {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    bail!("nothing answered 200 on port {port}{path} within {limit:?}")
 }
 
 fn wrk(url: &str, connections: u32) -> anyhow::Result<Load> {

@@ -137,10 +137,7 @@ impl Ctx {
 
     pub fn drop_database(&self, url: Option<&str>) {
         if let Some(db) = url.and_then(|u| u.rsplit('/').next()) {
-            let _ = crate::serve_bench::psql(
-                &self.pg_admin,
-                &format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"),
-            );
+            let _ = crate::serve_bench::drop_pg_database(&self.pg_admin, db);
         }
     }
 
