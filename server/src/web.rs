@@ -30,6 +30,10 @@ pub fn wrap(router: Router, svc: &Services) -> Router {
             svc.config.limits.max_body_bytes,
             body_limit,
         ))
+        // `body_limit` is the one limit on every body. axum's own default
+        // (2 MB on `Multipart`, `Bytes`, `Json`…) would refuse evidence and
+        // licence files between 2 and 10 MB as too large.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .layer(middleware::from_fn(json_payload_too_large))
         .layer(middleware::from_fn(security_headers))
         // Outermost: everything inside sees the real client address.

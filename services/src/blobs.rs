@@ -32,6 +32,54 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// The longest file name kept, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// A sent file name made safe to show and to offer back as a download's
+/// name (it is never a path: files are stored by hash): no folders (`/`,
+/// `\`), no control characters, no invisible or direction-changing ones
+/// (U+202E would show `photo\u{202E}gnp.exe` as `photoexe.png`), no quotes,
+/// at most [`MAX_NAME_CHARS`] characters keeping a short extension, and
+/// `fallback` for a name left blank or only dots.
+pub fn clean_name(name: &str, fallback: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let kept: String = base
+        .chars()
+        .filter(|&c| !c.is_control() && !invisible(c) && c != '"')
+        .collect();
+    let kept = kept.trim();
+    if kept.chars().all(|c| c == '.') {
+        return fallback.into();
+    }
+    if kept.chars().count() <= MAX_NAME_CHARS {
+        return kept.into();
+    }
+    // Too long: cut the stem, keep an extension of up to 10 characters.
+    let ext = kept
+        .rfind('.')
+        .map(|i| &kept[i..])
+        .filter(|e| e.chars().count() <= 10)
+        .unwrap_or("");
+    let stem: String = kept
+        .chars()
+        .take(MAX_NAME_CHARS - ext.chars().count())
+        .collect();
+    format!("{}{ext}", stem.trim_end())
+}
+
+/// Characters that show nothing or reorder what follows: bidirectional
+/// marks, embeddings, overrides and isolates, zero-width characters, the
+/// byte-order mark, the soft hyphen, line and paragraph separators.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{2028}'..='\u{202E}'
+        | '\u{2060}'..='\u{2069}'
+        | '\u{FEFF}'
+    )
+}
+
 fn path(svc: &Services, sha: &str) -> PathBuf {
     svc.config.files_dir.join(&sha[..2]).join(sha)
 }
@@ -118,5 +166,25 @@ mod tests {
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
         assert_eq!(sniff(b"MZ\x90\x00 an exe"), None);
         assert_eq!(sniff(b"<html>"), None);
+    }
+
+    #[test]
+    fn names_lose_folders_control_and_invisible_characters() {
+        let e = |n: &str| clean_name(n, "evidence");
+        assert_eq!(e("../../etc/passwd"), "passwd");
+        assert_eq!(e("C:\\发票.pdf"), "发票.pdf");
+        assert_eq!(e("a\nb\".pdf"), "ab.pdf");
+        assert_eq!(e("a\0b.png"), "ab.png");
+        assert_eq!(e(""), "evidence");
+        assert_eq!(e(".."), "evidence");
+        assert_eq!(e("x/.."), "evidence");
+        assert_eq!(e(" . "), "evidence");
+        assert_eq!(e("photo\u{202E}gnp.exe"), "photognp.exe");
+        assert_eq!(e("\u{2067}a\u{200B}b\u{2069}.png"), "ab.png");
+        assert_eq!(e(&"长".repeat(1000)), "长".repeat(200));
+        let long = format!("{}.png", "a".repeat(500));
+        assert_eq!(e(&long), format!("{}.png", "a".repeat(196)));
+        let odd = format!("{}.{}", "b".repeat(300), "c".repeat(20));
+        assert_eq!(e(&odd).chars().count(), 200);
     }
 }

@@ -1,6 +1,7 @@
 //! Evidence upload (multipart) and download.
 
 use axum::Json;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -38,21 +39,14 @@ pub async fn upload(
     caller: Caller,
     Path(id): Path<i32>,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let lang = caller.lang;
     let html = from_html_form(&headers);
     let result: Result<evidence::EvidenceView, AppError> = async {
-        let mut file: Option<(String, Vec<u8>)> = None;
-        while let Some(field) = form.next_field().await.map_err(|e| multipart_error(&e))? {
-            if field.name() == Some("file") {
-                let name = field.file_name().unwrap_or("evidence").to_string();
-                let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
-                file = Some((name, bytes.to_vec()));
-            }
-        }
-        let (name, bytes) = file.ok_or_else(|| AppError::invalid("file", "err.required"))?;
-        evidence::upload(&state.services, &caller.user, id, &name, &bytes).await
+        let (name, bytes) = read_file(form).await?;
+        let name = name.as_deref().unwrap_or("evidence");
+        evidence::upload(&state.services, &caller.user, id, name, &bytes).await
     }
     .await;
     match (result, html) {
@@ -67,12 +61,98 @@ pub async fn upload(
     }
 }
 
-pub(super) fn multipart_error(e: &axum::extract::multipart::MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+/// The most parts an upload form may have: the file, and a few fields a
+/// client may add (ignored). Thousands of tiny parts are refused early.
+const MAX_PARTS: usize = 16;
+
+/// The one file of an upload form, in the field `file`: the name it was
+/// sent with (a label only, cleaned where it is stored) and its bytes.
+/// Whatever is not a readable form with exactly one such field is a 422 on
+/// `file` saying what is wrong; the body is read only up to the body limit
+/// (`web::body_limit`), so a refusal never buffers more than that.
+pub(super) async fn read_file(
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<(Option<String>, Vec<u8>), AppError> {
+    // No multipart content type, or no boundary in it.
+    let mut form = form.map_err(|_| AppError::invalid("file", "err.multipart"))?;
+    let mut file = None;
+    let mut parts = 0;
+    while let Some(field) = form.next_field().await.map_err(|e| multipart_error(&e))? {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(AppError::invalid("file", "err.multipart_parts"));
+        }
+        match field.name() {
+            // RFC 7578: every part has a name.
+            None | Some("") => return Err(AppError::invalid("file", "err.multipart")),
+            Some("file") if file.is_some() => {
+                return Err(AppError::invalid("file", "err.file_one"));
+            }
+            Some("file") => {
+                let name = field.file_name().map(str::to_string);
+                let bytes = field.bytes().await.map_err(|e| multipart_error(&e))?;
+                file = Some((name, Vec::from(bytes)));
+            }
+            // Other fields are skipped unread.
+            Some(_) => {}
+        }
+    }
+    file.ok_or_else(|| AppError::invalid("file", "err.required"))
+}
+
+/// A form that could not be read: too large when the body limit cut it
+/// off (axum's own status misses the limit when the error is wrapped, so
+/// the error's sources are searched too), unreadable otherwise.
+pub(super) fn multipart_error(e: &MultipartError) -> AppError {
+    let cut_off = std::iter::successors(Some(e as &dyn std::error::Error), |e| e.source())
+        .any(|e| e.is::<http_body_util::LengthLimitError>());
+    if cut_off || e.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::invalid("file", "err.file_too_large")
     } else {
         AppError::invalid("file", "err.multipart")
     }
+}
+
+/// The policy a stored file is served under: nothing loads, nothing runs,
+/// and the document is sandboxed (a unique origin, no scripts, no forms),
+/// so a polyglot — a GIF or PDF that is also an HTML page — can never act
+/// as a page of this site. Inline styles stay allowed for the browser's own
+/// image viewer.
+pub const FILE_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+/// A stored file (evidence or licence) as a response, the one place files
+/// are served from: its type as sniffed when it was stored (one of the types
+/// we accept, else `application/octet-stream`), `nosniff` (set for every
+/// answer in `web::security_headers`, and here too), [`FILE_CSP`], and
+/// `disposition`.
+pub(super) fn file_response(bytes: Vec<u8>, content_type: &str, disposition: &str) -> Response {
+    const SERVED: [&str; 5] = [
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+        "image/gif",
+        "application/pdf",
+    ];
+    let ct = SERVED
+        .into_iter()
+        .find(|t| *t == content_type)
+        .unwrap_or("application/octet-stream");
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(FILE_CSP),
+    );
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(disposition).unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    resp
 }
 
 #[utoipa::path(
@@ -98,7 +178,8 @@ pub async fn list(
     Ok(Json(super::openapi::Items { items }))
 }
 
-/// `GET /api/v1/evidence/{id}`: the file, as an attachment, never rendered inline.
+/// `GET /api/v1/evidence/{id}`: the file, as an attachment, never rendered
+/// inline (see [`file_response`]).
 #[utoipa::path(
     get,
     path = "/evidence/{id}",
@@ -119,22 +200,13 @@ pub async fn download(
     let (v, bytes) = evidence::fetch(&state.services, &caller.user, id)
         .await
         .map_err(|e| ApiError(e, caller.lang))?;
-    let mut resp = bytes.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&v.content_type)
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
     let disposition = format!(
         "attachment; filename=\"evidence-{}\"; filename*=UTF-8''{}",
         v.id,
         urlencoding::encode(&v.file_name)
     );
-    if let Ok(d) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, d);
-    }
-    h.insert(
+    let mut resp = file_response(bytes, &v.content_type, &disposition);
+    resp.headers_mut().insert(
         "x-evidence-sha256",
         HeaderValue::from_str(&v.sha256).unwrap_or(HeaderValue::from_static("")),
     );

@@ -4,8 +4,9 @@
 
 use axum::Json;
 use axum::body::Bytes;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::credit::{FindingInput, RequestInput};
 use domain::merchant::{RegistrationInput, VerificationStatus};
@@ -125,26 +126,12 @@ pub async fn upload_licence(
     caller: Caller,
     Path(id): Path<i32>,
     headers: HeaderMap,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let lang = caller.lang;
     let html = super::evidence::from_html_form(&headers);
     let result = async {
-        let mut file: Option<Vec<u8>> = None;
-        while let Some(field) = form
-            .next_field()
-            .await
-            .map_err(|e| super::evidence::multipart_error(&e))?
-        {
-            if field.name() == Some("file") {
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| super::evidence::multipart_error(&e))?;
-                file = Some(bytes.to_vec());
-            }
-        }
-        let bytes = file.ok_or_else(|| AppError::invalid("file", "err.required"))?;
+        let (_, bytes) = super::evidence::read_file(form).await?;
         verification::attach_licence(&state.services, &caller.user, id, &bytes).await
     }
     .await;
@@ -180,16 +167,14 @@ pub async fn licence(
     let (ct, bytes) = verification::licence_file(&state.services, viewer.as_ref(), id)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    let mut resp = bytes.into_response();
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&ct).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    resp.headers_mut().insert(
-        header::CONTENT_DISPOSITION,
-        HeaderValue::from_static("inline; filename=\"licence\""),
-    );
-    Ok(resp)
+    // Images are shown (亮照); a PDF is saved and opened by the reader's own
+    // viewer: browsers' PDF viewers do not run in a sandboxed document.
+    let disposition = if ct == "application/pdf" {
+        "attachment; filename=\"licence.pdf\""
+    } else {
+        "inline; filename=\"licence\""
+    };
+    Ok(super::evidence::file_response(bytes, &ct, disposition))
 }
 
 /// `POST /api/v1/regulator/verifications/{id}/decision {approve, reason}`.

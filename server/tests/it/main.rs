@@ -16,6 +16,7 @@ mod credit;
 mod due_process;
 mod fund;
 mod harness;
+mod hostile;
 mod lists;
 mod mail_flows;
 mod page_cache;

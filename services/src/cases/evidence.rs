@@ -32,21 +32,6 @@ fn view(e: evidence::Model) -> EvidenceView {
     }
 }
 
-/// A file name safe to show and to send back: no folders, no control characters.
-fn clean_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(200)
-        .collect();
-    if cleaned.trim().is_empty() {
-        "evidence".into()
-    } else {
-        cleaned
-    }
-}
-
 /// Stores a file for case `case_id` from `user` (a party, or the staff
 /// member who owns the case). Refused files leave nothing behind.
 pub async fn upload(
@@ -71,7 +56,7 @@ pub async fn upload(
     }
     let sha = crate::blobs::store(svc, bytes).await?;
     let now = svc.clock.now();
-    let name = clean_name(file_name);
+    let name = crate::blobs::clean_name(file_name, "evidence");
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let row = evidence::ActiveModel {
         case_id: Set(case_id),
@@ -146,17 +131,4 @@ pub async fn fetch(
     // The stored bytes must still be what was uploaded.
     let bytes = crate::blobs::read(svc, &e.sha256).await?;
     Ok((view(e), bytes))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_lose_folders_and_control_characters() {
-        assert_eq!(clean_name("../../etc/passwd"), "passwd");
-        assert_eq!(clean_name("C:\\发票.pdf"), "发票.pdf");
-        assert_eq!(clean_name("a\nb\".pdf"), "ab.pdf");
-        assert_eq!(clean_name(""), "evidence");
-    }
 }
