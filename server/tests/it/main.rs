@@ -5,6 +5,7 @@
 
 mod admin;
 mod authz;
+mod authz_fns;
 mod cases;
 mod cases_integrity;
 mod cases_matrix;
