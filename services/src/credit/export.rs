@@ -1,7 +1,8 @@
 //! Bulk export of merchant credit for regulators and API-token holders:
 //! every merchant, read in pages by id, each page encoded as NDJSON or CSV
-//! (RFC 4180: a header row, fields quoted when needed, CRLF line ends) so
-//! the caller can stream it.
+//! (RFC 4180: a header row, fields quoted when needed, CRLF line ends; a
+//! text cell a spreadsheet would run as a formula starts with `'`) so the
+//! caller can stream it.
 
 use std::collections::HashMap;
 
@@ -183,13 +184,41 @@ pub fn encode(rows: &[ExportRow], format: Format, first: bool) -> Result<Vec<u8>
                 w.write_record(HEADER).map_err(|_| AppError::Internal)?;
             }
             for r in rows {
-                w.serialize(r).map_err(|e| {
+                w.serialize(inert_row(r)).map_err(|e| {
                     tracing::error!("csv export: {e}");
                     AppError::Internal
                 })?;
             }
             w.into_inner().map_err(|_| AppError::Internal)
         }
+    }
+}
+
+/// A cell a spreadsheet would run as a formula — text starting with `=`,
+/// `+`, `-` or `@`, or a tab or carriage return (CSV injection:
+/// `=HYPERLINK(…)`, `=cmd|' /C calc'!A0` in a merchant's name) — gets a
+/// leading apostrophe, which spreadsheets show as text (OWASP's advice).
+/// Only the CSV does this; NDJSON carries the text as it is.
+pub fn inert_cell(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}").into()
+    } else {
+        s.into()
+    }
+}
+
+/// The row with every text cell made [`inert_cell`]; numbers, dates and
+/// flags are written by us and never start so.
+fn inert_row(r: &ExportRow) -> ExportRow {
+    let text = |s: &str| inert_cell(s).into_owned();
+    ExportRow {
+        uscc: text(&r.uscc),
+        name: text(&r.name),
+        kind: text(&r.kind),
+        province: text(&r.province),
+        region: text(&r.region),
+        credit_grade: r.credit_grade.as_deref().map(text),
+        ..r.clone()
     }
 }
 
@@ -256,6 +285,47 @@ mod tests {
             format!("{}\r\n", HEADER.join(","))
         );
         assert!(encode(&[], Format::Csv, false).unwrap().is_empty());
+    }
+
+    #[test]
+    fn csv_cells_that_would_be_formulas_are_written_as_text() {
+        let hostile = [
+            "=cmd|' /C calc'!A0",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1:A9)",
+            "\t=1+1",
+            "\r=1+1",
+            "=HYPERLINK(\"http://evil.example\",\"点击\")",
+        ];
+        for name in hostile {
+            let mut r = row(name);
+            r.region = name.into();
+            r.credit_grade = Some(name.into());
+            let text =
+                String::from_utf8(encode(&[r.clone()], Format::Csv, false).unwrap()).unwrap();
+            let back: ExportRow = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .from_reader(text.as_bytes())
+                .deserialize()
+                .next()
+                .unwrap()
+                .unwrap();
+            let inert = format!("'{name}");
+            assert_eq!(back.name, inert, "{text}");
+            assert_eq!(back.region, inert, "{text}");
+            assert_eq!(back.credit_grade.as_deref(), Some(inert.as_str()), "{text}");
+            // NDJSON keeps the text as it is.
+            let json = String::from_utf8(encode(&[r], Format::Ndjson, false).unwrap()).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ExportRow>(json.trim()).unwrap().name,
+                name
+            );
+        }
+        // Ordinary names, and such characters further in, are left alone.
+        for name in ["北京海淀电器有限公司", "A+B 商贸", "a=b", "3-D 打印"] {
+            assert_eq!(inert_cell(name), name);
+        }
     }
 
     #[test]
