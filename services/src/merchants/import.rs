@@ -67,10 +67,29 @@ impl std::fmt::Display for ImportReport {
 }
 
 /// Imports every valid row of `input`. Fails only when the file itself cannot
-/// be read as CSV with the expected header, or the database fails.
+/// be read as CSV with the expected header, when reading it fails, or when
+/// the database fails: every row read is counted as imported, updated or
+/// rejected (with its line and reason).
 pub async fn import_merchants(svc: &Services, input: impl Read) -> anyhow::Result<ImportReport> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
-    let headers = reader.headers()?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        // Rows end at LF only (a CR before it is trimmed with the last
+        // field's other spaces), and every row ends with one (see
+        // `FinalNewline`): a row's first line is then the reader's line after
+        // it, less its own line breaks. (The reader's own idea of where a row
+        // starts is where it began reading it: before the blank lines it
+        // skipped and, after a CRLF, on the LF — lines too early.)
+        .terminator(csv::Terminator::Any(b'\n'))
+        // Column counts are checked below, so that a blank line ("\r" in a
+        // CRLF file) is skipped rather than refused.
+        .flexible(true)
+        .from_reader(FinalNewline::new(input));
+    // The names as the rows are read by: byte-order marks (csv strips only
+    // one, at the very start) and spaces around a name do not count.
+    let headers: csv::StringRecord = reader
+        .headers()?
+        .iter()
+        .map(|h| h.trim_start_matches('\u{feff}').trim())
+        .collect();
     for want in [
         "name",
         "uscc",
@@ -82,10 +101,7 @@ pub async fn import_merchants(svc: &Services, input: impl Read) -> anyhow::Resul
         "region",
         "address",
     ] {
-        if !headers
-            .iter()
-            .any(|h| h.trim_start_matches('\u{feff}') == want)
-        {
+        if !headers.iter().any(|h| h == want) {
             anyhow::bail!(
                 "the CSV header lacks the column {want:?} (found: {})",
                 headers.iter().collect::<Vec<_>>().join(",")
@@ -94,16 +110,52 @@ pub async fn import_merchants(svc: &Services, input: impl Read) -> anyhow::Resul
     }
     let mut report = ImportReport::default();
     let mut batch: Vec<(u64, merchant::ActiveModel)> = Vec::with_capacity(BATCH);
-    for (i, rec) in reader.records().enumerate() {
-        let line = i as u64 + 2;
+    let mut raw = csv::ByteRecord::new();
+    // Only reading the file can fail here (the reader is flexible and
+    // returns bytes).
+    while reader.read_byte_record(&mut raw)? {
+        if raw.len() == 1 && raw[0].trim_ascii().is_empty() {
+            continue;
+        }
         report.read += 1;
-        let rec = match rec {
+        // The reader's line is the one after this row's LF, unless an open
+        // quote ran the row to the end of the file.
+        let breaks: usize = raw
+            .iter()
+            .map(|f| f.iter().filter(|&&b| b == b'\n').count())
+            .sum();
+        let at = reader.position();
+        let ended_by_lf = !reader.get_ref().read_to_end(at.byte());
+        let line = at
+            .line()
+            .saturating_sub(breaks as u64 + u64::from(ended_by_lf))
+            .max(2);
+        let code = String::from_utf8_lossy(raw.get(1).unwrap_or(b""))
+            .trim()
+            .to_string();
+        if raw.len() != headers.len() {
+            report.rejected.push(Rejected {
+                line,
+                uscc: code,
+                reason: format!(
+                    "unreadable row: {} fields where the header has {}",
+                    raw.len(),
+                    headers.len()
+                ),
+            });
+            continue;
+        }
+        let rec = match csv::StringRecord::from_byte_record(std::mem::take(&mut raw)) {
             Ok(r) => r,
             Err(e) => {
+                let field = e.utf8_error().field();
                 report.rejected.push(Rejected {
                     line,
-                    uscc: String::new(),
-                    reason: format!("unreadable row: {e}"),
+                    uscc: code,
+                    reason: format!(
+                        "unreadable row: {} is not valid UTF-8",
+                        headers.get(field).unwrap_or("a field")
+                    ),
                 });
                 continue;
             }
@@ -131,7 +183,91 @@ pub async fn import_merchants(svc: &Services, input: impl Read) -> anyhow::Resul
     Ok(report)
 }
 
+/// `inner`, then a blank line: an LF ends its last line if it did not, and
+/// one more follows. So every row ends with an LF, and a row the reader
+/// took up to the very end can only be one whose quote never closed (it
+/// swallowed the rest of the file, the last LF included).
+struct FinalNewline<R> {
+    inner: R,
+    last: Option<u8>,
+    /// Read to its end; `tail` is what is left to add.
+    ended: bool,
+    tail: &'static [u8],
+    /// Bytes handed out, the tail's included.
+    delivered: u64,
+}
+
+impl<R> FinalNewline<R> {
+    fn new(inner: R) -> Self {
+        FinalNewline {
+            inner,
+            last: None,
+            ended: false,
+            tail: b"",
+            delivered: 0,
+        }
+    }
+
+    /// Whether a reader that consumed `consumed` bytes has read it all.
+    fn read_to_end(&self, consumed: u64) -> bool {
+        self.ended && self.tail.is_empty() && consumed >= self.delivered
+    }
+}
+
+impl<R: Read> Read for FinalNewline<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        if !self.ended {
+            let n = self.inner.read(buf)?;
+            if n > 0 {
+                self.last = Some(buf[n - 1]);
+                self.delivered += n as u64;
+                return Ok(n);
+            }
+            self.ended = true;
+            self.tail = if self.last == Some(b'\n') {
+                b"\n"
+            } else {
+                b"\n\n"
+            };
+        }
+        let n = self.tail.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.tail[..n]);
+        self.tail = &self.tail[n..];
+        self.delivered += n as u64;
+        Ok(n)
+    }
+}
+
+/// Characters that reorder the text after them (bidirectional embeddings,
+/// overrides and isolates): a name holding one can display as another.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 fn to_model(row: Row) -> Result<merchant::ActiveModel, (String, String)> {
+    // Neither database stores a NUL alike (PostgreSQL refuses it, failing
+    // the whole batch), and no registry field holds one.
+    let fields = [
+        ("name", &row.name),
+        ("uscc", &row.uscc),
+        ("registered_on", &row.registered_on),
+        ("entity_type", &row.entity_type),
+        ("registered_capital", &row.registered_capital),
+        ("business_scope", &row.business_scope),
+        ("province", &row.province),
+        ("region", &row.region),
+        ("address", &row.address),
+    ];
+    if let Some(field) = fields
+        .iter()
+        .find(|(_, v)| v.contains('\0'))
+        .map(|(f, _)| *f)
+    {
+        return Err((row.uscc, format!("{field} contains a NUL character")));
+    }
     let uscc = Uscc::parse(&row.uscc).map_err(|e| {
         let reason = match e {
             domain::uscc::UsccError::Legacy => "legacy 15-digit registration number, not a USCC",
@@ -146,6 +282,12 @@ fn to_model(row: Row) -> Result<merchant::ActiveModel, (String, String)> {
         return Err((
             row.uscc,
             "name is empty or longer than 200 characters".into(),
+        ));
+    }
+    if name.chars().any(|c| c.is_control() || reorders(c)) {
+        return Err((
+            row.uscc,
+            "name contains a control or text-direction character".into(),
         ));
     }
     let registered_on = match row.registered_on.trim() {

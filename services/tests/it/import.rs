@@ -26,7 +26,7 @@ fn shared_data() -> PathBuf {
     PathBuf::from("/work/shared/data")
 }
 
-fn sample() -> Vec<u8> {
+pub fn sample() -> Vec<u8> {
     let path = shared_data().join("merchants-cn-sample.csv");
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(

@@ -7,6 +7,7 @@ mod complaints;
 mod demo;
 mod harness;
 mod import;
+mod import_fuzz;
 mod layers;
 mod mail_smtp;
 mod migrations;
