@@ -368,6 +368,9 @@ static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
         trimmed_lengths(&mut doc);
         reasons_to_refuse(&mut doc);
         shop_names_as_lines(&mut doc);
+        for problem in links(&mut doc) {
+            tracing::error!("openapi document, links: {problem}");
+        }
         doc.to_string()
     });
     built.unwrap_or_else(|e| {
@@ -639,6 +642,197 @@ fn one_variant_per_action(doc: &mut serde_json::Value) {
         }
         *slot = schema;
     }
+}
+
+/// Which answers name what later operations act on, as OpenAPI links: the
+/// producer's method and path, where the id stands in its answer (a JSON
+/// pointer), and the path prefixes of the operations that take that id as
+/// `{id}`. A client reads from them how the API's resources connect;
+/// schemathesis's stateful phase follows them, so that it acts on cases,
+/// requests and files that exist instead of guessing ids.
+pub const LINKS: &[(&str, &str, &str, &[&str])] = &[
+    ("post", "/cases", "/id", &["/cases/{id}"]),
+    ("get", "/cases", "/items/0/id", &["/cases/{id}"]),
+    ("post", "/cases/{id}/evidence", "/id", &["/evidence/{id}"]),
+    (
+        "get",
+        "/cases/{id}/evidence",
+        "/items/0/id",
+        &["/evidence/{id}"],
+    ),
+    (
+        "post",
+        "/cases/{id}/ratings",
+        "/id",
+        &["/regulator/ratings/{id}"],
+    ),
+    (
+        "get",
+        "/cases/{id}/ratings",
+        "/items/0/id",
+        &["/regulator/ratings/{id}"],
+    ),
+    (
+        "get",
+        "/merchants/{id}/ratings",
+        "/items/0/id",
+        &["/regulator/ratings/{id}"],
+    ),
+    ("get", "/complaints", "/items/0/id", &["/complaints/{id}"]),
+    (
+        "get",
+        "/merchants",
+        "/items/0/id",
+        &["/merchants/{id}", "/regulator/merchants/{id}"],
+    ),
+    (
+        "get",
+        "/merchants/suggest",
+        "/items/0/id",
+        &["/merchants/{id}", "/regulator/merchants/{id}"],
+    ),
+    (
+        "post",
+        "/merchants",
+        "/id",
+        &[
+            "/merchants/verifications/{id}",
+            "/regulator/verifications/{id}",
+        ],
+    ),
+    (
+        "get",
+        "/merchants/verifications",
+        "/items/0/id",
+        &[
+            "/merchants/verifications/{id}",
+            "/regulator/verifications/{id}",
+        ],
+    ),
+    (
+        "post",
+        "/regulator/merchants/{id}/records",
+        "/id",
+        &["/records/{id}"],
+    ),
+    (
+        "get",
+        "/merchants/{id}/records",
+        "/items/0/id",
+        &["/records/{id}"],
+    ),
+    (
+        "post",
+        "/records/{id}/objection",
+        "/id",
+        &["/regulator/requests/{id}"],
+    ),
+    (
+        "post",
+        "/records/{id}/repair",
+        "/id",
+        &["/regulator/requests/{id}"],
+    ),
+    (
+        "get",
+        "/records/requests",
+        "/items/0/id",
+        &["/regulator/requests/{id}"],
+    ),
+    (
+        "get",
+        "/regulator/lists/proposals",
+        "/items/0/id",
+        &["/regulator/lists/{id}", "/lists/{id}"],
+    ),
+];
+
+/// Adds `LINKS` to the producers' success answers (one link per operation
+/// taking the id, named by its operation id). Returns what does not fit
+/// the document: a producer or answer it lacks, a pointer its answer's
+/// schema does not have, a prefix no operation has.
+pub fn links(doc: &mut serde_json::Value) -> Vec<String> {
+    use serde_json::json;
+    let mut problems = vec![];
+    let mut operations: Vec<(String, String)> = vec![];
+    if let Some(paths) = doc["paths"].as_object() {
+        for (path, item) in paths {
+            for (_, op) in item.as_object().into_iter().flatten() {
+                if let Some(id) = op["operationId"].as_str() {
+                    operations.push((path.clone(), id.to_string()));
+                }
+            }
+        }
+    }
+    for &(method, path, pointer, prefixes) in LINKS {
+        let targets: Vec<&str> = operations
+            .iter()
+            .filter(|(p, _)| prefixes.iter().any(|pre| p.starts_with(pre)))
+            .map(|(_, id)| id.as_str())
+            .collect();
+        for pre in prefixes {
+            if !operations.iter().any(|(p, _)| p.starts_with(pre)) {
+                problems.push(format!("{method} {path}: no operation under {pre}"));
+            }
+        }
+        let key = path.replace('~', "~0").replace('/', "~1");
+        let Some(responses) = doc.pointer(&format!("/paths/{key}/{method}/responses")) else {
+            problems.push(format!("{method} {path}: not in the document"));
+            continue;
+        };
+        let Some(status) = ["201", "200"]
+            .into_iter()
+            .find(|s| responses.get(s).is_some())
+        else {
+            problems.push(format!("{method} {path}: no 200 or 201 answer"));
+            continue;
+        };
+        let schema = &responses[status]["content"]["application/json"]["schema"];
+        if !schema_has(doc, schema, pointer) {
+            problems.push(format!("{method} {path}: its answer has no {pointer}"));
+            continue;
+        }
+        let links: serde_json::Map<String, serde_json::Value> = targets
+            .iter()
+            .map(|id| {
+                (
+                    id.to_string(),
+                    json!({
+                        "operationId": id,
+                        "parameters": {"id": format!("$response.body#{pointer}")},
+                    }),
+                )
+            })
+            .collect();
+        let at = format!("/paths/{key}/{method}/responses/{status}");
+        if let Some(answer) = doc.pointer_mut(&at) {
+            answer["links"] = serde_json::Value::Object(links);
+        }
+    }
+    problems
+}
+
+/// Whether a value following `schema` has something at `pointer` (through
+/// `$ref`s, object properties and array items).
+fn schema_has(doc: &serde_json::Value, schema: &serde_json::Value, pointer: &str) -> bool {
+    let mut at = schema;
+    for step in pointer.split('/').skip(1) {
+        while let Some(r) = at["$ref"].as_str() {
+            match doc.pointer(r.trim_start_matches('#')) {
+                Some(s) => at = s,
+                None => return false,
+            }
+        }
+        at = if step.parse::<usize>().is_ok() {
+            &at["items"]
+        } else {
+            &at["properties"][step]
+        };
+        if at.is_null() {
+            return false;
+        }
+    }
+    true
 }
 
 #[utoipa::path(

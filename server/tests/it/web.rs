@@ -195,6 +195,39 @@ backend_tests! {
         assert!(paths["/merchants"]["get"].get("security").is_none(), "public routes need no credential");
     }
 
+    async fn the_documents_links_lead_from_each_answer_to_the_operations_on_what_it_names(app) {
+        let doc = app.send(Req::get("/api/v1/openapi.json")).await.expect(200).json();
+        // Every link's producer, answer, pointer and target is in the document.
+        let problems = server::api::openapi::links(&mut doc.clone());
+        assert!(problems.is_empty(), "{problems:#?}");
+        let ids: std::collections::HashSet<&str> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|ops| ops.as_object().unwrap().values())
+            .filter_map(|op| op["operationId"].as_str())
+            .collect();
+        let mut count = 0;
+        for ops in doc["paths"].as_object().unwrap().values() {
+            for op in ops.as_object().unwrap().values() {
+                for answer in op["responses"].as_object().unwrap().values() {
+                    for link in answer["links"].as_object().into_iter().flat_map(|l| l.values()) {
+                        count += 1;
+                        let target = link["operationId"].as_str().unwrap();
+                        assert!(ids.contains(target), "{target}");
+                        assert!(link["parameters"]["id"].as_str().unwrap().starts_with("$response.body#/"));
+                    }
+                }
+            }
+        }
+        // A filed case leads to everything done to a case.
+        let filed = doc["paths"]["/cases"]["post"]["responses"]["201"]["links"].as_object().unwrap();
+        for id in ["get_cases_id", "post_cases_id_actions", "post_cases_id_evidence", "get_cases_id_trail"] {
+            assert_eq!(filed[id]["parameters"]["id"], "$response.body#/id", "{id}");
+        }
+        assert!(count >= 40, "{count} links");
+    }
+
     async fn every_routed_api_path_and_method_is_in_the_openapi_document(app) {
         let doc = app.send(Req::get("/api/v1/openapi.json")).await.expect(200).json();
         let mut documented = vec![];
