@@ -16,10 +16,10 @@ use super::{Ctx, Outcome};
 use crate::client::Client;
 
 /// A tmpfs of `size` at `dir`, unmounted when dropped.
-struct Tmpfs(PathBuf);
+pub(super) struct Tmpfs(PathBuf);
 
 impl Tmpfs {
-    fn mount(dir: &Path, size: &str) -> anyhow::Result<Tmpfs> {
+    pub(super) fn mount(dir: &Path, size: &str) -> anyhow::Result<Tmpfs> {
         std::fs::create_dir_all(dir)?;
         let s = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
@@ -32,7 +32,7 @@ impl Tmpfs {
         Ok(Tmpfs(dir.to_path_buf()))
     }
 
-    fn resize(&self, size: &str) -> anyhow::Result<()> {
+    pub(super) fn resize(&self, size: &str) -> anyhow::Result<()> {
         let s = Command::new("mount")
             .args(["-o", &format!("remount,size={size}")])
             .arg(&self.0)
@@ -41,6 +41,17 @@ impl Tmpfs {
             bail!("remounting the tmpfs failed");
         }
         Ok(())
+    }
+}
+
+impl Tmpfs {
+    /// Unmounts what an earlier, interrupted run left mounted at `dir`
+    /// (quietly: usually nothing is).
+    pub(super) fn clear(dir: &Path) {
+        let _ = Command::new("umount")
+            .arg(dir)
+            .stderr(std::process::Stdio::null())
+            .status();
     }
 }
 
@@ -106,7 +117,7 @@ fn upload(c: &Client, token: &str, case: i64, bytes: &[u8]) -> (u16, serde_json:
 pub fn run(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let name = "file store full".to_string();
     let dir = ctx.work.join("disk");
-    let _ = Command::new("umount").arg(dir.join("files")).status();
+    Tmpfs::clear(&dir.join("files"));
     let _ = std::fs::remove_dir_all(&dir);
     let files = dir.join("files");
     let store = Tmpfs::mount(&files, "2m")?;

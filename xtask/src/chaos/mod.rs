@@ -8,6 +8,7 @@
 //! each scenario well under two minutes.
 
 mod disk;
+mod index;
 mod kill;
 mod load;
 mod mail;
@@ -178,12 +179,13 @@ impl Outcome {
     }
 }
 
-const SCENARIOS: [&str; 7] = [
+const SCENARIOS: [&str; 8] = [
     "kill-sqlite",
     "kill-postgres",
     "pg-restart",
     "mail-down",
     "disk-full",
+    "index-full",
     "restore-sqlite",
     "restore-postgres",
 ];
@@ -247,6 +249,7 @@ pub fn run(root: &Path, target: &Path, args: &[String]) -> anyhow::Result<(u64, 
             "pg-restart" => pg_down::run(&ctx),
             "mail-down" => mail::run(&ctx),
             "disk-full" => disk::run(&ctx),
+            "index-full" => index::run(&ctx),
             "restore-sqlite" => restore::run(&ctx, Backend::Sqlite),
             _ => restore::run(&ctx, Backend::Postgres),
         };

@@ -120,10 +120,15 @@ impl Node {
 
     /// Lines of the log that report a panic.
     pub fn panics(&self) -> usize {
+        self.log_lines("panicked at")
+    }
+
+    /// Lines of the log (all its starts) that contain `needle`.
+    pub fn log_lines(&self, needle: &str) -> usize {
         std::fs::read_to_string(self.dir.join("server.log"))
             .unwrap_or_default()
             .lines()
-            .filter(|l| l.contains("panicked at"))
+            .filter(|l| l.contains(needle))
             .count()
     }
 }
