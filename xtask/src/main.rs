@@ -34,11 +34,15 @@ fn main() -> std::process::ExitCode {
         }
         Some("api-check") => {
             let root = root();
-            api_check::run(&root, &target_dir(&root), &args[1..])
+            match api_check::run(&root, &target_dir(&root), &args[1..]) {
+                Ok((_, 0)) => Ok(()),
+                Ok((_, failed)) => Err(anyhow::anyhow!("schemathesis failed for {failed} roles")),
+                Err(e) => Err(e),
+            }
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test [--no-e2e] [--no-chaos] | test --e2e-only [playwright args] | bench cases | bench search [--synthetic N] | bench serve | chaos [--short] [--only NAME,NAME] | api-check [--role R,R] [--max-examples N] | tools"
+                "usage: cargo xtask run | test [--no-e2e] [--no-chaos] [--no-api-check] | test --e2e-only [playwright args] | bench cases | bench search [--synthetic N] | bench serve | chaos [--short] [--only NAME,NAME] | api-check [--role R,R] [--max-examples N] [--scenarios N] | tools"
             );
             return std::process::ExitCode::from(2);
         }
@@ -231,6 +235,24 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         println!("==> chaos, short form: crashes and outages under load");
         let result = chaos::run(&root, &target_dir(&root), &["--short".to_string()]);
         tally.suite("chaos", result);
+    }
+
+    if !args.iter().any(|a| a == "--no-api-check") {
+        println!("==> api-check, short form: schemathesis as four roles");
+        let short: Vec<String> = [
+            "--role",
+            "anonymous,consumer,merchant,regulator",
+            "--max-examples",
+            "10",
+            "--scenarios",
+            "60",
+        ]
+        .map(String::from)
+        .to_vec();
+        tally.suite(
+            "api-check",
+            api_check::run(&root, &target_dir(&root), &short),
+        );
     }
 
     if e2e {

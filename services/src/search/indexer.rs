@@ -483,6 +483,12 @@ async fn build(
     Ok(gen_)
 }
 
+/// The pause after a failed write, growing with each failure in a row up
+/// to `RETRY_MAX`: a full disk is not hammered, and once it has room again
+/// the index catches up within about a second.
+const RETRY_MIN: Duration = Duration::from_millis(200);
+const RETRY_MAX: Duration = Duration::from_secs(1);
+
 /// Runs forever: wakes when poked (a change made by this process) and
 /// every 200 ms (a change made by another server), so a change is
 /// searchable on every server well within 2 seconds; with a backlog it
@@ -500,12 +506,27 @@ pub async fn run(svc: Services) {
         }
     };
     let mut pruned_at: Option<Instant> = None;
+    // Failures in a row (a full disk, the database away): the next try
+    // waits longer, up to `RETRY_MAX`, and the log says so once, not five
+    // times a second.
+    let mut failures: u32 = 0;
     loop {
         let busy = match indexer.apply_due(&svc, Utc::now()).await {
-            Ok(n) => n > 0,
+            Ok(n) => {
+                if failures > 0 {
+                    tracing::warn!("search indexer: writing again after {failures} failed tries");
+                    failures = 0;
+                }
+                n > 0
+            }
             Err(e) => {
-                tracing::error!("search indexer: {e:#}");
-                false
+                failures = failures.saturating_add(1);
+                if failures == 1 || failures.is_power_of_two() {
+                    tracing::error!("search indexer (failed {failures} times in a row): {e:#}");
+                }
+                let wait = RETRY_MIN.saturating_mul(failures.min(10)).min(RETRY_MAX);
+                tokio::time::sleep(wait).await;
+                continue;
             }
         };
         if pruned_at.is_none_or(|t| t.elapsed() >= PRUNE_EVERY) {
