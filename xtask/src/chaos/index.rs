@@ -131,7 +131,7 @@ pub fn run(ctx: &Ctx) -> anyhow::Result<Outcome> {
     let figures = format!(
         "48 MiB index disk filled ({:.1} MiB of filler); {accepted} of {filings} complaints \
          accepted meanwhile, searches {} answered 200, {} failed; index stale while full: {stale} \
-         ({refused_writes} refused writes logged); caught up {} after room returned; \
+         ({refused_writes} log lines on the full disk, the indexer backing off); caught up {} after room returned; \
          consistent after a restart: {reopened}",
         filled as f64 / 1_048_576.0,
         search_answers.0,
