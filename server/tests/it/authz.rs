@@ -32,8 +32,9 @@ use crate::cases::{R, Stage, USCC_UNKNOWN, World, instant};
 use crate::credit::{multipart, recompute, registration};
 use crate::harness::{PASSWORD, Req, Resp, backend_tests, new_user};
 
-/// The columns of the expectation strings, in order.
-const COLUMNS: [Option<R>; 12] = [
+/// The columns of the expectation strings, in order (the server
+/// functions' matrix has the same).
+pub(crate) const COLUMNS: [Option<R>; 12] = [
     None,
     Some(R::C),
     Some(R::C2),

@@ -46,21 +46,8 @@ use crate::cases::{R, Stage, TITLE, USCC_A, USCC_UNKNOWN, World, instant};
 use crate::credit::{decide, multipart, recompute, register, registration};
 use crate::harness::{PASSWORD, Req, Resp, backend_tests, link_token};
 
-/// The columns of the expectation strings, in order (as in `authz.rs`).
-const COLUMNS: [Option<R>; 12] = [
-    None,
-    Some(R::C),
-    Some(R::C2),
-    Some(R::M),
-    Some(R::M2),
-    Some(R::Med),
-    Some(R::Med2),
-    Some(R::Arb),
-    Some(R::Arb2),
-    Some(R::Reg),
-    Some(R::Adm),
-    Some(R::Fund),
-];
+// The columns of the expectation strings are the JSON API matrix's.
+use crate::authz::COLUMNS;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR server function matrix";
 
@@ -473,19 +460,8 @@ fn name(col: Option<R>) -> String {
     col.map_or("anonymous".into(), |r| format!("{r:?}"))
 }
 
-/// A form post to a server function, as a browser with our page open sends
-/// it (the keys are plain ASCII, `params[q]` included).
 fn form(endpoint: &str, fields: &[(&str, String)]) -> Req {
-    let body: String = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    Req::post(&format!("/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .same_origin()
-        .body(body)
+    Req::server_fn(endpoint, fields)
 }
 
 /// What a server function answered.

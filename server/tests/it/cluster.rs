@@ -17,18 +17,8 @@ fn sum(a: &SweepReport, b: &SweepReport) -> (usize, usize) {
     (a.transitions + b.transitions, a.reminders + b.reminders)
 }
 
-/// A form post to a server function, as the admin page sends it.
 fn form(endpoint: &str, fields: &[(&str, &str)]) -> Req {
-    let body: String = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    Req::post(&format!("/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .same_origin()
-        .body(body)
+    Req::server_fn(endpoint, fields)
 }
 
 async fn close(b: TestApp) {

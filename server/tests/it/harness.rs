@@ -117,6 +117,21 @@ impl Req {
         Req::new(Method::DELETE, uri)
     }
 
+    /// A form post to the server function at `/api/{endpoint}`, as a
+    /// browser with our page open sends it.
+    pub fn server_fn<V: AsRef<str>>(endpoint: &str, fields: &[(&str, V)]) -> Req {
+        let body: String = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencoding::encode(v.as_ref())))
+            .collect::<Vec<_>>()
+            .join("&");
+        Req::post(&format!("/api/{endpoint}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("accept", "application/json")
+            .same_origin()
+            .body(body)
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Req {
         self.headers.push((name.into(), value.into()));
         self

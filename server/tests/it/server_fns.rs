@@ -5,18 +5,8 @@ use domain::Role;
 
 use crate::harness::{PASSWORD, Req, backend_tests};
 
-/// A form post to a server function, as a browser with our page open sends it.
 fn form(endpoint: &str, fields: &[(&str, &str)]) -> Req {
-    let body: String = fields
-        .iter()
-        .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    Req::post(&format!("/api/{endpoint}"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("accept", "application/json")
-        .same_origin()
-        .body(body)
+    Req::server_fn(endpoint, fields)
 }
 
 fn staff_fields(email: &str) -> Vec<(&str, &str)> {
