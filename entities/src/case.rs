@@ -26,6 +26,9 @@ pub struct Model {
     pub status: String,
     pub owner_id: Option<i32>,
     pub next_deadline_at: Option<DateTimeUtc>,
+    /// When the arbitration decision deadline was found missed (kept after
+    /// the decision: a late decision stays counted).
+    pub decision_overdue_at: Option<DateTimeUtc>,
     /// The first-compensation application's state (`applied`, `approved`,
     /// `refused`, `lapsed`, or `contested` while a contest waits).
     pub first_compensation: Option<String>,

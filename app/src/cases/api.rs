@@ -132,6 +132,13 @@ pub async fn load_case_page(id: i32, reveal: Option<String>) -> Result<CasePage,
     })
 }
 
+/// The staff statistics of the case queues (staff only).
+#[server(endpoint = "cases/statistics")]
+pub async fn case_statistics() -> Result<domain::cases::CaseStatistics, AppError> {
+    let user = crate::ssr::require_user().await?;
+    services::cases::statistics(&crate::ssr::services()?, &user).await
+}
+
 #[server(endpoint = "cases/list")]
 pub async fn list_cases(role_view: String, status: String) -> Result<Vec<CaseSummary>, AppError> {
     let user = crate::ssr::require_user().await?;

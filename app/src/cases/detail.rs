@@ -106,9 +106,12 @@ fn CaseBody(
                     view! { <li class=class>{t(lang, key)}</li> }
                 }).collect_view()}
             </ol>
-            <div class="card" class:hidden=case.deadlines.is_empty() && waiting.is_empty() && !case.paused && case.members == 0>
+            <div class="card" class:hidden=case.deadlines.is_empty() && waiting.is_empty() && !case.paused && case.members == 0 && case.decision_overdue_at.is_none()>
                 {(!waiting.is_empty()).then(|| view! { <p id="waiting-on"><strong>{t(lang, "case.waiting_on")}": "</strong>{waiting.join(" / ")}</p> })}
                 {case.paused.then(|| view! { <p class="notice warn" id="paused">{t(lang, "case.paused")}</p> })}
+                {case.decision_overdue_at.filter(|_| case.status == Status::InArbitration).map(|at| view! {
+                    <p class="notice error" id="decision-overdue">{tf(lang, "case.decision_overdue_since", &[&format_local(at)])}</p>
+                })}
                 {(case.members > 0).then(|| view! {
                     <p id="collective">{tf(lang, "case.collective", &[&case.members.to_string(), &yuan(case.total_claimed_fen)])}</p>
                 })}

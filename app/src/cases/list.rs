@@ -6,7 +6,7 @@ use domain::{Fen, Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::list_cases;
+use super::api::{case_statistics, list_cases};
 use crate::components::UserResource;
 use crate::i18n::use_lang;
 
@@ -50,6 +50,7 @@ pub fn CasesPage() -> impl IntoView {
                             </label>
                             " "<button type="submit">{t(lang, "case.filter")}</button>
                         </form>
+                        {u.role.is_staff().then(|| view! { <CaseStatsPanel/> })}
                     }.into_any(),
                 } })}
             </Suspense>
@@ -69,7 +70,10 @@ pub fn CasesPage() -> impl IntoView {
                                         <td><a href=format!("/cases/{}", c.id)>{c.number.clone()}</a></td>
                                         <td>{c.title.clone()}</td>
                                         <td>{c.merchant_name.clone()}</td>
-                                        <td>{t(lang, &format!("status.{}", c.status.as_str())).to_string()}</td>
+                                        <td>
+                                            {t(lang, &format!("status.{}", c.status.as_str())).to_string()}
+                                            {c.decision_overdue.then(|| view! { " "<span class="badge danger" data-overdue="decision">{t(lang, "case.decision_overdue")}</span> })}
+                                        </td>
                                         <td>"¥"{Fen(c.amount_claimed_fen).yuan_string()}</td>
                                         <td>{c.next_deadline_at.map(format_local).unwrap_or_default()}</td>
                                     </tr>
@@ -80,5 +84,48 @@ pub fn CasesPage() -> impl IntoView {
                 } })}
             </Suspense>
         </section>
+    }
+}
+
+/// Staff: the queues at a glance, with decisions past their deadline.
+#[component]
+fn CaseStatsPanel() -> impl IntoView {
+    let lang = use_lang();
+    let stats = Resource::new(|| (), |_| case_statistics());
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move { stats.await.ok().map(|s| { let overdue_class = if s.decisions_overdue > 0 { "danger" } else { "" }; view! {
+                <section class="card" id="case-stats" aria-labelledby="case-stats-title">
+                    <h2 id="case-stats-title">{t(lang, "case.stats.title")}</h2>
+                    <dl class="figures">
+                        <div><dt>{t(lang, "case.stats.open")}</dt><dd id="stat-open">{s.open_by_status.iter().map(|c| c.count).sum::<u64>()}</dd></div>
+                        <div><dt>{t(lang, "case.stats.mediation_queue")}</dt><dd id="stat-mediation-queue">{s.mediation_queue}</dd></div>
+                        <div><dt>{t(lang, "case.stats.arbitration_queue")}</dt><dd id="stat-arbitration-queue">{s.arbitration_queue}</dd></div>
+                        <div class=overdue_class><dt>{t(lang, "case.stats.decisions_overdue")}</dt><dd id="stat-decisions-overdue">{s.decisions_overdue}</dd></div>
+                        <div><dt>{t(lang, "case.stats.decided_late")}</dt><dd id="stat-decided-late">{s.decided_late}</dd></div>
+                    </dl>
+                    {(!s.open_by_status.is_empty()).then(|| view! {
+                        <table class="compact" id="stat-by-status">
+                            <caption>{t(lang, "case.stats.open")}</caption>
+                            <tbody>
+                                {s.open_by_status.iter().map(|c| view! {
+                                    <tr data-status=c.status.as_str()><th scope="row">{t(lang, &format!("status.{}", c.status.as_str())).to_string()}</th><td>{c.count}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                    {(!s.decisions_overdue_by_owner.is_empty()).then(|| view! {
+                        <table class="compact" id="stat-overdue-by-owner">
+                            <caption>{t(lang, "case.stats.overdue_by_owner")}</caption>
+                            <tbody>
+                                {s.decisions_overdue_by_owner.iter().map(|o| view! {
+                                    <tr><th scope="row">{o.owner_name.clone()}</th><td>{o.count}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                </section>
+            } }) })}
+        </Suspense>
     }
 }

@@ -124,6 +124,11 @@ pub struct Case {
     pub mediate_until: Option<DateTime<Utc>>,
     pub proposal: Option<Proposal>,
     pub decide_by: Option<DateTime<Utc>>,
+    /// When the sweeper found the decision deadline passed with no decision:
+    /// the case is overdue for the arbitrators (shown to staff, counted in
+    /// the statistics); kept after the decision, so a late one stays known.
+    #[serde(default)]
+    pub decision_overdue_at: Option<DateTime<Utc>>,
     pub evidence_request: Option<EvidenceRequest>,
     /// Set while the case waits on the consumer: the clock is stopped.
     pub paused_at: Option<DateTime<Utc>>,
@@ -348,6 +353,7 @@ impl Case {
             mediate_until: None,
             proposal: None,
             decide_by: None,
+            decision_overdue_at: None,
             evidence_request: None,
             paused_at: None,
             decision: None,
@@ -408,7 +414,15 @@ impl Case {
         match self.status {
             Status::AwaitingMerchant | Status::Negotiating => Some(self.negotiate_until),
             Status::InMediation => self.mediate_until,
-            Status::InArbitration => self.evidence_request.as_ref().map(|r| r.due),
+            Status::InArbitration => {
+                let evidence = self.evidence_request.as_ref().map(|r| r.due);
+                // The decision deadline, until the sweeper has marked it
+                // missed (and not while the clock is stopped).
+                let decide = self
+                    .decide_by
+                    .filter(|_| self.decision_overdue_at.is_none() && self.paused_at.is_none());
+                [evidence, decide].into_iter().flatten().min()
+            }
             Status::Settled | Status::Decided => self.confirm_by.or(self.fulfil_deadline()),
             Status::NonCompliant => self.confirm_by,
             Status::Closed | Status::Withdrawn => None,
@@ -817,6 +831,26 @@ impl Case {
                 notify.push(notice(Audience::Owner, "evidence_overdue"));
                 true
             }
+            (S::InArbitration, System, Event::DeadlineElapsed)
+                if self.decision_overdue_at.is_none()
+                    && self.paused_at.is_none()
+                    && self.decide_by.is_some_and(|d| now >= d) =>
+            {
+                c.decision_overdue_at = Some(now);
+                notify.extend([
+                    notice(
+                        if self.owner.is_some() {
+                            Audience::Owner
+                        } else {
+                            Audience::Arbitrators
+                        },
+                        "decision_overdue",
+                    ),
+                    notice(Audience::Consumer, "decision_overdue_party"),
+                    notice(Audience::Merchant, "decision_overdue_party"),
+                ]);
+                true
+            }
             (S::InArbitration, Arbitrator(id), Event::Decide(terms)) if self.owned_by(id) => {
                 c.end_evidence_request(now, cal);
                 c.status = S::Decided;
@@ -1070,7 +1104,13 @@ impl Case {
         if let Some(paused) = self.paused_at.take()
             && let Some(d) = self.decide_by
         {
-            self.decide_by = Some(cal.extend_for_pause(d, paused, now));
+            let moved = cal.extend_for_pause(d, paused, now);
+            self.decide_by = Some(moved);
+            // The stopped days are given back: a deadline that now lies
+            // ahead is no longer missed.
+            if self.status == Status::InArbitration && moved > now {
+                self.decision_overdue_at = None;
+            }
         }
     }
 

@@ -1053,3 +1053,109 @@ fn states_saved_before_first_compensation_existed_still_load() {
     let c: Case = serde_json::from_value(v).unwrap();
     assert_eq!(c, negotiating());
 }
+
+#[test]
+fn a_missed_decision_deadline_makes_the_case_overdue_once() {
+    let c = arbitrating();
+    let decide_by = c.decide_by.unwrap();
+    // The sweeper looks at the case when the decision is due.
+    assert_eq!(c.next_deadline(), Some(decide_by));
+    // Not before.
+    assert!(matches!(
+        c.apply(
+            Actor::System,
+            &Event::DeadlineElapsed,
+            decide_by - Duration::seconds(1),
+            &cal()
+        ),
+        Err(RuleError::NotNow { .. })
+    ));
+    let t = c
+        .apply(Actor::System, &Event::DeadlineElapsed, decide_by, &cal())
+        .unwrap();
+    assert_eq!(t.case.status, Status::InArbitration);
+    assert_eq!(t.case.decision_overdue_at, Some(decide_by));
+    assert_eq!(
+        t.notify,
+        vec![
+            n(Audience::Owner, "decision_overdue"),
+            n(Audience::Consumer, "decision_overdue_party"),
+            n(Audience::Merchant, "decision_overdue_party"),
+        ]
+    );
+    // Marked once: the sweeper has nothing more to do with it.
+    assert_eq!(t.case.next_deadline(), None);
+    assert!(matches!(
+        t.case.apply(
+            Actor::System,
+            &Event::DeadlineElapsed,
+            decide_by + Duration::days(3),
+            &cal()
+        ),
+        Err(RuleError::NotNow { .. })
+    ));
+    // The arbitrator may still decide; the lateness stays on record.
+    let later = decide_by + Duration::days(2);
+    let d = t
+        .case
+        .apply(
+            Actor::Arbitrator(ARB),
+            &Event::Decide(terms(9_000, 7)),
+            later,
+            &cal(),
+        )
+        .unwrap()
+        .case;
+    assert_eq!(d.status, Status::Decided);
+    assert_eq!(d.decision_overdue_at, Some(decide_by));
+}
+
+#[test]
+fn an_unowned_overdue_case_alerts_every_arbitrator() {
+    let c = queued_arbitration();
+    let decide_by = c.decide_by.unwrap();
+    let t = c
+        .apply(Actor::System, &Event::DeadlineElapsed, decide_by, &cal())
+        .unwrap();
+    assert_eq!(t.notify[0], n(Audience::Arbitrators, "decision_overdue"));
+}
+
+#[test]
+fn the_decision_deadline_does_not_run_while_the_clock_is_stopped() {
+    let c = arbitrating();
+    let decide_by = c.decide_by.unwrap();
+    let asked = step(
+        &c,
+        Actor::Arbitrator(ARB),
+        Event::RequestEvidence {
+            party: Party::Consumer,
+            within_days: 60,
+        },
+    );
+    // Only the evidence request's own deadline counts while paused.
+    let due = asked.evidence_request.clone().unwrap().due;
+    assert!(due > decide_by);
+    assert_eq!(asked.next_deadline(), Some(due));
+    assert!(matches!(
+        asked.apply(Actor::System, &Event::DeadlineElapsed, decide_by, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    // The consumer answers after the old deadline: the stopped days are
+    // given back, so the case is not overdue.
+    let answered = asked
+        .apply(
+            consumer(),
+            &Event::ProvideEvidence,
+            decide_by + Duration::days(1),
+            &cal(),
+        )
+        .unwrap()
+        .case;
+    assert_eq!(answered.decision_overdue_at, None);
+    assert!(answered.decide_by.unwrap() > decide_by + Duration::days(1));
+    assert_eq!(answered.next_deadline(), answered.decide_by);
+}
+
+fn n(to: Audience, key: &'static str) -> Notice {
+    Notice { to, key }
+}

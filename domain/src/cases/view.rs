@@ -56,6 +56,10 @@ pub struct CaseView {
     pub evidence_request: Option<EvidenceRequest>,
     /// True while the clock is stopped waiting on the consumer.
     pub paused: bool,
+    /// When the arbitration decision deadline was found missed (the case is
+    /// overdue while it is in arbitration; kept after a late decision).
+    #[serde(default)]
+    pub decision_overdue_at: Option<DateTime<Utc>>,
     /// The first-compensation application, if any.
     pub first_compensation: Option<FirstCompensation>,
     /// When the case qualifies for first compensation now: the most the fund may pay.
@@ -118,7 +122,45 @@ pub struct CaseSummary {
     pub amount_claimed_fen: i64,
     pub owner_id: Option<i32>,
     pub next_deadline_at: Option<DateTime<Utc>>,
+    /// In arbitration past its decision deadline with no decision yet.
+    #[serde(default)]
+    pub decision_overdue: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// The staff statistics of the case queues (mediators, arbitrators, fund
+/// administrators, regulators, admins).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseStatistics {
+    /// Open cases per status (statuses with none are left out).
+    pub open_by_status: Vec<StatusCount>,
+    /// Cases waiting in the mediators' queue (nobody took them yet).
+    pub mediation_queue: u64,
+    /// Cases waiting in the arbitrators' queue.
+    pub arbitration_queue: u64,
+    /// Cases in arbitration past their decision deadline with no decision.
+    pub decisions_overdue: u64,
+    /// Of those, per arbitrator who owns them (unowned ones are in the queue).
+    pub decisions_overdue_by_owner: Vec<OwnerCount>,
+    /// Decisions made after their deadline, since the start.
+    pub decided_late: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusCount {
+    pub status: Status,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OwnerCount {
+    pub owner_id: i32,
+    /// The staff member's display name.
+    pub owner_name: String,
+    pub count: u64,
 }
 
 /// Masks a person's name for public view: 张伟 → 张*, 欧阳娜娜 → 欧***,

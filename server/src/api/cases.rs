@@ -255,3 +255,25 @@ pub async fn open_for_merchant(
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(super::openapi::Items { items }))
 }
+
+#[utoipa::path(
+    get,
+    path = "/statistics/cases",
+    tag = "cases",
+    summary = "Staff statistics of the case queues: open cases per status, the queues, arbitration decisions past their deadline",
+    responses(
+        (status = 200, description = "The figures now", body = domain::cases::CaseStatistics),
+        super::openapi::SignedIn,
+        super::openapi::Forbidden,
+    )
+)]
+pub async fn statistics(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let stats = services::cases::statistics(&state.services, &caller.user)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(stats))
+}

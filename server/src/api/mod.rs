@@ -71,6 +71,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(complaints::search))
         .routes(routes!(complaints::get))
         .routes(routes!(cases::verify))
+        .routes(routes!(cases::statistics))
         .routes(routes!(merchants::register, search::merchants))
         .routes(routes!(search::suggest))
         .routes(routes!(merchants::verifications))

@@ -94,6 +94,7 @@ const MATRIX: &[Row] = &[
     ("post",   "/admin/users",                             "----------+-", staff),
     ("get",    "/cases",                                   "-+++++++++++", none),
     ("post",   "/cases",                                   "-++---------", complaint),
+    ("get",    "/statistics/cases",                        "-----+++++++", none),
     ("get",    "/cases/{id}",                              "-+-+-+++++++", none),
     ("post",   "/cases/{id}/actions",                      "-+-+--------", message),
     ("get",    "/cases/{id}/evidence",                     "-+-+-+++++++", none),

@@ -145,6 +145,7 @@ const MATRIX: &[Row] = &[
     ("cases/list",                  Gate,             "-+++++++++++", my_cases),
     ("cases/publication",           Gate,             "-+----------", publish),
     ("cases/rate",                  Gate,             "-+-+--------", rating),
+    ("cases/statistics",            Gate,             "-----+++++++", none),
     ("complaints/get",              Gate,             "++++++++++++", complaint_id),
     ("complaints/search",           Gate,             "++++++++++++", complaint_search),
     // Development only: the mailbox holds every account's verification and

@@ -340,4 +340,66 @@ backend_tests! {
         assert_eq!(mails[0].message.subject, format!("[公道] 案件 {number}：商户已回应"));
         assert!(mails[0].message.body.contains(&format!("http://gongdao.test/cases/{id}")));
     }
+
+    async fn a_missed_decision_deadline_is_overdue_for_staff_and_counted(app) {
+        let w = World::new(app).await;
+        let stats = |r: R| {
+            let w = &w;
+            async move {
+                w.app
+                    .send(Req::get("/api/v1/statistics/cases").bearer(w.token(r)).lang("en"))
+                    .await
+            }
+        };
+        // Parties never see the staff statistics.
+        for r in [R::C, R::M] {
+            let resp = stats(r).await;
+            assert_eq!(resp.status, 403, "{r:?}: {}", resp.text());
+        }
+        let before = stats(R::Reg).await.expect(200).json();
+        assert_eq!(before["decisions_overdue"], 0);
+
+        let id = w.case_at(Stage::Arbitrating).await;
+        let v = w.view(R::Arb, id).await;
+        let decide_by = instant(&deadline(&v, "decide_by")["at"]);
+        assert!(v["decision_overdue_at"].is_null());
+        // The sweeper looks at it when the decision is due, not before.
+        let r = services::cases::sweep::sweep(&w.app.svc, decide_by - Duration::seconds(1)).await.unwrap();
+        assert_eq!(r.transitions, 0);
+        let r = services::cases::sweep::sweep(&w.app.svc, decide_by).await.unwrap();
+        assert_eq!(r.transitions, 1);
+        let r = services::cases::sweep::sweep(&w.app.svc, decide_by + Duration::days(3)).await.unwrap();
+        assert_eq!(r.transitions, 0, "marked once");
+
+        // Still in arbitration, still the arbitrator's to decide; overdue.
+        let v = w.view(R::Arb, id).await;
+        assert_eq!(v["status"], "in_arbitration");
+        assert_eq!(instant(&v["decision_overdue_at"]), decide_by);
+        assert!(w.allowed(R::Arb, id).await.contains(&"decide".to_string()));
+        assert_eq!(w.trail_kinds(id).await.last().map(String::as_str), Some("deadline_elapsed"));
+        w.assert_trail_ok(id, w.trail(id).await.len()).await;
+        // The arbitrator is alerted; both parties are told it is being followed up.
+        assert!(w.inbox(R::Arb, id).await.contains(&"decision_overdue".to_string()));
+        for r in [R::C, R::M] {
+            assert!(w.inbox(r, id).await.contains(&"decision_overdue_party".to_string()), "{r:?}");
+        }
+        // The arbitrator's list marks it; the statistics count it, by owner.
+        let list = w.list(R::Arb, "role_view=mine").await.expect(200).json();
+        let row = list["items"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+        assert_eq!(row["decision_overdue"], true);
+        for r in [R::Reg, R::Arb, R::Med, R::Adm, R::Fund] {
+            let s = stats(r).await.expect(200).json();
+            assert_eq!(s["decisions_overdue"], 1, "{r:?}");
+            assert_eq!(s["decisions_overdue_by_owner"][0]["owner_id"], w.who(R::Arb).id);
+            assert_eq!(s["decisions_overdue_by_owner"][0]["count"], 1);
+        }
+        // Decided late: no longer overdue, counted as late.
+        w.act(R::Arb, id, &w.body("decide", Stage::Arbitrating)).await.expect(200);
+        let s = stats(R::Reg).await.expect(200).json();
+        assert_eq!(s["decisions_overdue"], 0);
+        assert_eq!(s["decided_late"], 1);
+        let list = w.list(R::Arb, "role_view=mine").await.expect(200).json();
+        let row = list["items"].as_array().unwrap().iter().find(|c| c["id"] == id).unwrap().clone();
+        assert_eq!(row["decision_overdue"], false);
+    }
 }

@@ -11,6 +11,7 @@ pub mod evidence;
 mod file;
 pub mod privacy;
 pub mod read;
+pub mod stats;
 mod step;
 pub mod sweep;
 
@@ -20,6 +21,7 @@ use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use file::file_case;
 pub use read::{get_case, list_cases, trail_of, verify_trail};
+pub use stats::statistics;
 
 use crate::Services;
 use crate::db::internal_error;

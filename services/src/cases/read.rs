@@ -99,6 +99,7 @@ pub async fn get_case_revealed(
         decision: state.decision.clone(),
         evidence_request: state.evidence_request.clone(),
         paused: state.paused_at.is_some(),
+        decision_overdue_at: state.decision_overdue_at,
         first_compensation: state.first_compensation.clone(),
         first_compensation_limit_fen: state.first_compensation_basis(now).map(|(_, l)| l.0),
         members,
@@ -229,6 +230,8 @@ pub async fn list_cases(
             amount_claimed_fen: c.amount_claimed_fen,
             owner_id: c.owner_id,
             next_deadline_at: c.next_deadline_at,
+            decision_overdue: c.status == Status::InArbitration.as_str()
+                && c.decision_overdue_at.is_some(),
             created_at: c.created_at,
         })
         .collect())

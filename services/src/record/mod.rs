@@ -106,6 +106,10 @@ pub async fn save<C: ConnectionTrait>(
             case::Column::NextDeadlineAt,
             Expr::value(new.next_deadline()),
         )
+        .col_expr(
+            case::Column::DecisionOverdueAt,
+            Expr::value(new.decision_overdue_at),
+        )
         .col_expr(case::Column::Version, Expr::value(old.version + 1))
         .col_expr(case::Column::UpdatedAt, Expr::value(now))
         .filter(case::Column::Id.eq(old.id))
