@@ -190,13 +190,23 @@ impl RealName {
 }
 
 /// What a consumer sent to add their identity.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityInput {
     /// 2–40 characters: Chinese (with ·) or Latin letters; no digits.
     pub real_name: String,
     /// 18 characters: 17 digits and a check digit or X.
     pub resident_id: String,
+}
+
+/// Never prints the number (a stray `{:?}` in a log line stays harmless).
+impl std::fmt::Debug for IdentityInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentityInput")
+            .field("real_name", &self.real_name)
+            .field("resident_id", &"…")
+            .finish()
+    }
 }
 
 impl IdentityInput {
