@@ -4,7 +4,7 @@ use domain::{Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::auth::ResendVerification;
+use crate::auth::{ResendVerification, SetIdentity, my_identity};
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::{tr, use_lang};
 
@@ -47,6 +47,7 @@ pub fn DashboardPage() -> impl IntoView {
                             </div>
                         })}
                         {sent().then(|| view! { <p class="notice ok">{t(lang, "auth.email_sent")}</p> })}
+                        {(u.role == Role::Consumer).then(|| view! { <IdentitySection/> })}
                         <h2>{t(lang, "dash.upcoming")}</h2>
                         <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
                         {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
@@ -54,5 +55,54 @@ pub fn DashboardPage() -> impl IntoView {
                 } })}
             </Suspense>
         </section>
+    }
+}
+
+/// The consumer's real-name identity (实名认证): the form until there is
+/// one (each field's error beside it, JavaScript on or off), then the
+/// masked number.
+#[component]
+fn IdentitySection() -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<SetIdentity>::new();
+    let identity = Resource::new(move || action.version().get(), |_| my_identity());
+    let q = use_query_map();
+    let saved = move || q.read().get("notice").as_deref() == Some("identity");
+    let error = move || action.value().get().and_then(Result::err);
+    let field_error = move |field: &'static str| {
+        move || {
+            error()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| view! { <p class="field-error" id=format!("err-{field}") role="alert">{e.message(lang)}</p> })
+        }
+    };
+    view! {
+        <div class="card" id="identity">
+            <h2>{t(lang, "identity.title")}</h2>
+            <Suspense>
+                {move || Suspend::new(async move { match identity.await.ok().flatten() {
+                    Some(i) => view! {
+                        {saved().then(|| view! { <p class="notice ok" role="status">{t(lang, "identity.saved")}</p> })}
+                        <dl class="facts">
+                            <dt>{t(lang, "field.real_name")}</dt><dd id="identity-name">{i.real_name.clone()}</dd>
+                            <dt>{t(lang, "field.resident_id")}</dt><dd id="identity-masked">{i.resident_id_masked.clone()}</dd>
+                            <dt>{t(lang, "identity.verified_at")}</dt><dd>{domain::calendar::local_date(i.verified_at).to_string()}</dd>
+                        </dl>
+                    }.into_any(),
+                    None => view! {
+                        <p class="muted">{t(lang, "identity.none")}</p>
+                        <p class="hint">{t(lang, "identity.hint")}</p>
+                        <ActionForm action=action attr:class="form" attr:id="identity-form">
+                            <label>{t(lang, "field.real_name")}<input type="text" name="real_name" required maxlength="40" autocomplete="name"/></label>
+                            {field_error("real_name")}
+                            <label>{t(lang, "field.resident_id")}<input type="text" name="resident_id" required maxlength="20" autocomplete="off" inputmode="text"/></label>
+                            {field_error("resident_id")}
+                            {move || error().filter(|e| !matches!(e.field(), Some("real_name" | "resident_id"))).map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
+                            <button type="submit">{t(lang, "identity.add")}</button>
+                        </ActionForm>
+                    }.into_any(),
+                } })}
+            </Suspense>
+        </div>
     }
 }

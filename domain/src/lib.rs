@@ -14,6 +14,7 @@ pub mod email;
 pub mod error;
 pub mod fund;
 pub mod i18n;
+pub mod identity;
 pub mod inbox;
 pub mod input;
 pub mod merchant;

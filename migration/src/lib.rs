@@ -18,6 +18,7 @@ mod m20261204_000012_change_log;
 mod m20261204_000013_search_log;
 mod m20261204_000014_cluster;
 mod m20261206_000015_decision_overdue;
+mod m20261206_000016_identity;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_search_log::Migration),
             Box::new(m20261204_000014_cluster::Migration),
             Box::new(m20261206_000015_decision_overdue::Migration),
+            Box::new(m20261206_000016_identity::Migration),
         ]
     }
 }

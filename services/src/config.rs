@@ -48,6 +48,58 @@ pub struct Config {
     pub risk: domain::credit::risk::RiskParams,
     /// Periodic jobs (sweeper, credit worker) and their leases.
     pub jobs: Jobs,
+    /// The key personal data (resident ID numbers) is encrypted and hashed
+    /// with (`GONGDAO_PII_KEY`: 32 bytes as 64 hex digits or base64). Every
+    /// server over one database needs the same; unset, a key is made once
+    /// in `<data_dir>/pii.key` (fine for a single server).
+    pub pii_key: Option<SecretKey>,
+    /// The case steps a consumer may take only with a verified identity
+    /// (`GONGDAO_REAL_NAME_REQUIRED`: comma-separated `first_compensation`,
+    /// `arbitration`; `none` for none; default both).
+    pub real_name_required: Vec<domain::identity::GuardedStep>,
+}
+
+/// 32 secret bytes that never appear in a `{:?}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKey(pub [u8; 32]);
+
+impl std::fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKey(…)")
+    }
+}
+
+impl SecretKey {
+    /// 64 hex digits or the base64 of 32 bytes.
+    pub fn parse(text: &str) -> Option<SecretKey> {
+        use base64::Engine;
+        let t = text.trim();
+        let bytes = if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
+            hex::decode(t).ok()?
+        } else {
+            base64::engine::general_purpose::STANDARD.decode(t).ok()?
+        };
+        Some(SecretKey(bytes.try_into().ok()?))
+    }
+}
+
+/// `first_compensation,arbitration`, `none` or empty for none.
+fn guarded_steps(v: &str) -> anyhow::Result<Vec<domain::identity::GuardedStep>> {
+    let mut out = Vec::new();
+    for part in v.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        if part == "none" {
+            continue;
+        }
+        let step = domain::identity::GuardedStep::parse(part).with_context(|| {
+            format!(
+                "GONGDAO_REAL_NAME_REQUIRED: {part:?} is not first_compensation, arbitration or none"
+            )
+        })?;
+        if !out.contains(&step) {
+            out.push(step);
+        }
+    }
+    Ok(out)
 }
 
 /// How often the sweeper runs and how long a job's lease lasts: a server
@@ -333,7 +385,19 @@ impl Config {
                 };
             }
         }
+        let pii_key = match env("GONGDAO_PII_KEY").filter(|k| !k.trim().is_empty()) {
+            Some(k) => Some(SecretKey::parse(&k).context(
+                "GONGDAO_PII_KEY must be 32 bytes: 64 hex digits or base64 (e.g. `openssl rand -hex 32`)",
+            )?),
+            None => None,
+        };
+        let real_name_required = match env("GONGDAO_REAL_NAME_REQUIRED") {
+            Some(v) => guarded_steps(&v)?,
+            None => domain::identity::GuardedStep::ALL.to_vec(),
+        };
         Ok(Config {
+            pii_key,
+            real_name_required,
             jobs,
             risk,
             fund_cap_fen,
@@ -386,6 +450,11 @@ impl Config {
             fund_cap_fen: DEFAULT_FUND_CAP_FEN,
             risk: domain::credit::risk::RiskParams::default(),
             jobs: Jobs::default(),
+            // One fixed key, so every test server over a database agrees.
+            pii_key: Some(SecretKey([0x5a; 32])),
+            // The steps that need an identity are switched on by the tests
+            // about them; the rest walk their cases without one.
+            real_name_required: Vec::new(),
         }
     }
 
@@ -416,6 +485,36 @@ mod tests {
         assert!(!c.demo_data);
         assert_eq!(c.files_dir, PathBuf::from("data/evidence"));
         assert_eq!(c.redis_url, None);
+    }
+
+    #[test]
+    fn the_pii_key_and_the_steps_needing_an_identity() {
+        use domain::identity::GuardedStep::*;
+        let c = load(&[]).unwrap();
+        assert_eq!(c.pii_key, None);
+        assert_eq!(c.real_name_required, vec![FirstCompensation, Arbitration]);
+        let hex = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        let c = load(&[
+            ("GONGDAO_PII_KEY", hex),
+            ("GONGDAO_REAL_NAME_REQUIRED", "arbitration"),
+        ])
+        .unwrap();
+        let key = c.pii_key.unwrap();
+        assert_eq!(hex::encode(key.0), hex);
+        assert!(!format!("{key:?}").contains("0011"));
+        assert_eq!(c.real_name_required, vec![Arbitration]);
+        let b64 = "ABEiM0RVZneImaq7zN3u/wARIjNEVWZ3iJmqu8zd7v8=";
+        let c = load(&[
+            ("GONGDAO_PII_KEY", b64),
+            ("GONGDAO_REAL_NAME_REQUIRED", "none"),
+        ])
+        .unwrap();
+        assert_eq!(hex::encode(c.pii_key.unwrap().0), hex);
+        assert!(c.real_name_required.is_empty());
+        let e = load(&[("GONGDAO_PII_KEY", "short")]).unwrap_err();
+        assert!(e.to_string().contains("GONGDAO_PII_KEY"), "{e}");
+        let e = load(&[("GONGDAO_REAL_NAME_REQUIRED", "refund")]).unwrap_err();
+        assert!(e.to_string().contains("GONGDAO_REAL_NAME_REQUIRED"), "{e}");
     }
 
     #[test]

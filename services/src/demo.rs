@@ -67,6 +67,17 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         }
         users.insert(a.role, created);
     }
+    // The demo consumer has a verified identity (实名认证), so first
+    // compensation and arbitration are open to them as configured.
+    if let Some(consumer) = users.get(&Role::Consumer) {
+        let input = domain::identity::IdentityInput {
+            real_name: demo_name(Role::Consumer).into(),
+            resident_id: "11010519491231002X".into(),
+        };
+        accounts::identity::set(svc, consumer, &input)
+            .await
+            .map_err(|e| anyhow::anyhow!("the demo consumer's identity: {e}"))?;
+    }
     // The demo merchant account claims the first demo merchant and the demo
     // regulator verifies it (实名认证), as a real merchant would be.
     let first = entities::merchant::Entity::find()

@@ -310,6 +310,11 @@ fn start(
         .env("GONGDAO_ADDR", format!("127.0.0.1:{port}"))
         .env("GONGDAO_DATA_DIR", data)
         .env("GONGDAO_DEMO_DATA", "1")
+        // pg-a and pg-b share one database, so one personal-data key.
+        .env(
+            "GONGDAO_PII_KEY",
+            "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed",
+        )
         .env("LEPTOS_SITE_ROOT", site)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())

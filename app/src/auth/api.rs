@@ -95,3 +95,24 @@ pub async fn demo_accounts() -> Result<Vec<DemoAccount>, AppError> {
         vec![]
     })
 }
+
+/// The signed-in account's real-name identity, the number masked (none for
+/// an account without one, staff and merchants included).
+#[server(endpoint = "auth/identity")]
+pub async fn my_identity() -> Result<Option<domain::identity::IdentityView>, AppError> {
+    let u = crate::ssr::require_user().await?;
+    services::accounts::identity::of_user(&services()?.db, u.id).await
+}
+
+/// A consumer adds their real-name identity (实名认证).
+#[server(endpoint = "auth/set_identity")]
+pub async fn set_identity(real_name: String, resident_id: String) -> Result<(), AppError> {
+    let u = crate::ssr::require_user().await?;
+    let input = domain::identity::IdentityInput {
+        real_name,
+        resident_id,
+    };
+    services::accounts::identity::set(&services()?, &u, &input).await?;
+    leptos_axum::redirect("/dashboard?notice=identity#identity");
+    Ok(())
+}

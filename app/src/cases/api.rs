@@ -153,3 +153,15 @@ pub async fn list_cases(role_view: String, status: String) -> Result<Vec<CaseSum
     };
     services::cases::list_cases(&crate::ssr::services()?, &user, view, status, 200).await
 }
+
+/// The consumer's real-name identity on the case page: masked, in full
+/// only to staff who state a reason (`reveal`, logged).
+#[server(endpoint = "cases/identity")]
+pub async fn load_case_identity(
+    id: i32,
+    reveal: Option<String>,
+) -> Result<domain::identity::CaseIdentity, AppError> {
+    let user = crate::ssr::require_user().await?;
+    services::cases::privacy::case_identity(&crate::ssr::services()?, &user, id, reveal.as_deref())
+        .await
+}

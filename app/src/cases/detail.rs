@@ -67,6 +67,7 @@ pub fn CasePage() -> impl IntoView {
                 Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence/> }.into_any(),
             } })}
         </Suspense>
+        <CaseIdentityCard id=id reveal=reveal/>
     }
 }
 
@@ -357,6 +358,9 @@ fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
                 <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required=reason_required maxlength=domain::cases::reason_max(kind).to_string()></textarea></label>
             })}
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
+            {move || action.value().get().and_then(Result::err).filter(|e| e.field() == Some("identity")).map(|_| view! {
+                <p><a href="/dashboard#identity" class="identity-link">{t(lang, "identity.go_add")}</a></p>
+            })}
             <button type="submit">{label}</button>
         </ActionForm>
     }
@@ -576,5 +580,40 @@ fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
                 </form>
             })}
         </div>
+    }
+}
+
+/// The consumer's real-name identity: the number masked for everyone; in
+/// full only to staff who stated a reason with the page's reveal form
+/// (the read is logged); the merchant also sees the name masked.
+#[component]
+fn CaseIdentityCard(id: Memo<i32>, reveal: Memo<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let identity = Resource::new(
+        move || (id.get(), reveal.get()),
+        |(id, reveal)| super::api::load_case_identity(id, reveal),
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                identity.await.ok().map(|ci| view! {
+                    <div class="card" id="case-identity">
+                        <h2>{t(lang, "identity.case_title")}</h2>
+                        {match ci.identity {
+                            None => view! { <p class="muted" id="consumer-identity-none">{t(lang, "identity.none")}</p> }.into_any(),
+                            Some(i) => view! {
+                                <dl class="facts">
+                                    <dt>{t(lang, "field.real_name")}</dt><dd id="consumer-real-name">{i.real_name.clone()}</dd>
+                                    <dt>{t(lang, "field.resident_id")}</dt>
+                                    <dd id="consumer-resident-id" data-revealed=ci.resident_id.is_some().to_string()>
+                                        {ci.resident_id.clone().unwrap_or(i.resident_id_masked.clone())}
+                                    </dd>
+                                </dl>
+                            }.into_any(),
+                        }}
+                    </div>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -128,6 +128,36 @@ pub async fn get(
 }
 
 #[utoipa::path(
+    get,
+    path = "/cases/{id}/identity",
+    tag = "cases",
+    summary = "The consumer's real-name identity: number masked; in full only to staff who give `reveal` (logged)",
+    params(super::openapi::Id, RevealQuery),
+    responses(
+        (status = 200, description = "The identity as the caller may see it (identity null if the consumer has none)", body = domain::identity::CaseIdentity),
+        super::openapi::SignedIn,
+        super::openapi::ById,
+        super::openapi::Unreadable,
+    )
+)]
+pub async fn identity(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    Query(q): Query<RevealQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let view = services::cases::privacy::case_identity(
+        &state.services,
+        &caller.user,
+        id,
+        q.reveal.as_deref(),
+    )
+    .await
+    .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(view))
+}
+
+#[utoipa::path(
     post,
     path = "/cases/{id}/actions",
     tag = "cases",
@@ -138,7 +168,7 @@ pub async fn get(
         (status = 200, description = "The case after the action", body = domain::cases::CaseView),
         super::openapi::SignedInWrite,
         super::openapi::ById,
-        (status = 409, description = "Not allowed in the current status (code not_allowed; the message lists what is), or the case changed meanwhile (code conflict)", body = super::openapi::ErrorBody),
+        (status = 409, description = "Not allowed in the current status (code not_allowed; the message lists what is), the case changed meanwhile (code conflict), or the step needs the consumer's real-name identity (code conflict, field identity)", body = super::openapi::ErrorBody),
     )
 )]
 pub async fn act(

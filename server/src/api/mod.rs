@@ -105,7 +105,10 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(lists::decide))
         .routes(routes!(lists::object_to_listing))
         .routes(routes!(export::credit))
-        .routes(routes!(openapi::document));
+        .routes(routes!(openapi::document))
+        // Real-name identity (实名认证).
+        .routes(routes!(users::set_identity))
+        .routes(routes!(cases::identity));
     openapi::finish(router.get_openapi_mut());
     router
 }

@@ -1,4 +1,5 @@
-//! `POST /api/v1/users` (self-registration) and `GET /api/v1/me`.
+//! `POST /api/v1/users` (self-registration), `GET /api/v1/me` and
+//! `PUT /api/v1/users/me/identity` (a consumer's real-name identity).
 
 use axum::Json;
 use axum::body::Bytes;
@@ -40,16 +41,56 @@ pub async fn create(
     ))
 }
 
+/// `GET /me`: the account, and its identity (masked) if it has one.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: domain::UserView,
+    /// The consumer's real-name identity, the number masked; null without one.
+    pub identity: Option<domain::identity::IdentityView>,
+}
+
 #[utoipa::path(
     get,
     path = "/me",
     tag = "accounts",
-    summary = "The signed-in account",
+    summary = "The signed-in account, with its real-name identity (number masked)",
     responses(
-        (status = 200, description = "The account", body = domain::UserView),
+        (status = 200, description = "The account", body = Me),
         super::openapi::SignedIn,
     )
 )]
-pub async fn me(caller: Caller) -> Json<domain::UserView> {
-    Json(caller.user)
+pub async fn me(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Me>> {
+    let identity = services::accounts::identity::of_user(&state.services.db, caller.user.id)
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    Ok(Json(Me {
+        user: caller.user,
+        identity,
+    }))
+}
+
+#[utoipa::path(
+    put,
+    path = "/users/me/identity",
+    tag = "accounts",
+    summary = "A consumer adds their real-name identity (实名认证): real name and resident ID number",
+    request_body = domain::identity::IdentityInput,
+    responses(
+        (status = 200, description = "Verified; the number masked. Sending the same identity again answers the same", body = domain::identity::IdentityView),
+        super::openapi::SignedInWrite,
+        (status = 409, description = "Another account holds this number (field resident_id), or this account already has a different identity (field identity: support corrects it)", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn set_identity(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> ApiResult<Json<domain::identity::IdentityView>> {
+    let lang = caller.lang;
+    let input = super::from_json::<domain::identity::IdentityInput>(&body, lang)?;
+    let view = services::accounts::identity::set(&state.services, &caller.user, &input)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(view))
 }

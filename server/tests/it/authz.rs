@@ -156,7 +156,16 @@ const MATRIX: &[Row] = &[
     ("delete", "/session",                                 "++++++++++++", none),
     ("post",   "/session",                                 "++++++++++++", login),
     ("post",   "/users",                                   "++++++++++++", sign_up),
+    // Real-name identity (实名认证): consumers add their own (a second
+    // account with the same number gets 409, which passed the gate); who
+    // may read the case sees it, masked unless staff give a reason.
+    ("get",    "/cases/{id}/identity",                     "-+-+-+++++++", none),
+    ("put",    "/users/me/identity",                       "-++---------", identity),
 ];
+
+fn identity(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"real_name": "王小明", "resident_id": "11010519491231002X"}))
+}
 
 fn none(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::None
@@ -284,6 +293,7 @@ fn request(method: &str, path: &str, body: Body, token: Option<&str>) -> Req {
         "get" => Req::get(&uri),
         "post" => Req::post(&uri),
         "delete" => Req::delete(&uri),
+        "put" => Req::new(axum::http::Method::PUT, &uri),
         other => panic!("no method {other}"),
     };
     req = match body {

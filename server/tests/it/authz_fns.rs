@@ -59,6 +59,7 @@ const ON_A_FRESH_CASE: &[&str] = &[
     "cases/publication",
     "fund/repayment",
     "fund/write_off",
+    "cases/identity",
 ];
 
 /// How a row's cells are judged (see the file's comment).
@@ -180,7 +181,20 @@ const MATRIX: &[Row] = &[
     ("regulator/request",           Gate,             "---------+--", grant),
     ("regulator/verification",      Gate,             "---------++-", approve),
     ("site/info",                   Gate,             "++++++++++++", none),
+    // Real-name identity (实名认证): one's own, masked; consumers add
+    // theirs (C2 sending C's number gets a conflict, past the gate); the
+    // consumer's on a case for who may read it (`GET /cases/{id}/identity`).
+    ("auth/identity",               Gate,             "-+++++++++++", none),
+    ("auth/set_identity",           Gate,             "-++---------", identity),
+    ("cases/identity",              Gate,             "-+-+-+++++++", case_id),
 ];
+
+fn identity(_: &Cell) -> Fields {
+    fields(&[
+        ("real_name", "王小明"),
+        ("resident_id", "11010519491231002X"),
+    ])
+}
 
 type Fields = Vec<(&'static str, String)>;
 

@@ -379,6 +379,15 @@ impl TestApp {
         self
     }
 
+    /// The same app (database, clock) with its configuration adjusted.
+    pub fn with_config(mut self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = (*self.svc.config).clone();
+        adjust(&mut config);
+        self.svc.config = Arc::new(config);
+        self.router = server::router(self.svc.clone());
+        self
+    }
+
     /// A verified account made as the admin CLI does; returns its id.
     pub async fn create_account(
         &self,

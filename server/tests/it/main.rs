@@ -18,6 +18,7 @@ mod due_process;
 mod fund;
 mod harness;
 mod hostile;
+mod identity;
 mod lists;
 mod mail_flows;
 mod page_cache;

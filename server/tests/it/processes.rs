@@ -47,6 +47,11 @@ impl Proc {
             .env("GONGDAO_DATA_DIR", &dir)
             .env("GONGDAO_FILES_DIR", root.join("shared-files"))
             .env("GONGDAO_NOW", now)
+            // Servers sharing a database share the personal-data key.
+            .env(
+                "GONGDAO_PII_KEY",
+                "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed",
+            )
             .env("GONGDAO_SWEEP_EVERY_SECS", "1")
             .env("GONGDAO_LEASE_TTL_SECS", "3")
             .env("RUST_LOG", "info")

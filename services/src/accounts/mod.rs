@@ -1,6 +1,7 @@
 //! Accounts: registration, email verification, sign-in, sessions, password reset.
 
 pub mod cookies;
+pub mod identity;
 mod passwords;
 pub mod register;
 pub mod reset;

@@ -53,6 +53,11 @@ pub async fn act(
     let cal = record::calendar::current(svc, &txn).await?;
     let before = state_of(&c)?;
     let t = before.apply(actor, &event, now, &cal).map_err(rule_error)?;
+    // Steps the configuration keeps for consumers with a verified identity.
+    if let Some(step) = domain::identity::guarded_step(&actor, &event, before.status, t.case.status)
+    {
+        crate::accounts::identity::require_for(svc, &txn, c.consumer_id, step).await?;
+    }
     // After the rules: someone who may not hand over learns 403/409, not
     // whether the target would have been acceptable.
     if let Event::Handover { to } = event {

@@ -77,6 +77,51 @@ pub(crate) fn scrub_strings(v: &mut serde_json::Value) {
 
 pub use domain::cases::AccessView;
 
+/// The identity of the consumer of case `case_id` as `viewer` may see it:
+/// the number masked for everyone; in full only to staff who state a
+/// reason (`reveal`), and that read is logged (`fields = resident_id`).
+/// Who may not read the case gets 404.
+pub async fn case_identity(
+    svc: &Services,
+    viewer: &UserView,
+    case_id: i32,
+    reveal: Option<&str>,
+) -> Result<domain::identity::CaseIdentity, AppError> {
+    use domain::identity::CaseIdentity;
+    let (c, _) = record::load_readable(&svc.db, viewer, case_id).await?;
+    let stated = reveal.map(str::trim).filter(|r| !r.is_empty());
+    if let (Some(why), true) = (stated, is_case_staff(viewer.role)) {
+        let why: String = why.chars().take(500).collect();
+        let full = crate::accounts::identity::reveal(svc, &svc.db, c.consumer_id).await?;
+        let Some(full) = full else {
+            return Ok(CaseIdentity {
+                identity: None,
+                resident_id: None,
+            });
+        };
+        // Logged before it is shown: a read the log missed never leaves.
+        log_access(svc, viewer, &c, "resident_id", &why).await?;
+        return Ok(CaseIdentity {
+            identity: Some(domain::identity::IdentityView {
+                real_name: full.real_name,
+                resident_id_masked: domain::identity::mask(&full.resident_id),
+                verified_at: full.verified_at,
+            }),
+            resident_id: Some(full.resident_id),
+        });
+    }
+    let mut identity = crate::accounts::identity::of_user(&svc.db, c.consumer_id).await?;
+    if exposure(viewer, &c, None) == Exposure::Masked
+        && let Some(i) = identity.as_mut()
+    {
+        i.real_name = domain::cases::mask_name(&i.real_name);
+    }
+    Ok(CaseIdentity {
+        identity,
+        resident_id: None,
+    })
+}
+
 /// The newest reads first; admins only.
 pub async fn access_log(
     svc: &Services,

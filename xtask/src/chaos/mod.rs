@@ -99,6 +99,11 @@ impl Ctx {
             ("GONGDAO_LOGIN_LIMIT_PER_IP", "100000"),
             ("GONGDAO_LOGIN_LIMIT_PER_ACCOUNT", "100000"),
             ("GONGDAO_REGISTER_LIMIT_PER_IP", "100000"),
+            // Every server on one database shares the personal-data key.
+            (
+                "GONGDAO_PII_KEY",
+                "5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed5eed",
+            ),
         ]
     }
 
