@@ -22,4 +22,5 @@ pub mod pii_access;
 pub mod rating;
 pub mod record_request;
 pub mod session;
+pub mod signing_key;
 pub mod user;

@@ -48,6 +48,10 @@ pub struct Config {
     pub risk: domain::credit::risk::RiskParams,
     /// Periodic jobs (sweeper, credit worker) and their leases.
     pub jobs: Jobs,
+    /// The Ed25519 key that signs case bundles (`GONGDAO_SIGNING_KEY_FILE`:
+    /// PKCS#8 PEM or 64 hex digits); unset: a key made once and kept in
+    /// the database, the same for every server on it (`services::signing`).
+    pub signing_key_file: Option<PathBuf>,
 }
 
 /// How often the sweeper runs and how long a job's lease lasts: a server
@@ -157,6 +161,7 @@ struct FileConfig {
     redis_url: Option<String>,
     trusted_proxies: Option<String>,
     page_cache: Option<bool>,
+    signing_key_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -333,7 +338,12 @@ impl Config {
                 };
             }
         }
+        let signing_key_file = env("GONGDAO_SIGNING_KEY_FILE")
+            .filter(|p| !p.trim().is_empty())
+            .map(PathBuf::from)
+            .or(file.signing_key_file);
         Ok(Config {
+            signing_key_file,
             jobs,
             risk,
             fund_cap_fen,
@@ -386,6 +396,7 @@ impl Config {
             fund_cap_fen: DEFAULT_FUND_CAP_FEN,
             risk: domain::credit::risk::RiskParams::default(),
             jobs: Jobs::default(),
+            signing_key_file: None,
         }
     }
 

@@ -104,7 +104,9 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(lists::decide))
         .routes(routes!(lists::object_to_listing))
         .routes(routes!(export::credit))
-        .routes(routes!(openapi::document));
+        .routes(routes!(openapi::document))
+        // Case bundles (issue 14).
+        .routes(routes!(cases::bundle));
     openapi::finish(router.get_openapi_mut());
     router
 }

@@ -155,6 +155,8 @@ const MATRIX: &[Row] = &[
     ("delete", "/session",                                 "++++++++++++", none),
     ("post",   "/session",                                 "++++++++++++", login),
     ("post",   "/users",                                   "++++++++++++", sign_up),
+    // Case bundles (issue 14): whoever may read the case, as for reading it.
+    ("get",    "/cases/{id}/bundle",                       "-+-+-+++++++", none),
 ];
 
 fn none(_: &World, _: &Objects, _: Option<R>) -> Body {
