@@ -186,7 +186,9 @@ pub fn verify_chain(case_id: i32, entries: &[Entry]) -> Result<Chain, Break> {
         let expected = i as i32 + 1;
         let broken = |reason: String| Break { seq: e.seq, reason };
         if e.seq != expected {
-            return Err(broken(if e.seq > expected {
+            return Err(broken(if e.seq > expected && expected == 1 {
+                format!("entry 1 missing: the trail starts at entry {}", e.seq)
+            } else if e.seq > expected {
                 format!(
                     "entry {expected} missing: entry {} follows entry {} (its previous hash {}… is not entry {}'s hash {}…)",
                     e.seq,
@@ -198,6 +200,13 @@ pub fn verify_chain(case_id: i32, entries: &[Entry]) -> Result<Chain, Break> {
             } else {
                 format!("entry {}: out of order after entry {}", e.seq, expected - 1)
             }));
+        }
+        if e.prev_hash != prev && expected == 1 {
+            return Err(broken(format!(
+                "entry 1: its previous hash {}… is not the chain's start {}… (entries before it removed?)",
+                short(&e.prev_hash),
+                short(GENESIS)
+            )));
         }
         if e.prev_hash != prev {
             return Err(broken(format!(
@@ -313,6 +322,12 @@ mod tests {
                 .starts_with("entry 3 missing: entry 4 follows entry 2"),
             "{}",
             b.reason
+        );
+
+        let first = verify_chain(3, &good[1..]).unwrap_err();
+        assert_eq!(
+            (first.seq, first.reason.as_str()),
+            (2, "entry 1 missing: the trail starts at entry 2")
         );
 
         // Rehashing an edited entry leaves the next one pointing at the old hash.
