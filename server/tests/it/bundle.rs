@@ -228,6 +228,15 @@ backend_tests! {
         let failed = run(&bad, key_hex);
         assert!(!failed.status.success());
         assert!(String::from_utf8_lossy(&failed.stderr).contains("receipt.png: SHA-256"), "{}", String::from_utf8_lossy(&failed.stderr));
+        // Without --key: this server's own keys, read from its database.
+        let own_keys = std::process::Command::new(env!("CARGO_BIN_EXE_gongdao"))
+            .args(["verify-bundle", good.to_str().unwrap()])
+            .env("GONGDAO_DATA_DIR", dir.path())
+            .env("DATABASE_URL", &w.app.svc.config.database_url)
+            .output()
+            .unwrap();
+        assert!(own_keys.status.success(), "{}", String::from_utf8_lossy(&own_keys.stderr));
+        assert!(!String::from_utf8_lossy(&own_keys.stdout).contains("inside the bundle"));
         let wrong = run(&good, &hex::encode(stranger.as_bytes()));
         assert!(!wrong.status.success());
         assert!(String::from_utf8_lossy(&wrong.stderr).contains("signature does not verify with key"));
