@@ -21,6 +21,11 @@ pub struct Model {
     pub body: String,
     pub prev_hash: String,
     pub hash: String,
+    /// 1: the hash covers the body itself; 2: a salted commitment to it
+    /// (`bundle::chain`), so a bundle may withhold the body.
+    pub hash_scheme: i32,
+    /// Scheme 2: 32 random hex digits hashed with the body.
+    pub body_salt: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -24,4 +24,5 @@ pub mod pii_key_check;
 pub mod rating;
 pub mod record_request;
 pub mod session;
+pub mod signing_key;
 pub mod user;

@@ -19,6 +19,7 @@ mod m20261204_000013_search_log;
 mod m20261204_000014_cluster;
 mod m20261206_000015_decision_overdue;
 mod m20261206_000016_identity;
+mod m20261206_000017_bundles;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_cluster::Migration),
             Box::new(m20261206_000015_decision_overdue::Migration),
             Box::new(m20261206_000016_identity::Migration),
+            Box::new(m20261206_000017_bundles::Migration),
         ]
     }
 }

@@ -40,6 +40,17 @@ pub enum Command {
     },
     /// Recompute every case's trail hash chain; exits non-zero naming the first broken entry.
     VerifyTrails,
+    /// Check a case bundle (from GET /api/v1/cases/{id}/bundle) offline: the
+    /// chain, every file's SHA-256 and the signature; exits non-zero naming
+    /// the first thing that does not match.
+    VerifyBundle {
+        file: PathBuf,
+        /// The public key: 64 hex digits, a PEM file or the JSON of
+        /// /.well-known/gongdao-signing-key. Default: this server's keys
+        /// (GONGDAO_SIGNING_KEY_FILE and the database's).
+        #[arg(long)]
+        key: Option<String>,
+    },
     /// Rebuild the search index from the database (into a new folder, then switch).
     Reindex,
     /// Write a consistent copy of the database to FILE while the server runs
@@ -171,6 +182,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 ),
             }
         }
+        Command::VerifyBundle { file, key } => {
+            let keys = match key {
+                Some(k) => {
+                    bundle::keys::read_key_arg(&k).map_err(|e| anyhow::anyhow!("--key: {e}"))?
+                }
+                None => {
+                    let svc = Services::start(config).await?;
+                    services::signing::known_keys(&svc).await?
+                }
+            };
+            match bundle::verify::verify_file(&file, Some(&keys)) {
+                Ok(report) => {
+                    print!("{report}");
+                    Ok(())
+                }
+                Err(problem) => bail!("{}: {problem}", file.display()),
+            }
+        }
         Command::User {
             command:
                 UserCommand::Create {
@@ -229,6 +258,15 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     let demo = config.demo_data;
     let svc = Services::start(config).await?;
+    // Made on the first start (or read from GONGDAO_SIGNING_KEY_FILE): a bad
+    // key file stops the start here rather than the first bundle.
+    let key = services::signing::current(&svc)
+        .await
+        .map_err(|e| anyhow::anyhow!("the bundle signing key: {e}"))?;
+    tracing::info!(
+        "bundles are signed with key {} (published at /.well-known/gongdao-signing-key)",
+        bundle::keys::key_id(&key.verifying_key())
+    );
     if demo && services::demo::load_if_empty(&svc).await? {
         tracing::info!("demo data loaded; demo accounts are listed on /login");
     }

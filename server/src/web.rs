@@ -19,7 +19,37 @@ pub fn routes(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/lang/{code}", get(switch_lang))
+        .route("/.well-known/gongdao-signing-key", get(signing_key))
+        .route("/.well-known/gongdao-signing-key.pem", get(signing_key_pem))
         .with_state(state)
+}
+
+/// The public keys that sign case bundles (public): JSON with every key
+/// (`keys`, the signing one first, each with its id, hex and PEM forms),
+/// `current` naming the one that signs now.
+async fn signing_key(State(svc): State<Services>) -> Response {
+    match services::signing::published_keys(&svc).await {
+        Ok(keys) => axum::Json(serde_json::json!({
+            "algorithm": "Ed25519",
+            "current": keys.first().map(|k| k.key_id.clone()),
+            "keys": keys,
+            "signed": "manifest.txt of each bundle, byte for byte; see the README, \"Case bundles\"",
+        }))
+        .into_response(),
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
+}
+
+/// The key that signs now, as PEM (for `openssl pkeyutl -verify -pubin`).
+async fn signing_key_pem(State(svc): State<Services>) -> Response {
+    match services::signing::published_keys(&svc).await {
+        Ok(keys) if !keys.is_empty() => (
+            [(header::CONTENT_TYPE, "application/x-pem-file")],
+            keys[0].public_key_pem.clone(),
+        )
+            .into_response(),
+        _ => StatusCode::SERVICE_UNAVAILABLE.into_response(),
+    }
 }
 
 /// Layers that apply to every route.

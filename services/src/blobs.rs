@@ -80,7 +80,8 @@ fn invisible(c: char) -> bool {
     )
 }
 
-fn path(svc: &Services, sha: &str) -> PathBuf {
+/// Where the file of `sha` is stored.
+pub(crate) fn path(svc: &Services, sha: &str) -> PathBuf {
     svc.config.files_dir.join(&sha[..2]).join(sha)
 }
 

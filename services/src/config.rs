@@ -57,6 +57,10 @@ pub struct Config {
     /// (`GONGDAO_REAL_NAME_REQUIRED`: comma-separated `first_compensation`,
     /// `arbitration`; `none` for none; default both).
     pub real_name_required: Vec<domain::identity::GuardedStep>,
+    /// The Ed25519 key that signs case bundles (`GONGDAO_SIGNING_KEY_FILE`:
+    /// PKCS#8 PEM or 64 hex digits); unset: a key made once and kept in
+    /// the database, the same for every server on it (`services::signing`).
+    pub signing_key_file: Option<PathBuf>,
 }
 
 /// 32 secret bytes that never appear in a `{:?}`.
@@ -209,6 +213,7 @@ struct FileConfig {
     redis_url: Option<String>,
     trusted_proxies: Option<String>,
     page_cache: Option<bool>,
+    signing_key_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -395,9 +400,14 @@ impl Config {
             Some(v) => guarded_steps(&v)?,
             None => domain::identity::GuardedStep::ALL.to_vec(),
         };
+        let signing_key_file = env("GONGDAO_SIGNING_KEY_FILE")
+            .filter(|p| !p.trim().is_empty())
+            .map(PathBuf::from)
+            .or(file.signing_key_file);
         Ok(Config {
             pii_key,
             real_name_required,
+            signing_key_file,
             jobs,
             risk,
             fund_cap_fen,
@@ -455,6 +465,7 @@ impl Config {
             // The steps that need an identity are switched on by the tests
             // about them; the rest walk their cases without one.
             real_name_required: Vec::new(),
+            signing_key_file: None,
         }
     }
 

@@ -24,6 +24,7 @@ pub mod rate_limit;
 pub mod record;
 pub mod search;
 pub mod settings;
+pub mod signing;
 pub mod state;
 
 pub use clock::Clock;

@@ -92,6 +92,15 @@ fn CaseBody(
         .map(|a| t(lang, audience_key(*a)).to_string())
         .collect();
     let status_text = t(lang, &format!("status.{}", case.status.as_str())).to_string();
+    // Staff who stated a reason on the page get the bundle under the same reason.
+    let bundle_href = match use_query_map().read_untracked().get("reveal") {
+        Some(why) if !case.personal_data_masked => format!(
+            "/api/v1/cases/{}/bundle?reveal={}",
+            case.id,
+            urlencoding::encode(&why)
+        ),
+        _ => format!("/api/v1/cases/{}/bundle", case.id),
+    };
     let merchant_answered = trail
         .iter()
         .any(|e| e.actor_role == "merchant" && matches!(e.kind.as_str(), "respond" | "offer"));
@@ -159,6 +168,12 @@ fn CaseBody(
                 <ol class="timeline" id="timeline">
                     {trail.into_iter().map(|e| view! { <TrailLine entry=e/> }).collect_view()}
                 </ol>
+                // A plain link: the cookie rides on the GET, so it works without JavaScript.
+                <p class="bundle" id="bundle">
+                    <a href=bundle_href rel="external" download id="bundle-link">{t(lang, "case.bundle")}</a>
+                    <br/><span class="muted">{t(lang, "case.bundle_note")}</span>
+                    {case.personal_data_masked.then(|| view! { <br/><span class="muted">{t(lang, "case.bundle_masked")}</span> })}
+                </p>
             </div>
         </section>
     }

@@ -307,3 +307,68 @@ pub async fn statistics(
         .map_err(|e| ApiError(e, lang))?;
     Ok(Json(stats))
 }
+
+/// The answer of `GET /cases/{id}/bundle`: a zip file.
+pub struct BundleZip;
+
+impl utoipa::IntoResponses for BundleZip {
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        use utoipa::openapi::content::ContentBuilder;
+        use utoipa::openapi::response::ResponseBuilder;
+        let zip = ResponseBuilder::new()
+            .description(
+                "The bundle (zip): README.txt, case.json, trail.json, evidence/…, manifest.txt, manifest.sig, signing-key.pem",
+            )
+            .content("application/zip", ContentBuilder::new().build());
+        std::collections::BTreeMap::from([("200".to_string(), zip.build().into())])
+    }
+}
+
+#[utoipa::path(
+    get,
+    path = "/cases/{id}/bundle",
+    tag = "cases",
+    summary = "The case bundle: its facts, the whole trail with everything its hashes cover, the evidence files and a manifest signed by the server's Ed25519 key, in one zip anyone can verify offline (gongdao-verify-bundle); personal data masked as on the case for readers who may not see it",
+    params(super::openapi::Id, RevealQuery),
+    responses(
+        BundleZip,
+        super::openapi::SignedIn,
+        super::openapi::ById,
+        super::openapi::Unreadable,
+    )
+)]
+pub async fn bundle(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    Query(q): Query<RevealQuery>,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::{HeaderValue, header};
+    let b = services::cases::bundle::make(&state.services, &caller.user, id, q.reveal.as_deref())
+        .await
+        .map_err(|e| ApiError(e, caller.lang))?;
+    let stream = tokio_util::io::ReaderStream::new(tokio::fs::File::from_std(b.file));
+    let mut resp = axum::body::Body::from_stream(stream).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(b.len));
+    let name = format!("gongdao-{}.zip", b.case_number);
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&format!(
+            "attachment; filename=\"{}\"",
+            name.replace(
+                |c: char| !c.is_ascii_alphanumeric() && c != '-' && c != '.',
+                "_"
+            )
+        ))
+        .unwrap_or(HeaderValue::from_static("attachment")),
+    );
+    Ok(resp)
+}

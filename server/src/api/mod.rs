@@ -108,7 +108,9 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(openapi::document))
         // Real-name identity (实名认证).
         .routes(routes!(users::set_identity))
-        .routes(routes!(cases::identity));
+        .routes(routes!(cases::identity))
+        // Case bundles (issue 14).
+        .routes(routes!(cases::bundle));
     openapi::finish(router.get_openapi_mut());
     router
 }

@@ -161,6 +161,8 @@ const MATRIX: &[Row] = &[
     // may read the case sees it, masked unless staff give a reason.
     ("get",    "/cases/{id}/identity",                     "-+-+-+++++++", none),
     ("put",    "/users/me/identity",                       "-++---------", identity),
+    // Case bundles (issue 14): whoever may read the case, as for reading it.
+    ("get",    "/cases/{id}/bundle",                       "-+-+-+++++++", none),
 ];
 
 fn identity(_: &World, _: &Objects, _: Option<R>) -> Body {

@@ -240,18 +240,7 @@ backend_tests! {
             .await
             .unwrap()
             .unwrap();
-        let rehash = services::record::trail::entry_hash(
-            &row.prev_hash,
-            &services::record::trail::Content {
-                case_id: row.case_id,
-                seq: row.seq,
-                at: row.at,
-                actor_id: row.actor_id,
-                actor_role: &row.actor_role,
-                kind: &row.kind,
-                body: &row.body,
-            },
-        );
+        let rehash = services::record::trail::recompute(&row).unwrap();
         assert_ne!(rehash, row.hash);
         w.app
             .execute_sql(&format!("UPDATE case_trail SET hash = '{rehash}' WHERE case_id = {a} AND seq = 2"))

@@ -6,6 +6,7 @@
 mod admin;
 mod authz;
 mod authz_fns;
+mod bundle;
 mod cases;
 mod cases_integrity;
 mod cases_matrix;

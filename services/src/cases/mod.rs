@@ -6,6 +6,7 @@
 //! loses neither the change nor its notifications. The shared case record
 //! (loading, saving, the trail, the calendar, notices) lives in `record`.
 
+pub mod bundle;
 pub mod collective;
 pub mod evidence;
 mod file;

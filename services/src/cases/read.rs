@@ -38,14 +38,26 @@ pub async fn get_case_revealed(
         super::privacy::log_access(svc, viewer, &c, "name,narrative", why).await?;
     }
     let masked = exposure == super::privacy::Exposure::Masked;
+    view_of(svc, viewer, &c, &m, masked).await
+}
+
+/// The case as `viewer` sees it, personal data masked or not (the caller
+/// decided and logged).
+pub(crate) async fn view_of(
+    svc: &Services,
+    viewer: &UserView,
+    c: &case::Model,
+    m: &merchant::Model,
+    masked: bool,
+) -> Result<CaseView, AppError> {
     let consumer = user::Entity::find_by_id(c.consumer_id)
         .one(&svc.db)
         .await
         .map_err(internal_error)?;
     let cal = calendar::current(svc, &svc.db).await?;
     let now = svc.clock.now();
-    let state = state_of(&c)?;
-    let allowed = actor_for(viewer, &c, &m)
+    let state = state_of(c)?;
+    let allowed = actor_for(viewer, c, m)
         .map(|a| state.allowed_actions(a, now, &cal))
         .unwrap_or_default();
     let (members, member_claims) = super::collective::totals(&svc.db, c.id).await?;

@@ -11,55 +11,39 @@ use sea_orm::{
     QueryOrder,
 };
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use crate::db::internal_error;
 
-/// The hash before the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The hash rule itself is `bundle::chain`, shared with the offline verifier.
+pub use bundle::chain::{CURRENT_SCHEME, Entry, GENESIS};
 
-/// What an entry's hash covers besides its predecessor's hash.
-pub struct Content<'a> {
-    pub case_id: i32,
-    pub seq: i32,
-    pub at: DateTime<Utc>,
-    pub actor_id: Option<i32>,
-    pub actor_role: &'a str,
-    pub kind: &'a str,
-    pub body: &'a str,
+/// How an entry's time is hashed: RFC 3339, microseconds, `Z`.
+pub fn at_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
 }
 
-impl<'a> Content<'a> {
-    fn of(e: &'a case_trail::Model) -> Self {
-        Content {
-            case_id: e.case_id,
-            seq: e.seq,
-            at: e.at,
-            actor_id: e.actor_id,
-            actor_role: &e.actor_role,
-            kind: &e.kind,
-            body: &e.body,
-        }
+/// A stored entry with everything its hash covers.
+pub fn as_entry(e: &case_trail::Model) -> Entry {
+    Entry {
+        seq: e.seq,
+        at: at_text(e.at),
+        actor_id: e.actor_id,
+        actor_role: e.actor_role.clone(),
+        kind: e.kind.clone(),
+        hash_scheme: e.hash_scheme,
+        body: Some(e.body.clone()),
+        body_salt: e.body_salt.clone(),
+        body_commitment: None,
+        body_redacted: None,
+        prev_hash: e.prev_hash.clone(),
+        hash: e.hash.clone(),
     }
 }
 
-/// The SHA-256 of an entry: its predecessor's hash and its own content.
-pub fn entry_hash(prev: &str, c: &Content) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        prev.to_string(),
-        c.case_id.to_string(),
-        c.seq.to_string(),
-        c.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-        c.actor_id.map(|a| a.to_string()).unwrap_or_default(),
-        c.actor_role.to_string(),
-        c.kind.to_string(),
-        c.body.to_string(),
-    ] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    hex::encode(h.finalize())
+/// The hash a stored entry's content hashes to now (what someone who
+/// edited it would have to write into `hash`).
+pub fn recompute(e: &case_trail::Model) -> Option<String> {
+    as_entry(e).recompute(e.case_id).ok().flatten()
 }
 
 /// Appends an entry in `conn` (the transaction of the change it records).
@@ -86,28 +70,38 @@ pub async fn append<C: ConnectionTrait>(
     // Stored timestamps keep microseconds on every database: hash what is stored.
     let at = at.trunc_subsecs(6);
     let body = serde_json::to_string(body).map_err(|_| AppError::Internal)?;
-    let hash = entry_hash(
-        &prev,
-        &Content {
-            case_id,
-            seq,
-            at,
-            actor_id,
-            actor_role,
-            kind,
-            body: &body,
-        },
-    );
+    let salt = hex::encode(rand::random::<[u8; 16]>());
+    let mut entry = Entry {
+        seq,
+        at: at_text(at),
+        actor_id,
+        actor_role: actor_role.into(),
+        kind: kind.into(),
+        hash_scheme: CURRENT_SCHEME,
+        body: Some(body),
+        body_salt: Some(salt),
+        body_commitment: None,
+        body_redacted: None,
+        prev_hash: prev,
+        hash: String::new(),
+    };
+    entry.hash = entry
+        .recompute(case_id)
+        .ok()
+        .flatten()
+        .ok_or(AppError::Internal)?;
     case_trail::ActiveModel {
         case_id: Set(case_id),
         seq: Set(seq),
         at: Set(at),
         actor_id: Set(actor_id),
         actor_role: Set(actor_role.into()),
-        kind: Set(kind.into()),
-        body: Set(body),
-        prev_hash: Set(prev),
-        hash: Set(hash),
+        kind: Set(entry.kind),
+        body: Set(entry.body.unwrap_or_default()),
+        prev_hash: Set(entry.prev_hash),
+        hash: Set(entry.hash),
+        hash_scheme: Set(entry.hash_scheme),
+        body_salt: Set(entry.body_salt),
         ..Default::default()
     }
     .insert(conn)
@@ -131,34 +125,17 @@ pub use domain::cases::TrailVerification as Verification;
 
 /// Recomputes a case's chain from the first entry.
 pub fn verify_entries(case_id: i32, entries: &[case_trail::Model]) -> Verification {
-    let mut prev = GENESIS.to_string();
-    for (i, e) in entries.iter().enumerate() {
-        let expected_seq = i as i32 + 1;
-        let broken = |reason: &str| Verification {
-            case_id,
-            entries: entries.len(),
-            ok: false,
-            first_broken_seq: Some(e.seq),
-            reason: Some(reason.to_string()),
-        };
-        if e.seq != expected_seq {
-            return broken("an entry is missing before this one");
-        }
-        if e.prev_hash != prev {
-            return broken("prev_hash does not match the previous entry");
-        }
-        let h = entry_hash(&prev, &Content::of(e));
-        if h != e.hash {
-            return broken("the entry's content does not match its hash");
-        }
-        prev = e.hash.clone();
-    }
+    let all: Vec<Entry> = entries.iter().map(as_entry).collect();
+    let (ok, first_broken_seq, reason) = match bundle::chain::verify_chain(case_id, &all) {
+        Ok(_) => (true, None, None),
+        Err(b) => (false, Some(b.seq), Some(b.reason)),
+    };
     Verification {
         case_id,
         entries: entries.len(),
-        ok: true,
-        first_broken_seq: None,
-        reason: None,
+        ok,
+        first_broken_seq,
+        reason,
     }
 }
 
