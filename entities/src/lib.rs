@@ -21,5 +21,7 @@ pub mod outbox;
 pub mod pii_access;
 pub mod rating;
 pub mod record_request;
+pub mod screening_case;
+pub mod screening_flag;
 pub mod session;
 pub mod user;

@@ -17,6 +17,7 @@ mod m20261201_000011_pii_log;
 mod m20261204_000012_change_log;
 mod m20261204_000013_search_log;
 mod m20261204_000014_cluster;
+mod m20261206_000015_screening;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000012_change_log::Migration),
             Box::new(m20261204_000013_search_log::Migration),
             Box::new(m20261204_000014_cluster::Migration),
+            Box::new(m20261206_000015_screening::Migration),
         ]
     }
 }

@@ -11,6 +11,7 @@ pub mod evidence;
 mod file;
 pub mod privacy;
 pub mod read;
+pub mod screening;
 mod step;
 pub mod sweep;
 
