@@ -129,8 +129,8 @@ async fn signals(w: &World) -> Vec<String> {
 /// C files five punitive claims against three merchants: a flag on the 5th.
 async fn flag_by_punitive_claims(w: &World, ms: &[i64]) -> Vec<i64> {
     let mut ids = vec![];
-    for i in 0..5 {
-        let demand = if i % 2 == 0 {
+    for i in 0..5_usize {
+        let demand = if i.is_multiple_of(2) {
             "punitive_3x"
         } else {
             "punitive_10x"
@@ -182,7 +182,7 @@ backend_tests! {
             b["narrative"] = json!(format!(
                 "本人于{}月在贵店购买的进口奶粉，外包装无中文标签{}违反《食品安全法》第97条。订单号 {}，要求依法处理！",
                 i + 9,
-                if i % 2 == 0 { "，" } else { " , " },
+                if i.is_multiple_of(2) { "，" } else { " , " },
                 8_800_000 + i
             ));
             b
