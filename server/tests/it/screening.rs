@@ -99,6 +99,12 @@ async fn post(w: &World, r: R, path: &str, body: Value) -> Resp {
         .await
 }
 
+/// The case page's HTML as `r` gets it.
+async fn page(w: &World, r: R, id: i64) -> String {
+    let req = Req::get(&format!("/cases/{id}")).cookie(w.token(r));
+    w.app.send(req).await.expect(200).text()
+}
+
 /// The regulators' queue.
 async fn queue(w: &World) -> Vec<Value> {
     get(w, Some(R::Reg), "/regulator/screening")
@@ -277,6 +283,14 @@ backend_tests! {
         let m = w.view(R::M, marked).await;
         assert!(m.get("screening").is_none(), "{m}");
         assert!(!w.get(R::M, marked).await.text().contains("screening"));
+        // The case page: the mark for staff, the notice for the consumer,
+        // neither for the merchant.
+        assert!(page(&w, R::Med, marked).await.contains("screening-mark"));
+        let own = page(&w, R::C, marked).await;
+        assert!(own.contains("screening-notice") && !own.contains("screening-mark"));
+        let theirs = page(&w, R::M, marked).await;
+        assert!(theirs.contains("case-number"), "the merchant's case page renders");
+        assert!(!theirs.contains("screening"), "nothing of the screening on the merchant's page");
         let listed = w.list_ids(R::M, "").await;
         assert!(listed.contains(&marked), "the case is listed for the merchant");
         assert_eq!(get(&w, Some(R::M), "/screening").await.status, 403);
