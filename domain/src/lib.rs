@@ -21,6 +21,7 @@ pub mod merchant;
 pub mod money;
 pub mod pii;
 pub mod role;
+pub mod screening;
 pub mod search;
 pub mod uscc;
 pub mod user;

@@ -22,6 +22,9 @@ pub struct Model {
     pub amount_paid_fen: i64,
     pub amount_claimed_fen: i64,
     pub remedy: String,
+    /// What the consumer demands (`domain::cases::Demand`): the remedy, or
+    /// punitive damages (`punitive_3x`, `punitive_10x`).
+    pub demand: String,
     pub publish_narrative: bool,
     pub status: String,
     pub owner_id: Option<i32>,

@@ -23,6 +23,8 @@ pub mod pii_access;
 pub mod pii_key_check;
 pub mod rating;
 pub mod record_request;
+pub mod screening_case;
+pub mod screening_flag;
 pub mod session;
 pub mod signing_key;
 pub mod user;

@@ -20,6 +20,7 @@ mod m20261204_000014_cluster;
 mod m20261206_000015_decision_overdue;
 mod m20261206_000016_identity;
 mod m20261206_000017_bundles;
+mod m20261206_000018_screening;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_decision_overdue::Migration),
             Box::new(m20261206_000016_identity::Migration),
             Box::new(m20261206_000017_bundles::Migration),
+            Box::new(m20261206_000018_screening::Migration),
         ]
     }
 }

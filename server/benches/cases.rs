@@ -107,6 +107,7 @@ async fn run(url: &str, n: usize, conc: usize) -> anyhow::Result<()> {
                     amount_paid_fen: Fen(19900),
                     amount_claimed_fen: Fen(19900),
                     remedy: Remedy::Refund,
+                    demand: None,
                     publish_narrative: false,
                 };
                 let t = Instant::now();

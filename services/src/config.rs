@@ -61,6 +61,8 @@ pub struct Config {
     /// PKCS#8 PEM or 64 hex digits); unset: a key made once and kept in
     /// the database, the same for every server on it (`services::signing`).
     pub signing_key_file: Option<PathBuf>,
+    /// Professional-claimant screening thresholds (`GONGDAO_SCREENING_*`).
+    pub screening: domain::screening::ScreeningParams,
 }
 
 /// 32 secret bytes that never appear in a `{:?}`.
@@ -214,6 +216,14 @@ struct FileConfig {
     trusted_proxies: Option<String>,
     page_cache: Option<bool>,
     signing_key_file: Option<PathBuf>,
+    screening_window_days: Option<u32>,
+    screening_punitive_claims: Option<u32>,
+    screening_punitive_merchants: Option<u32>,
+    screening_narrative_repeats: Option<u32>,
+    screening_narrative_similarity_pct: Option<u32>,
+    screening_bought_to_claim: Option<u32>,
+    screening_malicious_flags: Option<u32>,
+    screening_malicious_merchants: Option<u32>,
 }
 
 impl Config {
@@ -404,10 +414,77 @@ impl Config {
             .filter(|p| !p.trim().is_empty())
             .map(PathBuf::from)
             .or(file.signing_key_file);
+        let mut screening = domain::screening::ScreeningParams::default();
+        for (key, from_file, slot, range) in [
+            (
+                "GONGDAO_SCREENING_WINDOW_DAYS",
+                file.screening_window_days,
+                &mut screening.window_days,
+                1..=3650,
+            ),
+            (
+                "GONGDAO_SCREENING_PUNITIVE_CLAIMS",
+                file.screening_punitive_claims,
+                &mut screening.punitive_claims,
+                1..=10_000,
+            ),
+            (
+                "GONGDAO_SCREENING_PUNITIVE_MERCHANTS",
+                file.screening_punitive_merchants,
+                &mut screening.punitive_merchants,
+                1..=10_000,
+            ),
+            (
+                "GONGDAO_SCREENING_NARRATIVE_REPEATS",
+                file.screening_narrative_repeats,
+                &mut screening.narrative_repeats,
+                2..=10_000,
+            ),
+            (
+                "GONGDAO_SCREENING_NARRATIVE_SIMILARITY_PCT",
+                file.screening_narrative_similarity_pct,
+                &mut screening.narrative_similarity_pct,
+                1..=100,
+            ),
+            (
+                "GONGDAO_SCREENING_BOUGHT_TO_CLAIM",
+                file.screening_bought_to_claim,
+                &mut screening.bought_to_claim,
+                1..=10_000,
+            ),
+            (
+                "GONGDAO_SCREENING_MALICIOUS_FLAGS",
+                file.screening_malicious_flags,
+                &mut screening.malicious_flags,
+                1..=10_000,
+            ),
+            (
+                "GONGDAO_SCREENING_MALICIOUS_MERCHANTS",
+                file.screening_malicious_merchants,
+                &mut screening.malicious_merchants,
+                1..=10_000,
+            ),
+        ] {
+            let v = match env(key) {
+                Some(v) => v.trim().parse::<u32>().ok().filter(|n| range.contains(n)),
+                None => match from_file {
+                    Some(n) => Some(n).filter(|n| range.contains(n)),
+                    None => continue,
+                },
+            };
+            *slot = v.with_context(|| {
+                format!(
+                    "{key} is not a whole number from {} to {}",
+                    range.start(),
+                    range.end()
+                )
+            })?;
+        }
         Ok(Config {
             pii_key,
             real_name_required,
             signing_key_file,
+            screening,
             jobs,
             risk,
             fund_cap_fen,
@@ -466,6 +543,7 @@ impl Config {
             // about them; the rest walk their cases without one.
             real_name_required: Vec::new(),
             signing_key_file: None,
+            screening: domain::screening::ScreeningParams::default(),
         }
     }
 
@@ -485,6 +563,28 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn screening_thresholds_come_from_the_environment() {
+        let c = load(&[("GONGDAO_CONFIG", "/dev/null")]).unwrap();
+        assert_eq!(c.screening, domain::screening::ScreeningParams::default());
+        let c = load(&[
+            ("GONGDAO_CONFIG", "/dev/null"),
+            ("GONGDAO_SCREENING_PUNITIVE_CLAIMS", "7"),
+            ("GONGDAO_SCREENING_WINDOW_DAYS", "30"),
+        ])
+        .unwrap();
+        assert_eq!(
+            (c.screening.punitive_claims, c.screening.window_days),
+            (7, 30)
+        );
+        let e = load(&[
+            ("GONGDAO_CONFIG", "/dev/null"),
+            ("GONGDAO_SCREENING_NARRATIVE_SIMILARITY_PCT", "120"),
+        ])
+        .unwrap_err();
+        assert!(format!("{e:#}").contains("GONGDAO_SCREENING_NARRATIVE_SIMILARITY_PCT"));
     }
 
     #[test]

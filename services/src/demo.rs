@@ -187,6 +187,7 @@ async fn demo_fund(
             amount_paid_fen: Fen(50000),
             amount_claimed_fen: Fen(50000),
             remedy: Remedy::Refund,
+            demand: None,
             publish_narrative: false,
         };
         let id = file_case(&past, &consumer, &complaint, "merchant")
@@ -345,6 +346,7 @@ async fn demo_cases(
             amount_paid_fen: Fen(*paid),
             amount_claimed_fen: Fen(*claimed),
             remedy,
+            demand: None,
             publish_narrative: i % 2 == 0 || *target == "closed",
         };
         let id = file_case(svc, &consumer, &complaint, "merchant")

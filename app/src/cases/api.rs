@@ -16,6 +16,7 @@ pub async fn file_complaint(
     amount_paid: String,
     amount_claimed: String,
     remedy: String,
+    demand: Option<String>,
     publish_narrative: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
@@ -29,6 +30,7 @@ pub async fn file_complaint(
         amount_paid,
         amount_claimed,
         remedy,
+        demand: demand.unwrap_or_default(),
         publish_narrative,
     })?;
     let svc = crate::ssr::services()?;
@@ -114,6 +116,17 @@ pub async fn set_publication(id: i32, publish: String) -> Result<(), AppError> {
         _ => return Err(AppError::invalid("publish", "err.publish_required")),
     };
     services::cases::privacy::set_publication(&crate::ssr::services()?, &user, id, publish).await?;
+    leptos_axum::redirect(&format!("/cases/{id}"));
+    Ok(())
+}
+
+/// The consumer objects to the review of their filing pattern (职业索赔筛查)
+/// from the case page of a marked case, within 5 working days.
+#[server(endpoint = "screening/object")]
+pub async fn object_screening(id: i32, statement: String) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let input = domain::screening::ObjectionInput { statement };
+    services::cases::screening::object(&crate::ssr::services()?, &user, &input).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())
 }

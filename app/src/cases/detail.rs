@@ -11,7 +11,9 @@ use domain::{Fen, Lang, Role, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::api::{CaseAction, FollowUpRating, RateCase, SetPublication, load_case_page};
+use super::api::{
+    CaseAction, FollowUpRating, ObjectScreening, RateCase, SetPublication, load_case_page,
+};
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
 use crate::merchants::{RatingItem, stars};
@@ -135,6 +137,7 @@ fn CaseBody(
                     }).collect_view()}
                 </ul>
             </div>
+            <ScreeningCard case=case.clone()/>
             <Terms case=case.clone()/>
             <FirstCompensationCard case=case.clone()/>
             <Actions case=case.clone()/>
@@ -158,6 +161,7 @@ fn CaseBody(
                     <dt>{t(lang, "field.amount_paid_fen")}</dt><dd>{yuan(case.amount_paid_fen)}</dd>
                     <dt>{t(lang, "field.amount_claimed_fen")}</dt><dd>{yuan(case.amount_claimed_fen)}</dd>
                     <dt>{t(lang, "field.remedy")}</dt><dd>{t(lang, &format!("remedy.{}", case.remedy.as_str())).to_string()}</dd>
+                    <dt>{t(lang, "field.demand")}</dt><dd id="case-demand" data-demand=case.demand.as_str()>{t(lang, &case.demand.label_key()).to_string()}</dd>
                     <Publication case=case.clone()/>
                 </dl>
                 <p class="narrative">{case.narrative.clone()}</p>
@@ -631,4 +635,58 @@ fn CaseIdentityCard(id: Memo<i32>, reveal: Memo<Option<String>>) -> impl IntoVie
             })}
         </Suspense>
     }
+}
+
+/// The screening mark (职业索赔筛查): staff see it with its signals "for a
+/// mediator's review"; the case's consumer is told in plain words what it
+/// means (nothing is blocked) and may object within 5 working days. Nobody
+/// else gets the field.
+#[component]
+fn ScreeningCard(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<ObjectScreening>::new();
+    let s = case.screening?;
+    let status = t(lang, &format!("screening.status.{}", s.status.as_str())).to_string();
+    if !s.signals.is_empty() {
+        return Some(
+            view! {
+                <div class="card notice warn" id="screening-mark" data-status=s.status.as_str()>
+                    <p><strong>{t(lang, "screening.case_mark")}</strong>" · "{status}</p>
+                    <p>{t(lang, "screening.signals")}":"</p>
+                    <ul class="signals">
+                        {s.signals.iter().map(|f| view! {
+                            <li data-signal=f.signal.as_str()>
+                                {t(lang, &f.signal.label_key()).to_string()}" ("{f.count.to_string()}" / "{f.merchants.to_string()}")"
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </div>
+            }
+            .into_any(),
+        );
+    }
+    let id = case.id;
+    Some(
+        view! {
+            <div class="card notice" id="screening-notice" data-status=s.status.as_str()>
+                <h2>{t(lang, "screening.title")}" · "{status}</h2>
+                <p>{t(lang, "screening.explain")}</p>
+                <p>{t(lang, "screening.due")}": "<strong id="screening-due">{s.objection_due_local.clone()}</strong></p>
+                {s.may_object.then(|| view! {
+                    <ActionForm action=action attr:class="form" attr:id="screening-objection-form">
+                        <input type="hidden" name="id" value=id.to_string()/>
+                        <label>{t(lang, "field.statement")}
+                            <textarea name="statement" rows="4" required minlength="10" maxlength=domain::input::max::MESSAGE.to_string()></textarea>
+                        </label>
+                        <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
+                        <button type="submit">{t(lang, "screening.object")}</button>
+                    </ActionForm>
+                })}
+                {(s.objected && s.status == domain::screening::ScreeningStatus::UnderReview).then(|| view! {
+                    <p class="muted" id="screening-objected">{t(lang, "screening.objected")}</p>
+                })}
+            </div>
+        }
+        .into_any(),
+    )
 }

@@ -1,6 +1,6 @@
 //! Filing a complaint against a merchant.
 
-use domain::cases::{Category, Remedy};
+use domain::cases::{Category, Demand, Remedy};
 use domain::input::{max, min};
 use domain::t;
 use leptos::prelude::*;
@@ -41,6 +41,12 @@ pub fn NewCasePage() -> impl IntoView {
                 <label>{t(lang, "field.remedy")}
                     <select name="remedy">
                         {Remedy::ALL.iter().map(|r| view! { <option value=r.as_str()>{t(lang, &format!("remedy.{}", r.as_str())).to_string()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label>{t(lang, "field.demand")}
+                    <select name="demand">
+                        <option value="">{t(lang, "case.demand.as_remedy")}</option>
+                        {Demand::ALL.iter().filter(|d| d.is_punitive()).map(|d| view! { <option value=d.as_str()>{t(lang, &d.label_key()).to_string()}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="inline"><input type="checkbox" name="publish_narrative"/>{t(lang, "case.publish_narrative")}</label>

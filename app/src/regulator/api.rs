@@ -17,16 +17,18 @@ pub enum Tab {
     Proposals,
     Risk,
     Export,
+    Screening,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Verifications,
         Tab::Findings,
         Tab::Requests,
         Tab::Proposals,
         Tab::Risk,
         Tab::Export,
+        Tab::Screening,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -37,6 +39,7 @@ impl Tab {
             Tab::Proposals => "proposals",
             Tab::Risk => "risk",
             Tab::Export => "export",
+            Tab::Screening => "screening",
         }
     }
 
@@ -52,6 +55,7 @@ impl Tab {
             Tab::Proposals => "reg.tab.proposals",
             Tab::Risk => "reg.tab.risk",
             Tab::Export => "reg.tab.export",
+            Tab::Screening => "nav.screening",
         }
     }
 
@@ -84,6 +88,7 @@ pub enum Section {
     Proposals(Vec<ListEntryView>),
     Risk(Vec<RiskWarning>),
     Export,
+    Screening(Vec<domain::screening::ScreeningView>),
     /// A section of the workspace this (admin) reader does not work in.
     RegulatorOnly,
 }
@@ -150,6 +155,7 @@ pub async fn load_regulator(tab: String, merchant: Option<i32>) -> Result<Regula
                 .await?,
         ),
         Tab::Export => Section::Export,
+        Tab::Screening => Section::Screening(services::cases::screening::queue(&svc, &user).await?),
     };
     Ok(RegulatorData { tabs, tab, section })
 }
@@ -238,6 +244,20 @@ pub async fn decide_proposal(id: i32, confirm: String, reason: String) -> Result
         .await?;
     leptos_axum::redirect(&format!(
         "/regulator?tab=proposals&done=list&id={id}&status={}",
+        v.status.as_str()
+    ));
+    Ok(())
+}
+
+/// A regulator upholds or clears a filing-pattern review (职业索赔筛查), with reasons.
+#[server(endpoint = "regulator/screening")]
+pub async fn decide_screening(id: i32, uphold: String, reason: String) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let uphold = yes_no(&uphold, "uphold")?;
+    let input = domain::screening::ScreeningDecisionInput { uphold, reason };
+    let v = services::cases::screening::decide(&crate::ssr::services()?, &user, id, &input).await?;
+    leptos_axum::redirect(&format!(
+        "/regulator?tab=screening&done=screening&id={id}&status={}",
         v.status.as_str()
     ));
     Ok(())

@@ -12,6 +12,7 @@ mod lists;
 mod proposals;
 mod requests;
 mod risk;
+mod screening;
 mod verifications;
 
 pub use api::*;
@@ -71,6 +72,7 @@ pub fn RegulatorPage() -> impl IntoView {
                             Section::Proposals(p) => view! { <proposals::Proposals entries=p/> }.into_any(),
                             Section::Risk(w) => view! { <risk::Warnings warnings=w/> }.into_any(),
                             Section::Export => view! { <export::Export/> }.into_any(),
+                            Section::Screening(s) => view! { <screening::Queue flags=s/> }.into_any(),
                             Section::RegulatorOnly => view! {
                                 <p class="notice error" id="section-refused">{t(lang, "reg.section_regulator_only")}</p>
                             }.into_any(),
@@ -108,6 +110,11 @@ fn Decided() -> impl IntoView {
                 lang,
                 "reg.done.list",
                 &[&id, t(lang, &format!("reg.prop.status.{status}"))],
+            ),
+            "screening" => tf(
+                lang,
+                "reg.done.screening",
+                &[&id, t(lang, &format!("screening.status.{status}"))],
             ),
             _ => return None,
         };

@@ -5,7 +5,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
-use super::{Category, MAX_AMOUNT, Remedy};
+use super::{Category, Demand, MAX_AMOUNT, Remedy};
 use crate::input::{self, max, min};
 use crate::{AppError, Fen, Uscc};
 
@@ -148,6 +148,11 @@ pub struct ComplaintInput {
     #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = 0, maximum = 10_000_000_000_i64))]
     pub amount_claimed_fen: Fen,
     pub remedy: Remedy,
+    /// What the consumer demands; absent (or null), the remedy. `punitive_3x`
+    /// (退一赔三, 消费者权益保护法 第55条) and `punitive_10x` (退一赔十,
+    /// 食品安全法 第148条) claim punitive damages.
+    #[serde(default)]
+    pub demand: Option<Demand>,
     #[serde(default)]
     pub publish_narrative: bool,
 }
@@ -161,6 +166,7 @@ pub struct Complaint {
     pub narrative: String,
     pub order: Order,
     pub remedy: Remedy,
+    pub demand: Demand,
     pub publish_narrative: bool,
 }
 
@@ -178,6 +184,8 @@ pub struct ComplaintForm {
     pub amount_paid: String,
     pub amount_claimed: String,
     pub remedy: String,
+    /// Empty: the remedy.
+    pub demand: String,
     /// A checkbox: `on` when ticked.
     pub publish_narrative: Option<String>,
 }
@@ -204,6 +212,13 @@ impl ComplaintInput {
             amount_claimed_fen: order.amount_claimed_fen,
             remedy: Remedy::parse(&f.remedy)
                 .ok_or_else(|| AppError::invalid("remedy", "err.remedy_unknown"))?,
+            demand: match f.demand.trim() {
+                "" => None,
+                d => Some(
+                    Demand::parse(d)
+                        .ok_or_else(|| AppError::invalid("demand", "err.demand_unknown"))?,
+                ),
+            },
             publish_narrative: input::flag(f.publish_narrative.as_deref(), "publish_narrative")?
                 .unwrap_or(false),
         })
@@ -238,6 +253,7 @@ impl ComplaintInput {
             }
             .check(now)?,
             remedy: self.remedy,
+            demand: self.demand.unwrap_or(Demand::of_remedy(self.remedy)),
             publish_narrative: self.publish_narrative,
         })
     }
@@ -277,6 +293,7 @@ mod tests {
             amount_paid: "2599".into(),
             amount_claimed: "2599.00".into(),
             remedy: "refund".into(),
+            demand: String::new(),
             publish_narrative: None,
         })
         .unwrap();
@@ -288,6 +305,53 @@ mod tests {
         assert_eq!(a.merchant, MerchantRef::Id(7));
         assert_eq!(a.order.order_ref, "TB-1");
         assert_eq!(a.order.paid, Fen(259_900));
+        assert_eq!(a.demand, Demand::Refund, "no demand: the remedy");
+    }
+
+    #[test]
+    fn a_demand_is_optional_and_named_when_wrong() {
+        let c: ComplaintInput =
+            input::from_json(&body(r#", "merchant_id": 1, "demand": "punitive_3x""#)).unwrap();
+        assert_eq!(
+            c.check(now(), "merchant_id").unwrap().demand,
+            Demand::Punitive3x
+        );
+        let c: ComplaintInput =
+            input::from_json(&body(r#", "merchant_id": 1, "demand": null"#)).unwrap();
+        assert_eq!(
+            c.check(now(), "merchant_id").unwrap().demand,
+            Demand::Refund
+        );
+        assert_eq!(
+            field(
+                input::from_json::<ComplaintInput>(&body(r#", "merchant_id": 1, "demand": "x""#))
+                    .unwrap_err()
+            ),
+            "demand"
+        );
+        let form = ComplaintForm {
+            merchant: "7".into(),
+            category: "quality".into(),
+            title: "洗衣机漏水".into(),
+            narrative: "第一次使用就漏水，客服拒绝退货。".into(),
+            order_ref: "tb-1".into(),
+            order_date: "2026-11-01".into(),
+            amount_paid: "2599".into(),
+            amount_claimed: "2599".into(),
+            remedy: "refund".into(),
+            demand: "punitive_10x".into(),
+            publish_narrative: None,
+        };
+        let c = ComplaintInput::from_form(&form).unwrap();
+        assert_eq!(c.demand, Some(Demand::Punitive10x));
+        let bad = ComplaintForm {
+            demand: "triple".into(),
+            ..form
+        };
+        assert_eq!(
+            field(ComplaintInput::from_form(&bad).unwrap_err()),
+            "demand"
+        );
     }
 
     #[test]

@@ -68,6 +68,47 @@ named_enum! {
 }
 
 named_enum! {
+    /// What the consumer demands (诉求): one of the remedies, or punitive
+    /// damages — 退一赔三 (`punitive_3x`, 消费者权益保护法 第55条: a refund
+    /// plus three times the price, at least ¥500) or 退一赔十
+    /// (`punitive_10x`, 食品安全法 第148条: a refund plus ten times the price,
+    /// at least ¥1,000). Optional when filing: absent, it is the remedy.
+    Demand {
+        Refund = "refund",
+        Replacement = "replacement",
+        Repair = "repair",
+        Compensation = "compensation",
+        Apology = "apology",
+        #[serde(rename = "punitive_3x")]
+        Punitive3x = "punitive_3x",
+        #[serde(rename = "punitive_10x")]
+        Punitive10x = "punitive_10x",
+    }
+}
+
+impl Demand {
+    /// The demand a complaint that names none makes: its remedy.
+    pub fn of_remedy(r: Remedy) -> Demand {
+        match r {
+            Remedy::Refund => Demand::Refund,
+            Remedy::Replacement => Demand::Replacement,
+            Remedy::Repair => Demand::Repair,
+            Remedy::Compensation => Demand::Compensation,
+            Remedy::Apology => Demand::Apology,
+        }
+    }
+
+    /// Punitive damages (退一赔三 or 退一赔十).
+    pub fn is_punitive(self) -> bool {
+        matches!(self, Demand::Punitive3x | Demand::Punitive10x)
+    }
+
+    pub fn label_key(self) -> String {
+        format!("case.demand.{}", self.as_str())
+    }
+}
+
+named_enum! {
     /// The two sides of a case.
     Party {
         Consumer = "consumer",

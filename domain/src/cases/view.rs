@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ActionKind, Audience, Category, Decision, EvidenceRequest, FirstCompensation, Offer, Proposal,
-    Remedy, Settlement, Status,
+    ActionKind, Audience, Category, Decision, Demand, EvidenceRequest, FirstCompensation, Offer,
+    Proposal, Remedy, Settlement, Status,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +43,8 @@ pub struct CaseView {
     pub amount_paid_fen: i64,
     pub amount_claimed_fen: i64,
     pub remedy: Remedy,
+    /// What the consumer demands: the remedy, or punitive damages.
+    pub demand: Demand,
     pub publish_narrative: bool,
     pub owner_id: Option<i32>,
     pub deadlines: Vec<DeadlineView>,
@@ -73,6 +75,11 @@ pub struct CaseView {
     /// The mutual ratings (信用互评) once the case is over: the consumer's and the merchant's.
     #[serde(default)]
     pub ratings: Vec<crate::credit::RatingView>,
+    /// The screening mark (职业索赔筛查): staff who may read the case see it
+    /// with its signals, the case's own consumer without them; absent (not
+    /// even `null`) for anyone else, and when the case is not marked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub screening: Option<crate::screening::CaseScreening>,
     pub created_at: DateTime<Utc>,
 }
 

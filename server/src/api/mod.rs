@@ -14,6 +14,7 @@ mod lists;
 mod merchants;
 pub mod openapi;
 mod ratings;
+mod screening;
 
 mod search;
 mod session;
@@ -105,6 +106,10 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(lists::decide))
         .routes(routes!(lists::object_to_listing))
         .routes(routes!(export::credit))
+        .routes(routes!(screening::own))
+        .routes(routes!(screening::object))
+        .routes(routes!(screening::queue))
+        .routes(routes!(screening::decide))
         .routes(routes!(openapi::document))
         // Real-name identity (实名认证).
         .routes(routes!(users::set_identity))

@@ -68,6 +68,7 @@ struct Objects {
     rating: i64,
     verification: i64,
     complaint: i64,
+    screening: i64,
 }
 
 /// A valid body for the row and the caller (`None`: anonymous), made for
@@ -163,6 +164,13 @@ const MATRIX: &[Row] = &[
     ("put",    "/users/me/identity",                       "-++---------", identity),
     // Case bundles (issue 14): whoever may read the case, as for reading it.
     ("get",    "/cases/{id}/bundle",                       "-+-+-+++++++", none),
+    // Professional-claimant screening: consumers see and object to their
+    // own (C has no flag: 409, past the gate); regulators decide the flag
+    // C2's filings raised. Merchants never see it.
+    ("get",    "/screening",                               "-++---------", none),
+    ("post",   "/screening/objection",                     "-++---------", screening_objection),
+    ("get",    "/regulator/screening",                     "---------+--", none),
+    ("post",   "/regulator/screening/{id}/decision",       "---------+--", screening_decision),
 ];
 
 fn identity(_: &World, _: &Objects, _: Option<R>) -> Body {
@@ -275,6 +283,14 @@ fn grant(_: &World, _: &Objects, _: Option<R>) -> Body {
 
 fn approve(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(json!({"approve": true}))
+}
+
+fn screening_objection(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"statement": "我是普通消费者，三次购买都是自用，内容相同是因为问题相同。"}))
+}
+
+fn screening_decision(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"uphold": false, "reason": "消费者说明合理，属于正常维权。"}))
 }
 
 fn name(col: Option<R>) -> String {
@@ -394,7 +410,22 @@ async fn objects(w: &World) -> Objects {
         )
         .await,
     );
+    // C2 files the same story against both merchants three times: a
+    // screening flag (repeated narratives).
+    for m in [w.merchant_a, w.merchant_b, w.merchant_a] {
+        w.file_as(R::C2, &w.complaint(json!(m), &w.next_ref()))
+            .await
+            .expect(201);
+    }
+    let queue = send(w, "get", "/regulator/screening", Body::None, reg)
+        .await
+        .expect(200)
+        .json();
+    let screening = queue["items"][0]["id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no screening flag: {queue}"));
     Objects {
+        screening,
         evidence,
         record,
         request,
@@ -430,6 +461,8 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
         o.rating
     } else if path.starts_with("/complaints/") {
         o.complaint
+    } else if path.starts_with("/regulator/screening/") {
+        o.screening
     } else {
         panic!("no object for {path}")
     };

@@ -91,6 +91,8 @@ struct Objects {
     verify: Vec<String>,
     /// Per column, the same account's password-reset token.
     reset: Vec<String>,
+    /// The screening flag C2's filings raised (repeated narratives).
+    screening: i64,
 }
 
 /// What a builder knows of the cell.
@@ -187,6 +189,11 @@ const MATRIX: &[Row] = &[
     ("auth/identity",               Gate,             "-+++++++++++", none),
     ("auth/set_identity",           Gate,             "-++---------", identity),
     ("cases/identity",              Gate,             "-+-+-+++++++", case_id),
+    // Professional-claimant screening: a consumer objects to their own
+    // review (neither C nor C2 is under review: a conflict, past the gate);
+    // a regulator decides the review C2's filings raised.
+    ("screening/object",            Gate,             "-++---------", screening_objection),
+    ("regulator/screening",         Gate,             "---------+--", screening_decision),
 ];
 
 fn identity(_: &Cell) -> Fields {
@@ -471,6 +478,24 @@ fn approve(c: &Cell) -> Fields {
     fields(&[("id", &c.o.verification.to_string()), ("approve", "true")])
 }
 
+fn screening_objection(_: &Cell) -> Fields {
+    fields(&[
+        ("id", "1"),
+        (
+            "statement",
+            "我是普通消费者，几次购买都是自用，内容相同是因为问题相同。",
+        ),
+    ])
+}
+
+fn screening_decision(c: &Cell) -> Fields {
+    fields(&[
+        ("id", &c.o.screening.to_string()),
+        ("uphold", "false"),
+        ("reason", "消费者说明合理，属于正常维权。"),
+    ])
+}
+
 fn name(col: Option<R>) -> String {
     col.map_or("anonymous".into(), |r| format!("{r:?}"))
 }
@@ -635,7 +660,21 @@ async fn objects(w: &World) -> Objects {
     w.app.deliver_mail().await;
     let tokens = |path| emails.iter().map(|e| mailed_token(w, e, path)).collect();
     let (verify, reset) = (tokens("/verify"), tokens("/reset"));
+    // C2 files the same story against both merchants three times: a
+    // screening flag (repeated narratives).
+    for m in [w.merchant_a, w.merchant_b, w.merchant_a] {
+        w.file_as(R::C2, &w.complaint(json!(m), &w.next_ref()))
+            .await
+            .expect(201);
+    }
+    let screening = services::cases::screening::queue(&w.app.svc, &staff_view(w, R::Reg))
+        .await
+        .unwrap()
+        .first()
+        .map(|f| i64::from(f.id))
+        .expect("a screening flag");
     Objects {
+        screening,
         verification,
         published: f["id"].as_i64().unwrap(),
         pending,
@@ -645,6 +684,18 @@ async fn objects(w: &World) -> Objects {
         rated,
         verify,
         reset,
+    }
+}
+
+/// The signed-in `r` as the services know it.
+fn staff_view(w: &World, r: R) -> domain::UserView {
+    domain::UserView {
+        id: w.who(r).id as i32,
+        email: w.who(r).email.clone(),
+        display_name: String::new(),
+        role: r.role(),
+        lang: domain::Lang::Zh,
+        email_verified: true,
     }
 }
 

@@ -29,6 +29,7 @@ mod profile;
 mod ratings;
 mod registration;
 mod risk;
+mod screening;
 mod search;
 mod server_fns;
 mod session;

@@ -23,6 +23,7 @@ struct Filed<'a> {
     amount_paid_fen: i64,
     amount_claimed_fen: i64,
     remedy: &'a str,
+    demand: &'a str,
     publish_narrative: bool,
     status: &'a str,
 }
@@ -49,6 +50,7 @@ pub async fn file_case(
         narrative,
         order,
         remedy,
+        demand,
         publish_narrative,
     } = input.check(now, merchant_field)?;
     let Order {
@@ -80,6 +82,7 @@ pub async fn file_case(
         amount_paid_fen: Set(paid.0),
         amount_claimed_fen: Set(claimed.0),
         remedy: Set(remedy.as_str().into()),
+        demand: Set(demand.as_str().into()),
         publish_narrative: Set(publish_narrative),
         status: Set(t.case.status.as_str().into()),
         owner_id: Set(None),
@@ -113,6 +116,7 @@ pub async fn file_case(
         amount_paid_fen: paid.0,
         amount_claimed_fen: claimed.0,
         remedy: remedy.as_str(),
+        demand: demand.as_str(),
         publish_narrative,
         status: t.case.status.as_str(),
     };
@@ -128,6 +132,9 @@ pub async fn file_case(
     .await?;
     let inserted = case::Model { number, ..inserted };
     notice::case_step(svc, &txn, &inserted, &m, &t.case, &t.notify, Some(user.id)).await?;
+    // Screening marks the case for staff and may tell the consumer; it never
+    // changes the case's status or deadlines.
+    super::screening::at_filing(svc, &txn, &inserted, now).await?;
     crate::credit::recompute_later(&txn, m.id, now).await?;
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();

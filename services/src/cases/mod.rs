@@ -12,6 +12,7 @@ pub mod evidence;
 mod file;
 pub mod privacy;
 pub mod read;
+pub mod screening;
 pub mod stats;
 mod step;
 pub mod sweep;

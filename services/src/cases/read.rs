@@ -91,6 +91,7 @@ pub(crate) async fn view_of(
         amount_paid_fen: c.amount_paid_fen,
         amount_claimed_fen: c.amount_claimed_fen,
         remedy: domain::cases::Remedy::parse(&c.remedy).unwrap_or(domain::cases::Remedy::Refund),
+        demand: domain::cases::Demand::parse(&c.demand).unwrap_or(domain::cases::Demand::Refund),
         publish_narrative: c.publish_narrative,
         owner_id: state.owner,
         deadlines: state
@@ -118,6 +119,7 @@ pub(crate) async fn view_of(
         total_claimed_fen: c.amount_claimed_fen + member_claims,
         viewer_is_member,
         ratings: crate::credit::ratings::for_case(&svc.db, viewer, c.id).await?,
+        screening: super::screening::mark_for(&svc.db, viewer, &c, now).await?,
         created_at: c.created_at,
     })
 }
@@ -261,9 +263,13 @@ pub async fn trail_of(
         super::privacy::log_access(svc, viewer, &c, "trail", why).await?;
     }
     let masked = exposure == super::privacy::Exposure::Masked;
+    // Screening entries: staff and the case's own consumer only.
+    let sees_screening =
+        is_case_staff(viewer.role) || (viewer.role == Role::Consumer && viewer.id == c.consumer_id);
     Ok(trail::entries(&svc.db, case_id)
         .await?
         .into_iter()
+        .filter(|e| sees_screening || !super::screening::is_screening_entry(&e.kind))
         .map(|e| TrailEntryView {
             seq: e.seq,
             at: e.at,
