@@ -525,6 +525,21 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
         "filed" => t(lang, "case.trail.filed").to_string(),
         "deadline_elapsed" => t(lang, "case.trail.deadline_elapsed").to_string(),
         k if k.starts_with("fund_") => t(lang, &format!("case.trail.{k}")).to_string(),
+        "internal" => format!(
+            "{} · {}",
+            t(lang, "case.trail.internal"),
+            t(
+                lang,
+                &format!(
+                    "case.trail.{}",
+                    entry
+                        .body
+                        .get("topic")
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("internal")
+                )
+            )
+        ),
         k => t(lang, &format!("case.action.{k}")).to_string(),
     };
     let who = t(lang, &format!("role.{}", entry.actor_role)).to_string();

@@ -66,12 +66,12 @@ async fn case_with_personal_data(w: &World) -> i64 {
     id
 }
 
-async fn download(app: &TestApp, token: &str, id: i64, query: &str) -> Resp {
+pub(crate) async fn download(app: &TestApp, token: &str, id: i64, query: &str) -> Resp {
     app.send(Req::get(&format!("/api/v1/cases/{id}/bundle{query}")).bearer(token))
         .await
 }
 
-async fn published(app: &TestApp) -> (Value, Vec<VerifyingKey>) {
+pub(crate) async fn published(app: &TestApp) -> (Value, Vec<VerifyingKey>) {
     let r = app
         .send(Req::get("/.well-known/gongdao-signing-key"))
         .await
@@ -80,19 +80,19 @@ async fn published(app: &TestApp) -> (Value, Vec<VerifyingKey>) {
     (r.json(), keys)
 }
 
-fn verify(zip: &[u8], keys: &[VerifyingKey]) -> Result<bundle::verify::Report, String> {
+pub(crate) fn verify(zip: &[u8], keys: &[VerifyingKey]) -> Result<bundle::verify::Report, String> {
     bundle::verify::verify(Cursor::new(zip), Some(keys))
 }
 
 /// The bundle with `change` applied to its files.
-fn tamper(zip: &[u8], change: impl FnMut(&str, Vec<u8>) -> Option<Vec<u8>>) -> Vec<u8> {
+pub(crate) fn tamper(zip: &[u8], change: impl FnMut(&str, Vec<u8>) -> Option<Vec<u8>>) -> Vec<u8> {
     bundle::write::rewrite(Cursor::new(zip), Cursor::new(vec![]), change)
         .unwrap()
         .into_inner()
 }
 
 /// Every file of the bundle, uncompressed.
-fn files(zip: &[u8]) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn files(zip: &[u8]) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     tamper(zip, |name, bytes| {
         out.insert(name.to_string(), bytes.clone());

@@ -351,8 +351,14 @@ backend_tests! {
         // Into the trail (staff and the consumer see it; the merchant not),
         // and the access log.
         let trail = w.trail(case).await;
-        let kinds: Vec<&str> = trail.iter().map(|e| e["kind"].as_str().unwrap()).collect();
-        assert!(kinds.ends_with(&["screening_objection", "screening_decision"]), "{kinds:?}");
+        let topics: Vec<(&str, &str)> = trail
+            .iter()
+            .map(|e| (e["kind"].as_str().unwrap(), e["body"]["topic"].as_str().unwrap_or("")))
+            .collect();
+        assert!(
+            topics.ends_with(&[("internal", "screening_objection"), ("internal", "screening_decision")]),
+            "{topics:?}"
+        );
         let last = trail.last().unwrap();
         assert_eq!(last["body"]["decision"], "cleared");
         assert_eq!(last["body"]["reason"], reason);
@@ -361,7 +367,21 @@ backend_tests! {
         assert!(as_c.contains("screening_decision"));
         // Merchant A answers for ms[0]; the flagged case (5th) is against ms[1] (B).
         let as_m = get(&w, Some(R::M2), &format!("/cases/{case}/trail")).await.expect(200).text();
-        assert!(!as_m.contains("screening"), "{as_m}");
+        assert!(!as_m.contains("screening") && !as_m.contains("\"internal\""), "{as_m}");
+        // The merchant's bundle keeps the whole chain, so it verifies; the
+        // internal entries are there withheld: nothing says what they are about.
+        let zip = crate::bundle::download(&w.app, w.token(R::M2), case, "").await.expect(200).body.to_vec();
+        let (_, keys) = crate::bundle::published(&w.app).await;
+        let report = crate::bundle::verify(&zip, &keys).unwrap();
+        assert_eq!(report.view, "masked");
+        for (name, bytes) in crate::bundle::files(&zip) {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("screening") && !text.contains(reason) && !text.contains(statement), "{name}: {text}");
+        }
+        // The consumer's own bundle has them in full.
+        let own = crate::bundle::download(&w.app, w.token(R::C), case, "").await.expect(200).body.to_vec();
+        crate::bundle::verify(&own, &keys).unwrap();
+        assert!(String::from_utf8_lossy(&crate::bundle::files(&own)["trail.json"]).contains(reason));
         let log = get(&w, Some(R::Adm), "/admin/pii-log").await.expect(200).text();
         assert!(log.contains(reason), "{log}");
         // Told of the decision.

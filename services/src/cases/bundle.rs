@@ -58,6 +58,21 @@ fn masked(mut e: Entry) -> Entry {
     e
 }
 
+/// An internal entry (screening) for a reader who may not read it: its
+/// body withheld entirely, its salted commitment kept so the chain verifies.
+fn withheld(mut e: Entry) -> Entry {
+    // Only a salted (scheme 2) entry can be withheld and still verify;
+    // internal entries are never older than that scheme.
+    let (Some(body), Some(salt)) = (e.body.clone(), e.body_salt.clone()) else {
+        return masked(e);
+    };
+    e.body = None;
+    e.body_salt = None;
+    e.body_commitment = Some(body_commitment(&salt, &body));
+    e.body_redacted = Some("{\"withheld\":\"internal\"}".into());
+    e
+}
+
 /// Makes the bundle of case `case_id` for `viewer` (404 for whoever may
 /// not read the case). `reveal`: staff's reason to see personal data.
 pub async fn make(
@@ -72,13 +87,22 @@ pub async fn make(
         privacy::log_access(svc, viewer, &c, "bundle", why).await?;
     }
     let is_masked = exposure == Exposure::Masked;
+    let sees_internal = super::screening::sees_internal(viewer, &c);
     let facts = super::read::view_of(svc, viewer, &c, &m, is_masked).await?;
     let facts_json = serde_json::to_vec_pretty(&facts).map_err(|_| AppError::Internal)?;
     let entries: Vec<Entry> = trail::entries(&svc.db, case_id)
         .await?
         .iter()
         .map(trail::as_entry)
-        .map(|e| if is_masked { masked(e) } else { e })
+        .map(|e| {
+            if !sees_internal && super::screening::is_internal_entry(&e.kind) {
+                withheld(e)
+            } else if is_masked {
+                masked(e)
+            } else {
+                e
+            }
+        })
         .collect();
     let evidence: Vec<EvidenceSource> = evidence::Entity::find()
         .filter(evidence::Column::CaseId.eq(case_id))

@@ -119,7 +119,7 @@ pub(crate) async fn view_of(
         total_claimed_fen: c.amount_claimed_fen + member_claims,
         viewer_is_member,
         ratings: crate::credit::ratings::for_case(&svc.db, viewer, c.id).await?,
-        screening: super::screening::mark_for(&svc.db, viewer, &c, now).await?,
+        screening: super::screening::mark_for(&svc.db, viewer, c, now).await?,
         created_at: c.created_at,
     })
 }
@@ -263,13 +263,12 @@ pub async fn trail_of(
         super::privacy::log_access(svc, viewer, &c, "trail", why).await?;
     }
     let masked = exposure == super::privacy::Exposure::Masked;
-    // Screening entries: staff and the case's own consumer only.
-    let sees_screening =
-        is_case_staff(viewer.role) || (viewer.role == Role::Consumer && viewer.id == c.consumer_id);
+    // Internal entries (screening): staff and the case's own consumer only.
+    let sees_screening = super::screening::sees_internal(viewer, &c);
     Ok(trail::entries(&svc.db, case_id)
         .await?
         .into_iter()
-        .filter(|e| sees_screening || !super::screening::is_screening_entry(&e.kind))
+        .filter(|e| sees_screening || !super::screening::is_internal_entry(&e.kind))
         .map(|e| TrailEntryView {
             seq: e.seq,
             at: e.at,

@@ -318,8 +318,8 @@ pub async fn object(
             now,
             Some(user.id),
             user.role.as_str(),
-            "screening_objection",
-            &serde_json::json!({"flag_id": f.id, "statement": statement}),
+            INTERNAL,
+            &serde_json::json!({"topic": "screening_objection", "flag_id": f.id, "statement": statement}),
         )
         .await?;
     }
@@ -444,6 +444,7 @@ pub async fn decide(
     }
     let cases = marked(&txn, flag_id).await?;
     let body = serde_json::json!({
+        "topic": "screening_decision",
         "flag_id": flag_id,
         "decision": status.as_str(),
         "reason": reason,
@@ -455,7 +456,7 @@ pub async fn decide(
             now,
             Some(user.id),
             user.role.as_str(),
-            "screening_decision",
+            INTERNAL,
             &body,
         )
         .await?;
@@ -493,6 +494,19 @@ pub async fn decide(
 
 /// Trail entries of these kinds are shown only to staff and the case's own
 /// consumer.
-pub(crate) fn is_screening_entry(kind: &str) -> bool {
-    kind.starts_with("screening_")
+/// The trail kind of entries only staff and the case's consumer read
+/// (screening objections and decisions): a neutral kind, so that a reader
+/// who gets such an entry withheld — the merchant's bundle keeps the whole
+/// chain — learns only that an internal entry exists, not what it is about.
+/// Its body's `topic` says what it is.
+pub const INTERNAL: &str = "internal";
+
+pub(crate) fn is_internal_entry(kind: &str) -> bool {
+    kind == INTERNAL
+}
+
+/// Who reads internal entries: staff, and the case's own consumer.
+pub(crate) fn sees_internal(viewer: &UserView, c: &entities::case::Model) -> bool {
+    crate::record::is_case_staff(viewer.role)
+        || (viewer.role == Role::Consumer && viewer.id == c.consumer_id)
 }
