@@ -20,14 +20,7 @@ const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a receipt";
 const PDF: &[u8] = b"%PDF-1.7\n% an invoice\n";
 
 fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
-    let boundary = "gongdao-bundle-boundary";
-    let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    crate::credit::multipart_file(name, "application/octet-stream", bytes)
 }
 
 async fn upload(w: &World, r: R, id: i64, name: &str, bytes: &[u8]) {
@@ -122,10 +115,7 @@ async fn pii_log(w: &World) -> Vec<Value> {
         .send(Req::get("/api/v1/admin/pii-log").bearer(w.token(R::Adm)))
         .await
         .expect(200)
-        .json()["items"]
-        .as_array()
-        .unwrap()
-        .clone()
+        .items()
 }
 
 #[track_caller]

@@ -43,9 +43,14 @@ pub async fn register(w: &World, r: R, body: &Value) -> Resp {
 
 /// A multipart body with `bytes` as the PNG field `file`, and its content type.
 pub fn multipart(bytes: &[u8]) -> (String, Vec<u8>) {
+    multipart_file("licence.png", "image/png", bytes)
+}
+
+/// A multipart body with `bytes` as the field `file` named `name`, and its content type.
+pub fn multipart_file(name: &str, content_type: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     let boundary = "gongdao-test-boundary";
     let mut body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"licence.png\"\r\nContent-Type: image/png\r\n\r\n"
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: {content_type}\r\n\r\n"
     )
     .into_bytes();
     body.extend_from_slice(bytes);
@@ -85,10 +90,7 @@ pub async fn records(w: &World, r: Option<R>, id: i64) -> Vec<Value> {
     send(w, r, Req::get(&format!("/api/v1/merchants/{id}/records")))
         .await
         .expect(200)
-        .json()["items"]
-        .as_array()
-        .unwrap()
-        .clone()
+        .items()
 }
 
 pub fn kinds(rs: &[Value]) -> Vec<String> {

@@ -225,6 +225,14 @@ impl Resp {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 
+    /// The `items` of a list answer.
+    pub fn items(&self) -> Vec<Value> {
+        match self.json().get_mut("items").map(Value::take) {
+            Some(Value::Array(items)) => items,
+            other => panic!("no items list in {}: {other:?}", self.text()),
+        }
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }

@@ -88,10 +88,7 @@ async fn proposals_with(w: &World, token: &str) -> Vec<Value> {
         .send(Req::get("/api/v1/regulator/lists/proposals").bearer(token))
         .await
         .expect(200)
-        .json()["items"]
-        .as_array()
-        .unwrap()
-        .clone()
+        .items()
 }
 
 async fn proposals(w: &World) -> Vec<Value> {

@@ -67,7 +67,7 @@ backend_tests! {
             log(&w, r).await.expect(403);
         }
         w.app.send(Req::get("/api/v1/admin/pii-log")).await.expect(401);
-        let items = log(&w, R::Adm).await.expect(200).json()["items"].as_array().unwrap().clone();
+        let items = log(&w, R::Adm).await.expect(200).items();
         // The regulator's reveal, the case returned to the mediator who took it, the trail read.
         assert_eq!(items.len(), 3, "{items:?}");
         let (med_read, reg_read) = (&items[0], &items[2]);

@@ -110,10 +110,7 @@ async fn queue(w: &World) -> Vec<Value> {
     get(w, Some(R::Reg), "/regulator/screening")
         .await
         .expect(200)
-        .json()["items"]
-        .as_array()
-        .unwrap()
-        .clone()
+        .items()
 }
 
 async fn signals(w: &World) -> Vec<String> {
