@@ -27,6 +27,10 @@ pub fn DashboardPage() -> impl IntoView {
     let resend = ServerAction::<ResendVerification>::new();
     let q = use_query_map();
     let sent = move || q.read().get("notice").as_deref() == Some("sent");
+    // Created with the page, not inside the user's Suspend: a resource born
+    // there can hydrate before its streamed value arrives (a mismatch).
+    let set_identity = ServerAction::<SetIdentity>::new();
+    let identity = Resource::new(move || set_identity.version().get(), |_| my_identity());
     view! {
         <section class="card">
             <h1>{tr("dash.title")}</h1>
@@ -47,7 +51,7 @@ pub fn DashboardPage() -> impl IntoView {
                             </div>
                         })}
                         {sent().then(|| view! { <p class="notice ok">{t(lang, "auth.email_sent")}</p> })}
-                        {(u.role == Role::Consumer).then(|| view! { <IdentitySection/> })}
+                        {(u.role == Role::Consumer).then(|| view! { <IdentitySection action=set_identity identity=identity/> })}
                         <h2>{t(lang, "dash.upcoming")}</h2>
                         <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
                         {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
@@ -62,10 +66,11 @@ pub fn DashboardPage() -> impl IntoView {
 /// one (each field's error beside it, JavaScript on or off), then the
 /// masked number.
 #[component]
-fn IdentitySection() -> impl IntoView {
+fn IdentitySection(
+    action: ServerAction<SetIdentity>,
+    identity: Resource<Result<Option<domain::identity::IdentityView>, domain::AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let action = ServerAction::<SetIdentity>::new();
-    let identity = Resource::new(move || action.version().get(), |_| my_identity());
     let q = use_query_map();
     let saved = move || q.read().get("notice").as_deref() == Some("identity");
     let error = move || action.value().get().and_then(Result::err);

@@ -194,8 +194,13 @@ impl RealName {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityInput {
     /// 2–40 characters: Chinese (with ·) or Latin letters; no digits.
+    #[cfg_attr(feature = "openapi", schema(min_length = 2, max_length = 40))]
     pub real_name: String,
     /// 18 characters: 17 digits and a check digit or X.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(min_length = 18, max_length = 18, pattern = "^[0-9]{17}[0-9Xx]$")
+    )]
     pub resident_id: String,
 }
 

@@ -75,7 +75,7 @@ pub const OBJECTION_DAYS: u32 = 5;
 
 named_enum! {
     /// A screening signal.
-    Signal {
+    ScreeningSignal {
         PunitiveClaims = "punitive_claims",
         RepeatedNarratives = "repeated_narratives",
         BoughtToClaim = "bought_to_claim",
@@ -83,7 +83,7 @@ named_enum! {
     }
 }
 
-impl Signal {
+impl ScreeningSignal {
     pub fn label_key(self) -> String {
         format!("screening.signal.{}", self.as_str())
     }
@@ -122,7 +122,7 @@ pub struct MaliciousFlag {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Finding {
-    pub signal: Signal,
+    pub signal: ScreeningSignal,
     /// How many complaints (or flags) count.
     pub count: u32,
     /// Against (or from) how many different merchants.
@@ -158,7 +158,7 @@ pub fn evaluate(
     let merchants = distinct(punitive.iter().map(|f| f.merchant_id));
     if count(punitive.len()) >= p.punitive_claims && merchants >= p.punitive_merchants {
         out.push(Finding {
-            signal: Signal::PunitiveClaims,
+            signal: ScreeningSignal::PunitiveClaims,
             count: count(punitive.len()),
             merchants,
             case_ids: punitive.iter().map(|f| f.case_id).collect(),
@@ -181,7 +181,7 @@ pub fn evaluate(
     }
     if count(best.len()) >= p.narrative_repeats && !best.is_empty() {
         out.push(Finding {
-            signal: Signal::RepeatedNarratives,
+            signal: ScreeningSignal::RepeatedNarratives,
             count: count(best.len()),
             merchants: distinct(best.iter().map(|&j| fs[j].merchant_id)),
             case_ids: best.iter().map(|&j| fs[j].case_id).collect(),
@@ -205,7 +205,7 @@ pub fn evaluate(
         .collect();
     if count(bought.len()) >= p.bought_to_claim && !bought.is_empty() {
         out.push(Finding {
-            signal: Signal::BoughtToClaim,
+            signal: ScreeningSignal::BoughtToClaim,
             count: count(bought.len()),
             merchants: distinct(bought.iter().map(|&i| fs[i].merchant_id)),
             case_ids: bought.iter().map(|&i| fs[i].case_id).collect(),
@@ -217,7 +217,7 @@ pub fn evaluate(
     if count(fl.len()) >= p.malicious_flags && merchants >= p.malicious_merchants && !fl.is_empty()
     {
         out.push(Finding {
-            signal: Signal::MaliciousFlags,
+            signal: ScreeningSignal::MaliciousFlags,
             count: count(fl.len()),
             merchants,
             case_ids: fl.iter().map(|f| f.case_id).collect(),
@@ -375,7 +375,7 @@ mod tests {
         }
     }
 
-    fn signals(fs: &[Filing], flags: &[MaliciousFlag]) -> Vec<Signal> {
+    fn signals(fs: &[Filing], flags: &[MaliciousFlag]) -> Vec<ScreeningSignal> {
         evaluate(
             fs,
             flags,
@@ -404,7 +404,7 @@ mod tests {
             .collect();
         assert!(signals(&fs, &[]).is_empty(), "4 claims: below");
         fs.push(filing(5, 10, Demand::Punitive10x, TEXTS[5]));
-        assert_eq!(signals(&fs, &[]), vec![Signal::PunitiveClaims]);
+        assert_eq!(signals(&fs, &[]), vec![ScreeningSignal::PunitiveClaims]);
         // Five claims against only two merchants: below.
         for f in &mut fs {
             f.merchant_id = 10 + f.case_id % 2;
@@ -429,7 +429,10 @@ mod tests {
         assert!(signals(&fs, &[]).is_empty(), "two: below");
         let mut fs3 = fs.clone();
         fs3.push(filing(3, 12, Demand::Refund, c));
-        assert_eq!(signals(&fs3, &[]), vec![Signal::RepeatedNarratives]);
+        assert_eq!(
+            signals(&fs3, &[]),
+            vec![ScreeningSignal::RepeatedNarratives]
+        );
         // The same three against one merchant: a consumer repeating
         // themselves to one shop is not the pattern.
         for f in &mut fs3 {
@@ -460,7 +463,7 @@ mod tests {
         );
         assert_eq!(
             signals(&[first.clone(), second.clone(), third.clone()], &[]),
-            vec![Signal::BoughtToClaim]
+            vec![ScreeningSignal::BoughtToClaim]
         );
         // Bought before the first complaint: not the pattern.
         let mut early = third.clone();
@@ -485,7 +488,7 @@ mod tests {
         assert!(signals(&[], &[flag(1, 10), flag(2, 10)]).is_empty());
         assert_eq!(
             signals(&[], &[flag(1, 10), flag(2, 11)]),
-            vec![Signal::MaliciousFlags]
+            vec![ScreeningSignal::MaliciousFlags]
         );
     }
 

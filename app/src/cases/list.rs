@@ -17,6 +17,10 @@ pub fn CasesPage() -> impl IntoView {
     let q = use_query_map();
     let view = Memo::new(move |_| q.read().get("view").unwrap_or_else(|| "mine".into()));
     let status = Memo::new(move |_| q.read().get("status").unwrap_or_default());
+    // Created with the page, not inside the user's Suspend: a resource born
+    // there can hydrate before its streamed value arrives (a mismatch).
+    // Non-staff get a refusal, which renders nothing.
+    let stats = Resource::new(|| (), |_| case_statistics());
     let cases = Resource::new(
         move || (view.get(), status.get()),
         |(v, s)| list_cases(v, s),
@@ -50,7 +54,7 @@ pub fn CasesPage() -> impl IntoView {
                             </label>
                             " "<button type="submit">{t(lang, "case.filter")}</button>
                         </form>
-                        {u.role.is_staff().then(|| view! { <CaseStatsPanel/> })}
+                        {u.role.is_staff().then(|| view! { <CaseStatsPanel stats=stats/> })}
                     }.into_any(),
                 } })}
             </Suspense>
@@ -89,9 +93,10 @@ pub fn CasesPage() -> impl IntoView {
 
 /// Staff: the queues at a glance, with decisions past their deadline.
 #[component]
-fn CaseStatsPanel() -> impl IntoView {
+fn CaseStatsPanel(
+    stats: Resource<Result<domain::cases::CaseStatistics, domain::AppError>>,
+) -> impl IntoView {
     let lang = use_lang();
-    let stats = Resource::new(|| (), |_| case_statistics());
     view! {
         <Suspense>
             {move || Suspend::new(async move { stats.await.ok().map(|s| { let overdue_class = if s.decisions_overdue > 0 { "danger" } else { "" }; view! {
