@@ -111,12 +111,17 @@ async fn database_key(svc: &Services) -> Result<SigningKey, AppError> {
 }
 
 /// The key that signs bundles now.
+/// `key_from_file` for a request: the cause logged, a 500 answered.
+fn configured_key(path: &std::path::Path) -> Result<SigningKey, AppError> {
+    key_from_file(path).map_err(|e| {
+        tracing::error!("{e:#}");
+        AppError::Internal
+    })
+}
+
 pub async fn current(svc: &Services) -> Result<SigningKey, AppError> {
     match &svc.config.signing_key_file {
-        Some(path) => key_from_file(path).map_err(|e| {
-            tracing::error!("{e:#}");
-            AppError::Internal
-        }),
+        Some(path) => configured_key(path),
         None => database_key(svc).await,
     }
 }
@@ -156,14 +161,7 @@ pub async fn published_keys(svc: &Services) -> Result<Vec<PublishedKey>, AppErro
 pub async fn known_keys(svc: &Services) -> Result<Vec<VerifyingKey>, AppError> {
     let mut out = vec![];
     if let Some(path) = &svc.config.signing_key_file {
-        out.push(
-            key_from_file(path)
-                .map_err(|e| {
-                    tracing::error!("{e:#}");
-                    AppError::Internal
-                })?
-                .verifying_key(),
-        );
+        out.push(configured_key(path)?.verifying_key());
     }
     for m in signing_key::Entity::find()
         .all(&svc.db)

@@ -87,7 +87,7 @@ pub async fn make(
         privacy::log_access(svc, viewer, &c, "bundle", why).await?;
     }
     let is_masked = exposure == Exposure::Masked;
-    let sees_internal = super::screening::sees_internal(viewer, &c);
+    let sees_internal = crate::record::reads_internal(viewer, &c);
     let facts = super::read::view_of(svc, viewer, &c, &m, is_masked).await?;
     let facts_json = serde_json::to_vec_pretty(&facts).map_err(|_| AppError::Internal)?;
     let entries: Vec<Entry> = trail::entries(&svc.db, case_id)
@@ -95,7 +95,7 @@ pub async fn make(
         .iter()
         .map(trail::as_entry)
         .map(|e| {
-            if !sees_internal && super::screening::is_internal_entry(&e.kind) {
+            if !sees_internal && e.kind == trail::INTERNAL {
                 withheld(e)
             } else if is_masked {
                 masked(e)

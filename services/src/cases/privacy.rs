@@ -48,6 +48,18 @@ pub(crate) async fn log_access(
     fields: &str,
     reason: &str,
 ) -> Result<(), AppError> {
+    log_access_in(&svc.db, viewer, c, fields, reason, svc.clock.now()).await
+}
+
+/// `log_access` in `conn` (the transaction of the change that reads them).
+pub(crate) async fn log_access_in<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    viewer: &UserView,
+    c: &case::Model,
+    fields: &str,
+    reason: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     entities::pii_access::ActiveModel {
         staff_id: Set(viewer.id),
@@ -56,10 +68,10 @@ pub(crate) async fn log_access(
         consumer_id: Set(c.consumer_id),
         fields: Set(fields.into()),
         reason: Set(reason.into()),
-        at: Set(svc.clock.now()),
+        at: Set(at),
         ..Default::default()
     }
-    .insert(&svc.db)
+    .insert(conn)
     .await
     .map_err(internal_error)?;
     Ok(())

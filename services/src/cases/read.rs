@@ -263,12 +263,11 @@ pub async fn trail_of(
         super::privacy::log_access(svc, viewer, &c, "trail", why).await?;
     }
     let masked = exposure == super::privacy::Exposure::Masked;
-    // Internal entries (screening): staff and the case's own consumer only.
-    let sees_screening = super::screening::sees_internal(viewer, &c);
+    let sees_internal = crate::record::reads_internal(viewer, &c);
     Ok(trail::entries(&svc.db, case_id)
         .await?
         .into_iter()
-        .filter(|e| sees_screening || !super::screening::is_internal_entry(&e.kind))
+        .filter(|e| sees_internal || e.kind != trail::INTERNAL)
         .map(|e| TrailEntryView {
             seq: e.seq,
             at: e.at,

@@ -30,7 +30,7 @@ use domain::screening::{
 };
 use domain::{AppError, Role, UserView};
 use entities::{case, rating, screening_case as sc, screening_flag as sf, user};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -38,7 +38,8 @@ use sea_orm::{
 
 use crate::Services;
 use crate::db::{internal_error, is_unique_violation};
-use crate::record::{calendar, is_case_staff, notice, trail};
+use crate::record::trail::INTERNAL;
+use crate::record::{calendar, is_case_staff, notice, reads_internal, trail};
 
 const UNDER_REVIEW: &str = "under_review";
 
@@ -102,16 +103,16 @@ pub(crate) async fn at_filing(
         .collect();
     // Merchants' malicious-complaint flags on any of the consumer's cases
     // (a rating a regulator hid does not count).
-    let all_cases: Vec<i32> = case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .filter(case::Column::ConsumerId.eq(c.consumer_id))
-        .into_tuple()
-        .all(txn)
-        .await
-        .map_err(internal_error)?;
     let malicious: Vec<MaliciousFlag> = rating::Entity::find()
-        .filter(rating::Column::CaseId.is_in(all_cases))
+        .filter(
+            rating::Column::CaseId.in_subquery(
+                Query::select()
+                    .column(case::Column::Id)
+                    .from(case::Entity)
+                    .and_where(case::Column::ConsumerId.eq(c.consumer_id))
+                    .to_owned(),
+            ),
+        )
         .filter(rating::Column::Side.eq("merchant"))
         .filter(rating::Column::FlagMalicious.eq(true))
         .filter(rating::Column::HiddenAt.is_null())
@@ -184,11 +185,10 @@ pub(crate) async fn mark_for<C: ConnectionTrait>(
     c: &case::Model,
     now: DateTime<Utc>,
 ) -> Result<Option<CaseScreening>, AppError> {
-    let staff = is_case_staff(viewer.role);
-    let own = viewer.role == Role::Consumer && viewer.id == c.consumer_id;
-    if !staff && !own {
+    if !reads_internal(viewer, c) {
         return Ok(None);
     }
+    let staff = is_case_staff(viewer.role);
     let Some(link) = sc::Entity::find()
         .filter(sc::Column::CaseId.eq(c.id))
         .order_by_desc(sc::Column::FlagId)
@@ -460,19 +460,8 @@ pub async fn decide(
             &body,
         )
         .await?;
-        entities::pii_access::ActiveModel {
-            staff_id: Set(user.id),
-            staff_role: Set(user.role.as_str().into()),
-            case_id: Set(c.id),
-            consumer_id: Set(f.consumer_id),
-            fields: Set("screening".into()),
-            reason: Set(format!("screening decision {}: {reason}", status.as_str())),
-            at: Set(now),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await
-        .map_err(internal_error)?;
+        let why = format!("screening decision {}: {reason}", status.as_str());
+        super::privacy::log_access_in(&txn, user, c, "screening", &why, now).await?;
     }
     if let Some(c) = cases.first() {
         let key = format!("screening_{}", status.as_str());
@@ -490,23 +479,4 @@ pub async fn decide(
         .into_iter()
         .next()
         .ok_or(AppError::Internal)
-}
-
-/// Trail entries of these kinds are shown only to staff and the case's own
-/// consumer.
-/// The trail kind of entries only staff and the case's consumer read
-/// (screening objections and decisions): a neutral kind, so that a reader
-/// who gets such an entry withheld — the merchant's bundle keeps the whole
-/// chain — learns only that an internal entry exists, not what it is about.
-/// Its body's `topic` says what it is.
-pub const INTERNAL: &str = "internal";
-
-pub(crate) fn is_internal_entry(kind: &str) -> bool {
-    kind == INTERNAL
-}
-
-/// Who reads internal entries: staff, and the case's own consumer.
-pub(crate) fn sees_internal(viewer: &UserView, c: &entities::case::Model) -> bool {
-    crate::record::is_case_staff(viewer.role)
-        || (viewer.role == Role::Consumer && viewer.id == c.consumer_id)
 }

@@ -170,6 +170,12 @@ pub async fn case_numbers<C: ConnectionTrait>(
         .collect())
 }
 
+/// Who reads the case's internal trail entries (`trail::INTERNAL`): staff,
+/// and the case's own consumer.
+pub fn reads_internal(viewer: &UserView, c: &case::Model) -> bool {
+    is_case_staff(viewer.role) || (viewer.role == Role::Consumer && viewer.id == c.consumer_id)
+}
+
 /// Staff who may read every case.
 pub fn is_case_staff(role: Role) -> bool {
     matches!(

@@ -14,6 +14,13 @@ use serde::Serialize;
 
 use crate::db::internal_error;
 
+/// The trail kind of entries only staff and the case's own consumer read
+/// (`record::reads_internal`; today screening objections and decisions): a
+/// neutral kind, so that a reader who gets such an entry withheld — the
+/// merchant's bundle keeps the whole chain — learns only that an internal
+/// entry exists, not what it is about. Its body's `topic` says what it is.
+pub const INTERNAL: &str = "internal";
+
 /// The hash rule itself is `bundle::chain`, shared with the offline verifier.
 pub use bundle::chain::{CURRENT_SCHEME, Entry, GENESIS};
 
