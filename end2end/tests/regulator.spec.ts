@@ -151,7 +151,9 @@ test('a regulator records a finding: pending with its objection deadline, not pu
   await expect(page).toHaveURL(/tab=findings/);
   if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
   const form = page.locator('#finding-form');
-  await expect(form.locator('select[name=kind] option')).toHaveCount(8);
+  // Eight kinds of misconduct, a broken commitment and a commendation, in three groups.
+  await expect(form.locator('select[name=kind] option')).toHaveCount(10);
+  await expect(form.locator('select[name=kind] optgroup')).toHaveCount(3);
   await form.locator('input[name=merchant]').fill(String(merchantId));
   await form.locator('select[name=kind]').selectOption('false_advertising');
   await form.locator('select[name=severity]').selectOption('minor');
@@ -192,6 +194,27 @@ test('a regulator records a finding: pending with its objection deadline, not pu
   await form.locator('textarea[name=summary]').fill(summary);
   await form.locator('button[type=submit]').click();
   await expect(page.getByRole('alert')).toContainText('商户：');
+
+  // A commendation takes the same form and the same objection period; it has
+  // no severity, and one given is named as the error.
+  const commend = async (severity: string) => {
+    await form.locator('input[name=merchant]').fill(String(merchantId));
+    await form.locator('select[name=kind]').selectOption('commendation');
+    await form.locator('select[name=severity]').selectOption(severity);
+    await form.locator('textarea[name=summary]').fill(`在消费维权专项行动中主动先行赔付，表现突出（${info.project.name}）。`);
+  };
+  await open(page, info, `/regulator?tab=findings&merchant=${merchantId}`);
+  await commend('serious');
+  await form.locator('button[type=submit]').click();
+  await expect(page.getByRole('alert')).toContainText('严重程度：');
+  await open(page, info, `/regulator?tab=findings&merchant=${merchantId}`);
+  await commend('');
+  await submit(page, info, form.locator('button[type=submit]'));
+  const commended = page.locator('#finding-created');
+  await expect(commended).toHaveAttribute('data-status', 'pending');
+  const commendedRow = page.locator(`#merchant-records tr[data-record="${await commended.getAttribute('data-record')}"]`);
+  await expect(commendedRow.locator('.kind')).toHaveText('表彰奖励');
+  await expect(commendedRow).toHaveAttribute('data-public', 'false');
 });
 
 test('due process to the black list: objection refused, proposal confirmed, published on /lists/black', async ({ page, browser, playwright }, info) => {

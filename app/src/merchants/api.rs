@@ -104,7 +104,7 @@ async fn owner_data(
     profile: &MerchantProfile,
     records: &[RecordView],
 ) -> Result<OwnerData, AppError> {
-    use domain::credit::{RecordGroup, RecordKind};
+    use domain::credit::RecordKind;
     use domain::merchant::COMMITMENT_VERSION;
     let now = svc.clock.now();
     let mut requests: Vec<RecordRequestView> = services::credit::due_process::list(svc, user, None)
@@ -129,12 +129,7 @@ async fn owner_data(
         .collect();
     let repairable = records
         .iter()
-        .filter(|r| {
-            r.public
-                && RecordKind::parse(&r.kind).is_some_and(|k| {
-                    k.group() == RecordGroup::Misconduct || k == RecordKind::CommitmentBroken
-                })
-        })
+        .filter(|r| r.public && RecordKind::parse(&r.kind).is_some_and(RecordKind::repairable))
         .map(|r| OwnedRecord {
             request_open: open(r.id),
             may_act: !open(r.id),

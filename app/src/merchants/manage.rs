@@ -83,7 +83,7 @@ fn Owned(merchant_id: i32, item: OwnedRecord, repair: bool) -> impl IntoView {
     view! {
         <li data-record=r.id.to_string() data-kind=r.kind.clone() data-status=r.status.clone()>
             <strong class="kind">{record_kind(lang, &r.kind)}</strong>" "
-            <span class="muted">{severity(lang, &r.severity)}" · "{day!(r.occurred_at)}" · "{t(lang, "records.col.until")}" "{day!(r.display_until)}</span>
+            <span class="muted">{severity(lang, &r.kind, &r.severity)}" · "{day!(r.occurred_at)}" · "{t(lang, "records.col.until")}" "{day!(r.display_until)}</span>
             <p class="summary">{r.summary.clone()}</p>
             {r.evidence.clone().map(|e| view! { <p class="muted evidence">{t(lang, "field.evidence")}": "{e}</p> })}
             {r.objection_until.filter(|_| !repair).map(|u| view! {

@@ -6,7 +6,7 @@
 
 mod api;
 mod manage;
-mod profile;
+pub(crate) mod profile;
 mod register;
 
 pub use api::*;

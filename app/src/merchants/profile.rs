@@ -411,8 +411,16 @@ pub(crate) fn record_kind(lang: Lang, kind: &str) -> String {
     t(lang, &format!("credit.kind.{kind}")).to_string()
 }
 
-pub(crate) fn severity(lang: Lang, s: &str) -> String {
-    t(lang, &format!("credit.severity.{s}")).to_string()
+/// A record's severity; "—" for a commendation or a signed commitment,
+/// which only add points.
+pub(crate) fn severity(lang: Lang, kind: &str, s: &str) -> String {
+    let positive = domain::credit::RecordKind::parse(kind)
+        .is_some_and(|k| k.polarity() == domain::credit::Polarity::Positive);
+    if positive {
+        "—".to_string()
+    } else {
+        t(lang, &format!("credit.severity.{s}")).to_string()
+    }
 }
 
 /// The public credit file: records within their display period.
@@ -437,7 +445,7 @@ fn Records(list: Vec<RecordView>) -> impl IntoView {
                     {list.into_iter().map(|r| view! {
                         <tr data-record=r.id.to_string() data-kind=r.kind.clone() data-severity=r.severity.clone() data-case=r.case_number.clone().unwrap_or_default()>
                             <td class="kind">{record_kind(lang, &r.kind)}</td>
-                            <td class="severity">{severity(lang, &r.severity)}</td>
+                            <td class="severity">{severity(lang, &r.kind, &r.severity)}</td>
                             <td class="date nowrap">{day!(r.occurred_at)}</td>
                             <td class="until nowrap">{day!(r.display_until)}</td>
                             <td class="case nowrap">{r.case_number.clone().unwrap_or_default()}</td>

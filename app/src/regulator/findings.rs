@@ -1,4 +1,5 @@
-//! Recording misconduct (失信记录): the form, then the merchant's credit
+//! Recording findings (信用记录录入: misconduct, a broken commitment, a
+//! commendation): the form, then the merchant's credit
 //! file as regulators see it (every record, pending ones with their
 //! objection deadline), the new record marked.
 
@@ -8,7 +9,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{FindingsData, RecordFinding};
-use super::{RecordFacts, kind_text, severity_text, status_text};
+use super::{RecordFacts, kind_and_severity, status_text};
 use crate::components::ActionErrorView;
 use crate::i18n::use_lang;
 
@@ -26,11 +27,23 @@ pub(super) fn Findings(data: FindingsData) -> impl IntoView {
         .as_ref()
         .map(|m| m.id.to_string())
         .unwrap_or_default();
-    let kinds: Vec<RecordKind> = RecordKind::ALL
-        .iter()
-        .copied()
-        .filter(|k| k.group() == RecordGroup::Misconduct)
-        .collect();
+    // Misconduct, a broken commitment, a commendation: each group under
+    // its own heading in the select.
+    let groups: Vec<(RecordGroup, Vec<RecordKind>)> = [
+        RecordGroup::Misconduct,
+        RecordGroup::Commitment,
+        RecordGroup::Commendation,
+    ]
+    .into_iter()
+    .map(|g| {
+        let kinds = RecordKind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.group() == g && k.recorded_by_regulator())
+            .collect();
+        (g, kinds)
+    })
+    .collect();
     let new_record = created.and_then(|id| data.records.iter().find(|r| r.id == id).cloned());
     view! {
         {new_record.map(|r| view! {
@@ -50,8 +63,12 @@ pub(super) fn Findings(data: FindingsData) -> impl IntoView {
                 <div class="row">
                     <label>{t(lang, "field.kind")}
                         <select name="kind" required>
-                            {kinds.into_iter().map(|k| view! {
-                                <option value=k.as_str()>{t(lang, &k.label_key()).to_string()}</option>
+                            {groups.into_iter().map(|(g, kinds)| view! {
+                                <optgroup label=t(lang, &format!("credit.group.{}", g.as_str())).to_string()>
+                                    {kinds.into_iter().map(|k| view! {
+                                        <option value=k.as_str()>{t(lang, &k.label_key()).to_string()}</option>
+                                    }).collect_view()}
+                                </optgroup>
                             }).collect_view()}
                         </select>
                     </label>
@@ -92,7 +109,7 @@ pub(super) fn Findings(data: FindingsData) -> impl IntoView {
                                 <tr data-record=r.id.to_string() data-status=r.status.clone() data-public=r.public.to_string()
                                     class:created=Some(r.id) == created>
                                     <td>{r.id.to_string()}</td>
-                                    <td class="kind">{kind_text(lang, &r.kind)}" · "{severity_text(lang, &r.severity)}</td>
+                                    <td class="kind">{kind_and_severity(lang, &r)}</td>
                                     <td class="status">{status_text(lang, &r)}</td>
                                     <td class="objection-until nowrap">{r.objection_until.map(domain::calendar::format_deadline).unwrap_or_default()}</td>
                                     <td class="nowrap">{domain::calendar::local_date(r.occurred_at).to_string()}</td>

@@ -133,7 +133,7 @@ pub(crate) fn RecordFacts(record: RecordView) -> impl IntoView {
     view! {
         <dl class="facts record" data-record=r.id.to_string() data-status=r.status.clone()>
             <dt>{t(lang, "reg.rec.kind")}</dt>
-            <dd class="kind">{kind_text(lang, &r.kind)}" · "{severity_text(lang, &r.severity)}</dd>
+            <dd class="kind">{kind_and_severity(lang, &r)}</dd>
             <dt>{t(lang, "reg.rec.status")}</dt>
             <dd class="status">{status_text(lang, &r)}</dd>
             {r.objection_until.map(|u| view! {
@@ -154,12 +154,14 @@ pub(crate) fn RecordFacts(record: RecordView) -> impl IntoView {
     }
 }
 
-pub(crate) fn kind_text(lang: Lang, kind: &str) -> String {
-    t(lang, &format!("credit.kind.{kind}")).to_string()
-}
-
-pub(crate) fn severity_text(lang: Lang, severity: &str) -> String {
-    t(lang, &format!("credit.severity.{severity}")).to_string()
+/// A record's kind and severity: `虚假宣传 · 轻微`; a commendation alone.
+pub(crate) fn kind_and_severity(lang: Lang, r: &RecordView) -> String {
+    use crate::merchants::profile::{record_kind, severity};
+    let kind = record_kind(lang, &r.kind);
+    match severity(lang, &r.kind, &r.severity).as_str() {
+        "—" => kind,
+        s => format!("{kind} · {s}"),
+    }
 }
 
 /// `pending` / `published` / `withdrawn`, and whether it is still on public display.

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use super::{RecordGroup, RecordKind, Severity};
+use super::{Polarity, RecordKind, Severity};
 use crate::AppError;
 use crate::input::{self, max};
 
@@ -29,15 +29,17 @@ pub const FINDING_MAX_AGE_DAYS: i64 = 5 * 366;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingInput {
-    /// A misconduct [`RecordKind`].
+    /// A [`RecordKind`] a regulator records: misconduct, a broken credit
+    /// commitment, or a commendation.
     #[cfg_attr(
         feature = "openapi",
         schema(
-            pattern = "^(brushing|false_advertising|counterfeit|price_fraud|not_as_pictured|malicious_rating|data_leak|misconduct_other)$"
+            pattern = "^(brushing|false_advertising|counterfeit|price_fraud|not_as_pictured|malicious_rating|data_leak|misconduct_other|commitment_broken|commendation)$"
         )
     )]
     pub kind: String,
-    /// A [`Severity`]; absent or empty: the kind's default.
+    /// A [`Severity`]; absent or empty: the kind's default. A commendation
+    /// has none (it only adds points).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Severity>))]
     pub severity: Option<String>,
@@ -85,15 +87,21 @@ impl FindingInput {
     /// [`FINDING_MAX_AGE_DAYS`] ago).
     pub fn check(&self, today: NaiveDate) -> Result<Finding, AppError> {
         let kind = RecordKind::parse(&self.kind)
-            .filter(|k| k.group() == RecordGroup::Misconduct)
+            .filter(|k| k.recorded_by_regulator())
             .ok_or_else(|| AppError::invalid("kind", "err.record.kind"))?;
         let severity = input::choice(
             self.severity.as_deref(),
             "severity",
             "err.record.severity",
             Severity::parse,
-        )?
-        .unwrap_or_else(|| kind.default_severity());
+        )?;
+        if severity.is_some() && kind.polarity() == Polarity::Positive {
+            return Err(AppError::invalid(
+                "severity",
+                "err.record.severity_positive",
+            ));
+        }
+        let severity = severity.unwrap_or_else(|| kind.default_severity());
         let summary = input::text(Some(&self.summary), "summary", SUMMARY_MAX)?.unwrap_or_default();
         let summary = input::min_chars(summary, "summary", SUMMARY_MIN)?;
         let evidence = input::text(self.evidence.as_deref(), "evidence", EVIDENCE_MAX)?;

@@ -170,6 +170,23 @@ impl RecordKind {
         }
     }
 
+    /// May a regulator record this kind by hand (with the due process of a
+    /// finding: an objection period, then publication)? Misconduct, a broken
+    /// credit commitment and a commendation; case outcomes and signatures
+    /// are written by the platform itself.
+    pub fn recorded_by_regulator(self) -> bool {
+        matches!(
+            self.group(),
+            RecordGroup::Misconduct | RecordGroup::Commendation
+        ) || self == RecordKind::CommitmentBroken
+    }
+
+    /// May the merchant apply for credit repair (信用修复) of a published
+    /// record of this kind? Misconduct and broken commitments.
+    pub fn repairable(self) -> bool {
+        self.group() == RecordGroup::Misconduct || self == RecordKind::CommitmentBroken
+    }
+
     /// Does a record of this kind (still on display, not repaired) take
     /// points off through the `adverse_records` factor? Regulator findings
     /// and broken commitments do; case outcomes are counted elsewhere.

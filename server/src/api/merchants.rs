@@ -291,16 +291,18 @@ pub async fn sign_commitment(
     Ok((status, Json(c)))
 }
 
-/// `POST /api/v1/regulator/merchants/{id}/records`: a finding of misconduct.
+/// `POST /api/v1/regulator/merchants/{id}/records`: a finding — misconduct,
+/// a broken credit commitment or a commendation.
 #[utoipa::path(
     post,
     path = "/regulator/merchants/{id}/records",
     tag = "regulator",
-    summary = "Regulator: record misconduct with evidence; pending for the merchant's 5 working days to object, then published",
+    summary = "Regulator: record misconduct, a broken credit commitment or a commendation with evidence; pending for the merchant's 5 working days to object, then published (a published broken commitment ends the commitment)",
     params(super::openapi::Id),
     request_body = domain::credit::FindingInput,
     responses(
         (status = 201, description = "The record (pending)", body = domain::merchant::RecordView),
+        (status = 409, description = "A broken commitment, but the merchant had no credit commitment in force on that date", body = super::openapi::ErrorBody),
         super::openapi::SignedInWrite,
         super::openapi::ById,
     )

@@ -149,6 +149,83 @@ backend_tests! {
         request(&w, R::M2, id, "repair", &repair).await.expect(409);
     }
 
+    async fn commendations_and_broken_commitments_take_a_findings_due_process(app) {
+        let w = World::new(app).await;
+        let merchant = verified_new_merchant(&w).await;
+        let today = domain::calendar::local_date(w.now()).to_string();
+        let post = |kind: &str, severity: Option<&str>| {
+            let mut body = json!({
+                "kind": kind,
+                "summary": "在 2026 年“双十二”消费维权专项行动中表现突出，主动先行赔付。",
+                "evidence": "市场监管局通报 2026 第 12 号",
+                "occurred_on": today,
+            });
+            if let Some(s) = severity {
+                body["severity"] = json!(s);
+            }
+            Req::post(&format!("/api/v1/regulator/merchants/{merchant}/records")).json(&body)
+        };
+        // Only regulators record them; a commendation has no severity; case
+        // outcomes and signatures are not entered by hand.
+        for r in [R::M2, R::C, R::Med, R::Arb, R::Fund, R::Adm] {
+            send(&w, Some(r), post("commendation", None)).await.expect(403);
+        }
+        assert_eq!(send(&w, Some(R::Reg), post("commendation", Some("serious"))).await.expect(422).error().1.as_deref(), Some("severity"));
+        for kind in ["settled", "commitment_signed", "fc_paid"] {
+            assert_eq!(send(&w, Some(R::Reg), post(kind, None)).await.expect(422).error().1.as_deref(), Some("kind"), "{kind}");
+        }
+        // A commitment can only be broken once signed.
+        let r = send(&w, Some(R::Reg), post("commitment_broken", None)).await.expect(409);
+        assert_eq!(r.error().1.as_deref(), Some("kind"));
+        let sign = Req::post(&format!("/api/v1/merchants/{merchant}/commitment")).json(&json!({"accept": true}));
+        send(&w, Some(R::M2), sign).await.expect(201);
+        recompute(&w).await;
+        let signed = profile(&w, merchant).await;
+        let factor = |p: &Value, key: &str| p["credit"]["factors"].as_array().unwrap().iter().find(|f| f["key"] == key).unwrap()["points"].as_i64().unwrap();
+        assert!(factor(&signed, "credit.factor.commitment") > 0, "{}", signed["credit"]);
+        assert_eq!(factor(&signed, "credit.factor.commendations"), 0);
+
+        // Both wait out the objection period, out of public view.
+        let c = send(&w, Some(R::Reg), post("commendation", None)).await.expect(201).json();
+        assert_eq!((c["status"].as_str(), c["severity"].as_str()), (Some("pending"), Some("minor")));
+        let b = send(&w, Some(R::Reg), post("commitment_broken", None)).await.expect(201).json();
+        assert_eq!((b["status"].as_str(), b["severity"].as_str()), (Some("pending"), Some("serious")));
+        let public = records(&w, None, merchant).await;
+        assert!(find(&public, &c["id"]).is_none() && find(&public, &b["id"]).is_none());
+        let inbox = send(&w, Some(R::M2), Req::get("/api/v1/notifications")).await.expect(200).json();
+        let keys: Vec<&str> = inbox["items"].as_array().unwrap().iter().filter_map(|n| n["key"].as_str()).collect();
+        assert!(keys.contains(&"record_commendation_pending") && keys.contains(&"record_pending"), "{keys:?}");
+        // Pending, the commitment still stands.
+        let p = profile(&w, merchant).await;
+        assert!(p["commitments"].as_array().unwrap().iter().all(|c| c["broken_at"].is_null()), "{}", p["commitments"]);
+
+        // The merchant objects to the broken commitment; refused, it is
+        // published at once and ends the commitment.
+        let o = request(&w, R::M2, b["id"].as_i64().unwrap(), "objection", &objection()).await.expect(201).json();
+        decide(&w, R::Reg, o["id"].as_i64().unwrap(), &json!({"grant": false, "reason": "承诺的先行赔付未在期限内兑现。"})).await.expect(200);
+        let p = profile(&w, merchant).await;
+        let cs = p["commitments"].as_array().unwrap();
+        assert!(cs.iter().all(|c| c["broken_at"].is_string()), "{cs:?}");
+        assert!(find(&records(&w, None, merchant).await, &b["id"]).unwrap()["public"].as_bool().unwrap());
+        // Nothing left to break until the merchant signs again.
+        send(&w, Some(R::Reg), post("commitment_broken", None)).await.expect(409);
+        // The commendation is published when its period ends, and counts.
+        assert_eq!(sweep_after(&w, &c).await, 1);
+        recompute(&w).await;
+        let after = profile(&w, merchant).await;
+        assert!(find(&records(&w, None, merchant).await, &c["id"]).unwrap()["public"].as_bool().unwrap());
+        assert_eq!(factor(&after, "credit.factor.commendations"), 15, "{}", after["credit"]);
+        assert_eq!(factor(&after, "credit.factor.commitment"), 0, "{}", after["credit"]);
+        assert!(factor(&after, "credit.factor.adverse_records") < 0, "{}", after["credit"]);
+        // A commendation is not repaired; a broken commitment may be.
+        let repair = json!({"text": "已整改并重新建立先行赔付制度，申请修复。", "renew_commitment": true});
+        request(&w, R::M2, c["id"].as_i64().unwrap(), "repair", &repair).await.expect(409);
+        request(&w, R::M2, b["id"].as_i64().unwrap(), "repair", &repair).await.expect(201);
+        // Signing again puts a commitment back in force.
+        let sign = Req::post(&format!("/api/v1/merchants/{merchant}/commitment")).json(&json!({"accept": true}));
+        send(&w, Some(R::M2), sign).await.expect(201);
+    }
+
     async fn case_outcomes_are_not_objected_to_or_repaired_here(app) {
         let w = World::new(app).await;
         let _ = w.case_at(Stage::Decided).await;

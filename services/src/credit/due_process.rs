@@ -8,7 +8,7 @@
 //! marked repaired.
 
 use chrono::{DateTime, Utc};
-use domain::credit::{RecordGroup, RecordKind, RequestInput};
+use domain::credit::{RecordKind, RequestInput};
 use domain::merchant::RecordRequestView;
 use domain::{AppError, Role, UserView};
 use entities::{credit_record as cr, merchant, record_request as rr};
@@ -68,9 +68,7 @@ pub async fn apply_repair(
     own(user, &m)?;
     let q = input.check_repair()?;
     let now = svc.clock.now();
-    let repairable = RecordKind::parse(&r.kind)
-        .is_some_and(|k| k.group() == RecordGroup::Misconduct || k == RecordKind::CommitmentBroken);
-    if !repairable {
+    if !RecordKind::parse(&r.kind).is_some_and(RecordKind::repairable) {
         return Err(AppError::conflict("record", "err.record.not_repairable"));
     }
     if r.status != PUBLISHED || r.repaired_at.is_some() || now >= r.display_until {
@@ -242,11 +240,6 @@ pub async fn decide(
                 .col_expr(cr::Column::Status, Expr::value(WITHDRAWN))
                 .filter(cr::Column::Status.eq(PENDING)),
         ),
-        (OBJECTION, false) => Some(
-            update
-                .col_expr(cr::Column::Status, Expr::value(PUBLISHED))
-                .filter(cr::Column::Status.eq(PENDING)),
-        ),
         (REPAIR, true) => Some(
             update
                 .col_expr(cr::Column::RepairedAt, Expr::value(now))
@@ -257,6 +250,9 @@ pub async fn decide(
     if let Some(u) = update {
         u.exec(&txn).await.map_err(internal_error)?;
         super::recompute_later(&txn, r.merchant_id, now).await?;
+    }
+    if (q.kind.as_str(), grant) == (OBJECTION, false) {
+        super::records::publish(&txn, &r, now).await?;
     }
     // A granted repair renews the commitment when none is in force.
     if q.kind == REPAIR && grant && !super::commitments::in_force(&txn, m.id).await? {

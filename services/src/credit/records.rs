@@ -7,9 +7,9 @@
 use chrono::{DateTime, Utc};
 use domain::cases::{Case, FcState, Stage, Status};
 use domain::credit::{DisplayPeriods, FindingInput, RecordKind, Severity};
-use domain::merchant::RecordView;
+use domain::merchant::{COMMITMENT_VERSION, RecordView};
 use domain::{AppError, Role, UserView};
-use entities::{case, credit_record as cr, merchant};
+use entities::{case, credit_commitment as cc, credit_record as cr, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -190,6 +190,15 @@ pub async fn create_finding(
         .map_err(internal_error)?
         .ok_or(AppError::NotFound)?;
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    // A commitment can only be broken if the merchant had signed one by
+    // then and it is still in force.
+    if f.kind == RecordKind::CommitmentBroken
+        && commitment_in_force(&txn, merchant_id, occurred_at)
+            .await?
+            .is_none()
+    {
+        return Err(AppError::conflict("kind", "err.record.no_commitment"));
+    }
     let cal = crate::record::calendar::current(svc, &txn).await?;
     let r = insert(
         &txn,
@@ -208,7 +217,12 @@ pub async fn create_finding(
     )
     .await?;
     if let Some(account) = m.account_id {
-        crate::record::notice::add(&txn, account, None, "record_pending", now).await?;
+        let notice = if f.kind == RecordKind::Commendation {
+            "record_commendation_pending"
+        } else {
+            "record_pending"
+        };
+        crate::record::notice::add(&txn, account, None, notice, now).await?;
     }
     txn.commit().await.map_err(internal_error)?;
     Ok(view(r, None, now))
@@ -231,20 +245,67 @@ pub async fn publish_due(svc: &Services, now: DateTime<Utc>) -> Result<usize, Ap
             continue;
         }
         let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-        let res = cr::Entity::update_many()
-            .col_expr(cr::Column::Status, Expr::value(PUBLISHED))
-            .filter(cr::Column::Id.eq(r.id))
-            .filter(cr::Column::Status.eq(PENDING))
-            .exec(&txn)
-            .await
-            .map_err(internal_error)?;
-        if res.rows_affected == 1 {
-            super::recompute_later(&txn, r.merchant_id, now).await?;
+        if publish(&txn, &r, now).await? {
             n += 1;
         }
         txn.commit().await.map_err(internal_error)?;
     }
     Ok(n)
+}
+
+/// Publishes a pending record in the caller's transaction (its objection
+/// period passed, or its objection was refused) and asks for a
+/// recomputation. A published broken commitment ends the commitment it
+/// broke: the merchant shows none in force until it signs again. Returns
+/// whether this call published it (false when another did first).
+pub(crate) async fn publish<C: ConnectionTrait>(
+    conn: &C,
+    r: &cr::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let res = cr::Entity::update_many()
+        .col_expr(cr::Column::Status, Expr::value(PUBLISHED))
+        .filter(cr::Column::Id.eq(r.id))
+        .filter(cr::Column::Status.eq(PENDING))
+        .exec(conn)
+        .await
+        .map_err(internal_error)?;
+    if res.rows_affected != 1 {
+        return Ok(false);
+    }
+    if r.kind == RecordKind::CommitmentBroken.as_str()
+        && let Some(c) = commitment_in_force(conn, r.merchant_id, r.occurred_at).await?
+    {
+        cc::Entity::update_many()
+            .col_expr(cc::Column::BrokenAt, Expr::value(now))
+            .col_expr(cc::Column::BrokenReason, Expr::value(r.summary.clone()))
+            .filter(cc::Column::Id.eq(c.id))
+            .filter(cc::Column::BrokenAt.is_null())
+            .exec(conn)
+            .await
+            .map_err(internal_error)?;
+    }
+    super::recompute_later(conn, r.merchant_id, now).await?;
+    Ok(true)
+}
+
+/// The merchant's signature of the current standard commitment that was
+/// signed by the end of the (Beijing) day of `at` and is not broken, if any.
+async fn commitment_in_force<C: ConnectionTrait>(
+    conn: &C,
+    merchant_id: i32,
+    at: DateTime<Utc>,
+) -> Result<Option<cc::Model>, AppError> {
+    let day_ends = domain::calendar::end_of_local_day(domain::calendar::local_date(at));
+    cc::Entity::find()
+        .filter(cc::Column::MerchantId.eq(merchant_id))
+        .filter(cc::Column::Version.eq(COMMITMENT_VERSION))
+        .filter(cc::Column::BrokenAt.is_null())
+        .filter(cc::Column::SignedAt.lt(day_ends))
+        .order_by_desc(cc::Column::SignedAt)
+        .one(conn)
+        .await
+        .map_err(internal_error)
 }
 
 pub(crate) fn view(r: cr::Model, case_number: Option<String>, now: DateTime<Utc>) -> RecordView {
