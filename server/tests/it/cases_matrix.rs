@@ -66,6 +66,11 @@ const NEGOTIATION: &[Row] = &[
         [200, 404, 403, 404, 403, 403, 403, 403, 403, 403],
     ),
     (
+        "request_evidence",
+        Stage::Negotiating,
+        [403, 404, 200, 404, 403, 403, 403, 403, 403, 403],
+    ),
+    (
         "take",
         Stage::Negotiating,
         [403, 404, 403, 404, 409, 409, 409, 409, 403, 403],
@@ -125,6 +130,11 @@ const MEDIATION: &[Row] = &[
         [200, 404, 200, 404, 403, 403, 403, 403, 403, 403],
     ),
     (
+        "request_evidence",
+        Stage::Mediating,
+        [403, 404, 409, 404, 200, 403, 403, 403, 403, 403],
+    ),
+    (
         "withdraw",
         Stage::Mediating,
         [200, 404, 403, 404, 403, 403, 403, 403, 403, 403],
@@ -156,7 +166,7 @@ const ARBITRATION: &[Row] = &[
     (
         "request_evidence",
         Stage::Arbitrating,
-        [403, 404, 403, 404, 403, 403, 200, 403, 403, 403],
+        [403, 404, 409, 404, 403, 403, 200, 403, 403, 403],
     ),
     (
         "decide",
@@ -181,7 +191,7 @@ const ARBITRATION: &[Row] = &[
     (
         "request_evidence",
         Stage::EvidenceRequested,
-        [403, 404, 403, 404, 403, 403, 409, 403, 403, 403],
+        [403, 404, 409, 404, 403, 403, 409, 403, 403, 403],
     ),
     (
         "withdraw",
