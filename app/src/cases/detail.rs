@@ -4,7 +4,8 @@
 
 use domain::calendar::{format_deadline, format_local};
 use domain::cases::{
-    ActionKind, Audience, CaseView, EvidenceView, Remedy, Status, Terms, TrailEntryView,
+    ActionKind, Audience, CaseView, ClockStopView, ConsumerWait, EvidenceView, Remedy, Status,
+    Terms, TrailEntryView,
 };
 use domain::credit::RatingSide;
 use domain::{Fen, Lang, Role, t, tf};
@@ -120,7 +121,7 @@ fn CaseBody(
             </ol>
             <div class="card" class:hidden=case.deadlines.is_empty() && waiting.is_empty() && !case.paused && case.members == 0 && case.decision_overdue_at.is_none()>
                 {(!waiting.is_empty()).then(|| view! { <p id="waiting-on"><strong>{t(lang, "case.waiting_on")}": "</strong>{waiting.join(" / ")}</p> })}
-                {case.paused.then(|| view! { <p class="notice warn" id="paused">{t(lang, "case.paused")}</p> })}
+                {case.clock_stopped.clone().map(|stop| view! { <ClockStopped stop=stop/> })}
                 {case.decision_overdue_at.filter(|_| case.status == Status::InArbitration).map(|at| view! {
                     <p class="notice error" id="decision-overdue">{tf(lang, "case.decision_overdue_since", &[&format_local(at)])}</p>
                 })}
@@ -180,6 +181,31 @@ fn CaseBody(
                 </p>
             </div>
         </section>
+    }
+}
+
+/// The stopped clock, for both sides and staff: since when, what the case
+/// waits on the consumer for, until when (Beijing time).
+#[component]
+fn ClockStopped(stop: ClockStopView) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="notice warn" id="paused" data-since=stop.since.to_rfc3339()>
+            <p id="clock-stopped">{tf(lang, "case.clock_stopped", &[&stop.since_local])}</p>
+            <ul class="waits">
+                {stop.waits.into_iter().map(|w| {
+                    let what = match w.waiting_for {
+                        ConsumerWait::Document => "case.wait.document",
+                        ConsumerWait::OfferAnswer => "case.wait.offer_answer",
+                        ConsumerWait::ProposalAnswer => "case.wait.proposal_answer",
+                    };
+                    view! {
+                        <li data-wait=what data-until=w.until.to_rfc3339()>{tf(lang, what, &[&w.until_local])}</li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="muted">{t(lang, "case.clock_stopped_note")}</p>
+        </div>
     }
 }
 
@@ -284,7 +310,7 @@ fn Actions(case: CaseView) -> impl IntoView {
     let forms = case
         .allowed_actions
         .iter()
-        .map(|kind| view! { <ActionFormFor id=case.id kind=*kind/> })
+        .map(|kind| view! { <ActionFormFor id=case.id kind=*kind status=case.status/> })
         .collect_view();
     Some(view! {
         <div class="card actions" id="actions">
@@ -295,7 +321,7 @@ fn Actions(case: CaseView) -> impl IntoView {
 }
 
 #[component]
-fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
+fn ActionFormFor(id: i32, kind: ActionKind, status: Status) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<CaseAction>::new();
     let label = t(lang, &kind.label_key()).to_string();
@@ -359,16 +385,32 @@ fn ActionFormFor(id: i32, kind: ActionKind) -> impl IntoView {
             {(kind == ActionKind::Handover).then(|| view! {
                 <label>{t(lang, "case.handover_to")}<input type="number" name="to" required/></label>
             })}
-            {(kind == ActionKind::RequestEvidence).then(|| view! {
-                <div class="row">
-                    <label>{t(lang, "field.party")}
-                        <select name="party">
-                            <option value="consumer">{t(lang, "audience.consumer")}</option>
-                            <option value="merchant">{t(lang, "audience.merchant")}</option>
-                        </select>
-                    </label>
-                    <label>{t(lang, "field.within_days")}<input type="number" name="within_days" min="1" max="60" value="5" required/></label>
-                </div>
+            // In negotiation the merchant asks the consumer (and only for a
+            // short time); staff ask either party.
+            {(kind == ActionKind::RequestEvidence).then(|| {
+                let negotiation = status == Status::Negotiating;
+                let max_days = if status == Status::InArbitration {
+                    domain::cases::MAX_FULFIL_DAYS
+                } else {
+                    domain::cases::STAGE_REQUEST_MAX_DAYS
+                };
+                view! {
+                    <div class="row">
+                        {if negotiation {
+                            view! { <input type="hidden" name="party" value="consumer"/> }.into_any()
+                        } else {
+                            view! {
+                                <label>{t(lang, "field.party")}
+                                    <select name="party">
+                                        <option value="consumer">{t(lang, "audience.consumer")}</option>
+                                        <option value="merchant">{t(lang, "audience.merchant")}</option>
+                                    </select>
+                                </label>
+                            }.into_any()
+                        }}
+                        <label>{t(lang, "field.within_days")}<input type="number" name="within_days" min="1" max=max_days.to_string() value="5" required/></label>
+                    </div>
+                }
             })}
             {with_message.then(|| view! {
                 <label>{t(lang, "field.message")}<textarea name="message" rows="2" required=message_required maxlength=domain::input::max::MESSAGE.to_string()></textarea></label>

@@ -26,6 +26,13 @@ pub const CONFIRM_DAYS: u32 = 5;
 pub const MAX_AMOUNT: Fen = Fen(10_000_000_000);
 /// The longest fulfilment period an offer, proposal or award may set.
 pub const MAX_FULFIL_DAYS: u32 = 60;
+/// The consumer's answer to a merchant's offer (negotiation) or a mediator's
+/// proposal (mediation) stops the stage's clock for at most this many
+/// working days; then the clock runs again, answered or not.
+pub const ANSWER_DAYS: u32 = 5;
+/// A document asked for in negotiation or mediation is due within at most
+/// this many working days (arbitration allows up to [`MAX_FULFIL_DAYS`]).
+pub const STAGE_REQUEST_MAX_DAYS: u32 = 10;
 /// After a first-compensation payout the merchant may contest the recovery
 /// within this many working days.
 pub const CONTEST_DAYS: u32 = 5;
@@ -76,6 +83,29 @@ pub struct Proposal {
 pub struct EvidenceRequest {
     pub party: Party,
     pub due: DateTime<Utc>,
+    /// Asked of the consumer, the request stops the stage's clock until it
+    /// is answered or due — unless the consumer already let a wait of this
+    /// stage lapse (then it is asked, but the clock runs on). States saved
+    /// before this field: true (a consumer's request stopped the clock).
+    #[serde(default = "yes")]
+    pub stops_clock: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// What the case waits on the consumer for while its clock is stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ConsumerWait {
+    /// A document (evidence) the merchant, mediator or arbitrator asked for.
+    Document,
+    /// The answer to the merchant's offer.
+    OfferAnswer,
+    /// The answer to the mediator's proposal.
+    ProposalAnswer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -130,8 +160,21 @@ pub struct Case {
     #[serde(default)]
     pub decision_overdue_at: Option<DateTime<Utc>>,
     pub evidence_request: Option<EvidenceRequest>,
-    /// Set while the case waits on the consumer: the clock is stopped.
+    /// Set while the case waits on the consumer: the running stage's clock
+    /// (`negotiate_until`, `mediate_until`, `decide_by`) is stopped. One
+    /// pause at a time, however many waits overlap; it ends when the last
+    /// of them ends, and the deadline moves by the working days it lasted.
     pub paused_at: Option<DateTime<Utc>>,
+    /// The end of the wait for the consumer's answer to the merchant's offer
+    /// (negotiation) or the mediator's proposal (mediation): set only while
+    /// that wait stops the clock.
+    #[serde(default)]
+    pub answer_due: Option<DateTime<Utc>>,
+    /// A wait on the consumer of the current stage ended unanswered at its
+    /// due: later requests and offers of this stage no longer stop the
+    /// clock (a silent consumer cannot keep a case from moving on).
+    #[serde(default)]
+    pub consumer_silent: bool,
     pub decision: Option<Decision>,
     /// When the merchant said it had fulfilled the settlement or award.
     pub fulfilment_claimed_at: Option<DateTime<Utc>>,
@@ -356,6 +399,8 @@ impl Case {
             decision_overdue_at: None,
             evidence_request: None,
             paused_at: None,
+            answer_due: None,
+            consumer_silent: false,
             decision: None,
             fulfilment_claimed_at: None,
             confirm_by: None,
@@ -378,6 +423,7 @@ impl Case {
     }
 
     fn enter_mediation(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.clear_waits();
         self.status = Status::InMediation;
         self.owner = None;
         self.offer = None;
@@ -386,6 +432,7 @@ impl Case {
     }
 
     fn enter_arbitration(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.clear_waits();
         self.status = Status::InArbitration;
         self.owner = None;
         self.proposal = None;
@@ -393,6 +440,7 @@ impl Case {
     }
 
     fn settle(&mut self, terms: Terms, via: Stage, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.clear_waits();
         self.status = Status::Settled;
         self.settlement = Some(Settlement {
             fulfil_by: cal.deadline(now, terms.fulfil_within_days),
@@ -409,11 +457,165 @@ impl Case {
         self.owner == Some(id)
     }
 
-    /// The deadline after which the sweeper has something to do, if any.
-    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+    /// What the case waits on the consumer for now, each with the end of
+    /// that wait: every wait that stops the clock (while there is one,
+    /// `paused_at` is set).
+    pub fn consumer_waits(&self) -> Vec<(ConsumerWait, DateTime<Utc>)> {
+        let mut v = vec![];
+        if let Some(r) = &self.evidence_request
+            && r.party == Party::Consumer
+            && r.stops_clock
+        {
+            v.push((ConsumerWait::Document, r.due));
+        }
+        if let Some(due) = self.answer_due {
+            let what = if self.status == Status::InMediation {
+                ConsumerWait::ProposalAnswer
+            } else {
+                ConsumerWait::OfferAnswer
+            };
+            v.push((what, due));
+        }
+        v
+    }
+
+    /// The running stage's deadline, the one a pause stops.
+    fn stage_deadline(&self) -> Option<DateTime<Utc>> {
         match self.status {
             Status::AwaitingMerchant | Status::Negotiating => Some(self.negotiate_until),
             Status::InMediation => self.mediate_until,
+            Status::InArbitration => self.decide_by,
+            _ => None,
+        }
+    }
+
+    /// May a new wait on the consumer stop the clock now? Not once the
+    /// consumer let one of this stage lapse, and in negotiation and
+    /// mediation not once the stage's own deadline has passed (the sweeper
+    /// is about to move the case on).
+    fn may_stop_clock(&self, now: DateTime<Utc>) -> bool {
+        match self.status {
+            Status::AwaitingMerchant | Status::Negotiating | Status::InMediation => {
+                !self.consumer_silent && self.stage_deadline().is_some_and(|d| now < d)
+            }
+            _ => true,
+        }
+    }
+
+    /// A wait on the consumer began: the clock stops (if it was not already).
+    fn stop_clock(&mut self, now: DateTime<Utc>) {
+        if self.paused_at.is_none() {
+            self.paused_at = Some(now);
+        }
+    }
+
+    /// A wait ended: once none is left, the clock runs again and the
+    /// stage's deadline moves by the working days it was stopped.
+    fn restart_clock_if_free(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        if !self.consumer_waits().is_empty() {
+            return;
+        }
+        let Some(paused) = self.paused_at.take() else {
+            return;
+        };
+        match self.status {
+            Status::AwaitingMerchant | Status::Negotiating => {
+                self.negotiate_until = cal.extend_for_pause(self.negotiate_until, paused, now);
+            }
+            Status::InMediation => {
+                self.mediate_until = self
+                    .mediate_until
+                    .map(|d| cal.extend_for_pause(d, paused, now));
+            }
+            Status::InArbitration => {
+                if let Some(d) = self.decide_by {
+                    let moved = cal.extend_for_pause(d, paused, now);
+                    self.decide_by = Some(moved);
+                    // The stopped days are given back: a deadline that now
+                    // lies ahead is no longer missed.
+                    if moved > now {
+                        self.decision_overdue_at = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The case leaves the stage (or ends): every wait of it ends, and the
+    /// next stage's clock starts afresh.
+    fn clear_waits(&mut self) {
+        self.evidence_request = None;
+        self.answer_due = None;
+        self.paused_at = None;
+        self.consumer_silent = false;
+    }
+
+    /// The consumer is asked to answer an offer or proposal: the clock stops
+    /// for at most [`ANSWER_DAYS`] — unless an earlier one is still
+    /// unanswered (a replacement does not restart the wait).
+    fn await_answer(&mut self, unanswered_before: bool, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        if unanswered_before || !self.may_stop_clock(now) {
+            return;
+        }
+        self.answer_due = Some(cal.deadline(now, ANSWER_DAYS));
+        self.stop_clock(now);
+    }
+
+    /// The consumer answered (or there is nothing left to answer).
+    fn end_answer_wait(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
+        self.answer_due = None;
+        self.restart_clock_if_free(now, cal);
+    }
+
+    /// The waits whose own end has passed end now; the consumer counts as
+    /// silent for the rest of the stage. Whom to tell.
+    fn lapse_waits(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) -> Vec<Notice> {
+        let mut notify = vec![];
+        let asker = if self.status == Status::Negotiating {
+            Audience::Merchant
+        } else {
+            Audience::Owner
+        };
+        if let Some(r) = self.evidence_request.clone()
+            && now >= r.due
+        {
+            self.evidence_request = None;
+            notify.push(notice(asker, "evidence_overdue"));
+            if r.party == Party::Consumer && r.stops_clock {
+                self.consumer_silent = true;
+                notify.push(notice(Audience::Consumer, "wait_lapsed"));
+            }
+        }
+        if self.answer_due.is_some_and(|d| now >= d) {
+            self.answer_due = None;
+            self.consumer_silent = true;
+            notify.push(notice(asker, "answer_overdue"));
+            notify.push(notice(Audience::Consumer, "wait_lapsed"));
+        }
+        self.restart_clock_if_free(now, cal);
+        notify
+    }
+
+    /// A wait of the current stage has reached its own end.
+    fn has_lapsed_wait(&self, now: DateTime<Utc>) -> bool {
+        self.evidence_request.as_ref().is_some_and(|r| now >= r.due)
+            || self.answer_due.is_some_and(|d| now >= d)
+    }
+
+    /// The deadline after which the sweeper has something to do, if any.
+    pub fn next_deadline(&self) -> Option<DateTime<Utc>> {
+        match self.status {
+            Status::AwaitingMerchant | Status::Negotiating | Status::InMediation => {
+                // A wait's own end, and the stage's deadline while the
+                // clock runs.
+                let evidence = self.evidence_request.as_ref().map(|r| r.due);
+                let stage = self.stage_deadline().filter(|_| self.paused_at.is_none());
+                [evidence, self.answer_due, stage]
+                    .into_iter()
+                    .flatten()
+                    .min()
+            }
             Status::InArbitration => {
                 let evidence = self.evidence_request.as_ref().map(|r| r.due);
                 // The decision deadline, until the sweeper has marked it
@@ -437,9 +639,23 @@ impl Case {
                 v.push(("deadline.respond_by", self.respond_by));
                 v.push(("deadline.negotiate_until", self.negotiate_until));
             }
-            Status::Negotiating => v.push(("deadline.negotiate_until", self.negotiate_until)),
+            Status::Negotiating => {
+                v.push(("deadline.negotiate_until", self.negotiate_until));
+                v.extend(
+                    self.evidence_request
+                        .as_ref()
+                        .map(|r| ("deadline.evidence_due", r.due)),
+                );
+                v.extend(self.answer_due.map(|d| ("deadline.answer_due", d)));
+            }
             Status::InMediation => {
-                v.extend(self.mediate_until.map(|d| ("deadline.mediate_until", d)))
+                v.extend(self.mediate_until.map(|d| ("deadline.mediate_until", d)));
+                v.extend(
+                    self.evidence_request
+                        .as_ref()
+                        .map(|r| ("deadline.evidence_due", r.due)),
+                );
+                v.extend(self.answer_due.map(|d| ("deadline.answer_due", d)));
             }
             Status::InArbitration => {
                 v.extend(
@@ -534,6 +750,23 @@ impl Case {
     }
 
     fn waiting_on_case(&self) -> Vec<Audience> {
+        let mut v = self.waiting_on_stage();
+        // A document asked of a party in negotiation or mediation.
+        if matches!(self.status, Status::Negotiating | Status::InMediation)
+            && let Some(r) = &self.evidence_request
+        {
+            let asked = to_party(r.party);
+            if v == [Audience::Owner] {
+                v.clear();
+            }
+            if !v.contains(&asked) {
+                v.push(asked);
+            }
+        }
+        v
+    }
+
+    fn waiting_on_stage(&self) -> Vec<Audience> {
         match self.status {
             Status::AwaitingMerchant => vec![Audience::Merchant],
             Status::Negotiating => match &self.offer {
@@ -670,6 +903,16 @@ impl Case {
                     by: p,
                     terms: terms.clone(),
                 });
+                match p {
+                    // The case now waits on the consumer's answer: the clock
+                    // stops (a replaced offer keeps the wait it had).
+                    M => {
+                        let unanswered = self.offer.as_ref().is_some_and(|o| o.by == M);
+                        c.await_answer(unanswered, now, cal);
+                    }
+                    // A counter-offer answers the merchant's.
+                    C => c.end_answer_wait(now, cal),
+                }
                 notify.push(notice(to_party(p.other()), "offer"));
                 true
             }
@@ -689,6 +932,7 @@ impl Case {
                 if self.offer.as_ref().is_some_and(|o| o.by != p) =>
             {
                 c.offer = None;
+                c.end_answer_wait(now, cal);
                 notify.push(notice(to_party(p.other()), "offer_rejected"));
                 true
             }
@@ -708,8 +952,15 @@ impl Case {
                 ]);
                 true
             }
+            // A wait on the consumer reached its own end: the clock runs again.
+            (S::Negotiating | S::InMediation, System, Event::DeadlineElapsed)
+                if self.has_lapsed_wait(now) =>
+            {
+                notify.extend(c.lapse_waits(now, cal));
+                true
+            }
             (S::AwaitingMerchant | S::Negotiating, System, Event::DeadlineElapsed)
-                if now >= self.negotiate_until =>
+                if self.paused_at.is_none() && now >= self.negotiate_until =>
             {
                 c.enter_mediation(now, cal);
                 notify.extend([
@@ -748,6 +999,10 @@ impl Case {
                     consumer_accepted: false,
                     merchant_accepted: false,
                 });
+                // The case waits on the consumer's answer (a replaced proposal
+                // the consumer had not answered keeps the wait it had).
+                let unanswered = self.proposal.as_ref().is_some_and(|p| !p.consumer_accepted);
+                c.await_answer(unanswered, now, cal);
                 notify.extend([
                     notice(Audience::Consumer, "proposal"),
                     notice(Audience::Merchant, "proposal"),
@@ -770,12 +1025,16 @@ impl Case {
                     ]);
                 } else {
                     c.proposal = Some(pr);
+                    if p == C {
+                        c.end_answer_wait(now, cal);
+                    }
                     notify.push(notice(Audience::Owner, "proposal_accepted"));
                 }
                 true
             }
             (S::InMediation, Party(p), Event::RejectProposal) if self.proposal.is_some() => {
                 c.proposal = None;
+                c.end_answer_wait(now, cal);
                 notify.extend([
                     notice(Audience::Owner, "proposal_rejected"),
                     notice(to_party(p.other()), "proposal_rejected"),
@@ -792,7 +1051,7 @@ impl Case {
                 true
             }
             (S::InMediation, System, Event::DeadlineElapsed)
-                if self.mediate_until.is_some_and(|d| now >= d) =>
+                if self.paused_at.is_none() && self.mediate_until.is_some_and(|d| now >= d) =>
             {
                 c.enter_arbitration(now, cal);
                 notify.extend([
@@ -803,27 +1062,59 @@ impl Case {
                 true
             }
 
-            // ---- arbitration
-            (S::InArbitration, Arbitrator(id), Event::RequestEvidence { party, within_days })
-                if self.owned_by(id) && self.evidence_request.is_none() =>
+            // ---- documents asked of a party: by the merchant of the consumer
+            // in negotiation, by the owner of either party in mediation and
+            // arbitration. Asked of the consumer, the stage's clock stops
+            // until the document comes or is due.
+            (S::Negotiating, Party(M), Event::RequestEvidence { party, within_days })
+            | (S::InMediation, Mediator(_), Event::RequestEvidence { party, within_days })
+            | (S::InArbitration, Arbitrator(_), Event::RequestEvidence { party, within_days })
+                if self.evidence_request.is_none() =>
             {
+                if actor == Party(M) && *party != C {
+                    return Err(RuleError::Invalid {
+                        field: "party",
+                        key: "err.request_party",
+                    });
+                }
+                if self.status != S::InArbitration && *within_days > STAGE_REQUEST_MAX_DAYS {
+                    return Err(RuleError::Invalid {
+                        field: "within_days",
+                        key: "err.request_days",
+                    });
+                }
+                let stops_clock = *party == C && self.may_stop_clock(now);
                 c.evidence_request = Some(EvidenceRequest {
                     party: *party,
                     due: cal.deadline(now, *within_days),
+                    stops_clock,
                 });
-                if *party == C {
-                    c.paused_at = Some(now);
-                }
                 notify.push(notice(to_party(*party), "evidence_requested"));
+                if stops_clock {
+                    c.stop_clock(now);
+                    // The other side learns that the clock is stopped (in
+                    // negotiation it asked, and knows).
+                    if self.status != S::Negotiating {
+                        notify.push(notice(Audience::Merchant, "clock_stopped"));
+                    }
+                }
                 true
             }
-            (S::InArbitration, Party(p), Event::ProvideEvidence)
-                if self.evidence_request.as_ref().is_some_and(|r| r.party == p) =>
-            {
+            (
+                S::Negotiating | S::InMediation | S::InArbitration,
+                Party(p),
+                Event::ProvideEvidence,
+            ) if self.evidence_request.as_ref().is_some_and(|r| r.party == p) => {
                 c.end_evidence_request(now, cal);
-                notify.push(notice(Audience::Owner, "evidence_provided"));
+                let asker = if self.status == S::Negotiating {
+                    Audience::Merchant
+                } else {
+                    Audience::Owner
+                };
+                notify.push(notice(asker, "evidence_provided"));
                 true
             }
+            // ---- arbitration
             (S::InArbitration, System, Event::DeadlineElapsed)
                 if self.evidence_request.as_ref().is_some_and(|r| now >= r.due) =>
             {
@@ -993,8 +1284,7 @@ impl Case {
                 c.status = S::Closed;
                 c.offer = None;
                 c.proposal = None;
-                c.evidence_request = None;
-                c.paused_at = None;
+                c.clear_waits();
                 c.confirm_by = None;
                 notify.extend([
                     notice(Audience::Consumer, "fc_paid"),
@@ -1067,8 +1357,7 @@ impl Case {
                 Event::Withdraw,
             ) => {
                 c.status = S::Withdrawn;
-                c.evidence_request = None;
-                c.paused_at = None;
+                c.clear_waits();
                 notify.push(notice(Audience::Merchant, "withdrawn"));
                 if self.owner.is_some() {
                     notify.push(notice(Audience::Owner, "withdrawn"));
@@ -1097,21 +1386,12 @@ impl Case {
         }
     }
 
-    /// Ends an evidence request; when it had stopped the clock, the decision
-    /// deadline moves by the working days it was stopped.
+    /// Ends an evidence request; when it had stopped the clock and no other
+    /// wait does, the stage's deadline moves by the working days it was
+    /// stopped.
     fn end_evidence_request(&mut self, now: DateTime<Utc>, cal: &WorkingCalendar) {
         self.evidence_request = None;
-        if let Some(paused) = self.paused_at.take()
-            && let Some(d) = self.decide_by
-        {
-            let moved = cal.extend_for_pause(d, paused, now);
-            self.decide_by = Some(moved);
-            // The stopped days are given back: a deadline that now lies
-            // ahead is no longer missed.
-            if self.status == Status::InArbitration && moved > now {
-                self.decision_overdue_at = None;
-            }
-        }
+        self.restart_clock_if_free(now, cal);
     }
 
     /// Could `actor` ever do `event` on this case, whatever its status?
@@ -1133,7 +1413,7 @@ impl Case {
                 | Event::RejectProposal
                 | Event::ProvideEvidence,
             ) => true,
-            (Party(M), Event::Respond | Event::Comply) => true,
+            (Party(M), Event::Respond | Event::Comply | Event::RequestEvidence { .. }) => true,
             (
                 Party(C),
                 Event::ConfirmFulfilment
@@ -1152,7 +1432,11 @@ impl Case {
             (FundAdmin(_), _) => false,
             (
                 Mediator(id),
-                Event::Message | Event::Handover { .. } | Event::Propose(_) | Event::Escalate,
+                Event::Message
+                | Event::Handover { .. }
+                | Event::Propose(_)
+                | Event::Escalate
+                | Event::RequestEvidence { .. },
             ) => self.owned_by(id),
             (
                 Arbitrator(id),

@@ -605,8 +605,19 @@ fn authorisation_matrix_every_action_by_every_actor_in_every_status() {
                 if matches!(kind, ActionKind::Propose) {
                     assert_eq!(actor, Actor::Mediator(MED), "{name}");
                 }
-                if matches!(kind, ActionKind::Decide | ActionKind::RequestEvidence) {
+                if kind == ActionKind::Decide {
                     assert_eq!(actor, Actor::Arbitrator(ARB), "{name}");
+                }
+                // Documents are asked by the merchant in negotiation, by the
+                // owner in mediation and arbitration; never by the consumer.
+                if kind == ActionKind::RequestEvidence {
+                    let want = match case.status {
+                        Status::Negotiating => merchant(),
+                        Status::InMediation => Actor::Mediator(MED),
+                        Status::InArbitration => Actor::Arbitrator(ARB),
+                        s => panic!("{name}: a document asked while {s}"),
+                    };
+                    assert_eq!(actor, want, "{name}");
                 }
             }
             // Fund administrators only approve or refuse first compensation.
@@ -689,10 +700,10 @@ fn evidence_from_the_consumer_pauses_the_clock() {
         .unwrap();
     assert_eq!(
         t.notify,
-        vec![Notice {
-            to: Audience::Consumer,
-            key: "evidence_requested"
-        }]
+        vec![
+            n(Audience::Consumer, "evidence_requested"),
+            n(Audience::Merchant, "clock_stopped"),
+        ]
     );
     assert_eq!(t.case.paused_at, Some(asked_at));
     assert_eq!(t.case.waiting_on(), vec![Audience::Consumer]);
@@ -1158,4 +1169,518 @@ fn the_decision_deadline_does_not_run_while_the_clock_is_stopped() {
 
 fn n(to: Audience, key: &'static str) -> Notice {
     Notice { to, key }
+}
+
+// ---- clocks that stop while the case waits on the consumer (negotiation
+// and mediation; arbitration above)
+
+fn ask(party: Party, within_days: u32) -> Event {
+    Event::RequestEvidence { party, within_days }
+}
+
+fn hours(h: i64) -> Duration {
+    Duration::hours(h)
+}
+
+#[test]
+fn a_document_the_merchant_asks_for_stops_the_negotiation_clock() {
+    let c = negotiating();
+    let until = c.negotiate_until;
+    let asked_at = t0() + hours(1);
+    let t = c
+        .apply(merchant(), &ask(Party::Consumer, 3), asked_at, &cal())
+        .unwrap();
+    assert_eq!(t.notify, vec![n(Audience::Consumer, "evidence_requested")]);
+    let asked = t.case;
+    assert_eq!(asked.paused_at, Some(asked_at));
+    let due = cal().deadline(asked_at, 3);
+    assert_eq!(asked.consumer_waits(), vec![(ConsumerWait::Document, due)]);
+    assert!(asked.waiting_on().contains(&Audience::Consumer));
+    // The sweeper wakes for the document's due, not for the stopped deadline.
+    assert_eq!(asked.next_deadline(), Some(due));
+    let view = ClockStopView::of(&asked).unwrap();
+    assert_eq!(view.since_local, "2026-11-23 11:00");
+    assert_eq!(view.waits[0].until_local, "2026-11-26 24:00");
+    // Only the consumer answers it.
+    assert!(matches!(
+        asked.apply(merchant(), &Event::ProvideEvidence, asked_at, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    // Monday → Wednesday: the deadline moves by two working days.
+    let t = asked
+        .apply(
+            consumer(),
+            &Event::ProvideEvidence,
+            asked_at + Duration::days(2),
+            &cal(),
+        )
+        .unwrap();
+    assert_eq!(t.notify, vec![n(Audience::Merchant, "evidence_provided")]);
+    assert_eq!(t.case.paused_at, None);
+    assert_eq!(t.case.evidence_request, None);
+    assert_eq!(
+        t.case.negotiate_until,
+        cal().deadline(until - Duration::seconds(1), 2)
+    );
+    assert_eq!(t.case.next_deadline(), Some(t.case.negotiate_until));
+    assert_eq!(ClockStopView::of(&t.case), None);
+}
+
+#[test]
+fn who_may_ask_for_a_document_and_for_how_long() {
+    let c = negotiating();
+    let now = t0() + hours(1);
+    let invalid = |r: Result<Transition, RuleError>| match r {
+        Err(RuleError::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    // The merchant asks the consumer only, for at most 10 working days.
+    assert_eq!(
+        invalid(c.apply(merchant(), &ask(Party::Merchant, 3), now, &cal())),
+        "party"
+    );
+    assert_eq!(
+        invalid(c.apply(
+            merchant(),
+            &ask(Party::Consumer, STAGE_REQUEST_MAX_DAYS + 1),
+            now,
+            &cal()
+        )),
+        "within_days"
+    );
+    assert!(
+        c.apply(
+            merchant(),
+            &ask(Party::Consumer, STAGE_REQUEST_MAX_DAYS),
+            now,
+            &cal()
+        )
+        .is_ok()
+    );
+    // Not the consumer, not staff in negotiation.
+    for actor in [consumer(), Actor::Mediator(MED), Actor::Arbitrator(ARB)] {
+        assert_eq!(
+            c.apply(actor, &ask(Party::Consumer, 3), now, &cal()),
+            Err(RuleError::NotYours),
+            "{actor:?}"
+        );
+    }
+    // Before answering the complaint, the merchant responds first.
+    assert!(matches!(
+        filed().apply(merchant(), &ask(Party::Consumer, 3), now, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    // One request at a time.
+    let asked = at(&c, merchant(), ask(Party::Consumer, 3), now);
+    assert!(matches!(
+        asked.apply(merchant(), &ask(Party::Consumer, 3), now, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    // In mediation: the owner, for either party; not another mediator.
+    let m = mediating();
+    assert_eq!(
+        m.apply(
+            Actor::Mediator(OTHER_MED),
+            &ask(Party::Consumer, 3),
+            now,
+            &cal()
+        ),
+        Err(RuleError::NotYours)
+    );
+    assert!(matches!(
+        m.apply(merchant(), &ask(Party::Consumer, 3), now, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    assert_eq!(
+        invalid(m.apply(
+            Actor::Mediator(MED),
+            &ask(Party::Consumer, STAGE_REQUEST_MAX_DAYS + 1),
+            now,
+            &cal()
+        )),
+        "within_days"
+    );
+    // Arbitration keeps its longer limit.
+    assert!(
+        arbitrating()
+            .apply(
+                Actor::Arbitrator(ARB),
+                &ask(Party::Consumer, 60),
+                now,
+                &cal()
+            )
+            .is_ok()
+    );
+}
+
+#[test]
+fn the_sweeper_does_not_escalate_while_the_clock_is_stopped_and_the_wait_ends_by_itself() {
+    let c = negotiating();
+    let until = c.negotiate_until;
+    // Tuesday 2026-12-01, a week before negotiation ends: a document, 5 days.
+    let asked_at = t0() + Duration::days(8);
+    let asked = at(&c, merchant(), ask(Party::Consumer, 5), asked_at);
+    let due = asked.evidence_request.clone().unwrap().due;
+    assert!(due > until);
+    // At the old end of negotiation nothing happens.
+    assert!(matches!(
+        asked.apply(Actor::System, &Event::DeadlineElapsed, until, &cal()),
+        Err(RuleError::NotNow { .. })
+    ));
+    // The consumer never answers: at its due the wait ends, the clock runs.
+    let t = asked
+        .apply(Actor::System, &Event::DeadlineElapsed, due, &cal())
+        .unwrap();
+    assert_eq!(t.case.status, Status::Negotiating);
+    assert_eq!(
+        t.notify,
+        vec![
+            n(Audience::Merchant, "evidence_overdue"),
+            n(Audience::Consumer, "wait_lapsed"),
+        ]
+    );
+    let lapsed = t.case;
+    assert_eq!(
+        (lapsed.paused_at, lapsed.evidence_request.clone()),
+        (None, None)
+    );
+    // Stopped Tue 1 … Tue 8 December: six working days given back.
+    assert_eq!(
+        lapsed.negotiate_until,
+        cal().deadline(until - Duration::seconds(1), 6)
+    );
+    assert_eq!(lapsed.next_deadline(), Some(lapsed.negotiate_until));
+    // A silent consumer: the merchant's next offer or request no longer stops the clock.
+    let offered = at(&lapsed, merchant(), Event::Offer(terms(1_000, 3)), due);
+    assert_eq!((offered.paused_at, offered.answer_due), (None, None));
+    let asked_again = at(&offered, merchant(), ask(Party::Consumer, 5), due);
+    assert_eq!(asked_again.paused_at, None);
+    assert!(asked_again.consumer_waits().is_empty());
+    // …and negotiation ends when its moved deadline comes.
+    let end = asked_again.negotiate_until;
+    let t = asked_again
+        .apply(Actor::System, &Event::DeadlineElapsed, end, &cal())
+        .unwrap();
+    // (the unanswered request lapses first, without another stop)
+    let t = if t.case.status == Status::Negotiating {
+        assert_eq!(t.case.negotiate_until, end);
+        t.case
+            .apply(Actor::System, &Event::DeadlineElapsed, end, &cal())
+            .unwrap()
+    } else {
+        t
+    };
+    assert_eq!(t.case.status, Status::InMediation);
+    assert_eq!(t.case.paused_at, None);
+}
+
+#[test]
+fn the_consumers_answer_to_an_offer_stops_the_clock_for_at_most_five_working_days() {
+    let offered_at = t0() + hours(1);
+    let c = offered_by_merchant();
+    let until = negotiating().negotiate_until;
+    assert_eq!(c.paused_at, Some(offered_at));
+    let due = cal().deadline(offered_at, ANSWER_DAYS);
+    assert_eq!(c.answer_due, Some(due));
+    assert_eq!(c.consumer_waits(), vec![(ConsumerWait::OfferAnswer, due)]);
+    assert_eq!(c.next_deadline(), Some(due));
+    // A replaced offer keeps the wait it had (no endless restarts).
+    let replaced = at(
+        &c,
+        merchant(),
+        Event::Offer(terms(6_000, 3)),
+        offered_at + Duration::days(1),
+    );
+    assert_eq!(
+        (replaced.paused_at, replaced.answer_due),
+        (Some(offered_at), Some(due))
+    );
+    // The consumer rejects two working days later: the deadline moves by two.
+    let rejected = at(
+        &replaced,
+        consumer(),
+        Event::RejectOffer,
+        offered_at + Duration::days(2),
+    );
+    assert_eq!((rejected.paused_at, rejected.answer_due), (None, None));
+    assert_eq!(
+        rejected.negotiate_until,
+        cal().deadline(until - Duration::seconds(1), 2)
+    );
+    // A counter-offer answers too.
+    let countered = at(
+        &c,
+        consumer(),
+        Event::Offer(terms(7_000, 3)),
+        offered_at + Duration::days(1),
+    );
+    assert_eq!((countered.paused_at, countered.answer_due), (None, None));
+    assert_eq!(
+        countered.negotiate_until,
+        cal().deadline(until - Duration::seconds(1), 1)
+    );
+    // The merchant's answer to it does not stop anything; its next offer does.
+    let again = at(
+        &countered,
+        merchant(),
+        Event::Offer(terms(6_500, 3)),
+        offered_at + Duration::days(1),
+    );
+    assert!(again.paused_at.is_some());
+    // Unanswered: the wait ends at its due; the sweeper says so.
+    let t = c
+        .apply(Actor::System, &Event::DeadlineElapsed, due, &cal())
+        .unwrap();
+    assert_eq!(
+        t.notify,
+        vec![
+            n(Audience::Merchant, "answer_overdue"),
+            n(Audience::Consumer, "wait_lapsed"),
+        ]
+    );
+    assert_eq!((t.case.paused_at, t.case.answer_due), (None, None));
+    assert!(
+        t.case.offer.is_some(),
+        "the offer stands; only the wait ended"
+    );
+    // Stopped from Monday 23 to the due at 24:00 of Monday 30 November:
+    // six working days given back (the day it stopped counts whole).
+    assert_eq!(
+        t.case.negotiate_until,
+        cal().deadline(until - Duration::seconds(1), 6)
+    );
+}
+
+#[test]
+fn a_wait_on_the_merchant_never_stops_the_clock() {
+    let now = t0() + hours(1);
+    // The consumer's offer waits on the merchant.
+    let c = at(
+        &negotiating(),
+        consumer(),
+        Event::Offer(terms(9_000, 3)),
+        now,
+    );
+    assert_eq!((c.paused_at, c.answer_due), (None, None));
+    assert_eq!(c.next_deadline(), Some(c.negotiate_until));
+    // A document asked of the merchant in mediation.
+    let m = mediating();
+    let t = m
+        .apply(Actor::Mediator(MED), &ask(Party::Merchant, 3), now, &cal())
+        .unwrap();
+    assert_eq!(t.notify, vec![n(Audience::Merchant, "evidence_requested")]);
+    assert_eq!(t.case.paused_at, None);
+    assert_eq!(t.case.waiting_on(), vec![Audience::Merchant]);
+    let due = t.case.evidence_request.clone().unwrap().due;
+    assert_eq!(t.case.next_deadline(), Some(due));
+    // Unanswered, it lapses; the mediation deadline is where it was.
+    let lapsed = t
+        .case
+        .apply(Actor::System, &Event::DeadlineElapsed, due, &cal())
+        .unwrap();
+    assert_eq!(lapsed.notify, vec![n(Audience::Owner, "evidence_overdue")]);
+    assert_eq!(lapsed.case.mediate_until, m.mediate_until);
+    assert!(!lapsed.case.consumer_silent);
+}
+
+#[test]
+fn the_mediators_proposal_and_documents_stop_the_mediation_clock_once() {
+    let m = mediating();
+    let until = m.mediate_until.unwrap();
+    let p = proposed();
+    let proposed_at = t0() + hours(1);
+    let answer = cal().deadline(proposed_at, ANSWER_DAYS);
+    assert_eq!(p.paused_at, Some(proposed_at));
+    assert_eq!(
+        p.consumer_waits(),
+        vec![(ConsumerWait::ProposalAnswer, answer)]
+    );
+    // The merchant is told the clock stopped when the mediator asks the
+    // consumer for a document; the waits overlap under one pause.
+    let t = p
+        .apply(
+            Actor::Mediator(MED),
+            &ask(Party::Consumer, 8),
+            proposed_at,
+            &cal(),
+        )
+        .unwrap();
+    assert_eq!(
+        t.notify,
+        vec![
+            n(Audience::Consumer, "evidence_requested"),
+            n(Audience::Merchant, "clock_stopped"),
+        ]
+    );
+    let both = t.case;
+    assert_eq!(both.paused_at, Some(proposed_at));
+    assert_eq!(both.consumer_waits().len(), 2);
+    // Accepting the proposal ends one wait; the document still stops the clock.
+    let accepted = at(
+        &both,
+        consumer(),
+        Event::AcceptProposal,
+        proposed_at + Duration::days(1),
+    );
+    assert_eq!(accepted.paused_at, Some(proposed_at));
+    assert_eq!(accepted.mediate_until, Some(until));
+    assert_eq!(
+        accepted.waiting_on(),
+        vec![Audience::Merchant, Audience::Consumer]
+    );
+    // The document comes on Thursday: the clock restarts once, three days back.
+    let provided = at(
+        &accepted,
+        consumer(),
+        Event::ProvideEvidence,
+        proposed_at + Duration::days(3),
+    );
+    assert_eq!(provided.paused_at, None);
+    assert_eq!(
+        provided.mediate_until,
+        Some(cal().deadline(until - Duration::seconds(1), 3))
+    );
+    // The merchant's rejection ends the consumer's wait too (nothing left to answer).
+    let rejected = at(
+        &p,
+        merchant(),
+        Event::RejectProposal,
+        proposed_at + Duration::days(1),
+    );
+    assert_eq!((rejected.paused_at, rejected.answer_due), (None, None));
+    assert_eq!(
+        rejected.mediate_until,
+        Some(cal().deadline(until - Duration::seconds(1), 1))
+    );
+    // Unanswered: the owner hears of it at the wait's due.
+    let t = p
+        .apply(Actor::System, &Event::DeadlineElapsed, answer, &cal())
+        .unwrap();
+    assert_eq!(
+        t.notify,
+        vec![
+            n(Audience::Owner, "answer_overdue"),
+            n(Audience::Consumer, "wait_lapsed"),
+        ]
+    );
+    assert_eq!(
+        t.case.mediate_until,
+        Some(cal().deadline(until - Duration::seconds(1), 6))
+    );
+    // The case going on to arbitration ends every wait of mediation.
+    let escalated = at(
+        &both,
+        Actor::Mediator(MED),
+        Event::Escalate,
+        proposed_at + Duration::days(1),
+    );
+    assert_eq!(escalated.status, Status::InArbitration);
+    assert_eq!(
+        (
+            escalated.paused_at,
+            escalated.answer_due,
+            escalated.evidence_request.clone()
+        ),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn withdrawing_or_moving_on_clears_the_stopped_clock() {
+    let c = offered_by_merchant();
+    let later = t0() + Duration::days(1);
+    for (what, next) in [
+        ("withdraw", at(&c, consumer(), Event::Withdraw, later)),
+        ("escalate", at(&c, consumer(), Event::Escalate, later)),
+        ("accept", at(&c, consumer(), Event::AcceptOffer, later)),
+    ] {
+        assert_eq!(
+            (next.paused_at, next.answer_due, next.consumer_silent),
+            (None, None, false),
+            "{what}"
+        );
+        assert!(next.consumer_waits().is_empty(), "{what}");
+    }
+    // Mediation starts with its own full clock.
+    let escalated = at(&c, consumer(), Event::Escalate, later);
+    assert_eq!(
+        escalated.mediate_until,
+        Some(cal().deadline(later, MEDIATE_DAYS))
+    );
+}
+
+#[test]
+fn states_saved_before_stopped_clocks_in_negotiation_still_load() {
+    let asked = step(
+        &arbitrating(),
+        Actor::Arbitrator(ARB),
+        ask(Party::Consumer, 5),
+    );
+    let mut v = serde_json::to_value(&asked).unwrap();
+    let o = v.as_object_mut().unwrap();
+    o.remove("answer_due");
+    o.remove("consumer_silent");
+    o["evidence_request"]
+        .as_object_mut()
+        .unwrap()
+        .remove("stops_clock");
+    let c: Case = serde_json::from_value(v).unwrap();
+    assert_eq!(c, asked);
+    assert_eq!(
+        c.consumer_waits().len(),
+        1,
+        "an old consumer request stops the clock"
+    );
+}
+
+mod stopped_clock_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// A document asked in mediation at any hour and provided at any
+        /// later hour before it is due: the deadline moves by exactly the
+        /// working days stopped — the working days left are what they
+        /// were when the clock stopped — and the sweeper never moves the
+        /// case on meanwhile.
+        #[test]
+        fn pause_and_resume_give_back_exactly_the_stopped_working_days(
+            ask_after in 0i64..(24 * 20),
+            answer_after in 0i64..(24 * 16),
+            sweep_after in 0i64..(24 * 16),
+        ) {
+            let m = mediating();
+            let until = m.mediate_until.unwrap();
+            let asked_at = t0() + hours(1 + ask_after);
+            let asked = at(&m, Actor::Mediator(MED), ask(Party::Consumer, STAGE_REQUEST_MAX_DAYS), asked_at);
+            let due = asked.evidence_request.clone().unwrap().due;
+            let resumed = asked_at + hours(answer_after);
+            prop_assume!(resumed < due);
+            // The sweeper, any time before the due, finds nothing.
+            let sweep = asked_at + hours(sweep_after);
+            if sweep < due {
+                prop_assert!(asked.apply(Actor::System, &Event::DeadlineElapsed, sweep, &cal()).is_err());
+            }
+            let after = at(&asked, consumer(), Event::ProvideEvidence, resumed);
+            let moved = after.mediate_until.unwrap();
+            // Counted independently: the working days from the stop's date
+            // up to (not including) the restart's date.
+            let mut stopped = 0;
+            let mut d = asked_at.with_timezone(&crate::calendar::shanghai()).date_naive();
+            let end = resumed.with_timezone(&crate::calendar::shanghai()).date_naive();
+            while d < end {
+                if cal().is_working_day(d) {
+                    stopped += 1;
+                }
+                d = d.succ_opt().unwrap();
+            }
+            prop_assert_eq!(cal().working_days_left(resumed, moved), cal().working_days_left(asked_at, until));
+            if stopped == 0 {
+                prop_assert_eq!(moved, until);
+            } else {
+                prop_assert_eq!(moved, cal().deadline(until - Duration::seconds(1), stopped));
+            }
+            prop_assert_eq!(after.paused_at, None);
+        }
+    }
 }

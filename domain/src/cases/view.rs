@@ -4,9 +4,54 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ActionKind, Audience, Category, Decision, Demand, EvidenceRequest, FirstCompensation, Offer,
-    Proposal, Remedy, Settlement, Status,
+    ActionKind, Audience, Case, Category, ConsumerWait, Decision, Demand, EvidenceRequest,
+    FirstCompensation, Offer, Proposal, Remedy, Settlement, Status,
 };
+use crate::calendar::{format_deadline, format_local};
+
+/// The stage's clock, stopped while the case waits on the consumer: shown
+/// to both sides and to staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClockStopView {
+    /// When the clock stopped.
+    pub since: DateTime<Utc>,
+    /// The same, in Beijing time.
+    pub since_local: String,
+    /// What the case waits on the consumer for, each until when (the clock
+    /// runs again when the last of them ends, answered or not).
+    pub waits: Vec<ConsumerWaitView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsumerWaitView {
+    pub waiting_for: ConsumerWait,
+    /// The end of this wait.
+    pub until: DateTime<Utc>,
+    /// The same, in Beijing time.
+    pub until_local: String,
+}
+
+impl ClockStopView {
+    /// The stopped clock of `case`, if it is stopped.
+    pub fn of(case: &Case) -> Option<ClockStopView> {
+        let since = case.paused_at?;
+        Some(ClockStopView {
+            since,
+            since_local: format_local(since),
+            waits: case
+                .consumer_waits()
+                .into_iter()
+                .map(|(waiting_for, until)| ConsumerWaitView {
+                    waiting_for,
+                    until,
+                    until_local: format_deadline(until),
+                })
+                .collect(),
+        })
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -58,6 +103,10 @@ pub struct CaseView {
     pub evidence_request: Option<EvidenceRequest>,
     /// True while the clock is stopped waiting on the consumer.
     pub paused: bool,
+    /// While the clock is stopped: since when, waiting for the consumer to
+    /// do what, until when.
+    #[serde(default)]
+    pub clock_stopped: Option<ClockStopView>,
     /// When the arbitration decision deadline was found missed (the case is
     /// overdue while it is in arbitration; kept after a late decision).
     #[serde(default)]

@@ -66,6 +66,11 @@ const NEGOTIATION: &[Row] = &[
         [200, 404, 403, 404, 403, 403, 403, 403, 403, 403],
     ),
     (
+        "request_evidence",
+        Stage::Negotiating,
+        [403, 404, 200, 404, 403, 403, 403, 403, 403, 403],
+    ),
+    (
         "take",
         Stage::Negotiating,
         [403, 404, 403, 404, 409, 409, 409, 409, 403, 403],
@@ -125,6 +130,11 @@ const MEDIATION: &[Row] = &[
         [200, 404, 200, 404, 403, 403, 403, 403, 403, 403],
     ),
     (
+        "request_evidence",
+        Stage::Mediating,
+        [403, 404, 409, 404, 200, 403, 403, 403, 403, 403],
+    ),
+    (
         "withdraw",
         Stage::Mediating,
         [200, 404, 403, 404, 403, 403, 403, 403, 403, 403],
@@ -156,7 +166,7 @@ const ARBITRATION: &[Row] = &[
     (
         "request_evidence",
         Stage::Arbitrating,
-        [403, 404, 403, 404, 403, 403, 200, 403, 403, 403],
+        [403, 404, 409, 404, 403, 403, 200, 403, 403, 403],
     ),
     (
         "decide",
@@ -181,7 +191,7 @@ const ARBITRATION: &[Row] = &[
     (
         "request_evidence",
         Stage::EvidenceRequested,
-        [403, 404, 403, 404, 403, 403, 409, 403, 403, 403],
+        [403, 404, 409, 404, 403, 403, 409, 403, 403, 403],
     ),
     (
         "withdraw",
@@ -389,7 +399,7 @@ backend_tests! {
         let expect: [(R, &[&str]); 8] = [
             (R::C, &["message", "withdraw"]),
             (R::M, &["message"]),
-            (R::Med, &["message", "escalate", "handover", "propose"]),
+            (R::Med, &["message", "escalate", "handover", "propose", "request_evidence"]),
             (R::Med2, &[]),
             (R::Arb, &[]),
             (R::Arb2, &[]),
@@ -427,10 +437,10 @@ backend_tests! {
         assert_eq!(field, None);
         assert_eq!(
             message,
-            "The case is negotiating; this action is not possible now. You may: send a message, make an offer, escalate"
+            "The case is negotiating; this action is not possible now. You may: send a message, make an offer, escalate, request evidence"
         );
         // The list is the one the case view offers, in the caller's language.
-        assert_eq!(w.allowed(R::M, id).await, ["message", "offer", "escalate"]);
+        assert_eq!(w.allowed(R::M, id).await, ["message", "offer", "escalate", "request_evidence"]);
         let r = w
             .app
             .send(Req::post(&format!("/api/v1/cases/{id}/actions")).json(&w.body("respond", Stage::Negotiating)).bearer(w.token(R::M)))

@@ -11,6 +11,7 @@ mod cases;
 mod cases_integrity;
 mod cases_matrix;
 mod cases_paths;
+mod clocks;
 mod cluster;
 mod collective;
 mod complaints;

@@ -112,6 +112,7 @@ pub(crate) async fn view_of(
         decision: state.decision.clone(),
         evidence_request: state.evidence_request.clone(),
         paused: state.paused_at.is_some(),
+        clock_stopped: domain::cases::ClockStopView::of(&state),
         decision_overdue_at: state.decision_overdue_at,
         first_compensation: state.first_compensation.clone(),
         first_compensation_limit_fen: state.first_compensation_basis(now).map(|(_, l)| l.0),
