@@ -21,6 +21,7 @@ mod harness;
 mod hostile;
 mod identity;
 mod lists;
+mod logistics;
 mod mail_flows;
 mod page_cache;
 mod privacy;
