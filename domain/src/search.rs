@@ -228,6 +228,10 @@ pub struct SearchParams {
     /// `true` or `false`.
     #[cfg_attr(feature = "openapi", param(value_type = Option<bool>))]
     pub verified: Option<String>,
+    /// What kind of business: `shop`, `platform` or `logistics` (寄递物流企业).
+    #[cfg_attr(feature = "openapi", param(value_type = Option<crate::merchant::MerchantKind>, inline))]
+    #[serde(default)]
+    pub kind: Option<String>,
     #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, minimum = 1, maximum = 10000))]
     pub page: Option<String>,
     #[cfg_attr(feature = "openapi", param(value_type = Option<u64>, minimum = 1, maximum = 100))]
@@ -245,6 +249,8 @@ pub struct MerchantQuery {
     /// `red`, `black` or `none`.
     pub list: Option<String>,
     pub verified: Option<bool>,
+    /// One kind of business only.
+    pub kind: Option<crate::merchant::MerchantKind>,
     /// From 1.
     pub page: u64,
     pub per_page: u64,
@@ -351,6 +357,13 @@ impl SearchParams {
             Some("false") => Some(false),
             Some(_) => return Err(AppError::invalid("verified", "err.search.verified")),
         };
+        let kind = match given(&self.kind) {
+            None => None,
+            Some(k) => Some(
+                crate::merchant::MerchantKind::parse(k)
+                    .ok_or_else(|| AppError::invalid("kind", "err.search.kind"))?,
+            ),
+        };
         let (page, per_page) = paging(&self.page, &self.per_page, DEFAULT_PER_PAGE)?;
         Ok(MerchantQuery {
             q,
@@ -359,6 +372,7 @@ impl SearchParams {
             grade,
             list,
             verified,
+            kind,
             page,
             per_page,
         })
@@ -427,6 +441,7 @@ mod tests {
             ("grade", "A+"),
             ("list", "none"),
             ("verified", "false"),
+            ("kind", " logistics "),
             ("page", "3"),
             ("per_page", "100"),
         ])
@@ -438,6 +453,7 @@ mod tests {
         assert_eq!(q.grade.as_deref(), Some("A+"));
         assert_eq!(q.list.as_deref(), Some("none"));
         assert_eq!(q.verified, Some(false));
+        assert_eq!(q.kind, Some(crate::merchant::MerchantKind::Logistics));
         assert_eq!((q.page, q.per_page), (3, 100));
         let ungraded = params(&[("grade", "none")]).parse().unwrap();
         assert_eq!(ungraded.grade.as_deref(), Some("none"));
@@ -453,6 +469,8 @@ mod tests {
             ("grade", "Z"),
             ("list", "grey"),
             ("verified", "yes"),
+            ("kind", "courier"),
+            ("kind", "Logistics"),
             ("page", "0"),
             ("page", "x"),
             ("page", "10001"),

@@ -132,6 +132,7 @@ proptest! {
             grade: c.clone(),
             list: d.clone(),
             verified: a.clone(),
+            kind: d.clone(),
             page: b.clone(),
             per_page: c.clone(),
         };

@@ -35,6 +35,11 @@ pub struct Model {
     /// The first-compensation application's state (`applied`, `approved`,
     /// `refused`, `lapsed`, or `contested` while a contest waits).
     pub first_compensation: Option<String>,
+    /// The waybill number (运单号) the consumer gave, if any.
+    pub waybill: Option<String>,
+    /// The other case of the same complaint when it named a merchant and a
+    /// logistics company (each case points at the other).
+    pub linked_case_id: Option<i32>,
     #[sea_orm(column_type = "Text")]
     pub state: String,
     pub version: i32,

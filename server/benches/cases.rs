@@ -109,6 +109,8 @@ async fn run(url: &str, n: usize, conc: usize) -> anyhow::Result<()> {
                     remedy: Remedy::Refund,
                     demand: None,
                     publish_narrative: false,
+                    waybill: None,
+                    logistics: None,
                 };
                 let t = Instant::now();
                 services::cases::file_case(&svc, &consumers[i % CONSUMERS], &complaint, "merchant")

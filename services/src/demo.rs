@@ -46,6 +46,7 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         "demo merchants: {}",
         report.to_string().lines().last().unwrap_or_default()
     );
+    demo_logistics(svc).await?;
     let mut users = std::collections::HashMap::new();
     let mut merchant_account = None;
     for a in accounts() {
@@ -115,6 +116,40 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         demo_fund(svc, m.id, &users).await?;
     }
     Ok(true)
+}
+
+/// The registry sample does not say what kind of business each is: the
+/// demo takes those named as carriers (物流, 货运) for logistics companies
+/// (寄递物流企业), so the kind filter and the complaints that name a
+/// logistics company have subjects.
+async fn demo_logistics(svc: &Services) -> anyhow::Result<()> {
+    use entities::merchant;
+    use sea_orm::{ColumnTrait, Condition, QueryFilter, QuerySelect, sea_query::Expr};
+    let carriers = Condition::any()
+        .add(merchant::Column::Name.contains("物流"))
+        .add(merchant::Column::Name.contains("货运"));
+    let ids: Vec<i32> = merchant::Entity::find()
+        .select_only()
+        .column(merchant::Column::Id)
+        .filter(carriers.clone())
+        .into_tuple()
+        .all(&svc.db)
+        .await?;
+    merchant::Entity::update_many()
+        .col_expr(
+            merchant::Column::Kind,
+            Expr::value(domain::merchant::MerchantKind::Logistics.as_str()),
+        )
+        .filter(carriers)
+        .exec(&svc.db)
+        .await?;
+    let now = svc.clock.now();
+    for id in ids {
+        crate::changes::merchant_changed(&svc.db, id, now)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo logistics company {id}: {e}"))?;
+    }
+    Ok(())
 }
 
 /// How many first-compensation-ready demo cases there are (`先行赔付演示 #1…`):
@@ -189,6 +224,8 @@ async fn demo_fund(
             remedy: Remedy::Refund,
             demand: None,
             publish_narrative: false,
+            waybill: None,
+            logistics: None,
         };
         let id = file_case(&past, &consumer, &complaint, "merchant")
             .await
@@ -348,6 +385,8 @@ async fn demo_cases(
             remedy,
             demand: None,
             publish_narrative: i % 2 == 0 || *target == "closed",
+            waybill: None,
+            logistics: None,
         };
         let id = file_case(svc, &consumer, &complaint, "merchant")
             .await

@@ -18,6 +18,10 @@ pub async fn file_complaint(
     remedy: String,
     demand: Option<String>,
     publish_narrative: Option<String>,
+    waybill: Option<String>,
+    logistics_merchant: Option<String>,
+    logistics_amount_claimed: Option<String>,
+    logistics_narrative: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
     let input = domain::cases::ComplaintInput::from_form(&domain::cases::ComplaintForm {
@@ -32,6 +36,10 @@ pub async fn file_complaint(
         remedy,
         demand: demand.unwrap_or_default(),
         publish_narrative,
+        waybill: waybill.unwrap_or_default(),
+        logistics_merchant: logistics_merchant.unwrap_or_default(),
+        logistics_amount_claimed: logistics_amount_claimed.unwrap_or_default(),
+        logistics_narrative: logistics_narrative.unwrap_or_default(),
     })?;
     let svc = crate::ssr::services()?;
     let view = services::cases::file_case(&svc, &user, &input, "merchant").await?;

@@ -159,6 +159,16 @@ fn CaseBody(
                     })}
                     <dt>{t(lang, "field.category")}</dt><dd>{t(lang, &format!("category.{}", case.category.as_str())).to_string()}</dd>
                     <dt>{t(lang, "field.order_ref")}</dt><dd>{case.order_ref.clone()}" · "{case.order_date.to_string()}</dd>
+                    {case.waybill.clone().map(|w| view! { <dt>{t(lang, "field.waybill")}</dt><dd id="case-waybill"><code>{w}</code></dd> })}
+                    {case.linked_case.clone().map(|l| view! {
+                        <dt>{t(lang, "case.also_filed_against")}</dt>
+                        <dd id="linked-case" data-case=l.id.to_string() data-kind=l.merchant_kind.as_str()>
+                            <a href=format!("/cases/{}", l.id)>{l.number.clone()}</a>" · "{l.merchant_name.clone()}
+                            " ("{t(lang, &format!("reg.merchant_kind.{}", l.merchant_kind.as_str())).to_string()}" · "
+                            {t(lang, &format!("status.{}", l.status.as_str())).to_string()}" · "{yuan(l.amount_claimed_fen)}")"
+                            <p class="muted small">{t(lang, "case.linked_note")}</p>
+                        </dd>
+                    })}
                     <dt>{t(lang, "field.amount_paid_fen")}</dt><dd>{yuan(case.amount_paid_fen)}</dd>
                     <dt>{t(lang, "field.amount_claimed_fen")}</dt><dd>{yuan(case.amount_claimed_fen)}</dd>
                     <dt>{t(lang, "field.remedy")}</dt><dd>{t(lang, &format!("remedy.{}", case.remedy.as_str())).to_string()}</dd>

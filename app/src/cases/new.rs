@@ -1,6 +1,6 @@
 //! Filing a complaint against a merchant.
 
-use domain::cases::{Category, Demand, Remedy};
+use domain::cases::{Category, Demand, Remedy, WAYBILL_MAX, WAYBILL_MIN};
 use domain::input::{max, min};
 use domain::t;
 use leptos::prelude::*;
@@ -49,6 +49,22 @@ pub fn NewCasePage() -> impl IntoView {
                         {Demand::ALL.iter().filter(|d| d.is_punitive()).map(|d| view! { <option value=d.as_str()>{t(lang, &d.label_key()).to_string()}</option> }).collect_view()}
                     </select>
                 </label>
+                <label>{t(lang, "field.waybill")}
+                    <input type="text" name="waybill" id="waybill" minlength=WAYBILL_MIN.to_string() maxlength=WAYBILL_MAX.to_string() pattern="[A-Za-z0-9\\-]{6,40}" autocomplete="off"/>
+                    <small class="muted">{t(lang, "case.waybill_hint")}</small>
+                </label>
+                // A <details> opens without JavaScript; its fields left blank
+                // file against the merchant alone.
+                <details class="logistics-part" id="logistics-part">
+                    <summary>{t(lang, "case.logistics_legend")}</summary>
+                    <fieldset>
+                        <legend>{t(lang, "case.logistics_legend")}</legend>
+                        <p class="muted">{t(lang, "case.logistics_hint")}</p>
+                        <label>{t(lang, "case.logistics_merchant")}<input type="text" name="logistics_merchant" id="logistics-merchant"/></label>
+                        <label>{t(lang, "case.logistics_amount_claimed")}" (¥)"<input type="text" name="logistics_amount_claimed" id="logistics-amount-claimed" inputmode="decimal" placeholder="0.00"/></label>
+                        <label>{t(lang, "case.logistics_narrative")}<textarea name="logistics_narrative" id="logistics-narrative" maxlength=max::NARRATIVE.to_string() rows="4"></textarea></label>
+                    </fieldset>
+                </details>
                 <label class="inline"><input type="checkbox" name="publish_narrative"/>{t(lang, "case.publish_narrative")}</label>
                 <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                 <button type="submit">{t(lang, "case.submit")}</button>

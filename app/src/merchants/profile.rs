@@ -114,6 +114,7 @@ fn Head(profile: MerchantProfile) -> impl IntoView {
                 <h1 id="merchant-name">{p.name.clone()}</h1>
                 <p class="muted">
                     <code id="merchant-uscc">{p.uscc.clone()}</code>" · "{p.province.clone()}" "{p.region.clone()}
+                    " · "<span class="badge kind" id="merchant-kind" data-kind=p.kind.as_str()>{t(lang, &format!("reg.merchant_kind.{}", p.kind.as_str())).to_string()}</span>
                     {p.verified_at.map(|at| view! {
                         " · "<span class="verified-mark small" title=tf(lang, "merchant.verified_on", &[&day!(at)])>"✔ "{t(lang, "merchant.verified")}</span>
                     })}

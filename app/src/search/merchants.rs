@@ -1,11 +1,12 @@
 //! `/search`: merchants found through the index, with the parameters all in
-//! the URL (q, sort, province, grade, list, verified, page) so that every
+//! the URL (q, sort, province, grade, list, verified, kind, page) so that every
 //! state is a link. Facets are plain links (each sets its filter, keeps the
 //! others and goes back to page 1), sort and filters a GET form, pages
 //! previous/next links: all of it works without JavaScript. The parameters
 //! are checked by the same rules as `GET /api/v1/merchants`; a wrong one is
 //! named in an error line and the page still renders.
 
+use domain::merchant::MerchantKind;
 use domain::search::{SearchPage as Results, SearchParams};
 use domain::{AppError, Lang, t, tf};
 use leptos::prelude::*;
@@ -32,6 +33,7 @@ fn from_url(q: &ParamsMap) -> SearchParams {
         grade: q.get("grade"),
         list: q.get("list"),
         verified: q.get("verified"),
+        kind: q.get("kind"),
         page: q.get("page"),
         per_page: None,
     }
@@ -46,6 +48,7 @@ fn href(p: &SearchParams) -> String {
         ("grade", &p.grade),
         ("list", &p.list),
         ("verified", &p.verified),
+        ("kind", &p.kind),
         ("page", &p.page),
     ];
     let query: Vec<String> = pairs
@@ -271,6 +274,7 @@ fn SearchForm(params: SearchParams, provinces: Vec<(String, u64)>) -> impl IntoV
                 {select("grade", current(&params.grade), filter_options(Filter::Grade, Filter::Grade.order()))}
                 {select("list", current(&params.list), filter_options(Filter::List, Filter::List.order()))}
                 {select("verified", current(&params.verified), filter_options(Filter::Verified, Filter::Verified.order()))}
+                {select("kind", current(&params.kind), std::iter::once(any()).chain(MerchantKind::ALL.iter().map(|k| (k.as_str().to_string(), kind_label(lang, k.as_str())))).collect())}
                 {select("province", province, std::iter::once(any()).chain(province_values.into_iter().map(|p| (p.clone(), p))).collect())}
             </div>
         </form>
@@ -283,7 +287,16 @@ fn field_key(name: &str) -> &'static str {
         "grade" => "field.grade",
         "list" => "field.list",
         "verified" => "field.verified",
+        "kind" => "field.kind",
         _ => "field.province",
+    }
+}
+
+/// A merchant kind's name (`shop`, `platform`, `logistics`) for people.
+fn kind_label(lang: Lang, kind: &str) -> String {
+    match MerchantKind::parse(kind) {
+        Some(k) => t(lang, &format!("reg.merchant_kind.{}", k.as_str())).to_string(),
+        None => kind.to_string(),
     }
 }
 
@@ -291,11 +304,13 @@ fn field_key(name: &str) -> &'static str {
 #[component]
 fn Found(params: SearchParams, page: Results) -> impl IntoView {
     let lang = use_lang();
-    let any_filter = Filter::ALL.iter().any(|f| f.current(&params).is_some());
+    let kind_set = params.kind.as_deref().is_some_and(|k| !k.trim().is_empty());
+    let any_filter = kind_set || Filter::ALL.iter().any(|f| f.current(&params).is_some());
     let clear_all = href(&with(&params, |p| {
         for f in Filter::ALL {
             *f.slot(p) = None;
         }
+        p.kind = None;
     }));
     let pages = page
         .total
@@ -391,6 +406,7 @@ fn Hits(page: Results) -> impl IntoView {
                 <li data-merchant=m.id.to_string() class:black=m.black_list class:red=m.red_list
                     data-score=m.score.map(|s| s.to_string()).unwrap_or_default()>
                     <a href=format!("/merchants/{}", m.id)><strong>{m.name.clone()}</strong></a>" "<code>{m.uscc.clone()}</code>" "<span class="muted">{m.province.clone()}" "{m.region.clone()}</span>
+                    " "<span class="badge kind" data-kind=m.kind.clone()>{kind_label(lang, &m.kind)}</span>
                     {m.grade.clone().map(|g| { let label = g.clone(); view! { " "<span class="badge grade" data-grade=g>{label}</span> } })}
                     {m.verified.then(|| view! { " "<span class="badge verified">{t(lang, "search.verified")}</span> })}
                     {m.red_list.then(|| view! { " "<span class="badge red-list">{t(lang, "lists.red")}</span> })}

@@ -129,7 +129,29 @@ pub struct CaseView {
     /// even `null`) for anyone else, and when the case is not marked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screening: Option<crate::screening::CaseScreening>,
+    /// The waybill number (运单号), if the consumer gave one.
+    #[serde(default)]
+    pub waybill: Option<String>,
+    /// The other case of the same complaint (one against the merchant for
+    /// the goods, one against the logistics company for the delivery):
+    /// shown only to a viewer who may read that case too.
+    #[serde(default)]
+    pub linked_case: Option<LinkedCase>,
     pub created_at: DateTime<Utc>,
+}
+
+/// The other case of a complaint filed against a merchant and a logistics
+/// company together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedCase {
+    pub id: i32,
+    pub number: String,
+    pub status: Status,
+    pub merchant_id: i32,
+    pub merchant_name: String,
+    pub merchant_kind: crate::merchant::MerchantKind,
+    pub amount_claimed_fen: i64,
 }
 
 /// One line of a case's trail as shown to its readers.

@@ -22,6 +22,7 @@ mod harness;
 mod hostile;
 mod identity;
 mod lists;
+mod logistics;
 mod mail_flows;
 mod page_cache;
 mod privacy;

@@ -1,11 +1,18 @@
 //! Filing a complaint.
 
-use chrono::NaiveDate;
-use domain::cases::{Case, CaseView, Complaint, ComplaintInput, MerchantRef, Order};
-use domain::{AppError, Role, UserView};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::calendar::WorkingCalendar;
+use domain::cases::{
+    Case, CaseView, Category, Complaint, ComplaintInput, Demand, LogisticsFields, MerchantRef,
+    Remedy, Transition,
+};
+use domain::merchant::MerchantKind;
+use domain::{AppError, Fen, Role, UserView};
 use entities::{case, merchant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+};
 use serde::Serialize;
 
 use super::get_case;
@@ -26,10 +33,22 @@ struct Filed<'a> {
     demand: &'a str,
     publish_narrative: bool,
     status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waybill: Option<&'a str>,
+    /// The number of the other case of the same complaint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    linked_case: Option<&'a str>,
 }
 
 /// A consumer files a complaint. Refused as a duplicate (409) when the same
 /// consumer has an open case against the same merchant for the same order.
+///
+/// A complaint that also names a logistics company (`logistics`) files two
+/// cases in the one transaction — against the merchant for the goods, and
+/// against the logistics company for the delivery (category `delivery`,
+/// remedy compensation) — each pointing at the other (`linked_case_id`):
+/// both or neither. Each then runs on its own with its own subject. The
+/// answer is the case against the merchant.
 ///
 /// Errors about the merchant name `merchant_field` (`merchant_id` in the
 /// API, `merchant` in the form).
@@ -43,57 +62,171 @@ pub async fn file_case(
         return Err(AppError::Forbidden);
     }
     let now = svc.clock.now();
-    let Complaint {
-        merchant,
-        category,
-        title,
-        narrative,
-        order,
-        remedy,
-        demand,
-        publish_narrative,
-    } = input.check(now, merchant_field)?;
-    let Order {
-        order_ref,
-        order_date,
-        paid,
-        claimed,
-    } = order;
+    let complaint = input.check(now, merchant_field)?;
+    let logistics_field = if merchant_field == "merchant" {
+        LogisticsFields::FORM.merchant
+    } else {
+        LogisticsFields::API.merchant
+    };
 
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-    let m = find_merchant(&txn, &merchant, merchant_field).await?;
+    let m = find_merchant(&txn, &complaint.merchant, merchant_field).await?;
+    if m.kind == MerchantKind::Logistics.as_str() && complaint.waybill.is_none() {
+        return Err(AppError::invalid("waybill", "err.waybill.required"));
+    }
+    let lm = match &complaint.logistics {
+        None => None,
+        Some(part) => {
+            let lm = find_merchant(&txn, &part.merchant, logistics_field).await?;
+            if lm.kind != MerchantKind::Logistics.as_str() {
+                return Err(AppError::invalid(
+                    logistics_field,
+                    "err.logistics.not_logistics",
+                ));
+            }
+            if lm.id == m.id {
+                return Err(AppError::invalid(
+                    logistics_field,
+                    "err.logistics.same_merchant",
+                ));
+            }
+            Some((lm, part.clone()))
+        }
+    };
+    let order_ref = complaint.order.order_ref.clone();
     if super::collective::has_open_order(&txn, user.id, m.id, &order_ref).await? {
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));
     }
+    if let Some((lm, _)) = &lm
+        && super::collective::has_open_order(&txn, user.id, lm.id, &order_ref).await?
+    {
+        return Err(AppError::conflict("order_ref", "err.case_duplicate"));
+    }
     let cal = calendar::current(svc, &txn).await?;
+
+    let goods = Part {
+        category: complaint.category,
+        narrative: complaint.narrative.clone(),
+        claimed: complaint.order.claimed,
+        remedy: complaint.remedy,
+        demand: complaint.demand,
+    };
+    let mut filed = vec![insert_case(&txn, user, &complaint, &m, &goods, &cal, now).await?];
+    if let Some((lm, part)) = lm {
+        let delivery = Part {
+            category: Category::Delivery,
+            narrative: part.narrative,
+            claimed: part.claimed,
+            remedy: Remedy::Compensation,
+            demand: Demand::Compensation,
+        };
+        let mut second = insert_case(&txn, user, &complaint, &lm, &delivery, &cal, now).await?;
+        let ids = [filed[0].0.id, second.0.id];
+        for (id, other) in [(ids[0], ids[1]), (ids[1], ids[0])] {
+            case::Entity::update_many()
+                .col_expr(case::Column::LinkedCaseId, Expr::value(other))
+                .filter(case::Column::Id.eq(id))
+                .exec(&txn)
+                .await
+                .map_err(internal_error)?;
+        }
+        filed[0].0.linked_case_id = Some(ids[1]);
+        second.0.linked_case_id = Some(ids[0]);
+        filed.push(second);
+    }
+    for (i, (c, subject, t)) in filed.iter().enumerate() {
+        let linked = if filed.len() == 2 {
+            filed.get(1 - i)
+        } else {
+            None
+        };
+        let record = Filed {
+            category: &c.category,
+            title: &c.title,
+            narrative: &c.narrative,
+            order_ref: &c.order_ref,
+            order_date: c.order_date,
+            amount_paid_fen: c.amount_paid_fen,
+            amount_claimed_fen: c.amount_claimed_fen,
+            remedy: &c.remedy,
+            demand: &c.demand,
+            publish_narrative: c.publish_narrative,
+            status: t.case.status.as_str(),
+            waybill: c.waybill.as_deref(),
+            linked_case: linked.map(|(l, _, _)| l.number.as_str()),
+        };
+        trail::append(
+            &txn,
+            c.id,
+            now,
+            Some(user.id),
+            user.role.as_str(),
+            "filed",
+            &record,
+        )
+        .await?;
+        notice::case_step(svc, &txn, c, subject, &t.case, &t.notify, Some(user.id)).await?;
+        // Screening marks the case for staff and may tell the consumer; it never
+        // changes the case's status or deadlines.
+        super::screening::at_filing(svc, &txn, c, now).await?;
+        crate::credit::recompute_later(&txn, subject.id, now).await?;
+    }
+    txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
+    get_case(svc, user, filed[0].0.id).await
+}
+
+/// What differs between the two cases of one complaint.
+struct Part {
+    category: Category,
+    narrative: String,
+    claimed: Fen,
+    remedy: Remedy,
+    demand: Demand,
+}
+
+/// Inserts one case of `complaint` against `subject` and gives it its number.
+#[allow(clippy::too_many_arguments)]
+async fn insert_case(
+    txn: &DatabaseTransaction,
+    user: &UserView,
+    complaint: &Complaint,
+    subject: &merchant::Model,
+    part: &Part,
+    cal: &WorkingCalendar,
+    now: DateTime<Utc>,
+) -> Result<(case::Model, merchant::Model, Transition), AppError> {
     // A merchant on the confirmed black list gets its complaints straight in mediation.
-    let black_listed = crate::credit::lists::status_of(&txn, m.id).await?.1;
-    let t = Case::file(claimed, now, &cal, black_listed);
+    let black_listed = crate::credit::lists::status_of(txn, subject.id).await?.1;
+    let t = Case::file(part.claimed, now, cal, black_listed);
     let state = serde_json::to_string(&t.case).map_err(|_| AppError::Internal)?;
+    let order = &complaint.order;
     let inserted = case::ActiveModel {
         number: Set(format!("tmp-{}", rand::random::<u64>())),
         consumer_id: Set(user.id),
-        merchant_id: Set(m.id),
-        category: Set(category.as_str().into()),
-        title: Set(title.clone()),
-        narrative: Set(narrative.clone()),
-        order_ref: Set(order_ref.clone()),
-        order_date: Set(order_date),
-        amount_paid_fen: Set(paid.0),
-        amount_claimed_fen: Set(claimed.0),
-        remedy: Set(remedy.as_str().into()),
-        demand: Set(demand.as_str().into()),
-        publish_narrative: Set(publish_narrative),
+        merchant_id: Set(subject.id),
+        category: Set(part.category.as_str().into()),
+        title: Set(complaint.title.clone()),
+        narrative: Set(part.narrative.clone()),
+        order_ref: Set(order.order_ref.clone()),
+        order_date: Set(order.order_date),
+        amount_paid_fen: Set(order.paid.0),
+        amount_claimed_fen: Set(part.claimed.0),
+        remedy: Set(part.remedy.as_str().into()),
+        demand: Set(part.demand.as_str().into()),
+        publish_narrative: Set(complaint.publish_narrative),
         status: Set(t.case.status.as_str().into()),
         owner_id: Set(None),
         next_deadline_at: Set(t.case.next_deadline()),
+        waybill: Set(complaint.waybill.clone()),
+        linked_case_id: Set(None),
         state: Set(state),
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(conflict_on_unique("order_ref", "err.case_duplicate"))?;
     let number = format!(
@@ -104,41 +237,10 @@ pub async fn file_case(
     case::Entity::update_many()
         .col_expr(case::Column::Number, Expr::value(number.clone()))
         .filter(case::Column::Id.eq(inserted.id))
-        .exec(&txn)
+        .exec(txn)
         .await
         .map_err(internal_error)?;
-    let filed = Filed {
-        category: category.as_str(),
-        title: &title,
-        narrative: &narrative,
-        order_ref: &order_ref,
-        order_date,
-        amount_paid_fen: paid.0,
-        amount_claimed_fen: claimed.0,
-        remedy: remedy.as_str(),
-        demand: demand.as_str(),
-        publish_narrative,
-        status: t.case.status.as_str(),
-    };
-    trail::append(
-        &txn,
-        inserted.id,
-        now,
-        Some(user.id),
-        user.role.as_str(),
-        "filed",
-        &filed,
-    )
-    .await?;
-    let inserted = case::Model { number, ..inserted };
-    notice::case_step(svc, &txn, &inserted, &m, &t.case, &t.notify, Some(user.id)).await?;
-    // Screening marks the case for staff and may tell the consumer; it never
-    // changes the case's status or deadlines.
-    super::screening::at_filing(svc, &txn, &inserted, now).await?;
-    crate::credit::recompute_later(&txn, m.id, now).await?;
-    txn.commit().await.map_err(internal_error)?;
-    svc.outbox_wake.notify_one();
-    get_case(svc, user, inserted.id).await
+    Ok((case::Model { number, ..inserted }, subject.clone(), t))
 }
 
 async fn find_merchant<C: sea_orm::ConnectionTrait>(

@@ -121,8 +121,38 @@ pub(crate) async fn view_of(
         viewer_is_member,
         ratings: crate::credit::ratings::for_case(&svc.db, viewer, c.id).await?,
         screening: super::screening::mark_for(&svc.db, viewer, c, now).await?,
+        waybill: c.waybill.clone(),
+        linked_case: linked_case(svc, viewer, c).await?,
         created_at: c.created_at,
     })
+}
+
+/// The other case of `c`'s complaint, when `viewer` may read it too (the
+/// logistics company does not learn of the case against the merchant, nor
+/// the merchant of the one against the logistics company).
+async fn linked_case(
+    svc: &Services,
+    viewer: &UserView,
+    c: &case::Model,
+) -> Result<Option<domain::cases::LinkedCase>, AppError> {
+    let Some(id) = c.linked_case_id else {
+        return Ok(None);
+    };
+    let (l, m) = match load_readable(&svc.db, viewer, id).await {
+        Ok(found) => found,
+        Err(AppError::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    Ok(Some(domain::cases::LinkedCase {
+        id: l.id,
+        number: l.number,
+        status: Status::parse(&l.status).unwrap_or(Status::AwaitingMerchant),
+        merchant_id: m.id,
+        merchant_name: m.name,
+        merchant_kind: domain::merchant::MerchantKind::parse(&m.kind)
+            .unwrap_or(domain::merchant::MerchantKind::Shop),
+        amount_claimed_fen: l.amount_claimed_fen,
+    }))
 }
 
 /// Which cases a list shows.

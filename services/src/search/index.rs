@@ -182,7 +182,8 @@ impl MerchantIndex {
             && [&sq.province, &sq.grade, &sq.list]
                 .iter()
                 .all(|v| v.as_deref().is_none_or(str::is_empty))
-            && sq.verified.is_none();
+            && sq.verified.is_none()
+            && sq.kind.is_none();
         let generation = searcher.generation().generation_id();
         let cached: Option<Facets> = if browse {
             self.browse_facets.lock().ok().and_then(|g| {
@@ -361,6 +362,7 @@ pub fn build_query(f: &Fields, searcher: &Searcher, sq: &SearchQuery) -> Option<
             sq.verified
                 .map(|v| if v { "yes" } else { "no" }.to_string()),
         ),
+        (f.kind, sq.kind.map(|k| k.as_str().to_string())),
     ] {
         if let Some(v) = value.filter(|v| !v.is_empty()) {
             must.push((
