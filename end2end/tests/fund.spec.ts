@@ -10,6 +10,7 @@ import { act, leave, open, party, signIn, test } from './helpers';
 const FUND_ADMIN = 'fund-admin@demo.gongdao.cn';
 const CONSUMER = 'consumer@demo.gongdao.cn';
 const MERCHANT = 'merchant@demo.gongdao.cn';
+const ARBITRATOR = 'arbitrator@demo.gongdao.cn';
 
 /**
  * Fills and submits one of /fund/admin's forms and waits until the recorded
@@ -134,7 +135,68 @@ test('a consumer applies, the fund pays from its queue, recovers from the deposi
   await expect(merchant.locator('#fund-account [data-field="deposit"]')).toHaveAttribute('data-fen', String(deposit - 50_000));
   await expect(merchant.locator('#nav-fund-admin')).toHaveCount(0);
 
-  for (const p of [admin, merchant]) await leave(p);
+  // The merchant contests the recovery: the public ledger shows a pending appeal with its date.
+  await open(merchant, info, url);
+  await act(merchant, info, 'contest_recovery', { reason: '该订单已由我方直接退款，追偿属重复。' });
+  await expect(merchant.locator('#fc-contest')).toBeVisible();
+  const anon2 = await party(browser, info);
+  await open(anon2, info, '/fund');
+  const appeal = anon2.locator(`#appeals tr[data-case="${number}"]`);
+  await expect(appeal).toHaveAttribute('data-state', 'pending');
+  await expect(appeal.locator('.state')).toHaveText('待裁决');
+  await expect(appeal.locator('.at').first()).not.toBeEmpty();
+  await expect(anon2.locator('main')).not.toContainText('该订单已由我方直接退款');
+
+  // An arbitrator refuses the contest: the recovery stands, and the ledger says so.
+  const arbitrator = await party(browser, info, ARBITRATOR);
+  await open(arbitrator, info, url);
+  await act(arbitrator, info, 'decide_contest', { upheld: 'false', reason: '商户未能提供直接退款的凭证。' });
+  await open(anon2, info, '/fund');
+  await expect(appeal).toHaveAttribute('data-state', 'refused');
+  await expect(appeal).toHaveAttribute('data-outcome', 'recovery_stands');
+  await expect(appeal.locator('.state')).toHaveText('异议不成立，追偿维持');
+  await expect(anon2.locator('main')).not.toContainText('王小明');
+
+  for (const p of [admin, merchant, arbitrator, anon2]) await leave(p);
+});
+
+test('a refusal names its reason category, and the public ledger counts refusals per category', async ({ page, browser }, info) => {
+  const title = info.project.name === 'js' ? '先行赔付演示 #3' : '先行赔付演示 #4';
+  await signIn(page, info, CONSUMER);
+  await open(page, info, '/cases');
+  const row = page.locator('#case-list tbody tr', { hasText: title });
+  await expect(row).toHaveCount(1);
+  await row.locator('a').first().click();
+  const url = page.url();
+  await act(page, info, 'apply_first_compensation', { message: '商户三周未答复。' });
+  await expect(page.locator('#first-compensation')).toHaveAttribute('data-state', 'applied');
+
+  // Before: the public count of insufficient evidence.
+  const anon = await party(browser, info);
+  await open(anon, info, '/fund');
+  const cell = anon.locator('#refusals tr[data-category="insufficient_evidence"] .count');
+  const before = Number(await cell.textContent());
+  const totalBefore = Number(await anon.locator('#refusals-total').textContent());
+  await expect(anon.locator('#refusals tbody tr')).toHaveCount(7);
+
+  // The fund administrator refuses with a category from the list and reasons.
+  const admin = await party(browser, info, FUND_ADMIN);
+  await open(admin, info, url);
+  const form = admin.locator('form[data-action="refuse_first_compensation"]');
+  await expect(form.locator('select[name="refusal_category"] option')).toHaveCount(7);
+  const reason = `购物凭证无法核实（${info.project.name}）`;
+  await act(admin, info, 'refuse_first_compensation', { refusal_category: 'insufficient_evidence', reason });
+  await expect(admin.locator('#fc-state')).toHaveText('已驳回');
+
+  // The public ledger counts it under its category, without the reasons or the consumer.
+  await open(anon, info, '/fund');
+  await expect.poll(async () => Number(await cell.textContent())).toBeGreaterThanOrEqual(before + 1);
+  expect(Number(await anon.locator('#refusals-total').textContent())).toBeGreaterThanOrEqual(totalBefore + 1);
+  await expect(anon.locator('#refusals-period')).not.toBeEmpty();
+  await expect(anon.locator('main')).not.toContainText(reason);
+  await expect(anon.locator('main')).not.toContainText('王小明');
+
+  for (const p of [admin, anon]) await leave(p);
 });
 
 test('a fund administrator tops up the fund once, even when the same form is posted twice', async ({ page }, info) => {

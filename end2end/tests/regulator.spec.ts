@@ -394,3 +394,49 @@ test('the personal-data log is for admins and shows a regulator revealing a case
   await expect(row.locator('.at')).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
   await leave(admin);
 });
+
+test('a regulator acknowledges a stored risk warning with a note; admins read it', async ({ page, browser, playwright }, info) => {
+  // The demo data holds an open warning against merchant 160 (js) / 161 (nojs).
+  const merchant = merchantFor(info, 160);
+  await signIn(page, info, REGULATOR);
+  await open(page, info, '/regulator?tab=risk');
+  const row = page.locator(`#risk-warnings tr[data-merchant="${merchant}"]`).first();
+  await expect(row).toHaveAttribute('data-state', 'open');
+  await expect(row).toContainText('同一 IP 多次评价');
+  const id = (await row.getAttribute('data-warning'))!;
+  // It reached the regulator's inbox once, when it was raised.
+  const { api, headers } = await apiAs(playwright, info, REGULATOR);
+  const inbox = await (await api.get('/api/v1/notifications', { headers })).json();
+  expect(JSON.stringify(inbox)).toContain('risk_warning');
+
+  // Acknowledged with a note: who and when are shown with the note.
+  const note = `已约谈商户负责人，要求说明评价来源（${info.project.name}）。`;
+  const form = row.locator('form.ack-form');
+  await form.locator('textarea[name="note"]').fill(note);
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await form.locator('button[type=submit]').click();
+  await navigated;
+  await page.waitForLoadState('load');
+  if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
+  await expect(page.locator('#regulator-done')).toHaveAttribute('data-done', 'risk_ack');
+  const done = page.locator(`#risk-warnings tr[data-warning="${id}"]`);
+  await expect(done).toHaveAttribute('data-state', 'acknowledged');
+  await expect(done.locator('.note')).toHaveText(note);
+  await expect(done.locator('.acknowledged')).toContainText('确认');
+  await expect(done.locator('form.ack-form')).toHaveCount(0);
+
+  // Once: a second acknowledgement is refused.
+  const again = await api.post(`/api/v1/regulator/risk-warnings/${id}/acknowledge`, { headers, data: { note: '再次确认' } });
+  expect(again.status()).toBe(409);
+  const open_ = await (await api.get('/api/v1/regulator/risk-warnings?state=open', { headers })).json();
+  expect(open_.items.map((w: { id: number }) => w.id)).not.toContain(Number(id));
+  await api.dispose();
+
+  // The admin reads the warnings and the note, without a form.
+  const admin = await party(browser, info, ADMIN);
+  await open(admin, info, '/regulator?tab=risk');
+  const seen = admin.locator(`#risk-warnings tr[data-warning="${id}"]`);
+  await expect(seen.locator('.note')).toHaveText(note);
+  await expect(admin.locator('form.ack-form')).toHaveCount(0);
+  await leave(admin);
+});

@@ -22,6 +22,8 @@ mod m20261206_000016_identity;
 mod m20261206_000017_bundles;
 mod m20261206_000018_screening;
 mod m20261207_000019_waybill_links;
+mod m20261207_000020_fund_appeals;
+mod m20261207_000021_risk_warnings;
 
 pub struct Migrator;
 
@@ -47,6 +49,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_bundles::Migration),
             Box::new(m20261206_000018_screening::Migration),
             Box::new(m20261207_000019_waybill_links::Migration),
+            Box::new(m20261207_000020_fund_appeals::Migration),
+            Box::new(m20261207_000021_risk_warnings::Migration),
         ]
     }
 }

@@ -115,6 +115,7 @@ pub async fn load_if_empty(svc: &Services) -> anyhow::Result<bool> {
         demo_cases(svc, m.id, &users).await?;
         demo_fund(svc, m.id, &users).await?;
     }
+    demo_risk_warnings(svc).await?;
     Ok(true)
 }
 
@@ -148,6 +149,31 @@ async fn demo_logistics(svc: &Services) -> anyhow::Result<()> {
         crate::changes::merchant_changed(&svc.db, id, now)
             .await
             .map_err(|e| anyhow::anyhow!("demo logistics company {id}: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Demo merchants with an open risk warning (many ratings from one IP this
+/// week), for people and for the browser specs (160: JavaScript on, 161: off).
+pub const RISK_DEMO_MERCHANTS: [i32; 2] = [160, 161];
+
+async fn demo_risk_warnings(svc: &Services) -> anyhow::Result<()> {
+    let now = svc.clock.now();
+    let p = &svc.config.risk;
+    let period = domain::credit::risk::period_key(now);
+    for id in RISK_DEMO_MERCHANTS {
+        if entities::merchant::Entity::find_by_id(id)
+            .one(&svc.db)
+            .await?
+            .is_none()
+        {
+            continue;
+        }
+        for s in domain::credit::risk::rating_signals(0, p.same_ip_min + 2, p) {
+            crate::credit::risk::store(svc, id, &s, &period, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("a demo risk warning: {e}"))?;
+        }
     }
     Ok(())
 }

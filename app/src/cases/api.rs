@@ -61,6 +61,7 @@ pub async fn case_action(
     party: Option<String>,
     within_days: Option<String>,
     upheld: Option<String>,
+    refusal_category: Option<String>,
 ) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
     let input = domain::cases::ActionInput::from_form(&domain::cases::ActionForm {
@@ -74,6 +75,7 @@ pub async fn case_action(
         party,
         within_days,
         upheld,
+        refusal_category,
     })?;
     services::cases::act(&crate::ssr::services()?, &user, id, input).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));

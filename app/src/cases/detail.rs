@@ -8,6 +8,7 @@ use domain::cases::{
     Terms, TrailEntryView,
 };
 use domain::credit::RatingSide;
+use domain::fund::RefusalCategory;
 use domain::{Fen, Lang, Role, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -389,6 +390,13 @@ fn ActionFormFor(id: i32, kind: ActionKind, status: Status) -> impl IntoView {
                     <select name="upheld">
                         <option value="false">{t(lang, "fc.contest.refused")}</option>
                         <option value="true">{t(lang, "fc.contest.upheld")}</option>
+                    </select>
+                </label>
+            })}
+            {(kind == ActionKind::RefuseFirstCompensation).then(|| view! {
+                <label>{t(lang, "field.refusal_category")}
+                    <select name="refusal_category" required>
+                        {RefusalCategory::ALL.iter().map(|c| view! { <option value=c.as_str()>{t(lang, &c.label_key()).to_string()}</option> }).collect_view()}
                     </select>
                 </label>
             })}

@@ -2,7 +2,7 @@
 //! names are masked by the services; pages are plain `?page=N` links.
 
 use domain::calendar::format_local;
-use domain::fund::LedgerPage;
+use domain::fund::{AppealRow, LedgerPage, RefusalFigures};
 use domain::{t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -34,6 +34,14 @@ pub fn FundPage() -> impl IntoView {
                         <div class="card">
                             <h2>{t(lang, "fund.summary")}</h2>
                             <SummaryFigures summary=d.summary id="fund-summary"/>
+                        </div>
+                        <div class="card">
+                            <h2>{t(lang, "fund.appeals")}</h2>
+                            <Appeals appeals=d.ledger.appeals.clone()/>
+                        </div>
+                        <div class="card">
+                            <h2>{t(lang, "fund.refusals")}</h2>
+                            <Refusals figures=d.ledger.refusals.clone()/>
                         </div>
                         <div class="card">
                             <h2>{t(lang, "fund.ledger")}</h2>
@@ -97,5 +105,81 @@ fn Ledger(page: LedgerPage) -> impl IntoView {
                 <a id="ledger-next" href=format!("/fund?page={}", current + 1)>{t(lang, "fund.next")}</a>
             })}
         </nav>
+    }
+}
+
+/// The contested payouts: pending appeals with their date, decided ones
+/// with their outcome. No consumer appears.
+#[component]
+fn Appeals(appeals: Vec<AppealRow>) -> impl IntoView {
+    let lang = use_lang();
+    let empty = appeals.is_empty();
+    view! {
+        <p class="muted">{t(lang, "fund.appeals_intro")}</p>
+        {empty.then(|| view! { <p class="muted" id="appeals-empty">{t(lang, "fund.appeals_empty")}</p> })}
+        <table class="cases ledger" id="appeals" class:hidden=empty>
+            <thead><tr>
+                <th>{t(lang, "fund.col.contested_at")}</th>
+                <th>{t(lang, "fund.col.merchant")}</th>
+                <th>{t(lang, "fund.col.case")}</th>
+                <th class="num">{t(lang, "fund.col.paid")}</th>
+                <th>{t(lang, "fund.col.appeal")}</th>
+                <th>{t(lang, "fund.col.decided_at")}</th>
+            </tr></thead>
+            <tbody>
+                {appeals.into_iter().map(|a| {
+                    let state = if a.outcome.is_empty() {
+                        t(lang, &format!("fund.appeal.{}", a.state)).to_string()
+                    } else {
+                        t(lang, &format!("fund.appeal.{}", a.outcome)).to_string()
+                    };
+                    view! {
+                        <tr data-case=a.case_number.clone() data-state=a.state.clone() data-outcome=a.outcome.clone()>
+                            <td class="at nowrap">{format_local(a.contested_at)}</td>
+                            <td class="merchant"><a href=format!("/merchants/{}", a.merchant_id)>{a.merchant_name.clone()}</a></td>
+                            <td class="case nowrap">{a.case_number.clone()}</td>
+                            <td class="amount num" data-fen=a.paid_fen.to_string()>{yuan(a.paid_fen)}</td>
+                            <td class="state">{state}</td>
+                            <td class="at nowrap">{a.decided_at.map(format_local).unwrap_or_default()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Refused applications per reason category, and in total, over the period.
+#[component]
+fn Refusals(figures: RefusalFigures) -> impl IntoView {
+    let lang = use_lang();
+    let period = match figures.from {
+        Some(from) => tf(
+            lang,
+            "fund.refusals_period",
+            &[&format_local(from), &format_local(figures.to)],
+        ),
+        None => t(lang, "fund.refusals_none").to_string(),
+    };
+    view! {
+        <p class="muted" id="refusals-period">{period}</p>
+        <table class="cases" id="refusals">
+            <thead><tr>
+                <th>{t(lang, "fund.col.refusal_category")}</th>
+                <th class="num">{t(lang, "fund.col.count")}</th>
+            </tr></thead>
+            <tbody>
+                {figures.by_category.into_iter().map(|c| view! {
+                    <tr data-category=c.category.as_str()>
+                        <td>{t(lang, &c.category.label_key()).to_string()}</td>
+                        <td class="num count">{c.count.to_string()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+            <tfoot><tr data-category="total">
+                <th>{t(lang, "fund.refusals_total")}</th>
+                <th class="num count" id="refusals-total">{figures.total.to_string()}</th>
+            </tr></tfoot>
+        </table>
     }
 }

@@ -86,7 +86,11 @@ pub enum Section {
     Findings(FindingsData),
     Requests(Vec<RecordRequestView>),
     Proposals(Vec<ListEntryView>),
-    Risk(Vec<RiskWarning>),
+    /// The stored warnings, open first; regulators may acknowledge them.
+    Risk {
+        warnings: Vec<RiskWarning>,
+        can_acknowledge: bool,
+    },
     Export,
     Screening(Vec<domain::screening::ScreeningView>),
     /// A section of the workspace this (admin) reader does not work in.
@@ -150,10 +154,10 @@ pub async fn load_regulator(tab: String, merchant: Option<i32>) -> Result<Regula
             services::credit::due_process::list(&svc, &user, Some("pending")).await?,
         ),
         Tab::Proposals => Section::Proposals(services::credit::lists::pending(&svc, &user).await?),
-        Tab::Risk => Section::Risk(
-            services::credit::risk::warnings(&svc, &user, svc.clock.now(), &svc.config.risk)
-                .await?,
-        ),
+        Tab::Risk => Section::Risk {
+            warnings: services::credit::risk::list(&svc, &user, None).await?,
+            can_acknowledge: user.role == Role::Regulator,
+        },
         Tab::Export => Section::Export,
         Tab::Screening => Section::Screening(services::cases::screening::queue(&svc, &user).await?),
     };
@@ -260,6 +264,16 @@ pub async fn decide_screening(id: i32, uphold: String, reason: String) -> Result
         "/regulator?tab=screening&done=screening&id={id}&status={}",
         v.status.as_str()
     ));
+    Ok(())
+}
+
+/// A regulator acknowledges a risk warning with a note.
+#[server(endpoint = "regulator/risk_ack")]
+pub async fn acknowledge_risk(id: i32, note: String) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let input = domain::credit::risk::AcknowledgeInput { note: Some(note) };
+    services::credit::risk::acknowledge(&crate::ssr::services()?, &user, id, &input).await?;
+    leptos_axum::redirect(&format!("/regulator?tab=risk&done=risk_ack&id={id}"));
     Ok(())
 }
 

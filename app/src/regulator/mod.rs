@@ -70,7 +70,7 @@ pub fn RegulatorPage() -> impl IntoView {
                             Section::Findings(f) => view! { <findings::Findings data=f/> }.into_any(),
                             Section::Requests(r) => view! { <requests::Requests requests=r/> }.into_any(),
                             Section::Proposals(p) => view! { <proposals::Proposals entries=p/> }.into_any(),
-                            Section::Risk(w) => view! { <risk::Warnings warnings=w/> }.into_any(),
+                            Section::Risk { warnings, can_acknowledge } => view! { <risk::Warnings warnings=warnings can_acknowledge=can_acknowledge/> }.into_any(),
                             Section::Export => view! { <export::Export/> }.into_any(),
                             Section::Screening(s) => view! { <screening::Queue flags=s/> }.into_any(),
                             Section::RegulatorOnly => view! {
@@ -111,6 +111,7 @@ fn Decided() -> impl IntoView {
                 "reg.done.list",
                 &[&id, t(lang, &format!("reg.prop.status.{status}"))],
             ),
+            "risk_ack" => tf(lang, "reg.done.risk_ack", &[&id]),
             "screening" => tf(
                 lang,
                 "reg.done.screening",

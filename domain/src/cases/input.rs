@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{ActionKind, Event, Party, Remedy, Terms};
+use crate::fund::RefusalCategory;
 use crate::input::{self, max};
 use crate::{AppError, Fen};
 
@@ -53,6 +54,10 @@ pub struct ActionInput {
     /// Contest decision: upheld (`true`) or refused (`false`).
     #[serde(default)]
     pub upheld: Option<bool>,
+    /// refuse_first_compensation: the reason's category (the free text goes
+    /// in `reason`).
+    #[serde(default)]
+    pub refusal_category: Option<RefusalCategory>,
 }
 
 /// The text fields of the case page's action forms, as the browser sends
@@ -70,6 +75,7 @@ pub struct ActionForm {
     pub party: Option<String>,
     pub within_days: Option<String>,
     pub upheld: Option<String>,
+    pub refusal_category: Option<String>,
 }
 
 /// The longest `reason` action `kind` takes (the forms' `maxlength` too).
@@ -106,7 +112,8 @@ pub fn action_fields(kind: ActionKind) -> &'static [(&'static str, bool)] {
         K::RequestEvidence => &[("party", true), ("within_days", true), ("message", true)],
         K::ProvideEvidence | K::Comply | K::ApplyFirstCompensation => &[("message", false)],
         K::ApproveFirstCompensation => &[("amount_fen", true), ("message", false)],
-        K::RefuseFirstCompensation | K::ContestRecovery => &[("reason", true)],
+        K::RefuseFirstCompensation => &[("refusal_category", true), ("reason", true)],
+        K::ContestRecovery => &[("reason", true)],
         K::DecideContest => &[("upheld", true), ("reason", true)],
     }
 }
@@ -144,6 +151,7 @@ impl ActionInput {
             party: None,
             within_days: None,
             upheld: None,
+            refusal_category: None,
         }
     }
 
@@ -178,6 +186,12 @@ impl ActionInput {
                 Err(_) => return Err(AppError::invalid("upheld", "err.upheld_required")),
                 Ok(v) => v,
             },
+            refusal_category: input::choice(
+                f.refusal_category.as_deref(),
+                "refusal_category",
+                "err.fund.refusal_category_unknown",
+                RefusalCategory::parse,
+            )?,
         })
     }
 
@@ -269,13 +283,17 @@ impl ActionInput {
                 rec.message = text(&self.message, "message", max::MESSAGE)?;
                 Event::ApproveFirstCompensation { amount }
             }
-            K::RefuseFirstCompensation | K::ContestRecovery => {
+            K::RefuseFirstCompensation => {
+                let category = self.refusal_category.ok_or_else(|| {
+                    AppError::invalid("refusal_category", "err.fund.refusal_category_required")
+                })?;
+                rec.refusal_category = Some(category);
                 rec.reason = required(&self.reason, "reason", reason_max(kind))?;
-                if kind == K::ContestRecovery {
-                    Event::ContestRecovery
-                } else {
-                    Event::RefuseFirstCompensation
-                }
+                Event::RefuseFirstCompensation
+            }
+            K::ContestRecovery => {
+                rec.reason = required(&self.reason, "reason", reason_max(kind))?;
+                Event::ContestRecovery
             }
             K::DecideContest => {
                 let upheld = self
@@ -320,6 +338,9 @@ pub struct ActionRecord {
     pub amount_fen: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upheld: Option<bool>,
+    /// Added later: absent from entries written before it (their hashes hold).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refusal_category: Option<RefusalCategory>,
     pub from_status: String,
     pub to_status: String,
 }
@@ -371,6 +392,9 @@ mod tests {
             "party" => input.party = Some(Party::Merchant),
             "within_days" => input.within_days = Some(5),
             "upheld" => input.upheld = Some(true),
+            "refusal_category" => {
+                input.refusal_category = Some(RefusalCategory::InsufficientEvidence)
+            }
             other => panic!("the table names an unknown field {other}"),
         }
     }
@@ -428,6 +452,7 @@ mod tests {
                     "party" => without.party = None,
                     "within_days" => without.within_days = None,
                     "upheld" => without.upheld = None,
+                    "refusal_category" => without.refusal_category = None,
                     _ => unreachable!(),
                 }
                 let _ = required;
@@ -468,7 +493,7 @@ mod tests {
 
     #[test]
     fn missing_and_wrong_fields_are_named() {
-        let bad: [(&[u8], &str); 9] = [
+        let bad: [(&[u8], &str); 11] = [
             (br#"{}"#, "action"),
             (br#"{"action": "dance"}"#, "action"),
             (br#"{"action": 7}"#, "action"),
@@ -478,6 +503,8 @@ mod tests {
             (br#"{"action": "offer", "amount_fen": 12, "remedy": "cash", "fulfil_within_days": 3}"#, "remedy"),
             (br#"{"action": "offer", "amount_fen": 12, "remedy": "refund"}"#, "fulfil_within_days"),
             (br#"{"action": "decide_contest", "upheld": "yes", "reason": "x"}"#, "upheld"),
+            (br#"{"action": "refuse_first_compensation", "reason": "x"}"#, "refusal_category"),
+            (br#"{"action": "refuse_first_compensation", "refusal_category": "bored", "reason": "x"}"#, "refusal_category"),
         ];
         for (body, want) in bad {
             let got = input::from_json::<ActionInput>(body).and_then(ActionInput::into_event);
@@ -517,6 +544,14 @@ mod tests {
                     ..Default::default()
                 },
                 "upheld",
+            ),
+            (
+                ActionForm {
+                    action: "refuse_first_compensation".into(),
+                    refusal_category: Some("bored".into()),
+                    ..Default::default()
+                },
+                "refusal_category",
             ),
             (
                 ActionForm {

@@ -8,8 +8,18 @@
 //! - **Brushing** (刷单炒信) in ratings: in the last 7 days, at least
 //!   `burst_min` five-star ratings from accounts younger than
 //!   `new_account_days`, or at least `same_ip_min` ratings from one IP.
+//!
+//! A warning is stored when its signal first arises in a week
+//! ([`period_key`]): one per merchant, signal and week; regulators
+//! acknowledge it with a note ([`AcknowledgeInput`]).
 
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+use crate::input::{self, max};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RiskParams {
@@ -43,15 +53,72 @@ impl Default for RiskParams {
 pub struct Signal {
     pub kind: String,
     pub detail: String,
+    /// The figures that raised it, by name.
+    #[serde(default)]
+    pub figures: BTreeMap<String, i64>,
 }
 
-/// A merchant and the signals it raised.
+/// A stored warning: a merchant's signal in one week, and whether (by whom,
+/// when, with what note) a regulator acknowledged it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RiskWarning {
+    pub id: i32,
     pub merchant_id: i32,
     pub merchant_name: String,
-    pub signals: Vec<Signal>,
+    /// `complaint_spike`, `rating_burst`, `rating_same_ip`.
+    pub kind: String,
+    /// The numbers behind it, language-neutral.
+    pub detail: String,
+    pub figures: BTreeMap<String, i64>,
+    /// The ISO week (Beijing time) it was raised in: `2026-W49`.
+    pub period: String,
+    pub raised_at: DateTime<Utc>,
+    pub acknowledged_at: Option<DateTime<Utc>>,
+    pub acknowledged_by: Option<i32>,
+    /// The acknowledging regulator's name.
+    pub acknowledged_by_name: Option<String>,
+    pub note: Option<String>,
+}
+
+named_enum! {
+    /// Which stored warnings a list shows (`GET …/risk-warnings?state=`);
+    /// absent: all of them, open first.
+    WarningState {
+        Open = "open",
+        Acknowledged = "acknowledged",
+    }
+}
+
+/// The week a signal belongs to: its ISO week in Beijing time (`2026-W49`).
+/// A signal still present later in the same week raises nothing new.
+pub fn period_key(now: DateTime<Utc>) -> String {
+    let w = crate::calendar::local_date(now).iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
+/// The longest acknowledgement note, in characters.
+pub const NOTE_MAX: usize = max::REASON;
+
+/// `POST /api/v1/regulator/risk-warnings/{id}/acknowledge`: what the
+/// regulator did or will do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AcknowledgeInput {
+    /// Required, at most 2,000 characters.
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")
+    )]
+    pub note: Option<String>,
+}
+
+impl AcknowledgeInput {
+    /// The note, trimmed; errors name `note`.
+    pub fn check(&self) -> Result<String, AppError> {
+        input::required_text(self.note.as_deref(), "note", NOTE_MAX)
+    }
 }
 
 /// The complaint-spike signal from this week's count and the 12 weeks before.
@@ -61,6 +128,18 @@ pub fn complaint_spike(this_week: u32, previous_12_weeks: u32, p: &RiskParams) -
     let spiked = this_week >= p.spike_min
         && u64::from(this_week) * 100 > u64::from(baseline_x10) * u64::from(p.spike_factor_x10);
     spiked.then(|| Signal {
+        figures: BTreeMap::from([
+            ("complaints_7d".to_string(), i64::from(this_week)),
+            (
+                "complaints_12_weeks_before".to_string(),
+                i64::from(previous_12_weeks),
+            ),
+            ("baseline_per_week_x10".to_string(), i64::from(baseline_x10)),
+            (
+                "spike_factor_x10".to_string(),
+                i64::from(p.spike_factor_x10),
+            ),
+        ]),
         kind: "complaint_spike".into(),
         detail: format!(
             "{this_week} / 7d vs {}.{} / week (12 weeks), ×{}.{}",
@@ -82,6 +161,16 @@ pub fn rating_signals(
     let mut v = vec![];
     if new_account_five_stars >= p.burst_min {
         v.push(Signal {
+            figures: BTreeMap::from([
+                (
+                    "new_account_five_stars_7d".to_string(),
+                    i64::from(new_account_five_stars),
+                ),
+                (
+                    "new_account_days".to_string(),
+                    i64::from(p.new_account_days),
+                ),
+            ]),
             kind: "rating_burst".into(),
             detail: format!(
                 "{new_account_five_stars} × ★★★★★ / 7d from accounts < {} days old",
@@ -91,6 +180,10 @@ pub fn rating_signals(
     }
     if most_from_one_ip >= p.same_ip_min {
         v.push(Signal {
+            figures: BTreeMap::from([(
+                "most_ratings_from_one_ip_7d".to_string(),
+                i64::from(most_from_one_ip),
+            )]),
             kind: "rating_same_ip".into(),
             detail: format!("{most_from_one_ip} ratings / 7d from one IP"),
         });
@@ -113,8 +206,50 @@ mod tests {
         let s = complaint_spike(3, 0, &p).unwrap();
         assert_eq!(s.kind, "complaint_spike");
         assert_eq!(s.detail, "3 / 7d vs 0.5 / week (12 weeks), ×3.0");
+        assert_eq!(s.figures["complaints_7d"], 3);
+        assert_eq!(s.figures["baseline_per_week_x10"], 5);
         // A busy merchant at its usual level is no spike.
         assert_eq!(complaint_spike(20, 240, &p), None);
+    }
+
+    #[test]
+    fn a_week_is_its_iso_week_in_beijing() {
+        use chrono::TimeZone;
+        // Sunday 2026-12-06 23:30 Beijing is still week 49; 16:30 UTC that
+        // day is Monday 00:30 in Beijing: week 50.
+        let sunday = Utc.with_ymd_and_hms(2026, 12, 6, 15, 30, 0).unwrap();
+        assert_eq!(period_key(sunday), "2026-W49");
+        let monday = Utc.with_ymd_and_hms(2026, 12, 6, 16, 30, 0).unwrap();
+        assert_eq!(period_key(monday), "2026-W50");
+        // The first days of January may belong to the year before's last week.
+        let jan = Utc.with_ymd_and_hms(2027, 1, 2, 4, 0, 0).unwrap();
+        assert_eq!(period_key(jan), "2026-W53");
+    }
+
+    #[test]
+    fn a_note_is_required_and_bounded() {
+        let ok = AcknowledgeInput {
+            note: Some(" 已约谈商户 ".into()),
+        };
+        assert_eq!(ok.check().unwrap(), "已约谈商户");
+        for (note, key) in [
+            (None, "err.required"),
+            (Some("   ".to_string()), "err.required"),
+            (Some("长".repeat(NOTE_MAX + 1)), "err.text_too_long"),
+        ] {
+            let e = AcknowledgeInput { note }.check().unwrap_err();
+            assert_eq!(
+                crate::input::testing::field_error(e),
+                ("note".into(), key.into())
+            );
+        }
+        assert!(
+            AcknowledgeInput {
+                note: Some("长".repeat(NOTE_MAX))
+            }
+            .check()
+            .is_ok()
+        );
     }
 
     #[test]

@@ -29,6 +29,11 @@ pub struct LedgerPage {
     pub total: u64,
     pub page: u64,
     pub per_page: u64,
+    /// Contested payouts (appeals of the recovery), newest first: pending,
+    /// or decided with their outcome. On every page.
+    pub appeals: Vec<super::AppealRow>,
+    /// Refused applications per reason category over the ledger's period.
+    pub refusals: super::RefusalFigures,
 }
 
 /// The fund's totals (all or one merchant's).

@@ -453,15 +453,25 @@ pub async fn decide_request(
     Ok(Json(v))
 }
 
-/// `GET /api/v1/regulator/risk-warnings`: merchants with a complaint spike or
-/// signs of rating brushing, each signal with its numbers.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RiskQuery {
+    /// `open` or `acknowledged`; absent: both, open first.
+    #[param(value_type = Option<domain::credit::risk::WarningState>, inline)]
+    state: Option<String>,
+}
+
+/// `GET /api/v1/regulator/risk-warnings[?state=open|acknowledged]`: the
+/// stored warnings, open first, each with its numbers.
 #[utoipa::path(
     get,
     path = "/regulator/risk-warnings",
     tag = "regulator",
-    summary = "Regulators and admins: merchants with a complaint spike or signs of rating brushing; each signal explains its numbers",
+    summary = "Regulators and admins: the stored risk warnings (complaint spike, signs of rating brushing), open first, each with the figures that raised it and its acknowledgement",
+    params(RiskQuery),
     responses(
         (status = 200, description = "The warnings", body = super::openapi::Items<domain::credit::risk::RiskWarning>),
+        super::openapi::BadQuery,
         super::openapi::SignedIn,
         (status = 403, description = "Other roles", body = super::openapi::ErrorBody),
     )
@@ -469,11 +479,49 @@ pub async fn decide_request(
 pub async fn risk_warnings(
     State(state): State<AppState>,
     caller: Caller,
+    Query(q): Query<RiskQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let svc = &state.services;
-    let items =
-        services::credit::risk::warnings(svc, &caller.user, svc.clock.now(), &svc.config.risk)
-            .await
-            .map_err(|e| ApiError(e, caller.lang))?;
+    let lang = caller.lang;
+    caller.require(&[Role::Regulator, Role::Admin])?;
+    let filter = domain::input::choice(
+        q.state.as_deref(),
+        "state",
+        "err.risk.state_unknown",
+        domain::credit::risk::WarningState::parse,
+    )
+    .map_err(|e| ApiError(e, lang))?;
+    let items = services::credit::risk::list(&state.services, &caller.user, filter)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
     Ok(Json(super::openapi::Items { items }))
+}
+
+/// `POST /api/v1/regulator/risk-warnings/{id}/acknowledge {note}`.
+#[utoipa::path(
+    post,
+    path = "/regulator/risk-warnings/{id}/acknowledge",
+    tag = "regulator",
+    summary = "Regulator: acknowledge a risk warning with a note (once)",
+    params(super::openapi::Id),
+    request_body = domain::credit::risk::AcknowledgeInput,
+    responses(
+        (status = 200, description = "The acknowledged warning", body = domain::credit::risk::RiskWarning),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "Already acknowledged", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn acknowledge_risk_warning(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[Role::Regulator])?;
+    let b = from_json::<domain::credit::risk::AcknowledgeInput>(&body, lang)?;
+    let v = services::credit::risk::acknowledge(&state.services, &caller.user, id, &b)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(v))
 }

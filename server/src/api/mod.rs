@@ -87,6 +87,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(merchants::repair))
         .routes(routes!(merchants::record_requests))
         .routes(routes!(merchants::risk_warnings))
+        .routes(routes!(merchants::acknowledge_risk_warning))
         .routes(routes!(merchants::decide_request))
         .routes(routes!(fund::top_up))
         .routes(routes!(fund::ledger))

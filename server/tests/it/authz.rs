@@ -21,7 +21,8 @@
 //! M's objection to another finding; `/lists/{id}…` and `/regulator/lists/{id}…`
 //! the black-list proposal for A; `/regulator/ratings/{id}` C's rating of a
 //! closed case; `/evidence/{id}` C's evidence on a fresh case;
-//! `/complaints/{id}` a closed, published case.
+//! `/complaints/{id}` a closed, published case;
+//! `/regulator/risk-warnings/{id}…` a stored risk warning against A.
 
 use std::collections::BTreeSet;
 
@@ -69,6 +70,7 @@ struct Objects {
     verification: i64,
     complaint: i64,
     screening: i64,
+    risk_warning: i64,
 }
 
 /// A valid body for the row and the caller (`None`: anonymous), made for
@@ -149,8 +151,9 @@ const MATRIX: &[Row] = &[
     ("post",   "/regulator/merchants/{id}/records",        "---------+--", finding),
     ("post",   "/regulator/ratings/{id}/hide",             "---------+--", hide),
     ("post",   "/regulator/requests/{id}/decision",        "---------+--", grant),
-    // Documented: "Regulators and admins".
+    // Documented: "Regulators and admins"; only regulators acknowledge.
     ("get",    "/regulator/risk-warnings",                 "---------++-", none),
+    ("post",   "/regulator/risk-warnings/{id}/acknowledge", "---------+--", risk_ack),
     // Documented: "Regulator or admin" (admins share the verification queue).
     ("post",   "/regulator/verifications/{id}/decision",   "---------++-", approve),
     // Signing out needs no session: without one it is a no-op (204).
@@ -175,6 +178,10 @@ const MATRIX: &[Row] = &[
 
 fn identity(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(json!({"real_name": "王小明", "resident_id": "11010519491231002X"}))
+}
+
+fn risk_ack(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"note": "已约谈商户负责人。"}))
 }
 
 fn none(_: &World, _: &Objects, _: Option<R>) -> Body {
@@ -424,7 +431,9 @@ async fn objects(w: &World) -> Objects {
     let screening = queue["items"][0]["id"]
         .as_i64()
         .unwrap_or_else(|| panic!("no screening flag: {queue}"));
+    let risk_warning = crate::risk::stored_warning(w).await;
     Objects {
+        risk_warning,
         screening,
         evidence,
         record,
@@ -463,6 +472,8 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
         o.complaint
     } else if path.starts_with("/regulator/screening/") {
         o.screening
+    } else if path.starts_with("/regulator/risk-warnings/") {
+        o.risk_warning
     } else {
         panic!("no object for {path}")
     };

@@ -35,7 +35,8 @@
 //! `regulator/list` the black-list proposal for A; `cases/rate` a closed case
 //! nobody rated, `cases/follow-up` a closed, published case C and M rated
 //! (also `complaints/get`'s complaint); `auth/verify_email` and
-//! `auth/reset_password` the mailed tokens of a fresh account per column.
+//! `auth/reset_password` the mailed tokens of a fresh account per column;
+//! `regulator/risk_ack` a stored risk warning against A.
 
 use std::collections::BTreeSet;
 
@@ -93,6 +94,8 @@ struct Objects {
     reset: Vec<String>,
     /// The screening flag C2's filings raised (repeated narratives).
     screening: i64,
+    /// A stored risk warning against A.
+    risk_warning: i64,
 }
 
 /// What a builder knows of the cell.
@@ -194,6 +197,8 @@ const MATRIX: &[Row] = &[
     // a regulator decides the review C2's filings raised.
     ("screening/object",            Gate,             "-++---------", screening_objection),
     ("regulator/screening",         Gate,             "---------+--", screening_decision),
+    // Risk warnings: regulators acknowledge them (`POST …/risk-warnings/{id}/acknowledge`).
+    ("regulator/risk_ack",          Gate,             "---------+--", risk_ack),
 ];
 
 fn identity(_: &Cell) -> Fields {
@@ -496,6 +501,13 @@ fn screening_decision(c: &Cell) -> Fields {
     ])
 }
 
+fn risk_ack(c: &Cell) -> Fields {
+    fields(&[
+        ("id", &c.o.risk_warning.to_string()),
+        ("note", "已约谈商户负责人。"),
+    ])
+}
+
 fn name(col: Option<R>) -> String {
     col.map_or("anonymous".into(), |r| format!("{r:?}"))
 }
@@ -673,7 +685,9 @@ async fn objects(w: &World) -> Objects {
         .first()
         .map(|f| i64::from(f.id))
         .expect("a screening flag");
+    let risk_warning = crate::risk::stored_warning(w).await;
     Objects {
+        risk_warning,
         screening,
         verification,
         published: f["id"].as_i64().unwrap(),

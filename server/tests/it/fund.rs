@@ -26,13 +26,13 @@ async fn post(w: &World, r: Option<R>, path: &str, body: &Value) -> Resp {
     w.app.send(req).await
 }
 
-async fn top_up(w: &World, fen: i64, key: &str) {
+pub(crate) async fn top_up(w: &World, fen: i64, key: &str) {
     post(w, Some(R::Fund), "/api/v1/fund/top-up", &mv(fen, key))
         .await
         .expect(201);
 }
 
-async fn deposit(w: &World, merchant: i64, fen: i64, key: &str) {
+pub(crate) async fn deposit(w: &World, merchant: i64, fen: i64, key: &str) {
     post(
         w,
         Some(R::Fund),
@@ -65,13 +65,13 @@ fn act_body(action: &str, extra: Value) -> Value {
     b
 }
 
-async fn act(w: &World, r: R, id: i64, action: &str, extra: Value) -> Resp {
+pub(crate) async fn act(w: &World, r: R, id: i64, action: &str, extra: Value) -> Resp {
     w.act(r, id, &act_body(action, extra)).await
 }
 
 /// A decided case (award ¥2,000 within 10 working days) whose deadline
 /// passed: the sweeper made it non-compliant.
-async fn non_compliant(w: &World) -> i64 {
+pub(crate) async fn non_compliant(w: &World) -> i64 {
     let id = w.case_at(Stage::Decided).await;
     let due = instant(&deadline(&w.view(R::Adm, id).await, "comply_by")["at"]);
     w.set_now(due + Duration::minutes(1));
@@ -349,13 +349,13 @@ backend_tests! {
         act(&w, R::C, id, "apply_first_compensation", json!({})).await.expect(200);
         for r in [R::C, R::M, R::Med, R::Arb, R::Reg, R::Adm] {
             act(&w, r, id, "approve_first_compensation", json!({"amount_fen": 100})).await.expect(403);
-            act(&w, r, id, "refuse_first_compensation", json!({"reason": "x"})).await.expect(403);
+            act(&w, r, id, "refuse_first_compensation", json!({"refusal_category": "other", "reason": "x"})).await.expect(403);
         }
         // Another consumer does not even see the case.
         act(&w, R::C2, id, "approve_first_compensation", json!({"amount_fen": 100})).await.expect(404);
         // A refusal needs reasons and reaches the consumer.
-        act(&w, R::Fund, id, "refuse_first_compensation", json!({})).await.expect(422);
-        act(&w, R::Fund, id, "refuse_first_compensation", json!({"reason": "材料不足"})).await.expect(200);
+        act(&w, R::Fund, id, "refuse_first_compensation", json!({"refusal_category": "insufficient_evidence"})).await.expect(422);
+        act(&w, R::Fund, id, "refuse_first_compensation", json!({"refusal_category": "insufficient_evidence", "reason": "材料不足"})).await.expect(200);
         assert!(w.inbox(R::C, id).await.contains(&"fc_refused".to_string()));
         // Accounts: one's own merchant, and staff.
         account(&w, None, a).await.expect(401);

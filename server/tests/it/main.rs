@@ -18,6 +18,7 @@ mod complaints;
 mod credit;
 mod due_process;
 mod fund;
+mod fund_appeals;
 mod harness;
 mod hostile;
 mod identity;

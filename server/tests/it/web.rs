@@ -157,6 +157,7 @@ backend_tests! {
         assert_eq!(prop("FollowUpInput", "text", "maxLength"), n(domain::credit::TEXT_MAX));
         assert_eq!(prop("MovementInput", "idempotency_key", "maxLength"), n(domain::fund::KEY_MAX));
         assert_eq!(prop("MovementInput", "reason", "maxLength"), n(domain::fund::REASON_MAX));
+        assert_eq!(prop("AcknowledgeInput", "note", "maxLength"), n(domain::credit::risk::NOTE_MAX));
         assert_eq!(prop("FindingInput", "summary", "minLength"), n(domain::credit::SUMMARY_MIN));
         assert_eq!(prop("FindingInput", "summary", "maxLength"), n(domain::credit::SUMMARY_MAX));
         assert_eq!(prop("RequestInput", "text", "minLength"), n(domain::credit::REQUEST_TEXT_MIN));

@@ -5,7 +5,8 @@
 //! 1. the case row under its version guard (`record::save`);
 //! 2. the trail entry of the step;
 //! 3. the credit file (`credit::records::on_case_change`);
-//! 4. the fund's postings of first compensation, with their own trail entry;
+//! 4. the fund's postings of first compensation, with their own trail entry,
+//!    and the public ledger's refusals and appeals;
 //! 5. the notices to everyone the rules name, but the actor.
 
 use chrono::{DateTime, Utc};
@@ -73,5 +74,7 @@ pub(crate) async fn commit<C: ConnectionTrait>(
     {
         trail::append(conn, c.id, now, by.id(), by.role(), "fund_posted", &moved).await?;
     }
+    // The public ledger's refusals and appeals.
+    crate::fund::appeals::on_case_step(conn, c, event, &rec, &t.case, now).await?;
     notice::case_step(svc, conn, c, m, &t.case, &t.notify, by.id()).await
 }

@@ -1,7 +1,9 @@
 //! The deadline sweeper: applies `DeadlineElapsed` to every case whose next
 //! deadline has passed and sends a reminder one working day before each
-//! deadline. Safe to run twice and after a crash: each case moves in its own
-//! guarded transaction, and each reminder is recorded once.
+//! deadline; it also publishes credit records past their objection period
+//! and raises new risk warnings. Safe to run twice and after a crash: each
+//! case moves in its own guarded transaction, each reminder is recorded
+//! once, and each risk warning is stored (and pushed) once.
 
 use std::collections::HashSet;
 
@@ -27,14 +29,20 @@ pub struct SweepReport {
     pub conflicts: usize,
     /// Credit records published after their objection period.
     pub records_published: usize,
+    /// Risk warnings raised (stored and pushed to the regulators).
+    pub risk_warnings: usize,
 }
 
 impl std::fmt::Display for SweepReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "deadline transitions: {}, reminders: {}, conflicts: {}, credit records published: {}",
-            self.transitions, self.reminders, self.conflicts, self.records_published
+            "deadline transitions: {}, reminders: {}, conflicts: {}, credit records published: {}, risk warnings raised: {}",
+            self.transitions,
+            self.reminders,
+            self.conflicts,
+            self.records_published,
+            self.risk_warnings
         )
     }
 }
@@ -71,6 +79,9 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
     report.records_published = crate::credit::records::publish_due(svc, now)
         .await
         .map_err(|e| anyhow::anyhow!("publishing credit records: {e}"))?;
+    report.risk_warnings = crate::credit::risk::raise(svc, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("raising risk warnings: {e}"))?;
     if report.transitions + report.reminders + report.records_published > 0 {
         svc.outbox_wake.notify_one();
     }
@@ -191,7 +202,7 @@ pub async fn run(svc: Services) {
         match crate::lease::run_held(&svc.db, LEASE, &svc.holder, svc.config.jobs.lease_ttl, work)
             .await
         {
-            Some(Ok(r)) if r.transitions + r.reminders + r.conflicts > 0 => {
+            Some(Ok(r)) if r.transitions + r.reminders + r.conflicts + r.risk_warnings > 0 => {
                 tracing::info!("sweeper: {r}")
             }
             Some(Ok(_)) | None => {}

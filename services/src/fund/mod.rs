@@ -3,6 +3,7 @@
 //! the public ledger, and reconciliation. The accounting rules themselves
 //! are pure and live in `domain::fund`.
 
+pub mod appeals;
 pub mod books;
 pub mod check;
 mod compensation;

@@ -28,7 +28,7 @@ pub const PUBLIC_KINDS: [EntryKind; 6] = [
     EntryKind::RepaymentRefund,
 ];
 
-fn public_kinds() -> Vec<&'static str> {
+pub(super) fn public_kinds() -> Vec<&'static str> {
     PUBLIC_KINDS.iter().map(|k| k.as_str()).collect()
 }
 
@@ -172,6 +172,8 @@ pub async fn ledger(
         total,
         page,
         per_page,
+        appeals: super::appeals::appeals(&svc.db, merchant_id).await?,
+        refusals: super::appeals::refusals(&svc.db, merchant_id, svc.clock.now()).await?,
     })
 }
 

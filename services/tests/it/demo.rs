@@ -28,6 +28,12 @@ backend_tests! {
         // Every demo trail is intact.
         let (checked, broken) = services::record::trail::verify_all(&svc.db).await.unwrap();
         assert_eq!((checked as u64, broken), (cases, None));
+        // An open risk warning for each of the browser specs' merchants.
+        let warnings = entities::risk_warning::Entity::find().all(&svc.db).await.unwrap();
+        let mut merchants: Vec<i32> = warnings.iter().map(|w| w.merchant_id).collect();
+        merchants.sort();
+        assert_eq!(merchants, services::demo::RISK_DEMO_MERCHANTS.to_vec());
+        assert!(warnings.iter().all(|w| w.acknowledged_at.is_none()));
         // A second start loads nothing more.
         assert!(!services::demo::load_if_empty(&svc).await.unwrap());
         assert_eq!(case::Entity::find().count(&svc.db).await.unwrap(), cases);
