@@ -21,6 +21,7 @@ mod m20261206_000015_decision_overdue;
 mod m20261206_000016_identity;
 mod m20261206_000017_bundles;
 mod m20261206_000018_screening;
+mod m20261207_000019_account_admin;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_identity::Migration),
             Box::new(m20261206_000017_bundles::Migration),
             Box::new(m20261206_000018_screening::Migration),
+            Box::new(m20261207_000019_account_admin::Migration),
         ]
     }
 }
