@@ -16,7 +16,7 @@ pub async fn create_staff(
     display_name: String,
     role: String,
 ) -> Result<(), AppError> {
-    crate::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::ssr::require_role(&[Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     let input = services::accounts::NewUser {
         email,
@@ -25,7 +25,7 @@ pub async fn create_staff(
         role,
         lang: crate::i18n::use_lang(),
     };
-    services::accounts::create_user(&svc, input, true).await?;
+    services::accounts::create_by_admin(&svc, &admin, input).await?;
     leptos_axum::redirect("/admin/users?notice=created");
     Ok(())
 }
@@ -164,9 +164,14 @@ pub struct PiiAccessRow {
 pub async fn pii_log() -> Result<Vec<PiiAccessRow>, AppError> {
     let user = crate::ssr::require_role(&[Role::Admin]).await?;
     let svc = crate::ssr::services()?;
-    Ok(services::cases::privacy::access_log(&svc, &user, 500)
-        .await?
-        .into_iter()
+    Ok(access_rows(
+        services::cases::privacy::access_log(&svc, &user, 500).await?,
+    ))
+}
+
+/// The log's lines as the pages show them (the admin's log, a consumer's own).
+pub(crate) fn access_rows(rows: Vec<domain::cases::AccessView>) -> Vec<PiiAccessRow> {
+    rows.into_iter()
         .map(|r| PiiAccessRow {
             id: r.id,
             staff_name: r.staff_name,
@@ -177,7 +182,27 @@ pub async fn pii_log() -> Result<Vec<PiiAccessRow>, AppError> {
             reason: r.reason,
             at: domain::calendar::format_local(r.at),
         })
-        .collect())
+        .collect()
+}
+
+/// A role's name from its identifier (`mediator` → 调解员).
+pub(crate) fn role_text(lang: domain::Lang, role: &str) -> String {
+    Role::parse(role)
+        .map(|x| t(lang, x.label_key()).to_string())
+        .unwrap_or_else(|| role.to_string())
+}
+
+/// `name,narrative` → 姓名、投诉内容
+pub(crate) fn fields_text(lang: domain::Lang, fields: &str) -> String {
+    fields
+        .split(',')
+        .map(|p| t(lang, &format!("pii.field.{}", p.trim())).to_string())
+        .collect::<Vec<_>>()
+        .join(if lang == domain::Lang::Zh {
+            "、"
+        } else {
+            ", "
+        })
 }
 
 /// `/admin/pii-log`: who saw which consumer's data unmasked, on which case, and why.
@@ -185,17 +210,7 @@ pub async fn pii_log() -> Result<Vec<PiiAccessRow>, AppError> {
 pub fn PiiLogPage() -> impl IntoView {
     let lang = use_lang();
     let rows = Resource::new(|| (), |_| pii_log());
-    // `name,narrative` → 姓名、投诉内容
-    let fields = move |f: &str| {
-        f.split(',')
-            .map(|p| t(lang, &format!("pii.field.{}", p.trim())).to_string())
-            .collect::<Vec<_>>()
-            .join(if lang == domain::Lang::Zh {
-                "、"
-            } else {
-                ", "
-            })
-    };
+    let fields = move |f: &str| fields_text(lang, f);
     view! {
         <section class="card">
             <h1>{t(lang, "admin.pii_log")}</h1>
@@ -224,11 +239,7 @@ pub fn PiiLogPage() -> impl IntoView {
                                 </tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|r| {
-                                        let role = Role::ALL
-                                            .into_iter()
-                                            .find(|x| x.as_str() == r.staff_role)
-                                            .map(|x| t(lang, x.label_key()).to_string())
-                                            .unwrap_or_else(|| r.staff_role.clone());
+                                        let role = role_text(lang, &r.staff_role);
                                         view! {
                                             <tr data-entry=r.id.to_string() data-case=r.case_id.to_string() data-role=r.staff_role.clone()>
                                                 <td class="staff">{r.staff_name.clone()}</td>

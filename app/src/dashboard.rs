@@ -54,7 +54,8 @@ pub fn DashboardPage() -> impl IntoView {
                         {(u.role == Role::Consumer).then(|| view! { <IdentitySection action=set_identity identity=identity/> })}
                         <h2>{t(lang, "dash.upcoming")}</h2>
                         <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
-                        {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
+                        <p><a href="/account" id="dash-account">{t(lang, "dash.account")}</a></p>
+                        {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/accounts" id="admin-accounts">{t(lang, "admin.accounts_title")}</a>" · "<a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
                     }.into_any(),
                 } })}
             </Suspense>

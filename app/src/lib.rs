@@ -4,7 +4,9 @@
 // Deep view trees (the merchant page) outgrow the default when rendered on the server.
 #![recursion_limit = "256"]
 
+pub mod account;
 pub mod admin;
+pub mod admin_accounts;
 pub mod auth;
 pub mod cases;
 pub mod complaints;
@@ -92,6 +94,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/calendar") view=admin::CalendarPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/users") view=admin::StaffPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/pii-log") view=admin::PiiLogPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/admin/accounts") view=admin_accounts::AccountsPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/account/email") view=account::ConfirmEmailPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/regulator") view=regulator::RegulatorPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/lists/:kind") view=regulator::PublicListPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=dev::MailboxPage ssr=SsrMode::InOrder/>

@@ -7,6 +7,7 @@
 #[macro_use]
 mod names;
 
+pub mod accounts;
 pub mod calendar;
 pub mod cases;
 pub mod credit;

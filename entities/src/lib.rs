@@ -30,4 +30,5 @@ pub mod screening_case;
 pub mod screening_flag;
 pub mod session;
 pub mod signing_key;
+pub mod staff_admin_log;
 pub mod user;

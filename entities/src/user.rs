@@ -16,6 +16,13 @@ pub struct Model {
     pub lang: String,
     pub email_verified_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// Set by an admin: signed out everywhere, sign-in refused.
+    pub deactivated_at: Option<DateTimeUtc>,
+    /// Deleted by its owner: name, address, password and identity erased,
+    /// the row kept (pseudonymised) for the cases it filed.
+    pub deleted_at: Option<DateTimeUtc>,
+    /// A new address waiting for its confirmation link.
+    pub pending_email: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

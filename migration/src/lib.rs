@@ -24,6 +24,7 @@ mod m20261206_000018_screening;
 mod m20261207_000019_waybill_links;
 mod m20261207_000020_fund_appeals;
 mod m20261207_000021_risk_warnings;
+mod m20261207_000022_account_admin;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_waybill_links::Migration),
             Box::new(m20261207_000020_fund_appeals::Migration),
             Box::new(m20261207_000021_risk_warnings::Migration),
+            Box::new(m20261207_000022_account_admin::Migration),
         ]
     }
 }

@@ -56,7 +56,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(users::create))
         .routes(routes!(session::create, session::delete))
         .routes(routes!(users::me))
-        .routes(routes!(admin::create_user))
+        .routes(routes!(admin::create_user, admin::users))
         .routes(routes!(admin::pii_log))
         .routes(routes!(cases::file, cases::list))
         .routes(routes!(cases::get))
@@ -116,7 +116,16 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(users::set_identity))
         .routes(routes!(cases::identity))
         // Case bundles (issue 14).
-        .routes(routes!(cases::bundle));
+        .routes(routes!(cases::bundle))
+        // Account administration and the holder's own settings (issue 15).
+        .routes(routes!(admin::set_status))
+        .routes(routes!(admin::set_role))
+        .routes(routes!(admin::audit))
+        .routes(routes!(users::change_password))
+        .routes(routes!(users::change_email))
+        .routes(routes!(users::confirm_email))
+        .routes(routes!(users::access_log))
+        .routes(routes!(users::delete_me));
     openapi::finish(router.get_openapi_mut());
     router
 }

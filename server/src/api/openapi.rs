@@ -462,8 +462,10 @@ fn trimmed_lengths(doc: &mut serde_json::Value) {
             continue;
         };
         for (name, p) in props.iter_mut() {
-            if matches!(name.as_str(), "password" | "uscc")
-                || p.get("pattern").is_some()
+            if matches!(
+                name.as_str(),
+                "password" | "current_password" | "new_password" | "uscc"
+            ) || p.get("pattern").is_some()
                 || p.get("format").is_some()
             {
                 continue;

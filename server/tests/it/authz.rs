@@ -71,6 +71,7 @@ struct Objects {
     complaint: i64,
     screening: i64,
     risk_warning: i64,
+    account: i64,
 }
 
 /// A valid body for the row and the caller (`None`: anonymous), made for
@@ -174,7 +175,47 @@ const MATRIX: &[Row] = &[
     ("post",   "/screening/objection",                     "-++---------", screening_objection),
     ("get",    "/regulator/screening",                     "---------+--", none),
     ("post",   "/regulator/screening/{id}/decision",       "---------+--", screening_decision),
+    // Account administration (issue 15): admins only; `/admin/users/{id}`
+    // is a mediator made for the run.
+    ("get",    "/admin/users",                             "----------+-", none),
+    ("post",   "/admin/users/{id}/status",                 "----------+-", deactivate),
+    ("put",    "/admin/users/{id}/role",                   "----------+-", new_role),
+    ("get",    "/admin/audit",                             "----------+-", none),
+    // The holder's own settings. The bodies fail the rules after the gate
+    // (the same password again, an address that is none), so no account
+    // changes under the matrix; deleting is refused after the gate for
+    // consumers with open cases and merchants linked to a business (409),
+    // and for staff at the gate.
+    ("put",    "/users/me/password",                       "-+++++++++++", same_password),
+    ("put",    "/users/me/email",                          "-+++++++++++", no_address),
+    ("post",   "/users/email-confirmation",                "++++++++++++", made_up_token),
+    ("get",    "/users/me/access-log",                     "-+++++++++++", none),
+    ("delete", "/users/me",                                "-++++-------", password),
 ];
+
+fn deactivate(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"active": false, "reason": "离职交接完毕，停用账号"}))
+}
+
+fn new_role(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"role": "arbitrator", "reason": "岗位调整至仲裁庭"}))
+}
+
+fn same_password(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"current_password": PASSWORD, "new_password": PASSWORD}))
+}
+
+fn no_address(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"password": PASSWORD, "email": "not an address"}))
+}
+
+fn made_up_token(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"token": "made-up"}))
+}
+
+fn password(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"password": PASSWORD}))
+}
 
 fn identity(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(json!({"real_name": "王小明", "resident_id": "11010519491231002X"}))
@@ -432,8 +473,19 @@ async fn objects(w: &World) -> Objects {
         .as_i64()
         .unwrap_or_else(|| panic!("no screening flag: {queue}"));
     let risk_warning = crate::risk::stored_warning(w).await;
+    // A mediator the admin rows act on.
+    let account = created(
+        post(
+            w,
+            "/admin/users".into(),
+            json!({"email": "matrix-target@staff.gongdao.test", "password": PASSWORD, "display_name": "调解员丙", "role": "mediator"}),
+            Some(w.token(R::Adm)),
+        )
+        .await,
+    );
     Objects {
         risk_warning,
+        account,
         screening,
         evidence,
         record,
@@ -474,6 +526,8 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
         o.screening
     } else if path.starts_with("/regulator/risk-warnings/") {
         o.risk_warning
+    } else if path.starts_with("/admin/users/") {
+        o.account
     } else {
         panic!("no object for {path}")
     };

@@ -96,6 +96,10 @@ struct Objects {
     screening: i64,
     /// A stored risk warning against A.
     risk_warning: i64,
+    /// A mediator the admin rows act on.
+    account: i64,
+    /// Per column, the link token of the same account's change to a new address.
+    email_change: Vec<String>,
 }
 
 /// What a builder knows of the cell.
@@ -199,7 +203,64 @@ const MATRIX: &[Row] = &[
     ("regulator/screening",         Gate,             "---------+--", screening_decision),
     // Risk warnings: regulators acknowledge them (`POST …/risk-warnings/{id}/acknowledge`).
     ("regulator/risk_ack",          Gate,             "---------+--", risk_ack),
+    // Account administration (`/admin/accounts`): admins only; the forms
+    // act on a mediator made for the run.
+    ("admin/accounts",              Gate,             "----------+-", account_query),
+    ("admin/set_status",            Gate,             "----------+-", deactivate),
+    ("admin/set_role",              Gate,             "----------+-", new_role),
+    ("admin/audit",                 Gate,             "----------+-", none),
+    // The holder's own settings (`/account`). A new address is asked for
+    // (nothing changes until its link is used); the link of a fresh
+    // account per column confirms one, signed in or not; deleting is
+    // refused after the gate for consumers with open cases and merchants
+    // linked to a business, at the gate for staff. The password changes
+    // last: the caller's session stays, and no later row signs in.
+    ("account/change_email",        Gate,             "-+++++++++++", new_email),
+    ("account/confirm_email",       Gate,             "++++++++++++", email_link),
+    ("account/access_log",          Gate,             "-+++++++++++", none),
+    ("account/delete",              Gate,             "-++++-------", password),
+    ("account/change_password",     Gate,             "-+++++++++++", new_password),
 ];
+
+fn account_query(_: &Cell) -> Fields {
+    fields(&[("q", ""), ("role", "mediator"), ("before", "")])
+}
+
+fn deactivate(c: &Cell) -> Fields {
+    fields(&[
+        ("id", &c.o.account.to_string()),
+        ("active", "false"),
+        ("reason", "离职交接完毕，停用账号"),
+    ])
+}
+
+fn new_role(c: &Cell) -> Fields {
+    fields(&[
+        ("id", &c.o.account.to_string()),
+        ("role", "arbitrator"),
+        ("reason", "岗位调整至仲裁庭"),
+    ])
+}
+
+fn new_email(c: &Cell) -> Fields {
+    let email = fresh_email(c.w, "example.cn");
+    fields(&[("password", PASSWORD), ("email", &email)])
+}
+
+fn email_link(c: &Cell) -> Fields {
+    fields(&[("token", &c.o.email_change[c.column])])
+}
+
+fn password(_: &Cell) -> Fields {
+    fields(&[("password", PASSWORD)])
+}
+
+fn new_password(_: &Cell) -> Fields {
+    fields(&[
+        ("current_password", PASSWORD),
+        ("new_password", "a new correct horse"),
+    ])
+}
 
 fn identity(_: &Cell) -> Fields {
     fields(&[
@@ -660,11 +721,18 @@ async fn objects(w: &World) -> Objects {
             role: "consumer".into(),
             lang: domain::Lang::Zh,
         };
-        services::accounts::create_user(&w.app.svc, account, false)
+        let user = services::accounts::create_user(&w.app.svc, account, false)
             .await
             .unwrap();
         let ip = format!("10.1.{column}.1");
         services::accounts::request_password_reset(&w.app.svc, &email, &ip)
+            .await
+            .unwrap();
+        let change = domain::accounts::EmailChangeInput {
+            password: PASSWORD.into(),
+            email: format!("new-{email}"),
+        };
+        services::accounts::own::request_email_change(&w.app.svc, &user, &change)
             .await
             .unwrap();
         emails.push(email);
@@ -672,6 +740,17 @@ async fn objects(w: &World) -> Objects {
     w.app.deliver_mail().await;
     let tokens = |path| emails.iter().map(|e| mailed_token(w, e, path)).collect();
     let (verify, reset) = (tokens("/verify"), tokens("/reset"));
+    let email_change = emails
+        .iter()
+        .map(|e| mailed_token(w, &format!("new-{e}"), "/account/email"))
+        .collect();
+    let account = created(api(
+        w,
+        "/admin/users",
+        json!({"email": "matrix-target@staff.gongdao.test", "password": PASSWORD, "display_name": "调解员丙", "role": "mediator"}),
+        R::Adm,
+    )
+    .await);
     // C2 files the same story against both merchants three times: a
     // screening flag (repeated narratives).
     for m in [w.merchant_a, w.merchant_b, w.merchant_a] {
@@ -688,6 +767,8 @@ async fn objects(w: &World) -> Objects {
     let risk_warning = crate::risk::stored_warning(w).await;
     Objects {
         risk_warning,
+        account,
+        email_change,
         screening,
         verification,
         published: f["id"].as_i64().unwrap(),

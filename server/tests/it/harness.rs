@@ -113,6 +113,10 @@ impl Req {
         Req::new(Method::POST, uri)
     }
 
+    pub fn put(uri: &str) -> Req {
+        Req::new(Method::PUT, uri)
+    }
+
     pub fn delete(uri: &str) -> Req {
         Req::new(Method::DELETE, uri)
     }

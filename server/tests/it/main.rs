@@ -3,6 +3,7 @@
 //! (`GONGDAO_TEST_PG_URL`, default `postgres://postgres@127.0.0.1:5432/postgres`;
 //! the PostgreSQL half fails when the server cannot be reached).
 
+mod accounts;
 mod admin;
 mod authz;
 mod authz_fns;

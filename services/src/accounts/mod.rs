@@ -1,7 +1,10 @@
-//! Accounts: registration, email verification, sign-in, sessions, password reset.
+//! Accounts: registration, email verification, sign-in, sessions, password
+//! reset, the holder's own settings (`own`) and staff administration (`admin`).
 
+pub mod admin;
 pub mod cookies;
 pub mod identity;
+pub mod own;
 mod passwords;
 pub mod register;
 pub mod reset;
@@ -13,7 +16,7 @@ use domain::{AppError, Lang, Role, UserView};
 use entities::user;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
-pub use register::{NewUser, create_user, register};
+pub use register::{NewUser, create_by_admin, create_user, register};
 pub use reset::{request_password_reset, reset_password};
 pub use sessions::{SESSION_DAYS, login, logout, user_for_token};
 pub use verify::{resend_verification, verify_email};

@@ -63,7 +63,7 @@ pub async fn register(svc: &Services, input: NewUser, ip: &str) -> Result<UserVi
     {
         return Err(AppError::RateLimited);
     }
-    insert(svc, &input, email, role, false).await
+    insert(svc, &input, email, role, false, None).await
 }
 
 /// An admin (CLI or admin page) creates any account, staff included. The
@@ -74,7 +74,21 @@ pub async fn create_user(
     verified: bool,
 ) -> Result<UserView, AppError> {
     let (email, role) = validate(&input)?;
-    insert(svc, &input, email, role, verified).await
+    insert(svc, &input, email, role, verified, None).await
+}
+
+/// An admin creates an account (verified) from the admin page or the API;
+/// the creation goes into the staff administration log.
+pub async fn create_by_admin(
+    svc: &Services,
+    admin: &UserView,
+    input: NewUser,
+) -> Result<UserView, AppError> {
+    if admin.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let (email, role) = validate(&input)?;
+    insert(svc, &input, email, role, true, Some(admin.id)).await
 }
 
 async fn insert(
@@ -83,6 +97,7 @@ async fn insert(
     email: Email,
     role: Role,
     verified: bool,
+    by_admin: Option<i32>,
 ) -> Result<UserView, AppError> {
     let hash = super::passwords::hash(input.password.clone()).await?;
     let now = svc.clock.now();
@@ -102,6 +117,19 @@ async fn insert(
     .map_err(conflict_on_unique("email", "err.email_taken"))?;
     if !verified {
         queue_verification(svc, &txn, &created).await?;
+    }
+    if let Some(admin) = by_admin {
+        super::admin::log_act(
+            &txn,
+            admin,
+            created.id,
+            super::admin::CREATED,
+            None,
+            Some(role.as_str()),
+            "",
+            now,
+        )
+        .await?;
     }
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();

@@ -73,6 +73,10 @@ pub async fn login(
         (true, Some(u)) => u,
         _ => return Err(failed()),
     };
+    // Told only to whoever knows the password.
+    if u.deactivated_at.is_some() {
+        return Err(AppError::unauthorized("err.account.deactivated"));
+    }
     let token = tokens::new_token();
     let now = svc.clock.now();
     session::ActiveModel {
@@ -105,6 +109,7 @@ pub async fn user_for_token(svc: &Services, token: &str) -> Result<Option<UserVi
         .map_err(internal_error)?;
     let Some(s) = found else { return Ok(None) };
     Ok(user::Entity::find_by_id(s.user_id)
+        .filter(user::Column::DeactivatedAt.is_null())
         .one(&svc.db)
         .await
         .map_err(internal_error)?

@@ -72,7 +72,7 @@ pub async fn act(
     get_case(svc, user, case_id).await
 }
 
-/// A handover goes to another staff member of the same kind.
+/// A handover goes to another active staff member of the same kind.
 async fn check_handover_target<C: ConnectionTrait>(
     conn: &C,
     actor: Actor,
@@ -88,7 +88,7 @@ async fn check_handover_target<C: ConnectionTrait>(
         .await
         .map_err(internal_error)?;
     match target {
-        Some(u) if u.role == want.as_str() => Ok(()),
+        Some(u) if u.role == want.as_str() && u.deactivated_at.is_none() => Ok(()),
         _ => Err(AppError::invalid("to", "err.handover_target")),
     }
 }

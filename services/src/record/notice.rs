@@ -22,12 +22,14 @@ use sea_orm::{
 use crate::db::internal_error;
 use crate::{Services, mail};
 
-/// The ids of everyone with `role`.
+/// The ids of everyone with `role` whose account is active (a deactivated
+/// staff member gets no notices or mail).
 pub async fn role_members<C: ConnectionTrait>(conn: &C, role: Role) -> Result<Vec<i32>, AppError> {
     user::Entity::find()
         .select_only()
         .column(user::Column::Id)
         .filter(user::Column::Role.eq(role.as_str()))
+        .filter(user::Column::DeactivatedAt.is_null())
         .into_tuple()
         .all(conn)
         .await
