@@ -506,7 +506,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("err.list.objection_period", "商户的5个工作日异议期尚未届满且未提出异议，暂不能确认列入黑名单", "the merchant's 5 working days to object have not passed and it has not objected yet; the black listing cannot be confirmed yet"),
     ("err.login_failed", "邮箱或密码不正确。", "Wrong email or password."),
     ("err.logistics.not_logistics", "该经营者不是寄递物流企业", "this merchant is not a logistics company"),
-    ("err.logistics.parts_exceed_paid", "商户部分与物流部分的索赔金额合计不得超过实付金额", "the merchant's and the logistics company's parts together may not exceed the amount paid"),
+    ("err.logistics.parts_exceed_paid", "物流部分的索赔不得超过实付金额；未主张惩罚性赔偿时，两部分合计也不得超过实付金额", "the logistics company's part may not exceed the amount paid, nor, unless punitive damages are demanded, may the two parts together"),
     ("err.logistics.same_merchant", "物流企业须与被投诉商户不同", "must differ from the merchant complained about"),
     ("err.merchant.claimed", "该经营者已由其他账号完成实名认证", "this business is already verified for another account"),
     ("err.merchant.entity_type", "主体类型须为 enterprise、individual_business、farmer_cooperative 或 other", "must be enterprise, individual_business, farmer_cooperative or other"),

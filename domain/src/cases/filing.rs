@@ -269,7 +269,9 @@ pub struct ComplaintInput {
     pub waybill: Option<String>,
     /// Also against a logistics company, for the delivery part: filed as a
     /// second, linked case (both or neither). `amount_claimed_fen` is then
-    /// the merchant's part; the two parts together at most `amount_paid_fen`.
+    /// the merchant's part; at most `amount_paid_fen`, and with the merchant's
+    /// part together at most that too unless the merchant's part demands
+    /// punitive damages.
     #[serde(default)]
     pub logistics: Option<LogisticsInput>,
 }
@@ -410,7 +412,12 @@ impl ComplaintInput {
                         "err.logistics.same_merchant",
                     ));
                 }
-                if complaint.order.claimed.0 + part.claimed.0 > complaint.order.paid.0 {
+                // The delivery part never claims more than was paid; the two
+                // parts together neither, unless the merchant's part claims
+                // punitive damages (which stand on their own).
+                let paid = complaint.order.paid.0;
+                let together = complaint.order.claimed.0 + part.claimed.0;
+                if part.claimed.0 > paid || (!complaint.demand.is_punitive() && together > paid) {
                     return Err(AppError::invalid(
                         lf.amount_claimed,
                         "err.logistics.parts_exceed_paid",
@@ -712,6 +719,41 @@ mod tests {
                 "{logistics}"
             );
         }
+    }
+
+    #[test]
+    fn a_punitive_merchant_part_stands_beside_a_delivery_part() {
+        // The body claims 259900 of the 259900 paid from the merchant.
+        let wb = r#", "waybill": "SF1234567890""#;
+        let part = |fen: i64| {
+            format!(
+                r#"{{"merchant_id": 2, "amount_claimed_fen": {fen}, "narrative": "外箱破损，机器在运输中摔坏。"}}"#
+            )
+        };
+        let punitive = |fen: i64| -> ComplaintInput {
+            let extra = format!(
+                r#", "merchant_id": 1, "demand": "punitive_3x"{wb}, "logistics": {}"#,
+                part(fen)
+            );
+            input::from_json(&body(&extra)).unwrap()
+        };
+        // 退一赔三 from the merchant and the parcel's damage from the carrier.
+        let c = punitive(50_000).check(now(), "merchant_id").unwrap();
+        assert_eq!(c.logistics.unwrap().claimed, Fen(50_000));
+        // Still: the carrier is never asked for more than was paid.
+        assert_eq!(
+            field(punitive(259_901).check(now(), "merchant_id").unwrap_err()),
+            "logistics.amount_claimed_fen"
+        );
+        // Without a punitive demand the two parts share the price.
+        assert_eq!(
+            field(
+                linked(&part(1), wb)
+                    .check(now(), "merchant_id")
+                    .unwrap_err()
+            ),
+            "logistics.amount_claimed_fen"
+        );
     }
 
     #[test]

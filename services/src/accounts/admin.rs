@@ -299,20 +299,13 @@ pub async fn audit_log(
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
-    let names: std::collections::HashMap<i32, String> = user::Entity::find()
-        .filter(
-            user::Column::Id.is_in(
-                rows.iter()
-                    .flat_map(|r| [r.admin_id, r.user_id])
-                    .collect::<std::collections::BTreeSet<_>>(),
-            ),
-        )
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names: std::collections::HashMap<i32, String> = crate::record::user_names(
+        &svc.db,
+        rows.iter()
+            .flat_map(|r| [r.admin_id, r.user_id])
+            .collect::<std::collections::BTreeSet<_>>(),
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|r| StaffAdminEntry {

@@ -3,7 +3,7 @@
 //! reason), and the log admins read.
 
 use domain::{AppError, Role, UserView};
-use entities::{case, pii_access, user};
+use entities::{case, pii_access};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Services;
@@ -149,14 +149,8 @@ pub async fn access_log(
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
-    let names: std::collections::HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.staff_id)))
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names: std::collections::HashMap<i32, String> =
+        crate::record::user_names(&svc.db, rows.iter().map(|r| r.staff_id)).await?;
     let numbers = record::case_numbers(&svc.db, rows.iter().map(|r| r.case_id)).await?;
     Ok(rows
         .into_iter()

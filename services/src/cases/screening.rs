@@ -29,7 +29,7 @@ use domain::screening::{
     ScreeningDecisionInput, ScreeningStatus, ScreeningView, evaluate, window_start,
 };
 use domain::{AppError, Role, UserView};
-use entities::{case, rating, screening_case as sc, screening_flag as sf, user};
+use entities::{case, rating, screening_case as sc, screening_flag as sf};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -360,14 +360,8 @@ pub async fn queue(svc: &Services, user: &UserView) -> Result<Vec<ScreeningView>
 
 async fn views(svc: &Services, rows: Vec<sf::Model>) -> Result<Vec<ScreeningView>, AppError> {
     let now = svc.clock.now();
-    let names: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(rows.iter().map(|f| f.consumer_id)))
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names: HashMap<i32, String> =
+        crate::record::user_names(&svc.db, rows.iter().map(|f| f.consumer_id)).await?;
     let ids: Vec<i32> = rows.iter().map(|f| f.id).collect();
     let mut cases: HashMap<i32, Vec<i32>> = HashMap::new();
     for (flag, case_id) in sc::Entity::find()

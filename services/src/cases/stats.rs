@@ -3,7 +3,7 @@
 
 use domain::cases::{CaseStatistics, OwnerCount, Status, StatusCount};
 use domain::{AppError, UserView};
-use entities::{case, user};
+use entities::case;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 
@@ -66,14 +66,8 @@ pub async fn statistics(svc: &Services, viewer: &UserView) -> Result<CaseStatist
         .all(db)
         .await
         .map_err(internal_error)?;
-    let names: std::collections::HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(by_owner.iter().map(|(id, _)| *id)))
-        .all(db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let names: std::collections::HashMap<i32, String> =
+        crate::record::user_names(db, by_owner.iter().map(|(id, _)| *id)).await?;
     let mut decisions_overdue_by_owner: Vec<OwnerCount> = by_owner
         .into_iter()
         .map(|(owner_id, n)| OwnerCount {

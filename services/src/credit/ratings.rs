@@ -22,7 +22,7 @@ use domain::credit::{
     FollowUpInput, HIDE_REASON_MAX, RatingInput, RatingSide, RatingView, follow_up_until, may_rate,
 };
 use domain::{AppError, Role, UserView, input};
-use entities::{case, merchant, rating, user};
+use entities::{case, merchant, rating};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
@@ -365,28 +365,10 @@ async fn views<C: ConnectionTrait>(
         return Ok(vec![]);
     }
     let numbers = record::case_numbers(conn, rows.iter().map(|r| r.case_id)).await?;
-    let people: HashMap<i32, String> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .filter(user::Column::Id.is_in(rows.iter().map(|r| r.author_id)))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
-    let shops: HashMap<i32, String> = merchant::Entity::find()
-        .select_only()
-        .column(merchant::Column::Id)
-        .column(merchant::Column::Name)
-        .filter(merchant::Column::Id.is_in(rows.iter().map(|r| r.merchant_id)))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
+    let people: HashMap<i32, String> =
+        crate::record::user_names(conn, rows.iter().map(|r| r.author_id)).await?;
+    let shops: HashMap<i32, String> =
+        crate::record::merchant_names(conn, rows.iter().map(|r| r.merchant_id)).await?;
     let reviewer = viewer.is_some_and(|v| matches!(v.role, Role::Regulator | Role::Admin));
     Ok(rows
         .into_iter()

@@ -15,7 +15,7 @@ use domain::credit::risk::{
     rating_signals,
 };
 use domain::{AppError, Role, UserView};
-use entities::{case, merchant, rating, risk_warning, user};
+use entities::{case, rating, risk_warning, user};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -131,28 +131,10 @@ async fn views<C: ConnectionTrait>(
     conn: &C,
     rows: Vec<risk_warning::Model>,
 ) -> Result<Vec<RiskWarning>, AppError> {
-    let names: HashMap<i32, String> = merchant::Entity::find()
-        .select_only()
-        .column(merchant::Column::Id)
-        .column(merchant::Column::Name)
-        .filter(merchant::Column::Id.is_in(rows.iter().map(|r| r.merchant_id)))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
-    let who: HashMap<i32, String> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .filter(user::Column::Id.is_in(rows.iter().filter_map(|r| r.acknowledged_by)))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
+    let names: HashMap<i32, String> =
+        crate::record::merchant_names(conn, rows.iter().map(|r| r.merchant_id)).await?;
+    let who: HashMap<i32, String> =
+        crate::record::user_names(conn, rows.iter().filter_map(|r| r.acknowledged_by)).await?;
     Ok(rows
         .into_iter()
         .map(|r| RiskWarning {

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::AppError;
 use domain::cases::{ActionRecord, Case, Event};
 use domain::fund::{AppealRow, RefusalCategory, RefusalFigures};
-use entities::{case, fc_contest, fc_refusal, ledger_entry, merchant};
+use entities::{case, fc_contest, fc_refusal, ledger_entry};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -100,17 +100,8 @@ pub async fn appeals<C: ConnectionTrait>(
         .await
         .map_err(internal_error)?;
     let numbers = crate::record::case_numbers(conn, rows.iter().map(|r| r.case_id)).await?;
-    let names: HashMap<i32, String> = merchant::Entity::find()
-        .select_only()
-        .column(merchant::Column::Id)
-        .column(merchant::Column::Name)
-        .filter(merchant::Column::Id.is_in(rows.iter().map(|r| r.merchant_id)))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect();
+    let names: HashMap<i32, String> =
+        crate::record::merchant_names(conn, rows.iter().map(|r| r.merchant_id)).await?;
     Ok(rows
         .into_iter()
         .map(|r| AppealRow {

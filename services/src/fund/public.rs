@@ -8,7 +8,7 @@ use domain::fund::{
     AccountEntry, AccountKind, EntryKind, FundSummary, LedgerPage, LedgerRow, MerchantAccount,
 };
 use domain::{AppError, Role, UserView};
-use entities::{case, ledger_entry, ledger_line, merchant, user};
+use entities::{case, ledger_entry, ledger_line, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -133,14 +133,8 @@ pub async fn ledger(
         .into_iter()
         .map(|m| (m.id, m.name))
         .collect();
-    let consumers: HashMap<i32, String> = user::Entity::find()
-        .filter(user::Column::Id.is_in(cases.values().map(|c| c.consumer_id)))
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let consumers: HashMap<i32, String> =
+        crate::record::user_names(&svc.db, cases.values().map(|c| c.consumer_id)).await?;
     let status: HashMap<i32, &'static str> = super::case_figures_many(&svc.db, &case_ids)
         .await?
         .into_iter()

@@ -170,6 +170,42 @@ pub async fn case_numbers<C: ConnectionTrait>(
         .collect())
 }
 
+/// The names of merchants `ids`, by id.
+pub async fn merchant_names<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, AppError> {
+    Ok(merchant::Entity::find()
+        .select_only()
+        .column(merchant::Column::Id)
+        .column(merchant::Column::Name)
+        .filter(merchant::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String)>()
+        .all(conn)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .collect())
+}
+
+/// The display names of accounts `ids`, by id.
+pub async fn user_names<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, AppError> {
+    Ok(entities::user::Entity::find()
+        .select_only()
+        .column(entities::user::Column::Id)
+        .column(entities::user::Column::DisplayName)
+        .filter(entities::user::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String)>()
+        .all(conn)
+        .await
+        .map_err(internal_error)?
+        .into_iter()
+        .collect())
+}
+
 /// Who reads the case's internal trail entries (`trail::INTERNAL`): staff,
 /// and the case's own consumer.
 pub fn reads_internal(viewer: &UserView, c: &case::Model) -> bool {
