@@ -32,6 +32,32 @@ fn count(v: &Value, category: &str) -> i64 {
 }
 
 backend_tests! {
+    async fn the_ledger_cached_in_memory_shows_a_contest_and_a_refusal_at_once(app) {
+        // The cases are not published, so they log no change of their own:
+        // the appeal and the refusal must drop the cached ledger themselves.
+        let mut w = World::new(app).await;
+        w.app.start_page_cache().await;
+        top_up(&w, 1_000_000, "pool").await;
+        deposit(&w, w.merchant_a, 100_000, "dep").await;
+        // Both cases first: the merchant has five working days from the payout to contest.
+        let (paid, refused) = (non_compliant(&w).await, non_compliant(&w).await);
+        act(&w, R::C, paid, "apply_first_compensation", json!({})).await.expect(200);
+        act(&w, R::Fund, paid, "approve_first_compensation", json!({"amount_fen": 40_000})).await.expect(200);
+        act(&w, R::C, refused, "apply_first_compensation", json!({})).await.expect(200);
+        let warm = || w.app.send(Req::get("/api/v1/fund/ledger"));
+        warm().await.expect(200);
+        let r = warm().await.expect(200);
+        assert_eq!(r.header("x-cache"), Some("hit"), "the ledger is cached");
+        assert!(r.json()["appeals"].as_array().unwrap().is_empty());
+        act(&w, R::M, paid, "contest_recovery", json!({"reason": "消费者已另行获得退款"})).await.expect(200);
+        let (v, _) = ledger(&w, "").await;
+        assert_eq!(v["appeals"].as_array().unwrap().len(), 1, "{v}");
+        let before = v["refusals"]["total"].as_i64();
+        act(&w, R::Fund, refused, "refuse_first_compensation", json!({"refusal_category": "insufficient_evidence", "reason": "购物凭证无法核实"})).await.expect(200);
+        let (v, _) = ledger(&w, "").await;
+        assert_eq!(v["refusals"]["total"].as_i64(), before.map(|n| n + 1), "{v}");
+    }
+
     async fn a_refusal_needs_its_category_and_is_counted_under_it_in_public(app) {
         let w = World::new(app).await;
         top_up(&w, 1_000_000, "pool").await;

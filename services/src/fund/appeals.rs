@@ -31,6 +31,14 @@ pub async fn on_case_step<C: ConnectionTrait>(
     after: &Case,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
+    if matches!(
+        event,
+        Event::RefuseFirstCompensation | Event::ContestRecovery | Event::DecideContest { .. }
+    ) {
+        // The public ledger shows refusals and appeals: every server's page
+        // cache drops it (a case that is not published logs no change itself).
+        crate::changes::record(conn, crate::changes::Change::Ledger, now).await?;
+    }
     match event {
         Event::RefuseFirstCompensation => {
             // The input requires the category; an older caller without one is `other`.
