@@ -109,7 +109,13 @@ pub struct AcknowledgeInput {
     #[serde(default)]
     #[cfg_attr(
         feature = "openapi",
-        schema(required = true, min_length = 1, max_length = 2000, pattern = r"\S")
+        schema(
+            required = true,
+            nullable = false,
+            min_length = 1,
+            max_length = 2000,
+            pattern = r"\S"
+        )
     )]
     pub note: Option<String>,
 }
