@@ -12,7 +12,6 @@ use chrono::{DateTime, Utc};
 use domain::accounts::{
     AccountPage, AccountQuery, AccountView, RoleInput, StaffAdminEntry, StatusInput, admin_reason,
 };
-use domain::cases::Status;
 use domain::{AppError, Role, UserView};
 use entities::{case, session, staff_admin_log as log, user};
 use sea_orm::sea_query::{Expr, Func, SimpleExpr};
@@ -111,11 +110,7 @@ async fn load<C: ConnectionTrait>(conn: &C, id: i32) -> Result<user::Model, AppE
 
 /// Open cases the staff member owns (mediation, arbitration, a contest).
 async fn open_cases_owned<C: ConnectionTrait>(conn: &C, id: i32) -> Result<u64, AppError> {
-    let finals: Vec<&str> = Status::ALL
-        .iter()
-        .filter(|s| s.is_final())
-        .map(|s| s.as_str())
-        .collect();
+    let finals = crate::record::final_statuses();
     case::Entity::find()
         .filter(case::Column::OwnerId.eq(id))
         .filter(case::Column::Status.is_not_in(finals))

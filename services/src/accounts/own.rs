@@ -11,14 +11,13 @@
 use domain::accounts::{
     DELETED_NAME, DeleteAccountInput, EmailChangeInput, PasswordChangeInput, PendingEmail,
 };
-use domain::cases::{AccessView, Status};
+use domain::cases::AccessView;
 use domain::{AppError, Email, Lang, Role, UserView, t, tf};
 use entities::{
-    case, case_member, consumer_identity, email_token, merchant, notification, pii_access, session,
-    user,
+    case, case_member, consumer_identity, email_token, merchant, notification, session, user,
 };
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use super::{passwords, tokens, view};
 use crate::db::{conflict_on_unique, internal_error};
@@ -188,30 +187,7 @@ pub async fn confirm_email_change(svc: &Services, token: &str) -> Result<UserVie
 
 /// Every read of this account holder's personal data by staff, newest first.
 pub async fn access_log(svc: &Services, me: &UserView) -> Result<Vec<AccessView>, AppError> {
-    let rows = pii_access::Entity::find()
-        .filter(pii_access::Column::ConsumerId.eq(me.id))
-        .order_by_desc(pii_access::Column::Id)
-        .limit(500)
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?;
-    let names: std::collections::HashMap<i32, String> =
-        crate::record::user_names(&svc.db, rows.iter().map(|r| r.staff_id)).await?;
-    let numbers = crate::record::case_numbers(&svc.db, rows.iter().map(|r| r.case_id)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AccessView {
-            id: r.id,
-            staff_name: names.get(&r.staff_id).cloned().unwrap_or_default(),
-            staff_id: r.staff_id,
-            staff_role: r.staff_role,
-            case_number: numbers.get(&r.case_id).cloned().unwrap_or_default(),
-            case_id: r.case_id,
-            fields: r.fields,
-            reason: r.reason,
-            at: r.at,
-        })
-        .collect())
+    crate::record::access_log(&svc.db, Some(me.id), 500).await
 }
 
 /// Deletes the caller's own account (consumers, and merchant accounts not
@@ -241,11 +217,7 @@ pub async fn delete_account(
             return Err(AppError::conflict("account", "err.account.linked_business"));
         }
     }
-    let finals: Vec<&str> = Status::ALL
-        .iter()
-        .filter(|s| s.is_final())
-        .map(|s| s.as_str())
-        .collect();
+    let finals = crate::record::final_statuses();
     let filed = case::Entity::find()
         .filter(case::Column::ConsumerId.eq(me.id))
         .filter(case::Column::Status.is_not_in(finals.clone()))

@@ -3,8 +3,8 @@
 //! reason), and the log admins read.
 
 use domain::{AppError, Role, UserView};
-use entities::{case, pii_access};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entities::case;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use crate::Services;
 use crate::db::internal_error;
@@ -143,29 +143,7 @@ pub async fn access_log(
     if viewer.role != Role::Admin {
         return Err(AppError::Forbidden);
     }
-    let rows = pii_access::Entity::find()
-        .order_by_desc(pii_access::Column::Id)
-        .limit(limit.min(1000))
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?;
-    let names: std::collections::HashMap<i32, String> =
-        crate::record::user_names(&svc.db, rows.iter().map(|r| r.staff_id)).await?;
-    let numbers = record::case_numbers(&svc.db, rows.iter().map(|r| r.case_id)).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| AccessView {
-            id: r.id,
-            staff_name: names.get(&r.staff_id).cloned().unwrap_or_default(),
-            staff_id: r.staff_id,
-            staff_role: r.staff_role,
-            case_number: numbers.get(&r.case_id).cloned().unwrap_or_default(),
-            case_id: r.case_id,
-            fields: r.fields,
-            reason: r.reason,
-            at: r.at,
-        })
-        .collect())
+    record::access_log(&svc.db, None, limit.min(1000)).await
 }
 
 /// The consumer who filed case `case_id` allows (or stops allowing) its

@@ -20,7 +20,7 @@ use domain::cases::{Actor, Case, ContestState, Party, Status};
 use domain::{AppError, Role, UserView};
 use entities::{case, case_member, merchant};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::db::{internal_error, is_write_locked};
 
@@ -157,17 +157,7 @@ pub async fn case_numbers<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, AppError> {
-    Ok(case::Entity::find()
-        .select_only()
-        .column(case::Column::Id)
-        .column(case::Column::Number)
-        .filter(case::Column::Id.is_in(ids))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect())
+    text_by_id::<case::Entity, _>(conn, case::Column::Id, case::Column::Number, ids).await
 }
 
 /// The names of merchants `ids`, by id.
@@ -175,17 +165,7 @@ pub async fn merchant_names<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, AppError> {
-    Ok(merchant::Entity::find()
-        .select_only()
-        .column(merchant::Column::Id)
-        .column(merchant::Column::Name)
-        .filter(merchant::Column::Id.is_in(ids))
-        .into_tuple::<(i32, String)>()
-        .all(conn)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .collect())
+    text_by_id::<merchant::Entity, _>(conn, merchant::Column::Id, merchant::Column::Name, ids).await
 }
 
 /// The display names of accounts `ids`, by id.
@@ -193,11 +173,58 @@ pub async fn user_names<C: ConnectionTrait>(
     conn: &C,
     ids: impl IntoIterator<Item = i32>,
 ) -> Result<HashMap<i32, String>, AppError> {
-    Ok(entities::user::Entity::find()
+    use entities::user;
+    text_by_id::<user::Entity, _>(conn, user::Column::Id, user::Column::DisplayName, ids).await
+}
+
+/// The personal-data access log, newest first, at most `limit` lines:
+/// every line, or only those about consumer `of` (their own reads).
+pub async fn access_log<C: ConnectionTrait>(
+    conn: &C,
+    of: Option<i32>,
+    limit: u64,
+) -> Result<Vec<domain::cases::AccessView>, AppError> {
+    use entities::pii_access;
+    let mut find = pii_access::Entity::find();
+    if let Some(consumer) = of {
+        find = find.filter(pii_access::Column::ConsumerId.eq(consumer));
+    }
+    let rows = find
+        .order_by_desc(pii_access::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    let names = user_names(conn, rows.iter().map(|r| r.staff_id)).await?;
+    let numbers = case_numbers(conn, rows.iter().map(|r| r.case_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| domain::cases::AccessView {
+            id: r.id,
+            staff_name: names.get(&r.staff_id).cloned().unwrap_or_default(),
+            staff_id: r.staff_id,
+            staff_role: r.staff_role,
+            case_number: numbers.get(&r.case_id).cloned().unwrap_or_default(),
+            case_id: r.case_id,
+            fields: r.fields,
+            reason: r.reason,
+            at: r.at,
+        })
+        .collect())
+}
+
+/// One text column of the rows `ids` of `E`, by id (one query).
+async fn text_by_id<E: EntityTrait, C: ConnectionTrait>(
+    conn: &C,
+    id: E::Column,
+    text: E::Column,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, String>, AppError> {
+    Ok(E::find()
         .select_only()
-        .column(entities::user::Column::Id)
-        .column(entities::user::Column::DisplayName)
-        .filter(entities::user::Column::Id.is_in(ids))
+        .column(id)
+        .column(text)
+        .filter(id.is_in(ids))
         .into_tuple::<(i32, String)>()
         .all(conn)
         .await
