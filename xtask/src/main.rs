@@ -20,7 +20,7 @@ use anyhow::{Context, bail};
 fn main() -> std::process::ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("run") => run(),
+        Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
         Some("tools") => tools::ensure(&root()).map(|_| ()),
         Some("bench") => bench(&args[1..]),
@@ -42,7 +42,7 @@ fn main() -> std::process::ExitCode {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask run | test [--no-e2e] [--no-chaos] [--no-api-check] | test --e2e-only [playwright args] | bench cases | bench search [--synthetic N] | bench serve | chaos [--short] [--only NAME,NAME] | api-check [--role R,R] [--max-examples N] [--scenarios N] | tools"
+                "usage: cargo xtask run [--release] | test [--no-e2e] [--no-chaos] [--no-api-check] | test --e2e-only [playwright args] | bench cases | bench search [--synthetic N] | bench serve | chaos [--short] [--only NAME,NAME] | api-check [--role R,R] [--max-examples N] [--scenarios N] | tools"
             );
             return std::process::ExitCode::from(2);
         }
@@ -70,16 +70,34 @@ fn target_dir(root: &Path) -> PathBuf {
         .unwrap_or_else(|| root.join("target"))
 }
 
-/// `cargo xtask run`: build the release site, migrate, load demo data on first start, serve.
-fn run() -> anyhow::Result<()> {
+/// `cargo xtask run [--release]`: install what is missing, build the site,
+/// migrate, load demo data on first start, serve. The default build is the
+/// debug profile the tests build too (a newcomer who then runs `cargo xtask
+/// test` builds nothing twice); `--release` builds the optimised site to
+/// deploy. Each phase's time is printed, and all of them once the site answers.
+fn run(args: &[String]) -> anyhow::Result<()> {
     let root = root();
-    let env = tools::ensure(&root)?;
-    println!("==> building (release; incremental after the first time)");
-    env.leptos(&root, &["build", "--release", "--precompress"])
-        .status_ok("cargo leptos build --release")?;
-    let bin = target_dir(&root).join("release").join("gongdao");
+    let release = args.iter().any(|a| a == "--release");
+    let mut phases = tools::Phases::default();
+    let env = tools::ensure_for(&root, tools::Needs::Build, &mut phases)?;
+    let (profile, build_args): (&str, &[&str]) = if release {
+        ("release", &["build", "--release", "--precompress"])
+    } else {
+        ("debug", &["build"])
+    };
+    println!("==> building the site ({profile} profile; incremental after the first time)");
+    phases.time(&format!("cargo leptos build ({profile})"), || {
+        env.leptos(&root, build_args)
+            .status_ok("cargo leptos build")
+    })?;
+    let bin = target_dir(&root).join(profile).join("gongdao");
     let addr = std::env::var("GONGDAO_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
-    println!("==> serving http://{addr} (demo data on first start; Ctrl-C stops)");
+    let port = addr
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .context("GONGDAO_ADDR must be host:port")?;
+    println!("==> starting http://{addr} (migrates; loads demo data on first start)");
     let mut cmd = Command::new(bin);
     cmd.current_dir(&root)
         .arg("serve")
@@ -87,7 +105,17 @@ fn run() -> anyhow::Result<()> {
         .env("LEPTOS_SITE_ROOT", root.join("target").join("site"));
     cmd.env("GONGDAO_ADDR", &addr);
     tools::scrub_cargo_env(&mut cmd);
-    cmd.status_ok("gongdao serve")
+    let mut server = ServerGuard(cmd.spawn().context("starting gongdao serve")?);
+    phases.time("start (migrate, demo data)", || {
+        client::Client::new(port).wait_for("/healthz", Duration::from_secs(600))
+    })?;
+    println!("{}", phases.summary());
+    println!("==> serving http://{addr} (Ctrl-C stops)");
+    let status = server.0.wait().context("waiting for gongdao serve")?;
+    if !status.success() {
+        bail!("gongdao serve stopped ({status})");
+    }
+    Ok(())
 }
 
 /// `cargo xtask bench cases` and `cargo xtask bench search [--synthetic N]`:
@@ -172,7 +200,8 @@ fn test(args: &[String]) -> anyhow::Result<()> {
             bail!("{failed} browser tests failed")
         };
     }
-    let env = tools::ensure(&root)?;
+    let mut phases = tools::Phases::default();
+    let env = tools::ensure_for(&root, tools::Needs::BuildAndBrowser, &mut phases)?;
     let pg = std::env::var("GONGDAO_TEST_PG_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     if TcpStream::connect_timeout(&pg_addr(&pg), Duration::from_secs(3)).is_err() {
@@ -185,29 +214,33 @@ fn test(args: &[String]) -> anyhow::Result<()> {
     let mut tally = Tally::default();
 
     println!("==> cargo fmt --check");
-    let ok = cargo(&root, &["fmt", "--all", "--", "--check"])
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
+    let ok = phases.time("fmt", || {
+        cargo(&root, &["fmt", "--all", "--", "--check"])
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    });
     tally.step("cargo fmt --check", ok);
 
     println!("==> cargo clippy -D warnings");
-    let ok = cargo(
-        &root,
-        &[
-            "clippy",
-            "--workspace",
-            "--exclude",
-            "frontend",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ],
-    )
-    .status()
-    .map(|s| s.success())
-    .unwrap_or(false);
+    let ok = phases.time("clippy", || {
+        cargo(
+            &root,
+            &[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "frontend",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        )
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false)
+    });
     tally.step("cargo clippy", ok);
 
     println!("==> cargo test (SQLite and PostgreSQL)");
@@ -222,7 +255,7 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         ],
     );
     cmd.env("GONGDAO_TEST_PG_URL", &pg);
-    let (ok, counts) = run_counting(cmd, parse_cargo_test_line)?;
+    let (ok, counts) = phases.time("cargo test", || run_counting(cmd, parse_cargo_test_line))?;
     tally.passed += counts.0;
     tally.failed += counts.1;
     if !ok && counts.1 == 0 {
@@ -233,7 +266,9 @@ fn test(args: &[String]) -> anyhow::Result<()> {
 
     if !args.iter().any(|a| a == "--no-chaos") {
         println!("==> chaos, short form: crashes and outages under load");
-        let result = chaos::run(&root, &target_dir(&root), &["--short".to_string()]);
+        let result = phases.time("chaos", || {
+            chaos::run(&root, &target_dir(&root), &["--short".to_string()])
+        });
         tally.suite("chaos", result);
     }
 
@@ -249,21 +284,23 @@ fn test(args: &[String]) -> anyhow::Result<()> {
         ]
         .map(String::from)
         .to_vec();
-        tally.suite(
-            "api-check",
-            api_check::run(&root, &target_dir(&root), &short),
-        );
+        let result = phases.time("api-check", || {
+            api_check::run(&root, &target_dir(&root), &short)
+        });
+        tally.suite("api-check", result);
     }
 
     if e2e {
         println!("==> end-to-end: Playwright in Chromium, JavaScript on and off");
-        tally.suite("playwright", end_to_end(&root, &env, &[]));
+        let result = phases.time("playwright", || end_to_end(&root, &env, &[]));
+        tally.suite("playwright", result);
     }
 
     println!();
     if !tally.failures.is_empty() {
         println!("failed: {}", tally.failures.join(", "));
     }
+    println!("{}", phases.summary());
     println!("took {:.0} s", started.elapsed().as_secs_f64());
     println!("{} passed, {} failed", tally.passed, tally.failed);
     if tally.failed > 0 || !tally.failures.is_empty() {

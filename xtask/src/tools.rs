@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
@@ -71,7 +72,66 @@ fn home() -> PathBuf {
         .unwrap_or_else(|| "/root".into())
 }
 
+/// What a command needs beyond the build: the browser only for the browser tests.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Needs {
+    Build,
+    BuildAndBrowser,
+}
+
+/// How long each phase of a command took, printed as it ends and summed at
+/// the end (`cargo xtask run` on a fresh machine spends most of its time
+/// installing and building once; these lines say where).
+#[derive(Default)]
+pub struct Phases {
+    done: Vec<(String, Duration)>,
+}
+
+impl Phases {
+    /// Runs `f` as the phase `name`, printing its time when it took more than a second.
+    pub fn time<T>(&mut self, name: &str, f: impl FnOnce() -> T) -> T {
+        let start = Instant::now();
+        let out = f();
+        let took = start.elapsed();
+        if took >= Duration::from_secs(1) {
+            println!("    ({name}: {})", minutes(took));
+        }
+        self.done.push((name.to_string(), took));
+        out
+    }
+
+    /// One line per phase that took a second or more, and the total.
+    pub fn summary(&self) -> String {
+        let total: Duration = self.done.iter().map(|(_, d)| *d).sum();
+        let mut out = String::from("phases:");
+        for (name, took) in self
+            .done
+            .iter()
+            .filter(|(_, d)| *d >= Duration::from_secs(1))
+        {
+            out.push_str(&format!("\n  {name:<34} {:>9}", minutes(*took)));
+        }
+        out.push_str(&format!("\n  {:<34} {:>9}", "total", minutes(total)));
+        out
+    }
+}
+
+/// `12 min 05 s`, `42 s`.
+fn minutes(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 {
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("{s} s")
+    }
+}
+
 pub fn ensure(root: &Path) -> anyhow::Result<Env> {
+    ensure_for(root, Needs::BuildAndBrowser, &mut Phases::default())
+}
+
+/// Installs what `needs` asks for that is missing, timing each install in `phases`.
+pub fn ensure_for(root: &Path, needs: Needs, phases: &mut Phases) -> anyhow::Result<Env> {
     let cargo_bin = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .unwrap_or_else(|| home().join(".cargo"))
@@ -82,11 +142,13 @@ pub fn ensure(root: &Path) -> anyhow::Result<Env> {
         cargo_bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let debian_wasm = ensure_wasm_target()?;
-    ensure_cargo_leptos(debian_wasm)?;
-    ensure_wasm_bindgen(root)?;
-    ensure_npm(root)?;
-    ensure_apt("/usr/bin/chromium", "chromium")?;
+    let debian_wasm = phases.time("wasm32 target", ensure_wasm_target)?;
+    phases.time("cargo-leptos", || ensure_cargo_leptos(debian_wasm))?;
+    phases.time("wasm-bindgen-cli", || ensure_wasm_bindgen(root))?;
+    phases.time("npm ci", || ensure_npm(root))?;
+    if needs == Needs::BuildAndBrowser {
+        phases.time("chromium", || ensure_apt("/usr/bin/chromium", "chromium"))?;
+    }
     Ok(Env { debian_wasm, path })
 }
 
