@@ -7,6 +7,7 @@ mod api_check;
 mod chaos;
 mod client;
 mod serve_bench;
+mod site;
 mod tools;
 
 use std::io::{BufRead, BufReader};
@@ -80,17 +81,16 @@ fn run(args: &[String]) -> anyhow::Result<()> {
     let release = args.iter().any(|a| a == "--release");
     let mut phases = tools::Phases::default();
     let env = tools::ensure_for(&root, tools::Needs::Build, &mut phases)?;
-    let (profile, build_args): (&str, &[&str]) = if release {
-        ("release", &["build", "--release", "--precompress"])
+    let profile = if release {
+        site::Profile::Release
     } else {
-        ("debug", &["build"])
+        site::Profile::Debug
     };
-    println!("==> building the site ({profile} profile; incremental after the first time)");
-    phases.time(&format!("cargo leptos build ({profile})"), || {
-        env.leptos(&root, build_args)
-            .status_ok("cargo leptos build")
-    })?;
-    let bin = target_dir(&root).join(profile).join("gongdao");
+    println!(
+        "==> building the site ({} profile; incremental after the first time)",
+        profile.bin_dir()
+    );
+    let bin = site::build(&root, &target_dir(&root), &env, profile, &mut phases)?;
     let addr = std::env::var("GONGDAO_ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
     let port = addr
         .rsplit(':')
@@ -388,8 +388,13 @@ fn parse_playwright_line(line: &str) -> Option<(u64, u64)> {
 /// starts it on a free port with a fresh database and demo data, runs
 /// Playwright against it, stops it.
 fn end_to_end(root: &Path, env: &tools::Env, extra: &[String]) -> anyhow::Result<(u64, u64)> {
-    env.leptos(root, &["build"])
-        .status_ok("cargo leptos build")?;
+    site::build(
+        root,
+        &target_dir(root),
+        env,
+        site::Profile::Debug,
+        &mut tools::Phases::default(),
+    )?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();

@@ -43,15 +43,14 @@ fn seconds() -> u64 {
 
 pub fn run(root: &Path, env: &tools::Env, target: &Path) -> anyhow::Result<()> {
     println!("==> building the release site (incremental after the first time)");
-    let s = env
-        .leptos(root, &["build", "--release", "--precompress"])
-        .status()
-        .context("cargo leptos build --release")?;
-    if !s.success() {
-        bail!("cargo leptos build --release failed");
-    }
+    let bin = crate::site::build(
+        root,
+        target,
+        env,
+        crate::site::Profile::Release,
+        &mut tools::Phases::default(),
+    )?;
     tools::ensure_apt("/usr/bin/wrk", "wrk")?;
-    let bin = target.join("release").join("gongdao");
     let site = root.join("target").join("site");
     let work = root.join("target").join("bench-serve");
     let _ = std::fs::remove_dir_all(&work);

@@ -1,8 +1,8 @@
 //! Finds or installs what the build needs: the wasm32 target (rustup, or
-//! Debian's rust-web packages when rustup cannot download), cargo-leptos
-//! (`no_downloads`), wasm-bindgen-cli matching Cargo.lock, npm packages
-//! (binaryen's wasm-opt, Playwright) and Debian's Chromium. Each check is
-//! cheap, so a second run installs nothing.
+//! Debian's rust-web packages when rustup cannot download), wasm-bindgen-cli
+//! matching Cargo.lock, npm packages (binaryen's wasm-opt, Playwright,
+//! axe-core) and Debian's Chromium (browser tests only). Each check is cheap,
+//! so a second run installs nothing. The site itself is built by `site.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -12,10 +12,6 @@ use anyhow::{Context, bail};
 
 use crate::StatusOk;
 
-const CARGO_LEPTOS: &str = "0.3.11";
-/// cargo-leptos's lockfile needs this Rust at least.
-const CARGO_LEPTOS_RUST: &str = "1.96.0";
-
 /// How to drive the build once the tools are in place.
 pub struct Env {
     /// Debian's rustc-web instead of rustup's wasm32 target.
@@ -24,18 +20,28 @@ pub struct Env {
 }
 
 impl Env {
-    /// `cargo leptos <args>` with PATH and flags set.
-    pub fn leptos(&self, root: &Path, args: &[&str]) -> Command {
+    /// `cargo` in `root` with PATH set and xtask's own cargo variables removed.
+    pub fn cargo(&self, root: &Path) -> Command {
         let mut c = Command::new("cargo");
-        c.current_dir(root).arg("leptos").args(args);
+        c.current_dir(root);
         scrub_cargo_env(&mut c);
         c.env("PATH", &self.path);
+        c
+    }
+
+    /// What a wasm32 build needs on top (Debian's rustc-web: its own linker
+    /// and the standard library built from source).
+    pub fn wasm_flags(&self, c: &mut Command) {
         if self.debian_wasm {
             c.env("RUSTC_BOOTSTRAP", "1")
                 .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER", "wasm-ld-19")
-                .arg("--lib-cargo-args=-Zbuild-std=std,panic_abort");
+                .arg("-Zbuild-std=std,panic_abort");
         }
-        c
+    }
+
+    /// PATH with `node_modules/.bin` and cargo's bin folder first.
+    pub fn path(&self) -> &str {
+        &self.path
     }
 }
 
@@ -143,7 +149,6 @@ pub fn ensure_for(root: &Path, needs: Needs, phases: &mut Phases) -> anyhow::Res
         std::env::var("PATH").unwrap_or_default()
     );
     let debian_wasm = phases.time("wasm32 target", ensure_wasm_target)?;
-    phases.time("cargo-leptos", || ensure_cargo_leptos(debian_wasm))?;
     phases.time("wasm-bindgen-cli", || ensure_wasm_bindgen(root))?;
     phases.time("npm ci", || ensure_npm(root))?;
     if needs == Needs::BuildAndBrowser {
@@ -175,63 +180,6 @@ fn ensure_wasm_target() -> anyhow::Result<bool> {
         "rustc-web cargo-web rust-web-src lld-19",
     )?;
     Ok(true)
-}
-
-fn ensure_cargo_leptos(debian: bool) -> anyhow::Result<()> {
-    if quiet("cargo", &["leptos", "--version"]).is_some_and(|v| v.contains(CARGO_LEPTOS)) {
-        return Ok(());
-    }
-    println!(
-        "==> installing cargo-leptos {CARGO_LEPTOS} (no_downloads; about 13 minutes on 2 cores, once)"
-    );
-    let args = [
-        "install",
-        "cargo-leptos",
-        "--version",
-        CARGO_LEPTOS,
-        "--locked",
-        "--features",
-        "no_downloads",
-    ];
-    if debian {
-        return Command::new("/usr/bin/cargo")
-            .args(args)
-            .status_ok("installing cargo-leptos");
-    }
-    let rustc = quiet("rustc", &["--version"]).unwrap_or_default();
-    if version_at_least(&rustc, CARGO_LEPTOS_RUST) {
-        return Command::new("cargo")
-            .args(args)
-            .status_ok("installing cargo-leptos");
-    }
-    Command::new("rustup")
-        .args([
-            "toolchain",
-            "install",
-            CARGO_LEPTOS_RUST,
-            "--profile",
-            "minimal",
-        ])
-        .status_ok("installing the Rust toolchain cargo-leptos needs")?;
-    Command::new("cargo")
-        .arg(format!("+{CARGO_LEPTOS_RUST}"))
-        .args(args)
-        .status_ok("installing cargo-leptos")
-}
-
-/// `rustc 1.95.0 (…)` ≥ `1.96.0`?
-fn version_at_least(rustc_version: &str, want: &str) -> bool {
-    let parse = |s: &str| -> Vec<u64> {
-        s.split('.')
-            .filter_map(|p| p.split('-').next()?.parse().ok())
-            .collect()
-    };
-    let have = rustc_version
-        .split_whitespace()
-        .nth(1)
-        .map(parse)
-        .unwrap_or_default();
-    have >= parse(want)
 }
 
 fn ensure_wasm_bindgen(root: &Path) -> anyhow::Result<()> {
@@ -277,7 +225,7 @@ fn ensure_npm(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn fnv(bytes: &[u8]) -> u64 {
+pub fn fnv(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf29ce484222325u64, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x100000001b3)
     })
@@ -344,19 +292,4 @@ pub fn ensure_pip(target: &Path, venv: &str, spec: &str) -> anyhow::Result<PathB
         bail!("could not install {spec} (needs python3 with venv and PyPI)");
     }
     Ok(bin)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::version_at_least;
-
-    #[test]
-    fn rustc_versions_compare() {
-        assert!(!version_at_least(
-            "rustc 1.95.0 (59807616e 2026-04-14)",
-            "1.96.0"
-        ));
-        assert!(version_at_least("rustc 1.96.0 (x)", "1.96.0"));
-        assert!(version_at_least("rustc 1.100.1 (x)", "1.96.0"));
-    }
 }
