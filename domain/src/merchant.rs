@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod registration;
+pub mod team;
 
 pub use registration::{Registration, RegistrationInput};
 

@@ -23,6 +23,7 @@ fn QueryNotice() -> impl IntoView {
             Some("registered") => "auth.register_done",
             Some("reset") => "auth.reset_done",
             Some("sent") => "auth.reset_request_done",
+            Some("joined") => "auth.notice.joined",
             _ => return None,
         };
         Some(view! { <Notice text=tr(key)/> })

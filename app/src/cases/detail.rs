@@ -602,7 +602,12 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
         ),
         k => t(lang, &format!("case.action.{k}")).to_string(),
     };
-    let who = t(lang, &format!("role.{}", entry.actor_role)).to_string();
+    let role_key = format!("role.{}", entry.actor_role);
+    let role = t(lang, &role_key);
+    let who = match &entry.actor_name {
+        Some(name) => domain::tf(lang, "case.actor_named", &[role, name]),
+        None => role.to_string(),
+    };
     let text = ["message", "reason"]
         .iter()
         .filter_map(|k| {

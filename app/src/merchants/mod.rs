@@ -8,8 +8,10 @@ mod api;
 mod manage;
 pub(crate) mod profile;
 mod register;
+mod team;
 
 pub use api::*;
 pub use profile::MerchantPage;
 pub(crate) use profile::{RatingItem, stars};
 pub use register::MyBusinessPage;
+pub use team::{JoinTeamPage, TeamPage};

@@ -161,6 +161,10 @@ pub struct TrailEntryView {
     pub seq: i32,
     pub at: DateTime<Utc>,
     pub actor_role: String,
+    /// On the merchant's steps: the name of the account that took it (its
+    /// main account or one of its staff).
+    #[serde(default)]
+    pub actor_name: Option<String>,
     pub kind: String,
     pub body: serde_json::Value,
     pub hash: String,

@@ -18,6 +18,7 @@ mod screening;
 
 mod search;
 mod session;
+mod team;
 mod users;
 
 use axum::Router;
@@ -76,6 +77,11 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(merchants::register, search::merchants))
         .routes(routes!(search::suggest))
         .routes(routes!(merchants::verifications))
+        .routes(routes!(team::team))
+        .routes(routes!(team::invite))
+        .routes(routes!(team::revoke))
+        .routes(routes!(team::remove))
+        .routes(routes!(team::join))
         .routes(routes!(merchants::verification))
         .routes(routes!(merchants::upload_licence, merchants::licence))
         .routes(routes!(merchants::decide_verification))

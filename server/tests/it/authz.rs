@@ -22,7 +22,9 @@
 //! the black-list proposal for A; `/regulator/ratings/{id}` C's rating of a
 //! closed case; `/evidence/{id}` C's evidence on a fresh case;
 //! `/complaints/{id}` a closed, published case;
-//! `/regulator/risk-warnings/{id}…` a stored risk warning against A.
+//! `/regulator/risk-warnings/{id}…` a stored risk warning against A;
+//! `/merchants/team/invitations/{id}` A's pending staff invitation and
+//! `/merchants/team/members/{id}` a member of A's staff.
 
 use std::collections::BTreeSet;
 
@@ -72,6 +74,8 @@ struct Objects {
     screening: i64,
     risk_warning: i64,
     account: i64,
+    invitation: i64,
+    staff_member: i64,
 }
 
 /// A valid body for the row and the caller (`None`: anonymous), made for
@@ -191,7 +195,22 @@ const MATRIX: &[Row] = &[
     ("post",   "/users/email-confirmation",                "++++++++++++", made_up_token),
     ("get",    "/users/me/access-log",                     "-+++++++++++", none),
     ("delete", "/users/me",                                "-++++-------", password),
+    // A merchant's staff accounts: main accounts (M for A, M2 for B) manage
+    // their own team; `{id}`s are A's pending invitation and A's staff
+    // member, which B's main account does not find (404). Joining is public:
+    // a made-up token is a 422 for anyone.
+    ("get",    "/merchants/team",                          "---++-------", none),
+    ("post",   "/merchants/team/invitations",              "---++-------", invitation),
+    ("delete", "/merchants/team/invitations/{id}",         "---+--------", none),
+    ("delete", "/merchants/team/members/{id}",             "---+--------", none),
+    ("post",   "/merchants/team/join",                     "++++++++++++", made_up_token),
 ];
+
+fn invitation(w: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(
+        json!({"email": format!("{}@staff.shop.cn", w.next_ref().to_lowercase()), "name": "新员工"}),
+    )
+}
 
 fn deactivate(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(json!({"active": false, "reason": "离职交接完毕，停用账号"}))
@@ -483,7 +502,21 @@ async fn objects(w: &World) -> Objects {
         )
         .await,
     );
+    // A's pending invitation, and a member of A's staff.
+    let invitation = created(
+        post(
+            w,
+            "/merchants/team/invitations".into(),
+            json!({"email": "matrix-invitee@shop.cn", "name": "待加入"}),
+            Some(w.token(R::M)),
+        )
+        .await,
+    );
+    let (staff_member, _) =
+        crate::team::staff_member(w, R::M, "matrix-staff@shop.cn", "员工甲").await;
     Objects {
+        invitation,
+        staff_member,
         risk_warning,
         account,
         screening,
@@ -502,7 +535,11 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
     if !path.contains("{id}") {
         return path.to_string();
     }
-    let id = if path.starts_with("/cases/") {
+    let id = if path.starts_with("/merchants/team/invitations/") {
+        o.invitation
+    } else if path.starts_with("/merchants/team/members/") {
+        o.staff_member
+    } else if path.starts_with("/cases/") {
         w.file().await["id"].as_i64().unwrap()
     } else if path.starts_with("/merchants/verifications/")
         || path.starts_with("/regulator/verifications/")

@@ -100,6 +100,14 @@ struct Objects {
     account: i64,
     /// Per column, the link token of the same account's change to a new address.
     email_change: Vec<String>,
+    /// A's pending staff invitation (withdrawn by its row).
+    invitation: i64,
+    /// The link token of another pending invitation of A's (read by its row).
+    invitation_token: String,
+    /// A member of A's staff (removed by its row).
+    staff_member: i64,
+    /// Per column, the link token of an invitation of A's to a fresh address.
+    join_tokens: Vec<String>,
 }
 
 /// What a builder knows of the cell.
@@ -220,7 +228,42 @@ const MATRIX: &[Row] = &[
     ("account/access_log",          Gate,             "-+++++++++++", none),
     ("account/delete",              Gate,             "-++++-------", password),
     ("account/change_password",     Gate,             "-+++++++++++", new_password),
+    // A merchant's staff accounts (`/merchants/team`): main accounts manage
+    // their own team (A's pending invitation and A's staff member, which
+    // B's main account does not find); anyone reads an invitation by its
+    // link and accepts one (a fresh address per column: a new account).
+    ("team/view",                   Gate,             "---++-------", none),
+    ("team/invite",                 Gate,             "---++-------", team_invite),
+    ("team/revoke",                 Gate,             "---+--------", team_revoke),
+    ("team/remove",                 Gate,             "---+--------", team_remove),
+    ("team/invitation",             Gate,             "++++++++++++", team_invitation),
+    ("team/join",                   Gate,             "++++++++++++", team_join),
 ];
+
+fn team_invite(c: &Cell) -> Fields {
+    let email = fresh_email(c.w, "staff.shop.cn");
+    fields(&[("email", &email), ("name", "新员工")])
+}
+
+fn team_revoke(c: &Cell) -> Fields {
+    fields(&[("id", &c.o.invitation.to_string())])
+}
+
+fn team_remove(c: &Cell) -> Fields {
+    fields(&[("user_id", &c.o.staff_member.to_string())])
+}
+
+fn team_invitation(c: &Cell) -> Fields {
+    fields(&[("token", &c.o.invitation_token)])
+}
+
+fn team_join(c: &Cell) -> Fields {
+    fields(&[
+        ("token", &c.o.join_tokens[c.column]),
+        ("name", "新员工"),
+        ("password", PASSWORD),
+    ])
+}
 
 fn account_query(_: &Cell) -> Fields {
     fields(&[("q", ""), ("role", "mediator"), ("before", "")])
@@ -765,7 +808,37 @@ async fn objects(w: &World) -> Objects {
         .map(|f| i64::from(f.id))
         .expect("a screening flag");
     let risk_warning = crate::risk::stored_warning(w).await;
+    // A's staff: a pending invitation, one to read, one member, and one
+    // invitation per column to accept.
+    let invite = |email: String| async move {
+        api(
+            w,
+            "/merchants/team/invitations",
+            json!({"email": email, "name": "员工"}),
+            R::M,
+        )
+        .await
+    };
+    let invitation = created(invite("fn-revoke@shop.cn".into()).await);
+    invite("fn-read@shop.cn".into()).await.expect(201);
+    let join_emails: Vec<String> = (0..COLUMNS.len())
+        .map(|i| format!("fn-join-{i}@shop.cn"))
+        .collect();
+    for e in &join_emails {
+        invite(e.clone()).await.expect(201);
+    }
+    let (staff_member, _) = crate::team::staff_member(w, R::M, "fn-staff@shop.cn", "员工甲").await;
+    w.app.deliver_mail().await;
+    let invitation_token = mailed_token(w, "fn-read@shop.cn", "/merchants/team/join");
+    let join_tokens = join_emails
+        .iter()
+        .map(|e| mailed_token(w, e, "/merchants/team/join"))
+        .collect();
     Objects {
+        invitation,
+        invitation_token,
+        staff_member,
+        join_tokens,
         risk_warning,
         account,
         email_change,

@@ -38,4 +38,5 @@ mod search;
 mod server_fns;
 mod session;
 mod suggest;
+mod team;
 mod web;

@@ -5,11 +5,11 @@ pub mod admin;
 pub mod cookies;
 pub mod identity;
 pub mod own;
-mod passwords;
+pub(crate) mod passwords;
 pub mod register;
 pub mod reset;
 pub mod sessions;
-mod tokens;
+pub(crate) mod tokens;
 pub mod verify;
 
 use domain::{AppError, Lang, Role, UserView};

@@ -13,9 +13,7 @@ use domain::accounts::{
 };
 use domain::cases::AccessView;
 use domain::{AppError, Email, Lang, Role, UserView, t, tf};
-use entities::{
-    case, case_member, consumer_identity, email_token, merchant, notification, session, user,
-};
+use entities::{case, case_member, consumer_identity, email_token, notification, session, user};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -208,12 +206,9 @@ pub async fn delete_account(
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     if me.role == Role::Merchant {
-        let linked = merchant::Entity::find()
-            .filter(merchant::Column::AccountId.eq(me.id))
-            .count(&txn)
-            .await
-            .map_err(internal_error)?;
-        if linked > 0 {
+        // The main account of a business, or on a business's staff (leave
+        // the team first).
+        if !crate::record::merchants_of(&txn, me.id).await?.is_empty() {
             return Err(AppError::conflict("account", "err.account.linked_business"));
         }
     }

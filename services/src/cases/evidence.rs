@@ -44,7 +44,7 @@ pub async fn upload(
     let content_type = crate::blobs::check(bytes, "file")?;
     let (c, m) = record::load_readable(&svc.db, user, case_id).await?;
     let is_party = (user.role == domain::Role::Consumer && c.consumer_id == user.id)
-        || (user.role == domain::Role::Merchant && m.account_id == Some(user.id));
+        || record::answers_for(&svc.db, user, &m).await?;
     if !is_party && c.owner_id != Some(user.id) {
         return Err(AppError::Forbidden);
     }

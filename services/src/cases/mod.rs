@@ -51,7 +51,9 @@ pub async fn act(
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m) = record::load_readable(&txn, user, case_id).await?;
-    let actor = actor_for(user, &c, &m).ok_or(AppError::Forbidden)?;
+    let actor = actor_for(&txn, user, &c, &m)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     let cal = record::calendar::current(svc, &txn).await?;
     let before = state_of(&c)?;
     let t = before.apply(actor, &event, now, &cal).map_err(rule_error)?;

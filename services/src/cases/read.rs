@@ -57,7 +57,8 @@ pub(crate) async fn view_of(
     let cal = calendar::current(svc, &svc.db).await?;
     let now = svc.clock.now();
     let state = state_of(c)?;
-    let allowed = actor_for(viewer, c, m)
+    let allowed = actor_for(&svc.db, viewer, c, m)
+        .await?
         .map(|a| state.allowed_actions(a, now, &cal))
         .unwrap_or_default();
     let (members, member_claims) = super::collective::totals(&svc.db, c.id).await?;
@@ -204,14 +205,7 @@ pub async fn list_cases(
             )
         }
         (Role::Merchant, RoleView::Mine) => {
-            let mine: Vec<i32> = merchant::Entity::find()
-                .select_only()
-                .column(merchant::Column::Id)
-                .filter(merchant::Column::AccountId.eq(viewer.id))
-                .into_tuple()
-                .all(&svc.db)
-                .await
-                .map_err(internal_error)?;
+            let mine = crate::record::merchants_of(&svc.db, viewer.id).await?;
             cond = cond.add(case::Column::MerchantId.is_in(mine));
         }
         (Role::Mediator | Role::Arbitrator, RoleView::Mine) => {
@@ -295,13 +289,22 @@ pub async fn trail_of(
     }
     let masked = exposure == super::privacy::Exposure::Masked;
     let sees_internal = crate::record::reads_internal(viewer, &c);
-    Ok(trail::entries(&svc.db, case_id)
-        .await?
+    let entries = trail::entries(&svc.db, case_id).await?;
+    // Which of the merchant's accounts took each of its steps.
+    let merchant_side = entries
+        .iter()
+        .filter(|e| e.actor_role == Role::Merchant.as_str())
+        .filter_map(|e| e.actor_id);
+    let names = crate::record::user_names(&svc.db, merchant_side).await?;
+    Ok(entries
         .into_iter()
         .filter(|e| sees_internal || e.kind != trail::INTERNAL)
         .map(|e| TrailEntryView {
             seq: e.seq,
             at: e.at,
+            actor_name: (e.actor_role == Role::Merchant.as_str())
+                .then(|| e.actor_id.and_then(|id| names.get(&id).cloned()))
+                .flatten(),
             actor_role: e.actor_role,
             kind: e.kind,
             body: {

@@ -70,12 +70,17 @@ fn write_error(e: DbErr) -> AppError {
 
 /// Which side `user` rates for on this case: its filing consumer, or the
 /// merchant's account holder. Nobody else rates.
-fn side_of(user: &UserView, c: &case::Model, m: &merchant::Model) -> Option<RatingSide> {
-    match actor_for(user, c, m)? {
-        Actor::Party(Party::Consumer) => Some(RatingSide::Consumer),
-        Actor::Party(Party::Merchant) => Some(RatingSide::Merchant),
+async fn side_of<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserView,
+    c: &case::Model,
+    m: &merchant::Model,
+) -> Result<Option<RatingSide>, AppError> {
+    Ok(match actor_for(conn, user, c, m).await? {
+        Some(Actor::Party(Party::Consumer)) => Some(RatingSide::Consumer),
+        Some(Actor::Party(Party::Merchant)) => Some(RatingSide::Merchant),
         _ => None,
-    }
+    })
 }
 
 /// Visibility first (404), then who (403), then the fields (422).
@@ -88,7 +93,9 @@ async fn party<C: ConnectionTrait>(
     if !may_read(conn, user, &c, &m).await? {
         return Err(AppError::NotFound);
     }
-    let side = side_of(user, &c, &m).ok_or(AppError::Forbidden)?;
+    let side = side_of(conn, user, &c, &m)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     Ok((c, m, side))
 }
 

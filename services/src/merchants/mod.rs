@@ -1,6 +1,7 @@
 //! Merchants: import from the enterprise registry, look-up.
 
 pub mod import;
+pub mod team;
 pub mod verification;
 
 use domain::AppError;

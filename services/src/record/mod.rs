@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use domain::cases::{Actor, Case, ContestState, Party, Status};
 use domain::{AppError, Role, UserView};
-use entities::{case, case_member, merchant};
+use entities::{case, case_member, merchant, merchant_staff};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -247,16 +247,93 @@ pub fn is_case_staff(role: Role) -> bool {
     )
 }
 
-/// Who `user` is on this case, if anyone who may act.
-pub fn actor_for(user: &UserView, c: &case::Model, m: &merchant::Model) -> Option<Actor> {
-    match user.role {
+/// Who `user` is on this case, if anyone who may act. Every account that
+/// answers for the merchant ([`answers_for`]) acts as the merchant; the
+/// trail keeps which one it was.
+pub async fn actor_for<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserView,
+    c: &case::Model,
+    m: &merchant::Model,
+) -> Result<Option<Actor>, AppError> {
+    Ok(match user.role {
         Role::Consumer if c.consumer_id == user.id => Some(Actor::Party(Party::Consumer)),
-        Role::Merchant if m.account_id == Some(user.id) => Some(Actor::Party(Party::Merchant)),
+        Role::Merchant if answers_for(conn, user, m).await? => Some(Actor::Party(Party::Merchant)),
         Role::Mediator => Some(Actor::Mediator(user.id)),
         Role::Arbitrator => Some(Actor::Arbitrator(user.id)),
         Role::FundAdmin => Some(Actor::FundAdmin(user.id)),
         _ => None,
+    })
+}
+
+/// Does `user` answer for merchant `m`: its main account (the one that
+/// registered it, `merchant.account_id`), or a member of its staff now
+/// (商户员工账户, `merchant_staff`)?
+pub async fn answers_for<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserView,
+    m: &merchant::Model,
+) -> Result<bool, AppError> {
+    if user.role != Role::Merchant {
+        return Ok(false);
     }
+    if m.account_id == Some(user.id) {
+        return Ok(true);
+    }
+    Ok(merchant_staff::Entity::find()
+        .filter(merchant_staff::Column::MerchantId.eq(m.id))
+        .filter(merchant_staff::Column::UserId.eq(user.id))
+        .filter(merchant_staff::Column::RemovedAt.is_null())
+        .one(conn)
+        .await
+        .map_err(internal_error)?
+        .is_some())
+}
+
+/// The businesses `user_id` answers for: the one it is the main account of,
+/// or the one whose staff it is on (at most one each).
+pub async fn merchants_of<C: ConnectionTrait>(
+    conn: &C,
+    user_id: i32,
+) -> Result<Vec<i32>, AppError> {
+    let mut ids: Vec<i32> = merchant::Entity::find()
+        .select_only()
+        .column(merchant::Column::Id)
+        .filter(merchant::Column::AccountId.eq(user_id))
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    let staff: Vec<i32> = merchant_staff::Entity::find()
+        .select_only()
+        .column(merchant_staff::Column::MerchantId)
+        .filter(merchant_staff::Column::UserId.eq(user_id))
+        .filter(merchant_staff::Column::RemovedAt.is_null())
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    ids.extend(staff);
+    Ok(ids)
+}
+
+/// Every account that answers for `m`: the main account, then its staff
+/// in the order they joined (who the merchant's notices go to).
+pub async fn merchant_accounts<C: ConnectionTrait>(
+    conn: &C,
+    m: &merchant::Model,
+) -> Result<Vec<i32>, AppError> {
+    let staff: Vec<i32> = merchant_staff::Entity::find()
+        .select_only()
+        .column(merchant_staff::Column::UserId)
+        .filter(merchant_staff::Column::MerchantId.eq(m.id))
+        .filter(merchant_staff::Column::RemovedAt.is_null())
+        .order_by_asc(merchant_staff::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await
+        .map_err(internal_error)?;
+    Ok(m.account_id.into_iter().chain(staff).collect())
 }
 
 /// May `user` read this case? Its parties (the filing consumer, consumers who
@@ -271,7 +348,7 @@ pub async fn may_read<C: ConnectionTrait>(
     Ok(is_case_staff(user.role)
         || (user.role == Role::Consumer
             && (c.consumer_id == user.id || is_member(conn, c.id, user.id).await?))
-        || (user.role == Role::Merchant && m.account_id == Some(user.id)))
+        || answers_for(conn, user, m).await?)
 }
 
 /// The case and its merchant if `user` may read it; 404 (it does not exist

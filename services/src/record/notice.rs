@@ -55,7 +55,7 @@ pub async fn case_step<C: ConnectionTrait>(
                 v.extend(super::member_ids(conn, c.id).await?);
                 v
             }
-            Audience::Merchant => m.account_id.into_iter().collect(),
+            Audience::Merchant => super::merchant_accounts(conn, m).await?,
             Audience::Owner => state.owner.into_iter().collect(),
             Audience::Mediators => role_members(conn, Role::Mediator).await?,
             Audience::Arbitrators => role_members(conn, Role::Arbitrator).await?,
