@@ -37,5 +37,6 @@ mod screening;
 mod search;
 mod server_fns;
 mod session;
+mod staff;
 mod suggest;
 mod web;
