@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AddCaseNote, CaseAction, FollowUpRating, ObjectScreening, RateCase, RecuseCase,
-    SetPublication, load_case_page,
+    AddCaseNote, CaseAction, FollowUpRating, ObjectScreening, RateCase, RecuseCase, SetPublication,
+    load_case_page,
 };
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;

@@ -36,11 +36,32 @@ pub fn CasesPage() -> impl IntoView {
     // Non-staff get a refusal, which renders nothing.
     let stats = Resource::new(|| (), |_| case_statistics());
     let cases = Resource::new(
-        move || PARAMS.map(param).to_vec().into_iter().chain([param("cursor")]).collect::<Vec<_>>(),
+        move || {
+            PARAMS
+                .map(param)
+                .to_vec()
+                .into_iter()
+                .chain([param("cursor")])
+                .collect::<Vec<_>>()
+        },
         |p| {
             let opt = |s: &String| (!s.is_empty()).then(|| s.clone());
-            let view = if p[0].is_empty() { "mine".to_string() } else { p[0].clone() };
-            list_cases(view, p[1].clone(), opt(&p[2]), opt(&p[3]), opt(&p[4]), opt(&p[5]), opt(&p[6]), opt(&p[8]), opt(&p[7]))
+            let view = if p[0].is_empty() {
+                "mine".to_string()
+            } else {
+                p[0].clone()
+            };
+            list_cases(
+                view,
+                p[1].clone(),
+                opt(&p[2]),
+                opt(&p[3]),
+                opt(&p[4]),
+                opt(&p[5]),
+                opt(&p[6]),
+                opt(&p[8]),
+                opt(&p[7]),
+            )
         },
     );
     // The next page's link keeps every parameter of this one.

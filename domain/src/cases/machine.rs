@@ -469,7 +469,12 @@ impl Case {
     /// stay as they are. 403 for anyone but the owner, 409 in any other status.
     pub fn recuse(&self, actor: Actor) -> Result<Transition, RuleError> {
         let (id, status, queue, key) = match actor {
-            Actor::Mediator(id) => (id, Status::InMediation, Audience::Mediators, "queued_mediation"),
+            Actor::Mediator(id) => (
+                id,
+                Status::InMediation,
+                Audience::Mediators,
+                "queued_mediation",
+            ),
             Actor::Arbitrator(id) => (
                 id,
                 Status::InArbitration,

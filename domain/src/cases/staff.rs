@@ -192,7 +192,9 @@ impl CaseFilter {
     /// is the cursor of the newest-first order, spelled plainly.
     pub fn parse(f: &CaseListForm) -> Result<CaseFilter, AppError> {
         let status = blank(&f.status)
-            .map(|s| Status::parse(s).ok_or_else(|| AppError::invalid("status", "err.status_unknown")))
+            .map(|s| {
+                Status::parse(s).ok_or_else(|| AppError::invalid("status", "err.status_unknown"))
+            })
             .transpose()?;
         let q = input::text(f.q.as_deref(), "q", SEARCH_MAX)?;
         let due = blank(&f.due_within_days)
@@ -214,7 +216,9 @@ impl CaseFilter {
             (Some(_), _) => return Err(AppError::invalid("deadline", "err.deadline_filter")),
         };
         let assignee = blank(&f.assignee)
-            .map(|s| Assignee::parse(s).ok_or_else(|| AppError::invalid("assignee", "err.assignee")))
+            .map(|s| {
+                Assignee::parse(s).ok_or_else(|| AppError::invalid("assignee", "err.assignee"))
+            })
             .transpose()?;
         let sort = CaseSort::parse(blank(&f.sort).unwrap_or(""))
             .ok_or_else(|| AppError::invalid("sort", "err.sort_unknown"))?;
@@ -227,7 +231,9 @@ impl CaseFilter {
                     .map(Cursor::Before)
                     .ok_or_else(|| AppError::invalid("before", "err.cursor"))?,
             ),
-            (None, Some(c)) => Some(Cursor::decode(c).ok_or_else(|| AppError::invalid("cursor", "err.cursor"))?),
+            (None, Some(c)) => {
+                Some(Cursor::decode(c).ok_or_else(|| AppError::invalid("cursor", "err.cursor"))?)
+            }
             (None, None) => None,
         };
         // `before` without a sort means newest first.
@@ -411,8 +417,12 @@ mod tests {
         let f = CaseFilter::parse(&form(&[])).unwrap();
         assert_eq!(f, CaseFilter::default());
         let f = CaseFilter::parse(&form(&[("before", "40")])).unwrap();
-        assert_eq!((f.sort, f.cursor), (CaseSort::Newest, Some(Cursor::Before(40))));
-        let f = CaseFilter::parse(&form(&[("due_within_days", "5"), ("assignee", "none")])).unwrap();
+        assert_eq!(
+            (f.sort, f.cursor),
+            (CaseSort::Newest, Some(Cursor::Before(40)))
+        );
+        let f =
+            CaseFilter::parse(&form(&[("due_within_days", "5"), ("assignee", "none")])).unwrap();
         assert_eq!(f.deadline, Some(DeadlineFilter::DueWithin(5)));
         assert_eq!(f.assignee, Some(Assignee::Unassigned));
         let f = CaseFilter::parse(&form(&[("deadline", "overdue"), ("assignee", "12")])).unwrap();

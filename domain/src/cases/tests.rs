@@ -1705,7 +1705,13 @@ fn the_owner_recuses_and_never_takes_or_is_handed_the_case_again() {
     assert_eq!((t.case.status, t.case.owner), (Status::InMediation, None));
     assert_eq!(t.case.recused, vec![MED]);
     assert_eq!(t.case.mediate_until, mediating().mediate_until);
-    assert_eq!(t.notify, vec![Notice { to: Audience::Mediators, key: "queued_mediation" }]);
+    assert_eq!(
+        t.notify,
+        vec![Notice {
+            to: Audience::Mediators,
+            key: "queued_mediation"
+        }]
+    );
     // The recused mediator may not take it back (403); another may.
     assert_eq!(
         t.case
@@ -1723,7 +1729,12 @@ fn the_owner_recuses_and_never_takes_or_is_handed_the_case_again() {
     // Nor may it be handed to them.
     assert_eq!(
         other
-            .apply(Actor::Mediator(OTHER_MED), &Event::Handover { to: MED }, now, &cal())
+            .apply(
+                Actor::Mediator(OTHER_MED),
+                &Event::Handover { to: MED },
+                now,
+                &cal()
+            )
             .unwrap_err(),
         RuleError::Invalid {
             field: "to",
@@ -1733,7 +1744,13 @@ fn the_owner_recuses_and_never_takes_or_is_handed_the_case_again() {
     // Arbitrators alike, in arbitration.
     let a = arbitrating().recuse(Actor::Arbitrator(ARB)).unwrap();
     assert_eq!((a.case.owner, a.case.recused.clone()), (None, vec![ARB]));
-    assert_eq!(a.notify, vec![Notice { to: Audience::Arbitrators, key: "queued_arbitration" }]);
+    assert_eq!(
+        a.notify,
+        vec![Notice {
+            to: Audience::Arbitrators,
+            key: "queued_arbitration"
+        }]
+    );
     assert!(matches!(
         arbitrating().recuse(Actor::Mediator(MED)),
         Err(RuleError::NotYours)

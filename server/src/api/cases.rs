@@ -187,7 +187,10 @@ pub async fn recuse(
         (status = 403, description = "Not for this role", body = super::openapi::ErrorBody),
     )
 )]
-pub async fn workload(State(state): State<AppState>, caller: Caller) -> ApiResult<impl IntoResponse> {
+pub async fn workload(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<impl IntoResponse> {
     let lang = caller.lang;
     let w = services::cases::staff::workload(&state.services, &caller.user)
         .await

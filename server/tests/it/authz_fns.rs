@@ -391,11 +391,17 @@ fn join(c: &Cell) -> Fields {
 }
 
 fn note(c: &Cell) -> Fields {
-    fields(&[("id", &c.case.to_string()), ("note", "已电话联系商家客服，等待回复。")])
+    fields(&[
+        ("id", &c.case.to_string()),
+        ("note", "已电话联系商家客服，等待回复。"),
+    ])
 }
 
 fn recusal(c: &Cell) -> Fields {
-    fields(&[("id", &c.case.to_string()), ("reason", "本人曾在该商家任职。")])
+    fields(&[
+        ("id", &c.case.to_string()),
+        ("reason", "本人曾在该商家任职。"),
+    ])
 }
 
 fn my_cases(_: &Cell) -> Fields {

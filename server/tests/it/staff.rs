@@ -82,7 +82,11 @@ async fn recuse(w: &World, r: R, id: i64, reason: &str) -> crate::harness::Resp 
 
 async fn workload(w: &World, r: R) -> crate::harness::Resp {
     w.app
-        .send(Req::get("/api/v1/staff/workload").bearer(w.token(r)).lang("en"))
+        .send(
+            Req::get("/api/v1/staff/workload")
+                .bearer(w.token(r))
+                .lang("en"),
+        )
         .await
 }
 
@@ -103,8 +107,18 @@ fn load_of(wl: &Value, w: &World, r: R) -> (u64, u64, u64) {
 
 /// The case's next stage deadline, as the admin's list says.
 async fn next_deadline(w: &World, id: i64) -> DateTime<Utc> {
-    let v = w.list(R::Adm, "role_view=all&limit=200").await.expect(200).json();
-    let item = v["items"].as_array().unwrap().iter().find(|i| i["id"].as_i64() == Some(id)).cloned().unwrap();
+    let v = w
+        .list(R::Adm, "role_view=all&limit=200")
+        .await
+        .expect(200)
+        .json();
+    let item = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"].as_i64() == Some(id))
+        .cloned()
+        .unwrap();
     instant(&item["next_deadline_at"])
 }
 
@@ -244,24 +258,28 @@ backend_tests! {
 
     async fn deadline_filters_count_working_days(app) {
         let w = World::new(app).await;
-        // Monday 10:00: the merchant answers by the end of Wednesday.
+        // Filed Monday 2026-11-23: negotiation (the stage deadline while the
+        // case awaits the merchant) ends with the 10th working day, Monday 7 December.
         let early = w.case_at(Stage::AwaitingMerchant).await;
-        // Wednesday 10:00: by the end of Friday.
+        // Filed Wednesday: it ends on Wednesday 9 December.
         w.set_now(w.now() + Duration::days(2));
         let late = w.case_at(Stage::AwaitingMerchant).await;
         let (d_early, d_late) = (next_deadline(&w, early).await, next_deadline(&w, late).await);
-        assert_eq!(d_early, crate::cases::beijing("2026-11-26 00:00"), "the end of Wednesday");
-        assert!(d_early < d_late);
+        assert_eq!(d_early, crate::cases::beijing("2026-12-08 00:00"), "the end of Monday 7 December");
+        assert_eq!(d_late, crate::cases::beijing("2026-12-10 00:00"), "the end of Wednesday 9 December");
         let ids = |q: &'static str| {
             let w = &w;
             async move { w.list_ids(R::Adm, &format!("role_view=all&sort=newest&{q}")).await }
         };
         assert!(ids("deadline=overdue").await.is_empty());
-        // Wednesday: the early case is due today (within 1 working day), the late one on Friday.
+        assert!(ids("due_within_days=5").await.is_empty(), "Wednesday 25 November: both are further off");
+        w.set_now(crate::cases::beijing("2026-12-07 10:00"));
+        // Monday 7 December: within 1 working day (by the end of Tuesday) only
+        // the early case; within 2 (by the end of Wednesday) both.
         assert_eq!(ids("due_within_days=1").await, vec![early]);
         assert_eq!(ids("due_within_days=2").await, vec![late, early]);
         assert_eq!(ids("deadline=due").await, vec![late, early]);
-        // Thursday: the early case is overdue, and no longer "due".
+        // Tuesday: the early case is overdue, and no longer "due".
         w.set_now(d_early + Duration::minutes(1));
         assert_eq!(ids("deadline=overdue").await, vec![early]);
         assert_eq!(ids("due_within_days=1").await, vec![late]);
@@ -294,27 +312,29 @@ backend_tests! {
         assert_eq!(wl["mediators"].as_array().unwrap().len(), 2);
         assert_eq!(wl["arbitrators"].as_array().unwrap().len(), 2);
         assert_eq!(wl["due_within_days"], 3);
-        // The mediation deadline of a, b, c (all filed and taken at once) comes near, then passes.
-        let mediate_until = next_deadline(&w, a).await;
-        assert_eq!(next_deadline(&w, c).await, mediate_until);
-        w.set_now(mediate_until - Duration::hours(30));
-        let wl = workload(&w, R::Arb).await.expect(200).json();
-        assert_eq!(load_of(&wl, &w, R::Med), (2, 0, 2), "{wl}");
-        assert_eq!(load_of(&wl, &w, R::Med2), (1, 0, 1));
-        w.set_now(mediate_until + Duration::minutes(1));
-        let wl = workload(&w, R::Adm).await.expect(200).json();
-        assert_eq!(load_of(&wl, &w, R::Med), (2, 2, 0), "{wl}");
-        assert_eq!(load_of(&wl, &w, R::Med2), (1, 1, 0));
-        assert_eq!(load_of(&wl, &w, R::Arb).0, 1);
-        // The list the workload links to agrees.
-        assert_eq!(
-            w.list_ids(R::Adm, &format!("role_view=all&sort=newest&deadline=overdue&assignee={}", w.who(R::Med).id)).await,
-            vec![b, a]
-        );
         for r in [R::C, R::C2, R::M, R::Reg, R::Fund] {
             workload(&w, r).await.expect(403);
         }
         w.app.send(Req::get("/api/v1/staff/workload")).await.expect(401);
+        // The mediation deadline of a, b, c (all filed and taken at once)
+        // comes near, then passes (sessions of two months ago have expired: sign in again).
+        let mediate_until = next_deadline(&w, a).await;
+        assert_eq!(next_deadline(&w, c).await, mediate_until);
+        w.set_now(mediate_until - Duration::hours(30));
+        let arb = w.app.login(&w.who(R::Arb).email).await;
+        let wl = w.app.send(Req::get("/api/v1/staff/workload").bearer(&arb)).await.expect(200).json();
+        assert_eq!(load_of(&wl, &w, R::Med), (2, 0, 2), "{wl}");
+        assert_eq!(load_of(&wl, &w, R::Med2), (1, 0, 1));
+        w.set_now(mediate_until + Duration::minutes(1));
+        let adm = w.app.login(&w.who(R::Adm).email).await;
+        let wl = w.app.send(Req::get("/api/v1/staff/workload").bearer(&adm)).await.expect(200).json();
+        assert_eq!(load_of(&wl, &w, R::Med), (2, 2, 0), "{wl}");
+        assert_eq!(load_of(&wl, &w, R::Med2), (1, 1, 0));
+        assert_eq!(load_of(&wl, &w, R::Arb).0, 1);
+        // The list the workload links to agrees.
+        let overdue = w.app.send(Req::get(&format!("/api/v1/cases?role_view=all&sort=newest&deadline=overdue&assignee={}", w.who(R::Med).id)).bearer(&adm)).await.expect(200).json();
+        let ids: Vec<i64> = overdue["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+        assert_eq!(ids, vec![b, a]);
     }
 
     async fn internal_notes_are_read_by_staff_only_and_the_chain_still_verifies(app) {
@@ -408,7 +428,7 @@ backend_tests! {
         // Through the page's form too.
         let third = w.case_at(Stage::Mediating).await;
         let r = w.app.send(Req::server_fn("cases/recuse", &[("id", third.to_string()), ("reason", "利益冲突".to_string())]).cookie(w.token(R::Med))).await;
-        assert!(r.status < 400, "{}", r.text());
+        assert!(r.status.as_u16() < 400, "{}", r.text());
         assert!(w.view(R::Adm, third).await["owner_id"].is_null());
     }
 }

@@ -92,7 +92,12 @@ pub async fn make(
     let entries: Vec<Entry> = trail::entries(&svc.db, case_id)
         .await?
         .iter()
-        .map(|stored| (crate::record::reads_entry(viewer, &c, stored), trail::as_entry(stored)))
+        .map(|stored| {
+            (
+                crate::record::reads_entry(viewer, &c, stored),
+                trail::as_entry(stored),
+            )
+        })
         .map(|(readable, e)| {
             if !readable {
                 withheld(e)
