@@ -200,7 +200,7 @@ pub async fn add_case_note(id: i32, note: String) -> Result<(), AppError> {
     let user = crate::ssr::require_user().await?;
     let input = domain::cases::NoteInput { note: Some(note) };
     services::cases::staff::add_note(&crate::ssr::services()?, &user, id, &input).await?;
-    leptos_axum::redirect(&format!("/cases/{id}#timeline"));
+    leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())
 }
 
