@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cases") view=cases::CasesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/new") view=cases::NewCasePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/staff/workload") view=cases::WorkloadPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/fund") view=fund::FundPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/fund/admin") view=fund::FundAdminPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/register") view=merchants::MyBusinessPage ssr=SsrMode::InOrder/>

@@ -1,7 +1,7 @@
 //! Server functions behind the case pages; each calls `services::cases`.
 
 use domain::AppError;
-use domain::cases::{CasePage, CaseSummary};
+use domain::cases::{CaseListPage, CasePage};
 use leptos::prelude::*;
 
 #[allow(clippy::too_many_arguments)]
@@ -162,19 +162,65 @@ pub async fn case_statistics() -> Result<domain::cases::CaseStatistics, AppError
     services::cases::statistics(&crate::ssr::services()?, &user).await
 }
 
+/// A page of the cases the caller may see; the parameters are
+/// `GET /api/v1/cases`'s (the list page's GET form and its links).
+#[allow(clippy::too_many_arguments)]
 #[server(endpoint = "cases/list")]
-pub async fn list_cases(role_view: String, status: String) -> Result<Vec<CaseSummary>, AppError> {
+pub async fn list_cases(
+    role_view: String,
+    status: String,
+    q: Option<String>,
+    deadline: Option<String>,
+    due_within_days: Option<String>,
+    assignee: Option<String>,
+    sort: Option<String>,
+    cursor: Option<String>,
+    limit: Option<String>,
+) -> Result<CaseListPage, AppError> {
     let user = crate::ssr::require_user().await?;
     let view = services::cases::read::RoleView::parse(&role_view)
         .ok_or_else(|| AppError::invalid("role_view", "err.role_view_unknown"))?;
-    let status = match status.as_str() {
-        "" => None,
-        s => Some(
-            domain::cases::Status::parse(s)
-                .ok_or_else(|| AppError::invalid("status", "err.status_unknown"))?,
-        ),
+    let filter = domain::cases::CaseFilter::parse(&domain::cases::CaseListForm {
+        status: Some(status),
+        q,
+        deadline,
+        due_within_days,
+        assignee,
+        sort,
+        cursor,
+        limit,
+        ..Default::default()
+    })?;
+    services::cases::list_page(&crate::ssr::services()?, &user, view, &filter).await
+}
+
+/// Staff add an internal note to the case (never shown to the parties).
+#[server(endpoint = "cases/note")]
+pub async fn add_case_note(id: i32, note: String) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let input = domain::cases::NoteInput { note: Some(note) };
+    services::cases::staff::add_note(&crate::ssr::services()?, &user, id, &input).await?;
+    leptos_axum::redirect(&format!("/cases/{id}"));
+    Ok(())
+}
+
+/// The owning mediator or arbitrator recuses themselves from the case.
+#[server(endpoint = "cases/recuse")]
+pub async fn recuse_case(id: i32, reason: String) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let input = domain::cases::RecuseInput {
+        reason: Some(reason),
     };
-    services::cases::list_cases(&crate::ssr::services()?, &user, view, status, 200).await
+    services::cases::staff::recuse(&crate::ssr::services()?, &user, id, &input).await?;
+    leptos_axum::redirect(&format!("/cases/{id}"));
+    Ok(())
+}
+
+/// The mediators' and arbitrators' workload (mediators, arbitrators, admins).
+#[server(endpoint = "staff/workload")]
+pub async fn load_workload() -> Result<domain::cases::Workload, AppError> {
+    let user = crate::ssr::require_user().await?;
+    services::cases::staff::workload(&crate::ssr::services()?, &user).await
 }
 
 /// The consumer's real-name identity on the case page: masked, in full

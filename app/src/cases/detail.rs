@@ -14,7 +14,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    CaseAction, FollowUpRating, ObjectScreening, RateCase, SetPublication, load_case_page,
+    AddCaseNote, CaseAction, FollowUpRating, ObjectScreening, RateCase, RecuseCase, SetPublication,
+    load_case_page,
 };
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
@@ -143,6 +144,7 @@ fn CaseBody(
             <Terms case=case.clone()/>
             <FirstCompensationCard case=case.clone()/>
             <Actions case=case.clone()/>
+            <StaffTools case=case.clone()/>
             <CaseRatings case=case.clone() merchant_answered=merchant_answered/>
             <div class="card">
                 <h2>{t(lang, "case.facts")}</h2>
@@ -329,6 +331,56 @@ fn Actions(case: CaseView) -> impl IntoView {
             {forms}
         </div>
     })
+}
+
+/// Staff: an internal note (only staff ever read it), and for the case's
+/// owner in their own stage, recusal.
+#[component]
+fn StaffTools(case: CaseView) -> impl IntoView {
+    let lang = use_lang();
+    let user = expect_context::<UserResource>();
+    let note = ServerAction::<AddCaseNote>::new();
+    let recuse = ServerAction::<RecuseCase>::new();
+    let id = case.id;
+    let owner = case.owner_id;
+    let stage = case.status;
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let u = user.await.ok().flatten()?;
+                if !u.role.is_staff() {
+                    return None;
+                }
+                let may_recuse = owner == Some(u.id)
+                    && matches!((u.role, stage), (Role::Mediator, Status::InMediation) | (Role::Arbitrator, Status::InArbitration));
+                Some(view! {
+                    <div class="card staff-tools" id="staff-tools">
+                        <h2>{t(lang, "case.staff_tools")}</h2>
+                        <ActionForm action=note attr:class="form note-form" attr:id="note-form">
+                            <input type="hidden" name="id" value=id.to_string()/>
+                            <label>{t(lang, "case.note")}
+                                <textarea name="note" id="note-text" rows="3" required maxlength=domain::cases::NOTE_MAX.to_string()></textarea>
+                            </label>
+                            <p class="muted small">{t(lang, "case.note_hint")}</p>
+                            <ActionErrorView error=move || note.value().get().and_then(Result::err)/>
+                            <button type="submit">{t(lang, "case.note_add")}</button>
+                        </ActionForm>
+                        {may_recuse.then(|| view! {
+                            <ActionForm action=recuse attr:class="form recuse-form" attr:id="recuse-form">
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <label>{t(lang, "case.recuse_reason")}
+                                    <textarea name="reason" id="recuse-reason" rows="2" required maxlength=domain::cases::NOTE_MAX.to_string()></textarea>
+                                </label>
+                                <p class="muted small">{t(lang, "case.recuse_hint")}</p>
+                                <ActionErrorView error=move || recuse.value().get().and_then(Result::err)/>
+                                <button type="submit" class="danger">{t(lang, "case.recuse")}</button>
+                            </ActionForm>
+                        })}
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
 }
 
 #[component]
@@ -608,7 +660,7 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
         Some(name) => domain::tf(lang, "case.actor_named", &[role, name]),
         None => role.to_string(),
     };
-    let text = ["message", "reason"]
+    let text = ["message", "reason", "note"]
         .iter()
         .filter_map(|k| {
             entry

@@ -10,23 +10,79 @@ use super::api::{case_statistics, list_cases};
 use crate::components::UserResource;
 use crate::i18n::use_lang;
 
+/// The list's parameters that the URL carries (the page's GET form and its
+/// links), in this order.
+const PARAMS: [&str; 8] = [
+    "view",
+    "status",
+    "q",
+    "deadline",
+    "due_within_days",
+    "assignee",
+    "sort",
+    "limit",
+];
+
 #[component]
 pub fn CasesPage() -> impl IntoView {
     let lang = use_lang();
     let user = expect_context::<UserResource>();
     let q = use_query_map();
+    let param = move |k: &str| q.read().get(k).unwrap_or_default();
     let view = Memo::new(move |_| q.read().get("view").unwrap_or_else(|| "mine".into()));
-    let status = Memo::new(move |_| q.read().get("status").unwrap_or_default());
+    let status = Memo::new(move |_| param("status"));
     // Created with the page, not inside the user's Suspend: a resource born
     // there can hydrate before its streamed value arrives (a mismatch).
     // Non-staff get a refusal, which renders nothing.
     let stats = Resource::new(|| (), |_| case_statistics());
     let cases = Resource::new(
-        move || (view.get(), status.get()),
-        |(v, s)| list_cases(v, s),
+        move || {
+            PARAMS
+                .map(param)
+                .to_vec()
+                .into_iter()
+                .chain([param("cursor")])
+                .collect::<Vec<_>>()
+        },
+        |p| {
+            let opt = |s: &String| (!s.is_empty()).then(|| s.clone());
+            let view = if p[0].is_empty() {
+                "mine".to_string()
+            } else {
+                p[0].clone()
+            };
+            list_cases(
+                view,
+                p[1].clone(),
+                opt(&p[2]),
+                opt(&p[3]),
+                opt(&p[4]),
+                opt(&p[5]),
+                opt(&p[6]),
+                opt(&p[8]),
+                opt(&p[7]),
+            )
+        },
     );
+    // The next page's link keeps every parameter of this one.
+    let href_with = move |cursor: Option<&str>| {
+        let mut parts: Vec<String> = PARAMS
+            .iter()
+            .filter_map(|k| {
+                let v = q.read_untracked().get(k).unwrap_or_default();
+                (!v.is_empty()).then(|| format!("{k}={}", urlencoding::encode(&v)))
+            })
+            .collect();
+        if let Some(c) = cursor {
+            parts.push(format!("cursor={}", urlencoding::encode(c)));
+        }
+        format!("/cases?{}", parts.join("&"))
+    };
     let tab = move |key: &'static str, label: &'static str| {
         view! { <a href=format!("/cases?view={key}") class:active=move || view.get() == key>{t(lang, label)}</a> }
+    };
+    let option = move |name: &'static str, value: &'static str, label: &'static str| {
+        view! { <option value=value selected=move || param(name) == value>{t(lang, label)}</option> }
     };
     view! {
         <section>
@@ -39,10 +95,14 @@ pub fn CasesPage() -> impl IntoView {
                             {tab("mine", "case.tab_mine")}
                             {matches!(u.role, Role::Mediator | Role::Arbitrator).then(|| tab("queue", "case.queue"))}
                             {(u.role != Role::Consumer && u.role != Role::Merchant).then(|| tab("all", "case.all"))}
+                            {matches!(u.role, Role::Mediator | Role::Arbitrator | Role::Admin).then(|| view! { <a href="/staff/workload" id="workload-link">{t(lang, "workload.title")}</a> })}
                             {(u.role == Role::Consumer).then(|| view! { <a href="/search" class="button">{t(lang, "case.file_title")}</a> })}
                         </nav>
-                        <form method="get" action="/cases" class="filters" id="case-filter">
+                        <form method="get" action="/cases" class="filters form row" id="case-filter" role="search">
                             <input type="hidden" name="view" value=view.get_untracked()/>
+                            <label>{t(lang, "case.search")}" "
+                                <input type="search" name="q" id="case-q" maxlength=domain::cases::SEARCH_MAX.to_string() value=move || param("q")/>
+                            </label>
                             <label>{t(lang, "case.status")}" "
                                 <select name="status">
                                     <option value="">{t(lang, "case.any_status")}</option>
@@ -50,6 +110,28 @@ pub fn CasesPage() -> impl IntoView {
                                         let selected = status.get_untracked() == s.as_str();
                                         view! { <option value=s.as_str() selected=selected>{t(lang, &format!("status.{}", s.as_str())).to_string()}</option> }
                                     }).collect_view()}
+                                </select>
+                            </label>
+                            <label>{t(lang, "case.deadline_filter")}" "
+                                <select name="deadline" id="case-deadline">
+                                    {option("deadline", "", "case.any_deadline")}
+                                    {option("deadline", "overdue", "case.deadline_overdue")}
+                                    {option("deadline", "due", "case.deadline_due")}
+                                </select>
+                            </label>
+                            {u.role.is_staff().then(|| view! {
+                                <label>{t(lang, "case.assignee")}" "
+                                    <select name="assignee" id="case-assignee">
+                                        {option("assignee", "", "case.assignee_any")}
+                                        {option("assignee", "me", "case.assignee_me")}
+                                        {option("assignee", "none", "case.assignee_none")}
+                                    </select>
+                                </label>
+                            })}
+                            <label>{t(lang, "case.sort")}" "
+                                <select name="sort" id="case-sort">
+                                    {option("sort", "deadline", "case.sort_deadline")}
+                                    {option("sort", "newest", "case.sort_newest")}
                                 </select>
                             </label>
                             " "<button type="submit">{t(lang, "case.filter")}</button>
@@ -60,17 +142,22 @@ pub fn CasesPage() -> impl IntoView {
             </Suspense>
             <Suspense>
                 {move || Suspend::new(async move { match cases.await {
-                    Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
-                    Ok(list) if list.is_empty() => view! { <p class="muted" id="no-cases">{t(lang, "case.none")}</p> }.into_any(),
-                    Ok(list) => view! {
+                    Err(e) => view! { <p class="notice error" id="case-list-refused">{e.message(lang)}</p> }.into_any(),
+                    Ok(page) if page.items.is_empty() => view! { <p class="muted" id="no-cases">{t(lang, "case.none")}</p> }.into_any(),
+                    Ok(page) => {
+                        let next = page.next.as_deref().map(|c| href_with(Some(c)));
+                        let paged = !param("cursor").is_empty();
+                        view! {
+                        <div class="table-scroll">
                         <table class="cases" id="case-list">
+                            <caption>{t(lang, "case.list_caption")}</caption>
                             <thead><tr>
-                                <th>{t(lang, "case.number")}</th><th>{t(lang, "field.title")}</th><th>{t(lang, "field.merchant")}</th>
-                                <th>{t(lang, "case.status")}</th><th>{t(lang, "field.amount_claimed_fen")}</th><th>{t(lang, "case.next_deadline")}</th>
+                                <th scope="col">{t(lang, "case.number")}</th><th scope="col">{t(lang, "field.title")}</th><th scope="col">{t(lang, "field.merchant")}</th>
+                                <th scope="col">{t(lang, "case.status")}</th><th scope="col">{t(lang, "field.amount_claimed_fen")}</th><th scope="col">{t(lang, "case.next_deadline")}</th>
                             </tr></thead>
                             <tbody>
-                                {list.into_iter().map(|c| view! {
-                                    <tr data-status=c.status.as_str()>
+                                {page.items.into_iter().map(|c| view! {
+                                    <tr data-status=c.status.as_str() data-case=c.id.to_string()>
                                         <td><a href=format!("/cases/{}", c.id)>{c.number.clone()}</a></td>
                                         <td>{c.title.clone()}</td>
                                         <td>{c.merchant_name.clone()}</td>
@@ -84,7 +171,12 @@ pub fn CasesPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                    }.into_any(),
+                        </div>
+                        <nav class="pager" aria-label=t(lang, "case.pages")>
+                            {paged.then(|| view! { <a href=href_with(None) id="case-first">{t(lang, "case.first_page")}</a>" " })}
+                            {next.map(|href| view! { <a href=href id="case-next" rel="next">{t(lang, "case.next_page")}</a> })}
+                        </nav>
+                    }.into_any() }
                 } })}
             </Suspense>
         </section>

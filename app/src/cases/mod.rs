@@ -4,9 +4,11 @@ mod api;
 mod detail;
 mod list;
 mod new;
+mod workload;
 
 #[cfg(feature = "ssr")]
 pub use api::*;
 pub use detail::CasePage;
 pub use list::CasesPage;
 pub use new::NewCasePage;
+pub use workload::WorkloadPage;

@@ -181,6 +181,10 @@ pub struct Case {
     pub confirm_by: Option<DateTime<Utc>>,
     #[serde(default)]
     pub first_compensation: Option<FirstCompensation>,
+    /// Mediators and arbitrators who recused themselves from the case: none
+    /// of them takes it or is handed it again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recused: Vec<i32>,
 }
 
 /// Who acts, as the service resolved the signed-in user against the case.
@@ -405,6 +409,7 @@ impl Case {
             fulfilment_claimed_at: None,
             confirm_by: None,
             first_compensation: None,
+            recused: vec![],
         };
         if straight_to_mediation {
             case.enter_mediation(now, cal);
@@ -455,6 +460,47 @@ impl Case {
 
     fn owned_by(&self, id: i32) -> bool {
         self.owner == Some(id)
+    }
+
+    /// The owning mediator (in mediation) or arbitrator (in arbitration)
+    /// recuses themselves: the case goes back to the queue of their kind,
+    /// and they never take it or are handed it again (enforced by `Take`
+    /// and `Handover`). Not a case action: the status and every deadline
+    /// stay as they are. 403 for anyone but the owner, 409 in any other status.
+    pub fn recuse(&self, actor: Actor) -> Result<Transition, RuleError> {
+        let (id, status, queue, key) = match actor {
+            Actor::Mediator(id) => (
+                id,
+                Status::InMediation,
+                Audience::Mediators,
+                "queued_mediation",
+            ),
+            Actor::Arbitrator(id) => (
+                id,
+                Status::InArbitration,
+                Audience::Arbitrators,
+                "queued_arbitration",
+            ),
+            _ => return Err(RuleError::NotYours),
+        };
+        if !self.owned_by(id) {
+            return Err(RuleError::NotYours);
+        }
+        if self.status != status {
+            return Err(RuleError::NotNow {
+                status: self.status,
+                allowed: vec![],
+            });
+        }
+        let mut c = self.clone();
+        c.owner = None;
+        if !c.recused.contains(&id) {
+            c.recused.push(id);
+        }
+        Ok(Transition {
+            case: c,
+            notify: vec![notice(queue, key)],
+        })
     }
 
     /// What the case waits on the consumer for now, each with the end of
@@ -987,6 +1033,12 @@ impl Case {
             | (S::InArbitration, Arbitrator(id), Event::Handover { to })
                 if self.owned_by(id) && *to != id =>
             {
+                if self.recused.contains(to) {
+                    return Err(RuleError::Invalid {
+                        field: "to",
+                        key: "err.handover_recused",
+                    });
+                }
                 c.owner = Some(*to);
                 notify.push(notice(Audience::Owner, "handed_over"));
                 true
@@ -1423,7 +1475,10 @@ impl Case {
             ) => true,
             (Party(M), Event::ContestRecovery) => true,
             (Party(_), _) => false,
-            (Mediator(_), Event::Take) | (Arbitrator(_), Event::Take) => true,
+            // Who recused themselves never takes the case again.
+            (Mediator(id), Event::Take) | (Arbitrator(id), Event::Take) => {
+                !self.recused.contains(&id)
+            }
             (Arbitrator(_), Event::DecideContest { .. }) => true,
             (
                 FundAdmin(_),

@@ -7,6 +7,7 @@ mod filing;
 mod input;
 mod kinds;
 mod machine;
+mod staff;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -15,4 +16,5 @@ pub use filing::*;
 pub use input::*;
 pub use kinds::*;
 pub use machine::*;
+pub use staff::*;
 pub use view::*;

@@ -1684,3 +1684,81 @@ mod stopped_clock_properties {
         }
     }
 }
+
+#[test]
+fn the_owner_recuses_and_never_takes_or_is_handed_the_case_again() {
+    let now = t0() + Duration::hours(2);
+    // Only the owner, only in their own stage.
+    assert_eq!(
+        mediating().recuse(Actor::Mediator(OTHER_MED)).unwrap_err(),
+        RuleError::NotYours
+    );
+    assert_eq!(
+        mediating().recuse(consumer()).unwrap_err(),
+        RuleError::NotYours
+    );
+    assert!(matches!(
+        queued_mediation().recuse(Actor::Mediator(MED)),
+        Err(RuleError::NotYours)
+    ));
+    let t = mediating().recuse(Actor::Mediator(MED)).unwrap();
+    assert_eq!((t.case.status, t.case.owner), (Status::InMediation, None));
+    assert_eq!(t.case.recused, vec![MED]);
+    assert_eq!(t.case.mediate_until, mediating().mediate_until);
+    assert_eq!(
+        t.notify,
+        vec![Notice {
+            to: Audience::Mediators,
+            key: "queued_mediation"
+        }]
+    );
+    // The recused mediator may not take it back (403); another may.
+    assert_eq!(
+        t.case
+            .apply(Actor::Mediator(MED), &Event::Take, now, &cal())
+            .unwrap_err(),
+        RuleError::NotYours
+    );
+    assert!(
+        !t.case
+            .allowed_actions(Actor::Mediator(MED), now, &cal())
+            .contains(&ActionKind::Take)
+    );
+    let other = step(&t.case, Actor::Mediator(OTHER_MED), Event::Take);
+    assert_eq!(other.owner, Some(OTHER_MED));
+    // Nor may it be handed to them.
+    assert_eq!(
+        other
+            .apply(
+                Actor::Mediator(OTHER_MED),
+                &Event::Handover { to: MED },
+                now,
+                &cal()
+            )
+            .unwrap_err(),
+        RuleError::Invalid {
+            field: "to",
+            key: "err.handover_recused"
+        }
+    );
+    // Arbitrators alike, in arbitration.
+    let a = arbitrating().recuse(Actor::Arbitrator(ARB)).unwrap();
+    assert_eq!((a.case.owner, a.case.recused.clone()), (None, vec![ARB]));
+    assert_eq!(
+        a.notify,
+        vec![Notice {
+            to: Audience::Arbitrators,
+            key: "queued_arbitration"
+        }]
+    );
+    assert!(matches!(
+        arbitrating().recuse(Actor::Mediator(MED)),
+        Err(RuleError::NotYours)
+    ));
+    // A state saved before recusal existed loads with nobody recused, and
+    // an empty list is not written.
+    let json = serde_json::to_string(&mediating()).unwrap();
+    assert!(!json.contains("recused"));
+    let back: Case = serde_json::from_str(&json).unwrap();
+    assert!(back.recused.is_empty());
+}

@@ -47,18 +47,42 @@ pub struct ListQuery {
     role_view: Option<String>,
     #[param(value_type = Option<Status>, inline)]
     status: Option<String>,
+    /// Text search (case-insensitive for Latin letters, any substring, Chinese too) over the case number, the merchant's name, the order reference, the complaint's title and narrative.
+    #[param(max_length = 100)]
+    q: Option<String>,
+    /// overdue: the stage deadline has passed; due: it falls within `due_within_days` working days (3 unless given).
+    #[param(pattern = "^(overdue|due)$")]
+    deadline: Option<String>,
+    /// The stage deadline has not passed and ends within this many working days (Beijing time); not with deadline=overdue.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 60)]
+    due_within_days: Option<String>,
+    /// Staff only: `me`, `none` (unassigned) or a staff account's id.
+    #[param(pattern = "^(me|none|[1-9][0-9]{0,8})$")]
+    assignee: Option<String>,
+    /// deadline (default): nearest stage deadline first; newest: most recently filed first.
+    #[param(pattern = "^(deadline|newest)$")]
+    sort: Option<String>,
+    /// The `next` cursor of the previous page.
+    #[param(max_length = 40)]
+    cursor: Option<String>,
+    /// Newest first from this case id on (exclusive): the plain spelling of a newest-first cursor.
+    #[param(value_type = Option<i32>, minimum = 1)]
+    before: Option<String>,
+    /// Page size, 50 unless given.
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 200)]
+    limit: Option<String>,
 }
 
 #[utoipa::path(
     get,
     path = "/cases",
     tag = "cases",
-    summary = "Cases the caller may see, oldest deadline first",
+    summary = "Cases the caller may see, a page at a time (50 unless `limit`), nearest deadline or newest first; `next` is the cursor of the next page",
     params(ListQuery),
     responses(
-        (status = 200, description = "The cases", body = super::openapi::Items<domain::cases::CaseSummary>),
+        (status = 200, description = "A page of cases", body = domain::cases::CaseListPage),
         super::openapi::SignedIn,
-        (status = 403, description = "This view is not for this role", body = super::openapi::ErrorBody),
+        (status = 403, description = "This view, or the assignee filter, is not for this role", body = super::openapi::ErrorBody),
         super::openapi::BadQuery,
     )
 )]
@@ -75,18 +99,103 @@ pub async fn list(
                 lang,
             )
         })?;
-    // Blank is absent, as the document says of every optional parameter.
-    let status = match q.status.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(s) => Some(
-            Status::parse(s)
-                .ok_or_else(|| ApiError(AppError::invalid("status", "err.status_unknown"), lang))?,
-        ),
-    };
-    let items = services::cases::list_cases(&state.services, &caller.user, view, status, 200)
+    let filter = domain::cases::CaseFilter::parse(&domain::cases::CaseListForm {
+        status: q.status,
+        q: q.q,
+        deadline: q.deadline,
+        due_within_days: q.due_within_days,
+        assignee: q.assignee,
+        sort: q.sort,
+        before: q.before,
+        cursor: q.cursor,
+        limit: q.limit,
+    })
+    .map_err(|e| ApiError(e, lang))?;
+    let page = services::cases::list_page(&state.services, &caller.user, view, &filter)
         .await
         .map_err(|e| ApiError(e, lang))?;
-    Ok(Json(super::openapi::Items { items }))
+    Ok(Json(page))
+}
+
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/notes",
+    tag = "cases",
+    summary = "Staff add an internal note to the case's trail (never shown to the parties)",
+    params(super::openapi::Id),
+    request_body = domain::cases::NoteInput,
+    responses(
+        (status = 201, description = "The trail entry", body = domain::cases::TrailEntryView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+    )
+)]
+pub async fn add_note(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    if !services::record::is_case_staff(caller.user.role) {
+        return Err(ApiError(AppError::Forbidden, lang));
+    }
+    let input = super::from_json::<domain::cases::NoteInput>(&body, lang)?;
+    let entry = services::cases::staff::add_note(&state.services, &caller.user, id, &input)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((StatusCode::CREATED, Json(entry)))
+}
+
+#[utoipa::path(
+    post,
+    path = "/cases/{id}/recuse",
+    tag = "cases",
+    summary = "The owning mediator or arbitrator recuses themselves: the case goes back to the queue and they never take it again",
+    params(super::openapi::Id),
+    request_body = domain::cases::RecuseInput,
+    responses(
+        (status = 200, description = "The case as the caller now sees it", body = domain::cases::CaseView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The case is not in the caller's stage", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn recuse(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[domain::Role::Mediator, domain::Role::Arbitrator])?;
+    let input = super::from_json::<domain::cases::RecuseInput>(&body, lang)?;
+    let view = services::cases::staff::recuse(&state.services, &caller.user, id, &input)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(view))
+}
+
+#[utoipa::path(
+    get,
+    path = "/staff/workload",
+    tag = "cases",
+    summary = "Mediators, arbitrators, admins: each active mediator's and arbitrator's open, overdue and soon-due cases, and the unowned queues",
+    responses(
+        (status = 200, description = "The workload", body = domain::cases::Workload),
+        super::openapi::SignedIn,
+        (status = 403, description = "Not for this role", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn workload(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let w = services::cases::staff::workload(&state.services, &caller.user)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(w))
 }
 
 /// `?reveal=<reason>`: staff state why they need the consumer's data unmasked (logged).

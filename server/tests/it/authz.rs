@@ -103,8 +103,13 @@ const MATRIX: &[Row] = &[
     ("get",    "/cases",                                   "-+++++++++++", none),
     ("post",   "/cases",                                   "-++---------", complaint),
     ("get",    "/statistics/cases",                        "-----+++++++", none),
+    ("get",    "/staff/workload",                          "-----++++-+-", none),
     ("get",    "/cases/{id}",                              "-+-+-+++++++", none),
     ("post",   "/cases/{id}/actions",                      "-+-+--------", message),
+    ("post",   "/cases/{id}/notes",                        "-----+++++++", note),
+    // The fresh case has no owner: nobody may recuse from it (the owner's
+    // recusal is tested in `staff`).
+    ("post",   "/cases/{id}/recuse",                       "------------", recusal),
     ("get",    "/cases/{id}/evidence",                     "-+-+-+++++++", none),
     ("post",   "/cases/{id}/evidence",                     "-+-+--------", png),
     ("post",   "/cases/{id}/join",                         "-++---------", join),
@@ -276,6 +281,14 @@ fn complaint(w: &World, _: &Objects, _: Option<R>) -> Body {
 
 fn message(w: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(w.body("message", Stage::AwaitingMerchant))
+}
+
+fn note(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"note": "商家客服电话已核实，下周一再联系。"}))
+}
+
+fn recusal(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"reason": "本人曾在该商家任职。"}))
 }
 
 fn join(w: &World, _: &Objects, _: Option<R>) -> Body {

@@ -61,6 +61,8 @@ const ON_A_FRESH_CASE: &[&str] = &[
     "fund/repayment",
     "fund/write_off",
     "cases/identity",
+    "cases/note",
+    "cases/recuse",
 ];
 
 /// How a row's cells are judged (see the file's comment).
@@ -161,8 +163,11 @@ const MATRIX: &[Row] = &[
     ("cases/get",                   Gate,             "-+-+-+++++++", case_id),
     ("cases/join",                  Gate,             "-++---------", join),
     ("cases/list",                  Gate,             "-+++++++++++", my_cases),
+    ("cases/note",                  Gate,             "-----+++++++", note),
     ("cases/publication",           Gate,             "-+----------", publish),
     ("cases/rate",                  Gate,             "-+-+--------", rating),
+    // Nobody owns the fresh case: nobody may recuse (the owner's recusal is tested in `staff`).
+    ("cases/recuse",                Gate,             "------------", recusal),
     ("cases/statistics",            Gate,             "-----+++++++", none),
     ("complaints/get",              Gate,             "++++++++++++", complaint_id),
     ("complaints/search",           Gate,             "++++++++++++", complaint_search),
@@ -198,6 +203,7 @@ const MATRIX: &[Row] = &[
     ("regulator/request",           Gate,             "---------+--", grant),
     ("regulator/verification",      Gate,             "---------++-", approve),
     ("site/info",                   Gate,             "++++++++++++", none),
+    ("staff/workload",              Gate,             "-----++++-+-", none),
     // Real-name identity (实名认证): one's own, masked; consumers add
     // theirs (C2 sending C's number gets a conflict, past the gate); the
     // consumer's on a case for who may read it (`GET /cases/{id}/identity`).
@@ -424,6 +430,20 @@ fn join(c: &Cell) -> Fields {
         ("order_date", "2026-11-02"),
         ("amount_paid", "1000.00"),
         ("amount_claimed", "800.00"),
+    ])
+}
+
+fn note(c: &Cell) -> Fields {
+    fields(&[
+        ("id", &c.case.to_string()),
+        ("note", "已电话联系商家客服，等待回复。"),
+    ])
+}
+
+fn recusal(c: &Cell) -> Fields {
+    fields(&[
+        ("id", &c.case.to_string()),
+        ("reason", "本人曾在该商家任职。"),
     ])
 }
 

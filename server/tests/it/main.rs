@@ -37,6 +37,7 @@ mod screening;
 mod search;
 mod server_fns;
 mod session;
+mod staff;
 mod suggest;
 mod team;
 mod web;

@@ -87,15 +87,19 @@ pub async fn make(
         privacy::log_access(svc, viewer, &c, "bundle", why).await?;
     }
     let is_masked = exposure == Exposure::Masked;
-    let sees_internal = crate::record::reads_internal(viewer, &c);
     let facts = super::read::view_of(svc, viewer, &c, &m, is_masked).await?;
     let facts_json = serde_json::to_vec_pretty(&facts).map_err(|_| AppError::Internal)?;
     let entries: Vec<Entry> = trail::entries(&svc.db, case_id)
         .await?
         .iter()
-        .map(trail::as_entry)
-        .map(|e| {
-            if !sees_internal && e.kind == trail::INTERNAL {
+        .map(|stored| {
+            (
+                crate::record::reads_entry(viewer, &c, stored),
+                trail::as_entry(stored),
+            )
+        })
+        .map(|(readable, e)| {
+            if !readable {
                 withheld(e)
             } else if is_masked {
                 masked(e)

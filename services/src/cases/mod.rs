@@ -13,6 +13,7 @@ mod file;
 pub mod privacy;
 pub mod read;
 pub mod screening;
+pub mod staff;
 pub mod stats;
 mod step;
 pub mod sweep;
@@ -22,7 +23,7 @@ use domain::{AppError, Role, UserView};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub use file::file_case;
-pub use read::{get_case, list_cases, trail_of, verify_trail};
+pub use read::{get_case, list_cases, list_page, trail_of, verify_trail};
 pub use stats::statistics;
 
 use crate::Services;

@@ -2,11 +2,12 @@
 
 use domain::calendar::format_deadline;
 use domain::cases::{
-    CaseSummary, CaseView, DeadlineView, FcState, Status, TrailEntryView, mask_name,
+    Assignee, CaseFilter, CaseListPage, CaseSort, CaseSummary, CaseView, Cursor, DeadlineFilter,
+    DeadlineView, FcState, Status, TrailEntryView, mask_name,
 };
 use domain::{AppError, Role, UserView};
 use entities::{case, merchant, user};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Services;
@@ -178,7 +179,7 @@ impl RoleView {
     }
 }
 
-/// Cases the caller may see, oldest deadline first.
+/// Cases the caller may see, oldest deadline first, at most `limit`.
 pub async fn list_cases(
     svc: &Services,
     viewer: &UserView,
@@ -186,9 +187,18 @@ pub async fn list_cases(
     status: Option<Status>,
     limit: u64,
 ) -> Result<Vec<CaseSummary>, AppError> {
-    let mut q = case::Entity::find();
-    let mut cond = Condition::all();
-    match (viewer.role, view) {
+    let filter = CaseFilter {
+        status,
+        limit,
+        ..CaseFilter::default()
+    };
+    Ok(list_page(svc, viewer, view, &filter).await?.items)
+}
+
+/// The cases the caller's role and `view` allow, as a condition.
+async fn scope(svc: &Services, viewer: &UserView, view: RoleView) -> Result<Condition, AppError> {
+    let cond = Condition::all();
+    Ok(match (viewer.role, view) {
         (Role::Consumer, RoleView::Mine) => {
             let joined: Vec<i32> = entities::case_member::Entity::find()
                 .select_only()
@@ -198,7 +208,7 @@ pub async fn list_cases(
                 .all(&svc.db)
                 .await
                 .map_err(internal_error)?;
-            cond = cond.add(
+            cond.add(
                 Condition::any()
                     .add(case::Column::ConsumerId.eq(viewer.id))
                     .add(case::Column::Id.is_in(joined)),
@@ -206,59 +216,134 @@ pub async fn list_cases(
         }
         (Role::Merchant, RoleView::Mine) => {
             let mine = crate::record::merchants_of(&svc.db, viewer.id).await?;
-            cond = cond.add(case::Column::MerchantId.is_in(mine));
+            cond.add(case::Column::MerchantId.is_in(mine))
         }
         (Role::Mediator | Role::Arbitrator, RoleView::Mine) => {
-            cond = cond.add(case::Column::OwnerId.eq(viewer.id))
+            cond.add(case::Column::OwnerId.eq(viewer.id))
         }
-        (Role::Mediator, RoleView::Queue) => {
-            cond = cond
-                .add(case::Column::Status.eq(Status::InMediation.as_str()))
-                .add(case::Column::OwnerId.is_null())
-        }
-        (Role::Arbitrator, RoleView::Queue) => {
-            cond = cond.add(
-                Condition::any()
-                    .add(
-                        Condition::all()
-                            .add(case::Column::Status.eq(Status::InArbitration.as_str()))
-                            .add(case::Column::OwnerId.is_null()),
-                    )
-                    // Recoveries the merchant contested (any arbitrator decides).
-                    .add(case::Column::FirstCompensation.eq(FC_CONTESTED)),
-            )
-        }
+        (Role::Mediator, RoleView::Queue) => cond
+            .add(case::Column::Status.eq(Status::InMediation.as_str()))
+            .add(case::Column::OwnerId.is_null()),
+        (Role::Arbitrator, RoleView::Queue) => cond.add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(case::Column::Status.eq(Status::InArbitration.as_str()))
+                        .add(case::Column::OwnerId.is_null()),
+                )
+                // Recoveries the merchant contested (any arbitrator decides).
+                .add(case::Column::FirstCompensation.eq(FC_CONTESTED)),
+        ),
         (Role::FundAdmin, RoleView::Queue) => {
-            cond = cond.add(case::Column::FirstCompensation.eq(FcState::Applied.as_str()))
+            cond.add(case::Column::FirstCompensation.eq(FcState::Applied.as_str()))
         }
-        (r, RoleView::All) if is_case_staff(r) => {}
-        (Role::Regulator | Role::FundAdmin | Role::Admin, RoleView::Mine) => {}
+        (r, RoleView::All) if is_case_staff(r) => cond,
+        (Role::Regulator | Role::FundAdmin | Role::Admin, RoleView::Mine) => cond,
         _ => return Err(AppError::Forbidden),
-    }
-    if let Some(s) = status {
+    })
+}
+
+/// `col` lower-cased `LIKE` the search pattern (`ESCAPE '\'`): SQLite's
+/// `lower` folds only ASCII letters, so the pattern folds only those too.
+fn like(col: impl sea_orm::sea_query::IntoColumnRef, pattern: &str) -> SimpleExpr {
+    Expr::expr(Func::lower(Expr::col(col))).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+/// A page of the cases the caller may see: the role and `view` decide
+/// which cases, every parameter of `f` only narrows them (the assignee
+/// filter is for staff), in `f.sort` order from `f.cursor` on.
+pub async fn list_page(
+    svc: &Services,
+    viewer: &UserView,
+    view: RoleView,
+    f: &CaseFilter,
+) -> Result<CaseListPage, AppError> {
+    let mut cond = scope(svc, viewer, view).await?;
+    if let Some(s) = f.status {
         cond = cond.add(case::Column::Status.eq(s.as_str()));
     }
-    q = q.filter(cond);
-    let rows = q
-        // Cases without a deadline (closed) after those with one, before the
-        // limit applies (SQLite and PostgreSQL sort NULLs differently).
-        .order_by_asc(Expr::col(case::Column::NextDeadlineAt).is_null())
-        .order_by_asc(case::Column::NextDeadlineAt)
-        .order_by_asc(case::Column::Id)
-        .limit(limit)
+    if let Some(a) = f.assignee {
+        if !is_case_staff(viewer.role) {
+            return Err(AppError::Forbidden);
+        }
+        cond = cond.add(match a {
+            Assignee::Me => case::Column::OwnerId.eq(viewer.id),
+            Assignee::Unassigned => case::Column::OwnerId.is_null(),
+            Assignee::User(id) => case::Column::OwnerId.eq(id),
+        });
+    }
+    if let Some(d) = f.deadline {
+        let now = svc.clock.now();
+        cond = cond.add(match d {
+            DeadlineFilter::Overdue => case::Column::NextDeadlineAt.lt(now),
+            DeadlineFilter::DueWithin(n) => {
+                let cal = calendar::current(svc, &svc.db).await?;
+                case::Column::NextDeadlineAt
+                    .gte(now)
+                    .and(case::Column::NextDeadlineAt.lte(cal.deadline(now, n)))
+            }
+        });
+    }
+    if let Some(p) = f.like_pattern() {
+        let merchants = Query::select()
+            .column(merchant::Column::Id)
+            .from(merchant::Entity)
+            .and_where(like((merchant::Entity, merchant::Column::Name), &p))
+            .to_owned();
+        cond = cond.add(
+            Condition::any()
+                .add(like((case::Entity, case::Column::Number), &p))
+                .add(like((case::Entity, case::Column::OrderRef), &p))
+                .add(like((case::Entity, case::Column::Title), &p))
+                .add(like((case::Entity, case::Column::Narrative), &p))
+                .add(case::Column::MerchantId.in_subquery(merchants)),
+        );
+    }
+    let deadline = case::Column::NextDeadlineAt;
+    match f.cursor {
+        Some(Cursor::Before(id)) => cond = cond.add(case::Column::Id.lt(id)),
+        Some(Cursor::After(Some(at), id)) => {
+            cond = cond.add(
+                Condition::any()
+                    .add(deadline.gt(at))
+                    .add(deadline.eq(at).and(case::Column::Id.gt(id)))
+                    .add(deadline.is_null()),
+            )
+        }
+        Some(Cursor::After(None, id)) => {
+            cond = cond.add(deadline.is_null()).add(case::Column::Id.gt(id))
+        }
+        None => {}
+    }
+    let q = case::Entity::find().filter(cond);
+    let q = match f.sort {
+        CaseSort::Newest => q.order_by_desc(case::Column::Id),
+        // Cases without a deadline (closed) after those with one (SQLite
+        // and PostgreSQL sort NULLs differently).
+        CaseSort::Deadline => q
+            .order_by_asc(Expr::col(deadline).is_null())
+            .order_by_asc(deadline)
+            .order_by_asc(case::Column::Id),
+    };
+    let mut rows = q
+        .limit(f.limit + 1)
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
-    let ids: Vec<i32> = rows.iter().map(|c| c.merchant_id).collect();
-    let names: std::collections::HashMap<i32, String> = merchant::Entity::find()
-        .filter(merchant::Column::Id.is_in(ids))
-        .all(&svc.db)
-        .await
-        .map_err(internal_error)?
-        .into_iter()
-        .map(|m| (m.id, m.name))
-        .collect();
-    Ok(rows
+    let more = rows.len() as u64 > f.limit;
+    rows.truncate(f.limit as usize);
+    let next = match rows.last() {
+        Some(last) if more => Some(
+            match f.sort {
+                CaseSort::Newest => Cursor::Before(last.id),
+                CaseSort::Deadline => Cursor::After(last.next_deadline_at, last.id),
+            }
+            .encode(),
+        ),
+        _ => None,
+    };
+    let names = crate::record::merchant_names(&svc.db, rows.iter().map(|c| c.merchant_id)).await?;
+    let items = rows
         .into_iter()
         .map(|c| CaseSummary {
             id: c.id,
@@ -273,7 +358,8 @@ pub async fn list_cases(
                 && c.decision_overdue_at.is_some(),
             created_at: c.created_at,
         })
-        .collect())
+        .collect();
+    Ok(CaseListPage { items, next })
 }
 
 pub async fn trail_of(
@@ -288,7 +374,6 @@ pub async fn trail_of(
         super::privacy::log_access(svc, viewer, &c, "trail", why).await?;
     }
     let masked = exposure == super::privacy::Exposure::Masked;
-    let sees_internal = crate::record::reads_internal(viewer, &c);
     let entries = trail::entries(&svc.db, case_id).await?;
     // Which of the merchant's accounts took each of its steps.
     let merchant_side = entries
@@ -298,7 +383,7 @@ pub async fn trail_of(
     let names = crate::record::user_names(&svc.db, merchant_side).await?;
     Ok(entries
         .into_iter()
-        .filter(|e| sees_internal || e.kind != trail::INTERNAL)
+        .filter(|e| crate::record::reads_entry(viewer, &c, e))
         .map(|e| TrailEntryView {
             seq: e.seq,
             at: e.at,

@@ -239,6 +239,28 @@ pub fn reads_internal(viewer: &UserView, c: &case::Model) -> bool {
     is_case_staff(viewer.role) || (viewer.role == Role::Consumer && viewer.id == c.consumer_id)
 }
 
+/// May `viewer` read trail entry `e` of case `c`? Staff read every entry;
+/// the case's own consumer reads the internal entries about them
+/// (screening), but never staff's internal notes
+/// (`domain::cases::NOTE_TOPIC`); everyone else reads no internal entry.
+/// Whoever may not gets the entry withheld: left out of the trail view,
+/// its body replaced by its salted commitment in the bundle (so the chain
+/// still verifies, there and server-side over all entries).
+pub fn reads_entry(viewer: &UserView, c: &case::Model, e: &entities::case_trail::Model) -> bool {
+    if e.kind != trail::INTERNAL || is_case_staff(viewer.role) {
+        return true;
+    }
+    reads_internal(viewer, c) && !is_staff_note(&e.body)
+}
+
+/// Is this internal entry's body a staff note?
+pub fn is_staff_note(body: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(body)
+        .map(|v| v["topic"] == domain::cases::NOTE_TOPIC)
+        // An unreadable internal body is withheld rather than shown.
+        .unwrap_or(true)
+}
+
 /// Staff who may read every case.
 pub fn is_case_staff(role: Role) -> bool {
     matches!(
