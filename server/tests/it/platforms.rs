@@ -372,4 +372,58 @@ backend_tests! {
         w.app.send(Req::get(&format!("/api/v1/admin/organisations/{org}/calls")).bearer(w.token(R::Reg))).await.expect(403);
         admin(&w, "get", "/admin/organisations/99999/calls", None).await.expect(404);
     }
+
+    async fn the_page_shows_a_new_key_once_without_javascript(app) {
+        let w = World::new(app).await;
+        let org = organisation(&w, "ecommerce_platform", "好物商城", PLATFORM_USCC).await;
+        let admin_session = w.token(R::Adm).to_string();
+        // The form as a browser without JavaScript posts it.
+        let mut post = Req::server_fn(
+            "admin/create_api_key",
+            &[("organisation", org.to_string().as_str()), ("label", "订单系统"), ("cases_write", "on")],
+        )
+        .cookie(&admin_session);
+        post.replace_header("accept", "text/html");
+        post = post.header("referer", &format!("http://{}/admin/organisations", crate::harness::HOST));
+        let r = w.app.send(post).await;
+        assert!(r.status.is_redirection(), "{}: {}", r.status, r.text());
+        let location = r.header("location").unwrap().to_string();
+        assert!(location.starts_with("/admin/organisations?notice=key"), "{location}");
+        let cookie = r
+            .set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with("gongdao_new_key="))
+            .expect("the key's cookie");
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        let key = cookie.trim_start_matches("gongdao_new_key=").split(';').next().unwrap().to_string();
+        assert!(key.starts_with("gd_live_"), "{key}");
+        // Stored: only its hash.
+        let row = api_key::Entity::find().one(&w.app.svc.db).await.unwrap().unwrap();
+        assert_eq!(row.key_hash, hex::encode(Sha256::digest(key.as_bytes())));
+
+        // The page shows it and clears the cookie.
+        let page = |with_key: bool| {
+            let mut cookies = format!("gongdao_session={admin_session}");
+            if with_key {
+                cookies.push_str(&format!("; gongdao_new_key={key}"));
+            }
+            Req::get(&location).header("accept", "text/html").header("cookie", &cookies)
+        };
+        let shown = w.app.send(page(true)).await.expect(200);
+        assert!(shown.text().contains(&key), "the key is not on the page");
+        assert!(
+            shown.set_cookies().iter().any(|c| c.starts_with("gongdao_new_key=;") && c.contains("Max-Age=0")),
+            "{:?}",
+            shown.set_cookies()
+        );
+        // Once: after that (the browser dropped the cookie) the page says so.
+        let again = w.app.send(page(false)).await.expect(200).text();
+        assert!(!again.contains(&key));
+        assert!(again.contains("new-key-gone"), "{again}");
+        // The key works.
+        get_as(&w.app, "/platform/cases", &key).await.expect(403);
+        post_lines(&w.app, &key, &ndjson(&[line("P-1", USCC_A, "P-O-1", "p@example.cn").to_string()]))
+            .await
+            .expect(200);
+    }
 }
