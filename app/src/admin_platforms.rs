@@ -11,7 +11,7 @@
 //! it no more. With JavaScript on and off alike.
 
 use domain::platforms::{ApiKeyView, CallView, OrgKind, OrganisationView, Scope};
-use domain::{AppError, Role, t};
+use domain::{AppError, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -24,7 +24,7 @@ const NEW_KEY_COOKIE: &str = "gongdao_new_key";
 
 #[server(endpoint = "admin/organisations")]
 pub async fn organisations() -> Result<Vec<OrganisationView>, AppError> {
-    let admin = crate::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     services::platforms::organisations::list(&svc, &admin).await
 }
@@ -36,7 +36,7 @@ pub async fn create_organisation(
     uscc: String,
     contact_email: String,
 ) -> Result<(), AppError> {
-    let admin = crate::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     let input = domain::platforms::OrganisationInput {
         kind,
@@ -51,7 +51,7 @@ pub async fn create_organisation(
 
 #[server(endpoint = "admin/organisation_status")]
 pub async fn organisation_status(id: i32, active: String) -> Result<(), AppError> {
-    let admin = crate::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     let active = domain::input::required(domain::input::flag(Some(&active), "active")?, "active")?;
     services::platforms::organisations::set_active(&svc, &admin, id, active).await?;
@@ -68,7 +68,7 @@ pub async fn create_api_key(
     cases_read_own: Option<String>,
     credit_read: Option<String>,
 ) -> Result<(), AppError> {
-    let admin = crate::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     let scopes = [
         (cases_write, Scope::CasesWrite),
@@ -100,7 +100,7 @@ pub async fn create_api_key(
 /// The key just made, taken from its cookie once (the cookie is cleared).
 #[server(endpoint = "admin/new_api_key")]
 pub async fn new_api_key() -> Result<Option<String>, AppError> {
-    crate::ssr::require_role(&[Role::Admin]).await?;
+    crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     let key = use_context::<http::request::Parts>()
         .and_then(|p| services::accounts::cookies::cookie(&p.headers, NEW_KEY_COOKIE))
@@ -120,7 +120,7 @@ pub async fn new_api_key() -> Result<Option<String>, AppError> {
 
 #[server(endpoint = "admin/revoke_api_key")]
 pub async fn revoke_api_key(id: i32) -> Result<(), AppError> {
-    let admin = crate::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     let k = services::platforms::keys::revoke(&svc, &admin, id).await?;
     leptos_axum::redirect(&format!(
@@ -132,7 +132,7 @@ pub async fn revoke_api_key(id: i32) -> Result<(), AppError> {
 
 #[server(endpoint = "admin/organisation_calls")]
 pub async fn organisation_calls(id: i32) -> Result<Vec<CallView>, AppError> {
-    let admin = crate::ssr::require_role(&[Role::Admin]).await?;
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
     services::platforms::keys::calls(&svc, &admin, id, 200).await
 }
