@@ -55,7 +55,7 @@ pub fn DashboardPage() -> impl IntoView {
                         <h2>{t(lang, "dash.upcoming")}</h2>
                         <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
                         <p><a href="/account" id="dash-account">{t(lang, "dash.account")}</a></p>
-                        {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/accounts" id="admin-accounts">{t(lang, "admin.accounts_title")}</a>" · "<a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
+                        {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/accounts" id="admin-accounts">{t(lang, "admin.accounts_title")}</a>" · "<a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/admin/organisations" id="admin-organisations">{t(lang, "platform.title")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
                     }.into_any(),
                 } })}
             </Suspense>

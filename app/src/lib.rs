@@ -7,6 +7,7 @@
 pub mod account;
 pub mod admin;
 pub mod admin_accounts;
+pub mod admin_platforms;
 pub mod auth;
 pub mod cases;
 pub mod complaints;
@@ -98,6 +99,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view=admin::StaffPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/pii-log") view=admin::PiiLogPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/accounts") view=admin_accounts::AccountsPage ssr=SsrMode::InOrder/>
+                    // Async: the page clears the one-time key cookie, so its
+                    // headers wait for the whole page.
+                    <Route path=path!("/admin/organisations") view=admin_platforms::OrganisationsPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/email") view=account::ConfirmEmailPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/regulator") view=regulator::RegulatorPage ssr=SsrMode::InOrder/>

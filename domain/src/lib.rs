@@ -21,6 +21,7 @@ pub mod input;
 pub mod merchant;
 pub mod money;
 pub mod pii;
+pub mod platforms;
 pub mod role;
 pub mod screening;
 pub mod search;

@@ -40,6 +40,11 @@ pub struct Model {
     /// The other case of the same complaint when it named a merchant and a
     /// logistics company (each case points at the other).
     pub linked_case_id: Option<i32>,
+    /// The organisation (e-commerce platform) that sent the complaint in
+    /// bulk, if it came that way.
+    pub source_org_id: Option<i32>,
+    /// That organisation's own id for the complaint (unique per organisation).
+    pub external_id: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub state: String,
     pub version: i32,

@@ -1,6 +1,8 @@
 //! sea-orm entities, one module per table. The schema itself is owned by the
 //! `migration` crate; these mirror it for typed queries.
 
+pub mod api_key;
+pub mod api_key_call;
 pub mod case;
 pub mod case_member;
 pub mod case_reminder;
@@ -21,6 +23,7 @@ pub mod merchant;
 pub mod merchant_staff;
 pub mod merchant_verification;
 pub mod notification;
+pub mod organisation;
 pub mod outbox;
 pub mod pii_access;
 pub mod pii_key_check;

@@ -25,6 +25,7 @@ mod m20261207_000019_waybill_links;
 mod m20261207_000020_fund_appeals;
 mod m20261207_000021_risk_warnings;
 mod m20261207_000022_account_admin;
+mod m20261207_000023_platforms;
 mod m20261207_000026_merchant_staff;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_fund_appeals::Migration),
             Box::new(m20261207_000021_risk_warnings::Migration),
             Box::new(m20261207_000022_account_admin::Migration),
+            Box::new(m20261207_000023_platforms::Migration),
             Box::new(m20261207_000026_merchant_staff::Migration),
         ]
     }

@@ -177,8 +177,11 @@ fn same_origin(h: &HeaderMap) -> bool {
 async fn body_limit(State(max): State<usize>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let upload = path.ends_with("/evidence") || path.ends_with("/licence");
+    let intake = path == "/api/v1/platform/complaints";
     let limit = if req.method() == Method::POST && upload {
         services::cases::evidence::MAX_BYTES + 64 * 1024
+    } else if req.method() == Method::POST && intake {
+        domain::platforms::MAX_BODY_BYTES
     } else {
         max
     };

@@ -179,6 +179,9 @@ pub struct Limits {
     pub login_per_ip_per_minute: u32,
     pub login_per_account_per_15_minutes: u32,
     pub register_per_ip_per_hour: u32,
+    /// Calls one organisation's API key may make per minute
+    /// (`GONGDAO_API_KEY_LIMIT_PER_MINUTE`).
+    pub api_key_per_minute: u32,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
 }
@@ -189,6 +192,7 @@ impl Default for Limits {
             login_per_ip_per_minute: 30,
             login_per_account_per_15_minutes: 10,
             register_per_ip_per_hour: 20,
+            api_key_per_minute: 600,
             max_body_bytes: 64 * 1024,
         }
     }
@@ -361,6 +365,10 @@ impl Config {
             (
                 "GONGDAO_REGISTER_LIMIT_PER_IP",
                 &mut limits.register_per_ip_per_hour,
+            ),
+            (
+                "GONGDAO_API_KEY_LIMIT_PER_MINUTE",
+                &mut limits.api_key_per_minute,
             ),
         ] {
             if let Some(v) = env(key) {

@@ -20,6 +20,7 @@ pub mod lease;
 pub mod mail;
 pub mod merchants;
 pub mod outbox;
+pub mod platforms;
 pub mod rate_limit;
 pub mod record;
 pub mod search;

@@ -163,6 +163,7 @@ fn CaseBody(
                     <dt>{t(lang, "field.category")}</dt><dd>{t(lang, &format!("category.{}", case.category.as_str())).to_string()}</dd>
                     <dt>{t(lang, "field.order_ref")}</dt><dd>{case.order_ref.clone()}" · "{case.order_date.to_string()}</dd>
                     {case.waybill.clone().map(|w| view! { <dt>{t(lang, "field.waybill")}</dt><dd id="case-waybill"><code>{w}</code></dd> })}
+                    {case.received_via.clone().map(|p| view! { <dt>{t(lang, "case.received_via")}</dt><dd id="case-received-via">{p}</dd> })}
                     {case.linked_case.clone().map(|l| view! {
                         <dt>{t(lang, "case.also_filed_against")}</dt>
                         <dd id="linked-case" data-case=l.id.to_string() data-kind=l.merchant_kind.as_str()>

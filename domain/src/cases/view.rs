@@ -137,6 +137,10 @@ pub struct CaseView {
     /// shown only to a viewer who may read that case too.
     #[serde(default)]
     pub linked_case: Option<LinkedCase>,
+    /// The platform that sent the complaint in (受理渠道), when an
+    /// e-commerce platform filed it for the consumer.
+    #[serde(default)]
+    pub received_via: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

@@ -17,7 +17,7 @@ use crate::AppState;
 pub struct ExportQuery {
     /// `ndjson` (default) or `csv`.
     #[param(pattern = "^(ndjson|csv)$")]
-    format: Option<String>,
+    pub(super) format: Option<String>,
 }
 
 /// Where the stream is: the last id sent, and whether the header went out.
@@ -47,10 +47,16 @@ pub async fn credit(
 ) -> ApiResult<Response> {
     let lang = caller.lang;
     export::authorize(&caller.user).map_err(|e| ApiError(e, lang))?;
+    tracing::info!(user = caller.user.id, "credit export");
+    stream(&state, q, lang)
+}
+
+/// The export as a streamed answer (for regulators here, for credit
+/// platforms' keys in `platforms::credit`).
+pub(super) fn stream(state: &AppState, q: ExportQuery, lang: domain::Lang) -> ApiResult<Response> {
     let format = Format::parse(q.format.as_deref()).map_err(|e| ApiError(e, lang))?;
     let svc = state.services.clone();
     let now = svc.clock.now();
-    tracing::info!(user = caller.user.id, ?format, "credit export");
     let start = Cursor {
         after: 0,
         first: true,

@@ -13,6 +13,8 @@ mod inbox;
 mod lists;
 mod merchants;
 pub mod openapi;
+mod organisations;
+mod platforms;
 mod ratings;
 mod screening;
 
@@ -38,12 +40,17 @@ use utoipa_axum::routes;
 use crate::AppState;
 
 pub fn routes(state: AppState) -> Router {
-    documented()
+    let router: Router<AppState> = documented()
         .fallback(|headers: HeaderMap| async move {
             error_response(&AppError::NotFound, cookies::lang_of(&headers))
         })
+        .into();
+    router
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            platforms::gate,
+        ))
         .with_state(state)
-        .into()
 }
 
 /// Every route of the API with its description: `routes!` registers each
@@ -134,7 +141,17 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(users::change_email))
         .routes(routes!(users::confirm_email))
         .routes(routes!(users::access_log))
-        .routes(routes!(users::delete_me));
+        .routes(routes!(users::delete_me))
+        // Platforms as participants (issue 15.2): organisations and their
+        // keys (admins), and the organisations' own API (keys only).
+        .routes(routes!(organisations::create, organisations::list))
+        .routes(routes!(organisations::set_status))
+        .routes(routes!(organisations::create_key))
+        .routes(routes!(organisations::revoke_key))
+        .routes(routes!(organisations::calls))
+        .routes(routes!(platforms::complaints))
+        .routes(routes!(platforms::cases))
+        .routes(routes!(platforms::credit));
     openapi::finish(router.get_openapi_mut());
     router
 }

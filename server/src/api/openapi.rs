@@ -30,7 +30,7 @@ use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, ToSchema};
     servers((url = "/api/v1")),
     // The schemas the response sets below refer to (`routes!` collects only
     // those named in the handlers' own `body = …`).
-    components(schemas(ErrorBody, domain::fund::EntryReceipt)),
+    components(schemas(ErrorBody, domain::fund::EntryReceipt, domain::platforms::IntakeLine)),
     modifiers(&SecuritySchemes)
 )]
 pub struct ApiDoc;
@@ -45,6 +45,18 @@ impl Modify for SecuritySchemes {
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
         c.add_security_scheme(
+            "api_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("gd_live_<12 hex>_<64 hex>")
+                    .description(Some(
+                        "An organisation's API key (e-commerce platform, public credit platform), made by an admin and shown once; only /platform/… takes it, and it is never a session token. Scopes: cases:write, cases:read:own, credit:read. Rate-limited per key (GONGDAO_API_KEY_LIMIT_PER_MINUTE, 429 with Retry-After beyond it); every call is logged.",
+                    ))
+                    .build(),
+            ),
+        );
+        c.add_security_scheme(
             "cookie",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
                 services::accounts::cookies::SESSION_COOKIE,
@@ -55,7 +67,8 @@ impl Modify for SecuritySchemes {
 
 /// What the document takes from the handlers' attributes as a whole:
 /// operations that answer 401 need a credential (the bearer token or the
-/// session cookie), so the two cannot disagree; and each operation's id is
+/// session cookie; on `/platform/…` an organisation's API key), so the two
+/// cannot disagree; and each operation's id is
 /// its method and path (`post_cases_id_actions`), unique where handler names
 /// are not (`create`, `get`, `list` stand in several modules).
 pub fn finish(doc: &mut Document) {
@@ -63,7 +76,9 @@ pub fn finish(doc: &mut Document) {
         SecurityRequirement::new("bearer", Vec::<String>::new()),
         SecurityRequirement::new("cookie", Vec::<String>::new()),
     ];
+    let key = [SecurityRequirement::new("api_key", Vec::<String>::new())];
     for (path, item) in doc.paths.paths.iter_mut() {
+        let platform = path.starts_with("/platform/");
         let slug: String = path
             .chars()
             .filter(|c| !matches!(c, '{' | '}'))
@@ -79,7 +94,11 @@ pub fn finish(doc: &mut Document) {
             let Some(op) = op else { continue };
             op.operation_id = Some(format!("{method}{slug}"));
             if op.responses.responses.contains_key("401") {
-                op.security = Some(either.to_vec());
+                op.security = Some(if platform {
+                    key.to_vec()
+                } else {
+                    either.to_vec()
+                });
             }
         }
     }

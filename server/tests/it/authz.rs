@@ -11,7 +11,9 @@
 //! `-` refused: exactly 401 for anonymous (404 on a route the document marks
 //! public, which asks for no credential: what it does not show the public
 //! is hidden); 403 or 404 for a signed-in role (404 is how a case or a
-//! request hides from who is not a party to it).
+//! request hides from who is not a party to it). The organisations' own
+//! routes (`/platform/…`) take an API key, never a session: refused there is
+//! exactly 401 for every column.
 //!
 //! The objects in paths: `/cases/{id}…` a fresh case filed by C against
 //! merchant A, one per row; `/merchants/{id}…` merchant A (M answers for it,
@@ -76,6 +78,8 @@ struct Objects {
     account: i64,
     invitation: i64,
     staff_member: i64,
+    organisation: i64,
+    api_key: i64,
 }
 
 /// A valid body for the row and the caller (`None`: anonymous), made for
@@ -209,12 +213,42 @@ const MATRIX: &[Row] = &[
     ("delete", "/merchants/team/invitations/{id}",         "---+--------", none),
     ("delete", "/merchants/team/members/{id}",             "---+--------", none),
     ("post",   "/merchants/team/join",                     "++++++++++++", made_up_token),
+    // Platforms as participants (issue 15.2): organisations, their keys and
+    // their calls are the admins'; `/admin/organisations/{id}…` is an
+    // e-commerce platform made for the run, `/admin/api-keys/{id}…` a key of
+    // it. `/platform/…` takes only an organisation's API key, so every
+    // column here is refused (401: a session is no key); keys and scopes
+    // are tried in tests/it/platforms.rs.
+    ("get",    "/admin/organisations",                     "----------+-", none),
+    ("post",   "/admin/organisations",                     "----------+-", new_organisation),
+    ("post",   "/admin/organisations/{id}/status",         "----------+-", org_active),
+    ("post",   "/admin/organisations/{id}/keys",           "----------+-", new_key),
+    ("get",    "/admin/organisations/{id}/calls",          "----------+-", none),
+    ("post",   "/admin/api-keys/{id}/revocation",          "----------+-", none),
+    ("post",   "/platform/complaints",                     "------------", none),
+    ("get",    "/platform/cases",                          "------------", none),
+    ("get",    "/platform/credit",                         "------------", none),
 ];
 
 fn invitation(w: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(
         json!({"email": format!("{}@staff.shop.cn", w.next_ref().to_lowercase()), "name": "新员工"}),
     )
+}
+
+
+fn new_organisation(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(
+        json!({"kind": "credit_platform", "name": "矩阵信用平台", "uscc": "91440300MA5D000028", "contact_email": "odr@matrix.example.cn"}),
+    )
+}
+
+fn org_active(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"active": true}))
+}
+
+fn new_key(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"label": "矩阵", "scopes": ["cases:write"]}))
 }
 
 fn deactivate(_: &World, _: &Objects, _: Option<R>) -> Body {
@@ -527,9 +561,32 @@ async fn objects(w: &World) -> Objects {
     );
     let (staff_member, _) =
         crate::team::staff_member(w, R::M, "matrix-staff@shop.cn", "员工甲").await;
+    // An e-commerce platform and a key of it.
+    let organisation = created(
+        post(
+            w,
+            "/admin/organisations".into(),
+            json!({"kind": "ecommerce_platform", "name": "矩阵商城", "uscc": "91440300MA5D000015", "contact_email": "odr@mall.example.cn"}),
+            Some(w.token(R::Adm)),
+        )
+        .await,
+    );
+    let api_key = post(
+        w,
+        format!("/admin/organisations/{organisation}/keys"),
+        json!({"label": "矩阵", "scopes": ["cases:write", "cases:read:own"]}),
+        Some(w.token(R::Adm)),
+    )
+    .await
+    .expect(201)
+    .json()["api_key"]["id"]
+        .as_i64()
+        .expect("a key id");
     Objects {
         invitation,
         staff_member,
+        organisation,
+        api_key,
         risk_warning,
         account,
         screening,
@@ -578,6 +635,10 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
         o.risk_warning
     } else if path.starts_with("/admin/users/") {
         o.account
+    } else if path.starts_with("/admin/organisations/") {
+        o.organisation
+    } else if path.starts_with("/admin/api-keys/") {
+        o.api_key
     } else {
         panic!("no object for {path}")
     };
@@ -651,6 +712,8 @@ backend_tests! {
                     // A public route asks for no credential: what it does
                     // not show the public is hidden, 404.
                     None => status == 401 || (is_public && status == 404),
+                    // The organisations' routes take no session at all.
+                    Some(_) if path.starts_with("/platform/") => status == 401,
                     Some(_) => status == 403 || status == 404,
                 };
                 let gated = matches!(status, 401 | 403 | 404);

@@ -36,7 +36,10 @@
 //! nobody rated, `cases/follow-up` a closed, published case C and M rated
 //! (also `complaints/get`'s complaint); `auth/verify_email` and
 //! `auth/reset_password` the mailed tokens of a fresh account per column;
-//! `regulator/risk_ack` a stored risk warning against A.
+//! `regulator/risk_ack` a stored risk warning against A;
+//! `admin/organisation_status`, `admin/create_api_key` and
+//! `admin/organisation_calls` an e-commerce platform made for the run,
+//! `admin/revoke_api_key` a key of it.
 
 use std::collections::BTreeSet;
 
@@ -100,6 +103,9 @@ struct Objects {
     risk_warning: i64,
     /// A mediator the admin rows act on.
     account: i64,
+    /// An e-commerce platform, and a key of it.
+    organisation: i64,
+    api_key: i64,
     /// Per column, the link token of the same account's change to a new address.
     email_change: Vec<String>,
     /// A's pending staff invitation (withdrawn by its row).
@@ -244,6 +250,17 @@ const MATRIX: &[Row] = &[
     ("team/remove",                 Gate,             "---+--------", team_remove),
     ("team/invitation",             Gate,             "++++++++++++", team_invitation),
     ("team/join",                   Gate,             "++++++++++++", team_join),
+    // Organisations and their API keys (`/admin/organisations`): admins
+    // only, as in `authz.rs`; the forms act on an e-commerce platform made
+    // for the run and a key of it. A second creation of the same
+    // organisation is a conflict after the gate.
+    ("admin/organisations",         Gate,             "----------+-", none),
+    ("admin/create_organisation",   Gate,             "----------+-", new_organisation),
+    ("admin/organisation_status",   Gate,             "----------+-", org_active),
+    ("admin/create_api_key",        Gate,             "----------+-", new_key),
+    ("admin/new_api_key",           Gate,             "----------+-", none),
+    ("admin/revoke_api_key",        Gate,             "----------+-", revoke_key),
+    ("admin/organisation_calls",    Gate,             "----------+-", org_id),
 ];
 
 fn team_invite(c: &Cell) -> Fields {
@@ -269,6 +286,36 @@ fn team_join(c: &Cell) -> Fields {
         ("name", "新员工"),
         ("password", PASSWORD),
     ])
+}
+
+
+fn new_organisation(_: &Cell) -> Fields {
+    fields(&[
+        ("kind", "credit_platform"),
+        ("name", "矩阵信用平台"),
+        ("uscc", "91440300MA5D000028"),
+        ("contact_email", "odr@matrix.example.cn"),
+    ])
+}
+
+fn org_active(c: &Cell) -> Fields {
+    fields(&[("id", &c.o.organisation.to_string()), ("active", "true")])
+}
+
+fn org_id(c: &Cell) -> Fields {
+    fields(&[("id", &c.o.organisation.to_string())])
+}
+
+fn new_key(c: &Cell) -> Fields {
+    fields(&[
+        ("organisation", &c.o.organisation.to_string()),
+        ("label", "矩阵"),
+        ("cases_write", "on"),
+    ])
+}
+
+fn revoke_key(c: &Cell) -> Fields {
+    fields(&[("id", &c.o.api_key.to_string())])
 }
 
 fn account_query(_: &Cell) -> Fields {
@@ -854,11 +901,33 @@ async fn objects(w: &World) -> Objects {
         .iter()
         .map(|e| mailed_token(w, e, "/merchants/team/join"))
         .collect();
+    let organisation = created(
+        api(
+            w,
+            "/admin/organisations",
+            json!({"kind": "ecommerce_platform", "name": "矩阵商城", "uscc": "91440300MA5D000015", "contact_email": "odr@mall.example.cn"}),
+            R::Adm,
+        )
+        .await,
+    );
+    let api_key = api(
+        w,
+        &format!("/admin/organisations/{organisation}/keys"),
+        json!({"label": "矩阵", "scopes": ["cases:write"]}),
+        R::Adm,
+    )
+    .await
+    .expect(201)
+    .json()["api_key"]["id"]
+        .as_i64()
+        .expect("a key id");
     Objects {
         invitation,
         invitation_token,
         staff_member,
         join_tokens,
+        organisation,
+        api_key,
         risk_warning,
         account,
         email_change,

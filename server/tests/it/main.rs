@@ -27,6 +27,7 @@ mod lists;
 mod logistics;
 mod mail_flows;
 mod page_cache;
+mod platforms;
 mod privacy;
 mod processes;
 mod profile;

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod cookies;
 pub mod identity;
+pub(crate) mod invite;
 pub mod own;
 pub(crate) mod passwords;
 pub mod register;

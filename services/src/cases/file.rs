@@ -38,6 +38,11 @@ struct Filed<'a> {
     /// The number of the other case of the same complaint.
     #[serde(skip_serializing_if = "Option::is_none")]
     linked_case: Option<&'a str>,
+    /// The platform that sent the complaint in (受理渠道), and its id for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    received_via: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    external_id: Option<&'a str>,
 }
 
 /// A consumer files a complaint. Refused as a duplicate (409) when the same
@@ -63,21 +68,47 @@ pub async fn file_case(
     }
     let now = svc.clock.now();
     let complaint = input.check(now, merchant_field)?;
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    let (id, _) = file_checked(svc, &txn, user, &complaint, merchant_field, None, now).await?;
+    txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
+    get_case(svc, user, id).await
+}
+
+/// Where a complaint came from when an organisation (an e-commerce platform)
+/// sent it in bulk: the case records it, and its own id for the complaint.
+pub struct Source<'a> {
+    pub org_id: i32,
+    pub org_name: &'a str,
+    pub external_id: &'a str,
+}
+
+/// Files a checked complaint for `user` (a consumer) in `txn`: the case (and
+/// the linked case against a logistics company, if named), their trail,
+/// notices, screening and credit recomputation. The caller commits. Returns
+/// the id and number of the case against the merchant.
+pub(crate) async fn file_checked(
+    svc: &Services,
+    txn: &DatabaseTransaction,
+    user: &UserView,
+    complaint: &Complaint,
+    merchant_field: &str,
+    source: Option<&Source<'_>>,
+    now: DateTime<Utc>,
+) -> Result<(i32, String), AppError> {
     let logistics_field = if merchant_field == "merchant" {
         LogisticsFields::FORM.merchant
     } else {
         LogisticsFields::API.merchant
     };
-
-    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-    let m = find_merchant(&txn, &complaint.merchant, merchant_field).await?;
+    let m = find_merchant(txn, &complaint.merchant, merchant_field).await?;
     if m.kind == MerchantKind::Logistics.as_str() && complaint.waybill.is_none() {
         return Err(AppError::invalid("waybill", "err.waybill.required"));
     }
     let lm = match &complaint.logistics {
         None => None,
         Some(part) => {
-            let lm = find_merchant(&txn, &part.merchant, logistics_field).await?;
+            let lm = find_merchant(txn, &part.merchant, logistics_field).await?;
             if lm.kind != MerchantKind::Logistics.as_str() {
                 return Err(AppError::invalid(
                     logistics_field,
@@ -94,15 +125,15 @@ pub async fn file_case(
         }
     };
     let order_ref = complaint.order.order_ref.clone();
-    if super::collective::has_open_order(&txn, user.id, m.id, &order_ref).await? {
+    if super::collective::has_open_order(txn, user.id, m.id, &order_ref).await? {
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));
     }
     if let Some((lm, _)) = &lm
-        && super::collective::has_open_order(&txn, user.id, lm.id, &order_ref).await?
+        && super::collective::has_open_order(txn, user.id, lm.id, &order_ref).await?
     {
         return Err(AppError::conflict("order_ref", "err.case_duplicate"));
     }
-    let cal = calendar::current(svc, &txn).await?;
+    let cal = calendar::current(svc, txn).await?;
 
     let goods = Part {
         category: complaint.category,
@@ -111,7 +142,7 @@ pub async fn file_case(
         remedy: complaint.remedy,
         demand: complaint.demand,
     };
-    let mut filed = vec![insert_case(&txn, user, &complaint, &m, &goods, &cal, now).await?];
+    let mut filed = vec![insert_case(txn, user, complaint, &m, &goods, source, &cal, now).await?];
     if let Some((lm, part)) = lm {
         let delivery = Part {
             category: Category::Delivery,
@@ -120,13 +151,13 @@ pub async fn file_case(
             remedy: Remedy::Compensation,
             demand: Demand::Compensation,
         };
-        let mut second = insert_case(&txn, user, &complaint, &lm, &delivery, &cal, now).await?;
+        let mut second = insert_case(txn, user, complaint, &lm, &delivery, None, &cal, now).await?;
         let ids = [filed[0].0.id, second.0.id];
         for (id, other) in [(ids[0], ids[1]), (ids[1], ids[0])] {
             case::Entity::update_many()
                 .col_expr(case::Column::LinkedCaseId, Expr::value(other))
                 .filter(case::Column::Id.eq(id))
-                .exec(&txn)
+                .exec(txn)
                 .await
                 .map_err(internal_error)?;
         }
@@ -154,9 +185,11 @@ pub async fn file_case(
             status: t.case.status.as_str(),
             waybill: c.waybill.as_deref(),
             linked_case: linked.map(|(l, _, _)| l.number.as_str()),
+            received_via: c.source_org_id.and(source.map(|s| s.org_name)),
+            external_id: c.external_id.as_deref(),
         };
         trail::append(
-            &txn,
+            txn,
             c.id,
             now,
             Some(user.id),
@@ -165,15 +198,13 @@ pub async fn file_case(
             &record,
         )
         .await?;
-        notice::case_step(svc, &txn, c, subject, &t.case, &t.notify, Some(user.id)).await?;
+        notice::case_step(svc, txn, c, subject, &t.case, &t.notify, Some(user.id)).await?;
         // Screening marks the case for staff and may tell the consumer; it never
         // changes the case's status or deadlines.
-        super::screening::at_filing(svc, &txn, c, now).await?;
-        crate::credit::recompute_later(&txn, subject.id, now).await?;
+        super::screening::at_filing(svc, txn, c, now).await?;
+        crate::credit::recompute_later(txn, subject.id, now).await?;
     }
-    txn.commit().await.map_err(internal_error)?;
-    svc.outbox_wake.notify_one();
-    get_case(svc, user, filed[0].0.id).await
+    Ok((filed[0].0.id, filed[0].0.number.clone()))
 }
 
 /// What differs between the two cases of one complaint.
@@ -193,6 +224,7 @@ async fn insert_case(
     complaint: &Complaint,
     subject: &merchant::Model,
     part: &Part,
+    source: Option<&Source<'_>>,
     cal: &WorkingCalendar,
     now: DateTime<Utc>,
 ) -> Result<(case::Model, merchant::Model, Transition), AppError> {
@@ -220,6 +252,8 @@ async fn insert_case(
         next_deadline_at: Set(t.case.next_deadline()),
         waybill: Set(complaint.waybill.clone()),
         linked_case_id: Set(None),
+        source_org_id: Set(source.map(|s| s.org_id)),
+        external_id: Set(source.map(|s| s.external_id.to_string())),
         state: Set(state),
         version: Set(1),
         created_at: Set(now),

@@ -22,7 +22,8 @@ use domain::cases::{ActionInput, Actor, Event, RuleError};
 use domain::{AppError, Role, UserView};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
-pub use file::file_case;
+pub(crate) use file::file_checked;
+pub use file::{Source, file_case};
 pub use read::{get_case, list_cases, list_page, trail_of, verify_trail};
 pub use stats::statistics;
 

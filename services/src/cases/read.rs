@@ -96,16 +96,7 @@ pub(crate) async fn view_of(
         demand: domain::cases::Demand::parse(&c.demand).unwrap_or(domain::cases::Demand::Refund),
         publish_narrative: c.publish_narrative,
         owner_id: state.owner,
-        deadlines: state
-            .deadlines()
-            .into_iter()
-            .map(|(key, at)| DeadlineView {
-                key: key.into(),
-                at,
-                at_local: format_deadline(at),
-                working_days_left: cal.working_days_left(now, at),
-            })
-            .collect(),
+        deadlines: deadline_views(&state, &cal, now),
         waiting_on: state.waiting_on(),
         allowed_actions: allowed,
         offer: state.offer.clone(),
@@ -125,8 +116,39 @@ pub(crate) async fn view_of(
         screening: super::screening::mark_for(&svc.db, viewer, c, now).await?,
         waybill: c.waybill.clone(),
         linked_case: linked_case(svc, viewer, c).await?,
+        received_via: received_via(svc, c).await?,
         created_at: c.created_at,
     })
+}
+
+/// The stage deadlines running on a case, for people and for API callers.
+pub fn deadline_views(
+    state: &domain::cases::Case,
+    cal: &domain::calendar::WorkingCalendar,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Vec<DeadlineView> {
+    state
+        .deadlines()
+        .into_iter()
+        .map(|(key, at)| DeadlineView {
+            key: key.into(),
+            at,
+            at_local: format_deadline(at),
+            working_days_left: cal.working_days_left(now, at),
+        })
+        .collect()
+}
+
+/// The platform a case came through (受理渠道), when one sent it in.
+async fn received_via(svc: &Services, c: &case::Model) -> Result<Option<String>, AppError> {
+    let Some(org) = c.source_org_id else {
+        return Ok(None);
+    };
+    Ok(entities::organisation::Entity::find_by_id(org)
+        .one(&svc.db)
+        .await
+        .map_err(internal_error)?
+        .map(|o| o.name))
 }
 
 /// The other case of `c`'s complaint, when `viewer` may read it too (the
