@@ -135,6 +135,7 @@ pub async fn add_note(
     Ok(TrailEntryView {
         seq: e.seq,
         at: e.at,
+        actor_name: None,
         actor_role: e.actor_role,
         kind: e.kind,
         body,
@@ -155,7 +156,9 @@ pub async fn recuse(
     let now = svc.clock.now();
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
     let (c, m) = record::load_readable(&txn, viewer, case_id).await?;
-    let actor = actor_for(viewer, &c, &m).ok_or(AppError::Forbidden)?;
+    let actor = actor_for(&txn, viewer, &c, &m)
+        .await?
+        .ok_or(AppError::Forbidden)?;
     let before = state_of(&c)?;
     let t = before.recuse(actor).map_err(super::rule_error)?;
     // After the rules: someone who may not recuse learns 403/409 first.
