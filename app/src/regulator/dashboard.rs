@@ -162,7 +162,8 @@ fn Filters(provinces: Vec<String>, error: Option<AppError>) -> impl IntoView {
                 <option value="">{t(lang, "dash.any")}</option>
                 {provinces.into_iter().map(|p| {
                     let selected = p == province;
-                    view! { <option value=p.clone() selected=selected>{p}</option> }
+                    let value = p.clone();
+                    view! { <option value=value selected=selected>{p}</option> }
                 }).collect_view()}
             </select>
         }
@@ -181,7 +182,8 @@ fn Filters(provinces: Vec<String>, error: Option<AppError>) -> impl IntoView {
                         <option value="">{t(lang, "dash.any")}</option>
                         {domain::cases::Category::ALL.iter().map(|c| {
                             let selected = c.as_str() == category;
-                            view! { <option value=c.as_str() selected=selected>{t(lang, &format!("category.{}", c.as_str()))}</option> }
+                            let text = t(lang, &format!("category.{}", c.as_str())).to_string();
+                            view! { <option value=c.as_str() selected=selected>{text}</option> }
                         }).collect_view()}
                     </select>
                 </label>

@@ -37,7 +37,7 @@ fn CaseExportForm(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <form method="get" action=action class="form export-form" id=id rel="external">
+        <form method="get" action=action class="form export-form" id=id>
             <fieldset>
                 <legend>{t(lang, title)}</legend>
                 <label>{t(lang, "reg.export.format")}
