@@ -62,7 +62,10 @@ pub fn DashboardPage() -> impl IntoView {
                         {sent().then(|| view! { <p class="notice ok">{t(lang, "auth.email_sent")}</p> })}
                         {(u.role == Role::Consumer).then(|| view! { <IdentitySection action=set_identity identity=identity/> })}
                         {if matches!(u.role, Role::Regulator | Role::Admin | Role::FundAdmin) {
-                            view! { <crate::regulator::DashboardGlance glance=glance fund=fund role=u.role/> }.into_any()
+                            view! {
+                                <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
+                                <crate::regulator::DashboardGlance glance=glance fund=fund role=u.role/>
+                            }.into_any()
                         } else {
                             view! {
                                 <h2>{t(lang, "dash.upcoming")}</h2>
