@@ -1,4 +1,6 @@
-//! The per-role dashboard. For now it says what each role will find here.
+//! The per-role dashboard: the figures at a glance for regulators, admins
+//! (`/regulator/dashboard` in full) and fund administrators; for the other
+//! roles what they will find here.
 
 use domain::{Role, t};
 use leptos::prelude::*;
@@ -31,6 +33,13 @@ pub fn DashboardPage() -> impl IntoView {
     // there can hydrate before its streamed value arrives (a mismatch).
     let set_identity = ServerAction::<SetIdentity>::new();
     let identity = Resource::new(move || set_identity.version().get(), |_| my_identity());
+    // The figures for regulators, admins and fund administrators (refused
+    // quickly for everyone else; only those roles' views read them).
+    let glance = Resource::new(
+        || (),
+        |_| crate::regulator::load_dashboard(None, None, None, None),
+    );
+    let fund = Resource::new(|| (), |_| crate::regulator::load_fund_months());
     view! {
         <section class="card">
             <h1>{tr("dash.title")}</h1>
@@ -52,8 +61,17 @@ pub fn DashboardPage() -> impl IntoView {
                         })}
                         {sent().then(|| view! { <p class="notice ok">{t(lang, "auth.email_sent")}</p> })}
                         {(u.role == Role::Consumer).then(|| view! { <IdentitySection action=set_identity identity=identity/> })}
-                        <h2>{t(lang, "dash.upcoming")}</h2>
-                        <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
+                        {if matches!(u.role, Role::Regulator | Role::Admin | Role::FundAdmin) {
+                            view! {
+                                <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
+                                <crate::regulator::DashboardGlance glance=glance fund=fund role=u.role/>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <h2>{t(lang, "dash.upcoming")}</h2>
+                                <p class="placeholder">{t(lang, role_text_key(u.role))}</p>
+                            }.into_any()
+                        }}
                         <p><a href="/account" id="dash-account">{t(lang, "dash.account")}</a></p>
                         {(u.role == Role::Admin).then(|| view! { <p><a href="/admin/accounts" id="admin-accounts">{t(lang, "admin.accounts_title")}</a>" · "<a href="/admin/users" id="admin-staff">{t(lang, "admin.staff_title")}</a>" · "<a href="/admin/calendar" id="admin-calendar">{t(lang, "admin.calendar_title")}</a>" · "<a href="/admin/pii-log" id="admin-pii-log">{t(lang, "admin.pii_log")}</a>" · "<a href="/admin/organisations" id="admin-organisations">{t(lang, "platform.title")}</a>" · "<a href="/regulator" id="admin-verifications">{t(lang, "reg.tab.verifications")}</a></p> })}
                     }.into_any(),

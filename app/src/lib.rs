@@ -10,6 +10,7 @@ pub mod admin_accounts;
 pub mod admin_platforms;
 pub mod auth;
 pub mod cases;
+pub mod charts;
 pub mod complaints;
 pub mod components;
 pub mod credit;
@@ -105,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/account/email") view=account::ConfirmEmailPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/regulator") view=regulator::RegulatorPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/regulator/dashboard") view=regulator::RegulatorDashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/lists/:kind") view=regulator::PublicListPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/dev/mailbox") view=dev::MailboxPage ssr=SsrMode::InOrder/>
                 </Routes>

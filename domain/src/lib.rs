@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod calendar;
 pub mod cases;
 pub mod credit;
+pub mod dashboard;
 pub mod email;
 pub mod error;
 pub mod fund;

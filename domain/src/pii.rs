@@ -302,6 +302,32 @@ fn email_bounds(chars: &[char], at: usize) -> Option<(usize, usize)> {
     (back > 0 && domain.contains('.') && !domain.starts_with('.')).then_some((back, end))
 }
 
+/// Masks a reference (an order number) for exports: the first two and the
+/// last two characters kept, the rest starred (`TB20261123001` →
+/// `TB*********01`); six characters or fewer are starred whole.
+pub fn mask_ref(r: &str) -> String {
+    let chars: Vec<char> = r.trim().chars().collect();
+    let n = chars.len();
+    if n <= 6 {
+        return "*".repeat(n);
+    }
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| if i < 2 || i >= n - 2 { *c } else { '*' })
+        .collect()
+}
+
+#[cfg(test)]
+mod ref_tests {
+    #[test]
+    fn references_keep_their_ends() {
+        assert_eq!(super::mask_ref("TB20261123001"), "TB*********01");
+        assert_eq!(super::mask_ref("123456"), "******");
+        assert_eq!(super::mask_ref(""), "");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::scrub;

@@ -19,6 +19,7 @@ use crate::i18n::use_lang;
 pub fn FundAdminPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |_| load_fund_admin());
+    let months = Resource::new(|| (), |_| crate::regulator::load_fund_months());
     view! {
         <section class="fund">
             <h1>{t(lang, "fund.admin_title")}</h1>
@@ -38,6 +39,7 @@ pub fn FundAdminPage() -> impl IntoView {
                             <SummaryFigures summary=d.summary id="fund-summary"/>
                             <p><a href="/fund">{t(lang, "fund.view_ledger")}</a></p>
                         </div>
+                        <crate::regulator::FundMonths fund=months/>
                         <Queue cases=d.queue/>
                         <div class="fund-forms">
                             <TopUpForm key=format!("{}-top-up", d.form_key)/>

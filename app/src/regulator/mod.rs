@@ -6,6 +6,7 @@
 //! and black lists (`/lists/red`, `/lists/black`).
 
 mod api;
+mod dashboard;
 mod export;
 mod findings;
 mod lists;
@@ -16,6 +17,9 @@ mod screening;
 mod verifications;
 
 pub use api::*;
+pub use dashboard::{
+    DashboardGlance, FundMonths, RegulatorDashboardPage, load_dashboard, load_fund_months,
+};
 pub use lists::PublicListPage;
 
 use domain::calendar::format_local;
@@ -63,6 +67,7 @@ pub fn RegulatorPage() -> impl IntoView {
                                 <a href=format!("/regulator?tab={}", tab.as_str()) id=format!("tab-{}", tab.as_str())
                                     class:active=*tab == d.tab>{t(lang, tab.label_key())}</a>
                             }).collect_view()}
+                            <a href="/regulator/dashboard" id="tab-dashboard">{t(lang, "dash.reg.title")}</a>
                         </nav>
                         <Decided/>
                         {match d.section {

@@ -6,6 +6,7 @@ mod admin;
 mod bodies;
 mod cases;
 mod complaints;
+mod dashboard;
 mod evidence;
 mod export;
 mod fund;
@@ -123,6 +124,10 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(lists::decide))
         .routes(routes!(lists::object_to_listing))
         .routes(routes!(export::credit))
+        // Dashboards and exports (issue 15).
+        .routes(routes!(dashboard::dashboard))
+        .routes(routes!(export::cases))
+        .routes(routes!(export::complaints))
         .routes(routes!(screening::own))
         .routes(routes!(screening::object))
         .routes(routes!(screening::queue))

@@ -160,6 +160,12 @@ const MATRIX: &[Row] = &[
     ("get",    "/records/requests",                        "---++----++-", none),
     ("post",   "/records/{id}/objection",                  "---+--------", record_request),
     ("post",   "/records/{id}/repair",                     "---+--------", record_request),
+    // Dashboards and exports (issue 15): the figures for regulators and
+    // admins, the fund's months only for fund administrators; the case and
+    // complaint-record exports for regulators only, like the credit export.
+    ("get",    "/regulator/dashboard",                     "---------+++", none),
+    ("get",    "/regulator/export/cases",                  "---------+--", none),
+    ("get",    "/regulator/export/complaints",             "---------+--", none),
     ("get",    "/regulator/lists/proposals",               "---------+--", none),
     ("post",   "/regulator/lists/{id}/decision",           "---------+--", list_decision),
     ("post",   "/regulator/merchants/{id}/records",        "---------+--", finding),

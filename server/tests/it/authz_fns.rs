@@ -177,6 +177,10 @@ const MATRIX: &[Row] = &[
     ("cases/statistics",            Gate,             "-----+++++++", none),
     ("complaints/get",              Gate,             "++++++++++++", complaint_id),
     ("complaints/search",           Gate,             "++++++++++++", complaint_search),
+    // Dashboards (issue 15): regulators and admins see every figure, fund
+    // administrators the fund's months only.
+    ("dashboard/fund",              Gate,             "---------+++", none),
+    ("dashboard/load",              Gate,             "---------+++", none),
     // Development only: the mailbox holds every account's verification and
     // password-reset links. This server runs without demo data: nobody.
     ("dev/mailbox",                 Hidden,           "------------", none),

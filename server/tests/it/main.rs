@@ -17,6 +17,7 @@ mod cluster;
 mod collective;
 mod complaints;
 mod credit;
+mod dashboard;
 mod due_process;
 mod fund;
 mod fund_appeals;

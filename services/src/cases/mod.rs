@@ -9,6 +9,7 @@
 pub mod bundle;
 pub mod collective;
 pub mod evidence;
+pub mod export;
 mod file;
 pub mod privacy;
 pub mod read;

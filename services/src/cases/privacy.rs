@@ -77,6 +77,32 @@ pub(crate) async fn log_access_in<C: sea_orm::ConnectionTrait>(
     Ok(())
 }
 
+/// Records an unmasked bulk export by staff: one row for the whole export
+/// (case and consumer 0), `fields` saying what was exported.
+pub(crate) async fn log_export<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    viewer: &UserView,
+    fields: &str,
+    reason: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), AppError> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    entities::pii_access::ActiveModel {
+        staff_id: Set(viewer.id),
+        staff_role: Set(viewer.role.as_str().into()),
+        case_id: Set(0),
+        consumer_id: Set(0),
+        fields: Set(fields.chars().take(200).collect()),
+        reason: Set(reason.into()),
+        at: Set(at),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await
+    .map_err(internal_error)?;
+    Ok(())
+}
+
 /// Masks personal data in every string of a trail body (messages, reasons).
 pub(crate) fn scrub_strings(v: &mut serde_json::Value) {
     match v {

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use domain::{AppError, Role, UserView};
+use domain::AppError;
 use entities::{case, credit_record as cr, merchant};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::{Deserialize, Serialize};
@@ -15,48 +15,8 @@ use serde::{Deserialize, Serialize};
 use super::records::PUBLISHED;
 use crate::db::internal_error;
 
-/// Merchants read per page.
-pub const PAGE: u64 = 500;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Ndjson,
-    Csv,
-}
-
-impl Format {
-    /// `ndjson` (also when absent) or `csv`; anything else is a 422 naming `format`.
-    pub fn parse(s: Option<&str>) -> Result<Format, AppError> {
-        match s.map(str::trim) {
-            None | Some("") | Some("ndjson") => Ok(Format::Ndjson),
-            Some("csv") => Ok(Format::Csv),
-            Some(_) => Err(AppError::invalid("format", "err.export.format")),
-        }
-    }
-
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Format::Ndjson => "application/x-ndjson",
-            Format::Csv => "text/csv; charset=utf-8",
-        }
-    }
-
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Ndjson => "ndjson",
-            Format::Csv => "csv",
-        }
-    }
-}
-
-/// May `user` export? Regulators only.
-pub fn authorize(user: &UserView) -> Result<(), AppError> {
-    if user.role == Role::Regulator {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
+use crate::export::{ExportRow as Row, inert};
+pub use crate::export::{Format, PAGE, authorize, inert_cell};
 
 /// One merchant's line of the export. The CSV columns are these fields in
 /// this order.
@@ -165,60 +125,28 @@ pub async fn page<C: ConnectionTrait>(
 
 /// Encodes one page; the CSV header row goes before the first.
 pub fn encode(rows: &[ExportRow], format: Format, first: bool) -> Result<Vec<u8>, AppError> {
-    match format {
-        Format::Ndjson => {
-            let mut out = Vec::with_capacity(rows.len() * 300);
-            for r in rows {
-                serde_json::to_writer(&mut out, r).map_err(|_| AppError::Internal)?;
-                out.push(b'\n');
-            }
-            Ok(out)
-        }
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new()
-                .has_headers(first)
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(Vec::with_capacity(rows.len() * 200));
-            if first && rows.is_empty() {
-                // No merchants at all: the header alone.
-                w.write_record(HEADER).map_err(|_| AppError::Internal)?;
-            }
-            for r in rows {
-                w.serialize(inert_row(r)).map_err(|e| {
-                    tracing::error!("csv export: {e}");
-                    AppError::Internal
-                })?;
-            }
-            w.into_inner().map_err(|_| AppError::Internal)
-        }
-    }
+    crate::export::encode(rows, format, first)
 }
 
-/// A cell a spreadsheet would run as a formula — text starting with `=`,
-/// `+`, `-` or `@`, or a tab or carriage return (CSV injection:
-/// `=HYPERLINK(…)`, `=cmd|' /C calc'!A0` in a merchant's name) — gets a
-/// leading apostrophe, which spreadsheets show as text (OWASP's advice).
-/// Only the CSV does this; NDJSON carries the text as it is.
-pub fn inert_cell(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}").into()
-    } else {
-        s.into()
-    }
-}
+impl Row for ExportRow {
+    const HEADER: &'static [&'static str] = HEADER;
 
-/// The row with every text cell made [`inert_cell`]; numbers, dates and
-/// flags are written by us and never start so.
-fn inert_row(r: &ExportRow) -> ExportRow {
-    let text = |s: &str| inert_cell(s).into_owned();
-    ExportRow {
-        uscc: text(&r.uscc),
-        name: text(&r.name),
-        kind: text(&r.kind),
-        province: text(&r.province),
-        region: text(&r.region),
-        credit_grade: r.credit_grade.as_deref().map(text),
-        ..r.clone()
+    fn id(&self) -> i32 {
+        self.id
+    }
+
+    /// Every text cell made inert; numbers, dates and flags are written by
+    /// us and never start so.
+    fn inert(&self) -> Self {
+        ExportRow {
+            uscc: inert(&self.uscc),
+            name: inert(&self.name),
+            kind: inert(&self.kind),
+            province: inert(&self.province),
+            region: inert(&self.region),
+            credit_grade: self.credit_grade.as_deref().map(inert),
+            ..self.clone()
+        }
     }
 }
 

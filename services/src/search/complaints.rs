@@ -365,18 +365,7 @@ pub async fn load_docs<C: ConnectionTrait>(
         .await?
         .into_iter()
         .collect();
-    let consumers: HashMap<i32, (String, String)> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .column(user::Column::Email)
-        .filter(user::Column::Id.is_in(consumer_ids))
-        .into_tuple::<(i32, String, String)>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|(id, name, email)| (id, (name, email)))
-        .collect();
+    let consumers = names_and_emails(conn, consumer_ids).await?;
     let closed = closing_times(conn, &ids).await?;
     Ok(rows
         .into_iter()
@@ -403,8 +392,28 @@ pub async fn load_docs<C: ConnectionTrait>(
         .collect())
 }
 
+/// The display name and email of each of the users `ids` (the names the
+/// public texts are scrubbed of; the case export's contact columns).
+pub async fn names_and_emails<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, (String, String)>, sea_orm::DbErr> {
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .column(user::Column::DisplayName)
+        .column(user::Column::Email)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, name, email)| (id, (name, email)))
+        .collect())
+}
+
 /// When each case last moved to `closed`, from its trail.
-async fn closing_times<C: ConnectionTrait>(
+pub async fn closing_times<C: ConnectionTrait>(
     conn: &C,
     ids: &[i32],
 ) -> anyhow::Result<HashMap<i32, DateTime<Utc>>> {
