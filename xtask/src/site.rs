@@ -18,7 +18,10 @@
 //! on 2 cores, the largest part of a first `cargo xtask run`), and its debug
 //! build sets `RUSTFLAGS=--cfg erase_components`, which made `cargo xtask
 //! test` compile every dependency of the server a second time for the
-//! browser tests. Built here, the server shares the test build's artifacts.
+//! browser tests. Here the cfg comes from `.cargo/config.toml` for every
+//! debug build, so the server shares the test build's artifacts (server and
+//! browser must agree on it: without it on both the debug module is 14 MB
+//! of code and takes 10 s to hydrate; on one side only, hydration fails).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -78,6 +81,7 @@ pub fn build(
         ]);
         if profile == Profile::Release {
             c.args(["--profile", "wasm-release"]);
+            without_erasure(&mut c);
         }
         env.wasm_flags(&mut c);
         c.status_ok("building the frontend for wasm32")
@@ -132,12 +136,20 @@ pub fn build(
         c.args(["build", "--package", "server", "--bin", NAME]);
         if profile == Profile::Release {
             c.arg("--release");
+            without_erasure(&mut c);
         }
         c.status_ok("building the server")
     })?;
     let bin_dir = target.join(profile.bin_dir());
     std::fs::write(bin_dir.join("hash.txt"), hashes).context("writing hash.txt")?;
     Ok(bin_dir.join(NAME))
+}
+
+/// The optimised site is built without the `erase_components` of
+/// `.cargo/config.toml` (a set `RUSTFLAGS` replaces it), server and browser
+/// alike: type erasure is for short debug builds.
+fn without_erasure(c: &mut Command) {
+    c.env("RUSTFLAGS", std::env::var("RUSTFLAGS").unwrap_or_default());
 }
 
 /// Renames `gongdao.{js,wasm,css}` in `pkg` to `gongdao.<hash>.<ext>` and
