@@ -242,7 +242,6 @@ fn invitation(w: &World, _: &Objects, _: Option<R>) -> Body {
     )
 }
 
-
 fn new_organisation(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(
         json!({"kind": "credit_platform", "name": "矩阵信用平台", "uscc": "91440300MA5D000028", "contact_email": "odr@matrix.example.cn"}),

@@ -292,7 +292,6 @@ fn team_join(c: &Cell) -> Fields {
     ])
 }
 
-
 fn new_organisation(_: &Cell) -> Fields {
     fields(&[
         ("kind", "credit_platform"),
