@@ -6,7 +6,9 @@ const baseURL = process.env.GONGDAO_E2E_URL ?? 'http://127.0.0.1:3000';
 // Every spec runs twice: hydrated (JavaScript on) and as plain HTML forms (off).
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  // The longest specs walk a case through four parties' pages, each page
+  // hydrating a debug build (about 4 s a page on 2 cores): 60 s was too short.
+  timeout: 120_000,
   expect: { timeout: 10_000 },
   workers: 1,
   retries: 0,

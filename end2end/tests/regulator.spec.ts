@@ -337,7 +337,9 @@ test('only regulators work in /regulator; admins verify and read risk warnings o
   const admin = await party(browser, info, ADMIN);
   await expect(admin.locator('#admin-verifications')).toBeVisible();
   await open(admin, info, '/regulator');
-  await expect(admin.locator('#regulator-tabs a')).toHaveCount(2);
+  // Verifications, risk warnings, and the dashboard (which admins read too).
+  await expect(admin.locator('#regulator-tabs a')).toHaveCount(3);
+  await expect(admin.locator('#tab-dashboard')).toHaveAttribute('href', '/regulator/dashboard');
   await expect(admin.locator('#verifications')).toBeVisible();
   await open(admin, info, '/regulator?tab=findings');
   await expect(admin.locator('#section-refused')).toHaveText('此栏目仅供监管部门使用。');
