@@ -65,22 +65,27 @@ async fn managed_by<C: ConnectionTrait>(
 /// `GET /merchants/team`: the team of the business the caller answers for.
 pub async fn team(svc: &Services, user: &UserView) -> Result<TeamView, AppError> {
     let (m, manages) = business_of(&svc.db, user).await?;
-    let accounts = crate::record::merchant_accounts(&svc.db, &m).await?;
+    // The active staff rows once: who they are (after the main account, in
+    // the order they joined) and since when.
+    let staff = merchant_staff::Entity::find()
+        .filter(merchant_staff::Column::MerchantId.eq(m.id))
+        .filter(merchant_staff::Column::RemovedAt.is_null())
+        .order_by_asc(merchant_staff::Column::Id)
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let accounts: Vec<i32> = m
+        .account_id
+        .into_iter()
+        .chain(staff.iter().map(|s| s.user_id))
+        .collect();
+    let since: std::collections::HashMap<i32, chrono::DateTime<chrono::Utc>> =
+        staff.iter().map(|s| (s.user_id, s.added_at)).collect();
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(accounts.clone()))
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
-    let since: std::collections::HashMap<i32, chrono::DateTime<chrono::Utc>> =
-        merchant_staff::Entity::find()
-            .filter(merchant_staff::Column::MerchantId.eq(m.id))
-            .filter(merchant_staff::Column::RemovedAt.is_null())
-            .all(&svc.db)
-            .await
-            .map_err(internal_error)?
-            .into_iter()
-            .map(|s| (s.user_id, s.added_at))
-            .collect();
     let members = accounts
         .iter()
         .filter_map(|id| users.iter().find(|u| u.id == *id))
