@@ -168,7 +168,7 @@ async fn case_figures(svc: &Services, filter: &DashboardFilter) -> Result<CaseFi
         let closed = if closed_ids.is_empty() {
             HashMap::new()
         } else {
-            crate::search::complaints::closing_times(db, &closed_ids)
+            crate::record::trail::closing_times(db, &closed_ids)
                 .await
                 .map_err(|e| {
                     tracing::error!("dashboard: {e}");

@@ -153,10 +153,9 @@ pub async fn cases_page<C: ConnectionTrait>(
         .map_err(internal_error)?;
     let next = next_cursor(&rows);
     let merchants = crate::record::merchant_names(conn, rows.iter().map(|c| c.merchant_id)).await?;
-    let consumers =
-        crate::search::complaints::names_and_emails(conn, rows.iter().map(|c| c.consumer_id))
-            .await
-            .map_err(internal_error)?;
+    let consumers = crate::record::names_and_emails(conn, rows.iter().map(|c| c.consumer_id))
+        .await
+        .map_err(internal_error)?;
     let rows = rows
         .into_iter()
         .map(|c| {

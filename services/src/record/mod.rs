@@ -177,6 +177,26 @@ pub async fn user_names<C: ConnectionTrait>(
     text_by_id::<user::Entity, _>(conn, user::Column::Id, user::Column::DisplayName, ids).await
 }
 
+/// The display name and email of each of the users `ids` (the names the
+/// public texts are scrubbed of; the case export's contact columns).
+pub async fn names_and_emails<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = i32>,
+) -> Result<HashMap<i32, (String, String)>, sea_orm::DbErr> {
+    Ok(entities::user::Entity::find()
+        .select_only()
+        .column(entities::user::Column::Id)
+        .column(entities::user::Column::DisplayName)
+        .column(entities::user::Column::Email)
+        .filter(entities::user::Column::Id.is_in(ids))
+        .into_tuple::<(i32, String, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|(id, name, email)| (id, (name, email)))
+        .collect())
+}
+
 /// The personal-data access log, newest first, at most `limit` lines:
 /// every line, or only those about consumer `of` (their own reads).
 pub async fn access_log<C: ConnectionTrait>(

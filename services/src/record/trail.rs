@@ -3,12 +3,14 @@
 //! entry's own fields, so editing or deleting any row breaks the chain from
 //! there on, which `verify` reports.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, SubsecRound, Utc};
 use domain::AppError;
 use entities::case_trail;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
+    QueryOrder, QuerySelect,
 };
 use serde::Serialize;
 
@@ -170,4 +172,32 @@ pub async fn verify_all<C: ConnectionTrait>(
         }
     }
     Ok((ids.len(), None))
+}
+
+/// When each case last moved to `closed`, from its trail.
+pub async fn closing_times<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i32],
+) -> anyhow::Result<HashMap<i32, DateTime<Utc>>> {
+    let entries: Vec<(i32, DateTime<Utc>, String)> = case_trail::Entity::find()
+        .select_only()
+        .column(case_trail::Column::CaseId)
+        .column(case_trail::Column::At)
+        .column(case_trail::Column::Body)
+        .filter(case_trail::Column::CaseId.is_in(ids.iter().copied()))
+        .filter(case_trail::Column::Body.contains("\"closed\""))
+        .order_by_asc(case_trail::Column::Seq)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut out = HashMap::new();
+    for (case_id, at, body) in entries {
+        let to_closed = serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .is_some_and(|b| b["to_status"] == "closed");
+        if to_closed {
+            out.insert(case_id, at);
+        }
+    }
+    Ok(out)
 }

@@ -12,12 +12,12 @@ use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::Path;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use domain::AppError;
 use domain::search::{ComplaintFacets, ComplaintHit, ComplaintPage};
 pub use domain::search::{ComplaintParams, ComplaintQuery};
-use entities::{case, case_trail, merchant, user};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entities::{case, merchant};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use tantivy::aggregation::agg_req::Aggregations;
 use tantivy::aggregation::{AggContextParams, AggregationCollector, AggregationLimitsGuard};
 use tantivy::collector::{Count, TopDocs};
@@ -365,8 +365,8 @@ pub async fn load_docs<C: ConnectionTrait>(
         .await?
         .into_iter()
         .collect();
-    let consumers = names_and_emails(conn, consumer_ids).await?;
-    let closed = closing_times(conn, &ids).await?;
+    let consumers = crate::record::names_and_emails(conn, consumer_ids).await?;
+    let closed = crate::record::trail::closing_times(conn, &ids).await?;
     Ok(rows
         .into_iter()
         .filter_map(|c| {
@@ -390,52 +390,4 @@ pub async fn load_docs<C: ConnectionTrait>(
             })
         })
         .collect())
-}
-
-/// The display name and email of each of the users `ids` (the names the
-/// public texts are scrubbed of; the case export's contact columns).
-pub async fn names_and_emails<C: ConnectionTrait>(
-    conn: &C,
-    ids: impl IntoIterator<Item = i32>,
-) -> Result<HashMap<i32, (String, String)>, sea_orm::DbErr> {
-    Ok(user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .column(user::Column::DisplayName)
-        .column(user::Column::Email)
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple::<(i32, String, String)>()
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|(id, name, email)| (id, (name, email)))
-        .collect())
-}
-
-/// When each case last moved to `closed`, from its trail.
-pub async fn closing_times<C: ConnectionTrait>(
-    conn: &C,
-    ids: &[i32],
-) -> anyhow::Result<HashMap<i32, DateTime<Utc>>> {
-    let entries: Vec<(i32, DateTime<Utc>, String)> = case_trail::Entity::find()
-        .select_only()
-        .column(case_trail::Column::CaseId)
-        .column(case_trail::Column::At)
-        .column(case_trail::Column::Body)
-        .filter(case_trail::Column::CaseId.is_in(ids.iter().copied()))
-        .filter(case_trail::Column::Body.contains("\"closed\""))
-        .order_by_asc(case_trail::Column::Seq)
-        .into_tuple()
-        .all(conn)
-        .await?;
-    let mut out = HashMap::new();
-    for (case_id, at, body) in entries {
-        let to_closed = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .is_some_and(|b| b["to_status"] == "closed");
-        if to_closed {
-            out.insert(case_id, at);
-        }
-    }
-    Ok(out)
 }
