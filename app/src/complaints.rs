@@ -216,7 +216,7 @@ pub fn ComplaintRecordPage() -> impl IntoView {
                             <p class="muted">{t(lang, "complaints.masked_note")}</p>
                         </article>
                     }.into_any(),
-                    Err(e) => view! { <p class="notice error" id="complaint-error">{e.message(lang)}</p> }.into_any(),
+                    Err(e) => view! { <crate::components::PageError error=e id="complaint-error"/> }.into_any(),
                 } })}
             </Suspense>
         </section>

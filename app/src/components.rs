@@ -83,6 +83,18 @@ pub fn Notice(text: &'static str) -> impl IntoView {
     view! { <p class="notice ok" role="status">{text}</p> }
 }
 
+/// A page's record could not be shown: the error, in the reader's language,
+/// and on the server the matching status (404 for a missing record, 403 for
+/// one the reader may not see), so a crawler or a link checker is not told
+/// that an error page is the record.
+#[component]
+pub fn PageError(error: AppError, #[prop(optional)] id: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    #[cfg(feature = "ssr")]
+    crate::ssr::set_status(error.status());
+    view! { <p class="notice error" role="alert" id=(!id.is_empty()).then_some(id)>{error.message(lang)}</p> }
+}
+
 /// The error of the last submission of a form, in the reader's language.
 /// `error` is usually `move || action.value().get().and_then(Result::err)`.
 #[component]

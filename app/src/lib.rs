@@ -77,7 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=home::HomePage ssr=SsrMode::InOrder/>
                     <Route path=path!("/search") view=search::SearchPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/complaints") view=complaints::ComplaintsPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/complaints/:id") view=complaints::ComplaintRecordPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/complaints/:id") view=complaints::ComplaintRecordPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::LoginPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/register") view=auth::RegisterPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/verify") view=auth::VerifyPage ssr=SsrMode::InOrder/>
@@ -86,14 +86,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases") view=cases::CasesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/new") view=cases::NewCasePage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/workload") view=cases::WorkloadPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/fund") view=fund::FundPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/fund/admin") view=fund::FundAdminPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/register") view=merchants::MyBusinessPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/team") view=merchants::TeamPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/team/join") view=merchants::JoinTeamPage ssr=SsrMode::InOrder/>
-                    <Route path=path!("/merchants/:id") view=merchants::MerchantPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/merchants/:id") view=merchants::MerchantPage ssr=SsrMode::Async/>
                     <Route path=path!("/credit/method") view=credit::MethodPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/admin/calendar") view=admin::CalendarPage ssr=SsrMode::InOrder/>

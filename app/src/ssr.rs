@@ -70,6 +70,18 @@ pub fn client_ip() -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The response's status, for a page whose record is missing or refused.
+/// It reaches the client only on routes rendered with `SsrMode::Async`
+/// (streamed pages have sent their headers before the record loads).
+pub fn set_status(code: u16) {
+    if let (Some(resp), Ok(s)) = (
+        use_context::<ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        resp.set_status(s);
+    }
+}
+
 pub fn set_cookie(value: String) {
     if let (Some(resp), Ok(v)) = (
         use_context::<ResponseOptions>(),

@@ -50,7 +50,6 @@ fn audience_key(a: Audience) -> &'static str {
 
 #[component]
 pub fn CasePage() -> impl IntoView {
-    let lang = use_lang();
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params
@@ -68,7 +67,7 @@ pub fn CasePage() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move { match data.await {
-                Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
+                Err(e) => view! { <crate::components::PageError error=e/> }.into_any(),
                 Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence/> }.into_any(),
             } })}
         </Suspense>

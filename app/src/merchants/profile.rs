@@ -53,7 +53,7 @@ pub fn MerchantPage() -> impl IntoView {
     view! {
         <Suspense>
             {move || Suspend::new(async move { match data.await {
-                Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
+                Err(e) => view! { <crate::components::PageError error=e/> }.into_any(),
                 Ok(d) => {
                     let is_consumer = user.await.ok().flatten().is_some_and(|u| u.role == Role::Consumer);
                     let p = d.profile;

@@ -238,7 +238,9 @@ backend_tests! {
         // the cached copies keyed on the older index are never answered.
         drain(&w).await;
         w.app.send(Req::get(&record).lang("zh")).await.expect(404);
-        let r = get(&w.app, &page).await.expect(200);
+        // The page of a withdrawn record is a 404 now, like the API's, and
+        // a 404 is never cached.
+        let r = get(&w.app, &page).await.expect(404);
         assert_ne!(cached(&r), "hit");
         assert_ne!(r.body, page_before.body, "the withdrawn record is still shown");
         assert_eq!(cached(&get(&w.app, &other).await), "hit", "another merchant's page was dropped");

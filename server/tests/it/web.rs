@@ -269,6 +269,23 @@ backend_tests! {
         }
     }
 
+    async fn a_missing_records_page_is_a_404_that_says_so(app) {
+        app.register("web-404@example.com", Role::Consumer).await;
+        let token = app.login("web-404@example.com").await;
+        for (path, signed_in) in [
+            ("/merchants/999999", false),
+            ("/complaints/999999", false),
+            ("/cases/999999", true),
+        ] {
+            let mut req = Req::get(path).header("accept", "text/html");
+            if signed_in {
+                req = req.bearer(&token);
+            }
+            let r = app.send(req).await.expect(404);
+            assert!(r.text().contains("页面或记录不存在。"), "{path}: {}", r.text());
+        }
+    }
+
     async fn the_language_switch_sets_a_cookie_and_goes_back_only_locally(app) {
         let r = app.send(Req::get("/lang/en?back=/dashboard")).await;
         assert!(r.status.is_redirection(), "{}", r.status);
