@@ -4,7 +4,7 @@
 //! deleting the account. Every form works with JavaScript off.
 
 use domain::accounts::{DeleteAccountInput, EmailChangeInput, PasswordChangeInput};
-use domain::{AppError, Role, t, tf};
+use domain::{AppError, Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -39,13 +39,17 @@ pub async fn change_email(password: String, email: String) -> Result<(), AppErro
     Ok(())
 }
 
-/// The mailed link's token: the new address becomes the account's.
+/// The mailed link's token, posted by the page's button: the new address
+/// becomes the account's. Opening the link changes nothing, so a mail
+/// scanner that fetches every link in a message cannot confirm an address
+/// its owner never chose (a mistyped new address would otherwise hand the
+/// account to whoever holds it).
 #[server(endpoint = "account/confirm_email")]
-pub async fn confirm_email(token: String) -> Result<String, AppError> {
+pub async fn confirm_email(token: String) -> Result<(), AppError> {
     let svc = crate::ssr::services()?;
-    Ok(services::accounts::own::confirm_email_change(&svc, &token)
-        .await?
-        .email)
+    services::accounts::own::confirm_email_change(&svc, &token).await?;
+    leptos_axum::redirect("/account/email?confirmed=1");
+    Ok(())
 }
 
 #[server(endpoint = "account/access_log")]
@@ -167,22 +171,33 @@ fn AccessRows(rows: Resource<Result<Vec<PiiAccessRow>, AppError>>) -> impl IntoV
     }
 }
 
-/// `/account/email?token=`: the link mailed to a new address.
+/// `/account/email?token=`: the link mailed to a new address. The page asks
+/// for one click; `?confirmed=1` is where that click lands.
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
     let lang = use_lang();
     let q = use_query_map();
-    let token = move || q.read().get("token").unwrap_or_default();
-    let result = Resource::new(token, confirm_email);
+    let token = q.read_untracked().get("token").unwrap_or_default();
+    let confirmed = move || q.read().get("confirmed").as_deref() == Some("1");
+    let confirm = ServerAction::<ConfirmEmail>::new();
     view! {
         <section class="card narrow">
             <h1>{tr("account.email")}</h1>
-            <Suspense>
-                {move || Suspend::new(async move { match result.await {
-                    Ok(email) => view! { <p class="notice ok" id="email-confirmed">{tf(lang, "account.email_confirmed", &[&email])}</p> }.into_any(),
-                    Err(_) => view! { <p class="notice error" id="email-failed">{t(lang, "account.email_failed")}</p> }.into_any(),
-                } })}
-            </Suspense>
+            {move || if confirmed() {
+                view! { <p class="notice ok" role="status" id="email-confirmed">{t(lang, "account.email_confirmed")}</p> }.into_any()
+            } else if token.is_empty() {
+                view! { <p class="notice error" id="email-failed">{t(lang, "account.email_failed")}</p> }.into_any()
+            } else {
+                let token = token.clone();
+                view! {
+                    <p>{t(lang, "account.email_confirm_hint")}</p>
+                    <ActionForm action=confirm attr:class="form" attr:id="confirm-email-form">
+                        <input type="hidden" name="token" value=token/>
+                        <ActionErrorView error=move || confirm.value().get().and_then(Result::err)/>
+                        <button type="submit">{t(lang, "account.email_confirm_submit")}</button>
+                    </ActionForm>
+                }.into_any()
+            }}
             <p><a href="/account">{t(lang, "account.title")}</a></p>
         </section>
     }

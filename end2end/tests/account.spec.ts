@@ -59,8 +59,15 @@ test('a consumer changes the password and the address, sees who read their data,
   await em.locator('input[name=password]').fill('a-new-horse-42');
   await submit(page, info, em, /notice=email/);
   await expect(page.locator('#account-email')).toHaveText(email);
-  await page.goto(await mailedLink(page, info, fresh, '/account/email?token='));
-  await expect(page.locator('#email-confirmed')).toContainText(fresh);
+  // Opening the link changes nothing (a mail scanner may fetch it); the
+  // button on its page does.
+  const link = await mailedLink(page, info, fresh, '/account/email?token=');
+  await open(page, info, link);
+  await open(page, info, '/account');
+  await expect(page.locator('#account-email')).toHaveText(email);
+  await open(page, info, link);
+  await submit(page, info, page.locator('#confirm-email-form'), /confirmed=1/);
+  await expect(page.locator('#email-confirmed')).toBeVisible();
   await open(page, info, '/account');
   await expect(page.locator('#account-email')).toHaveText(fresh);
 
