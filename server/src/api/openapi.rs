@@ -766,6 +766,12 @@ pub const LINKS: &[(&str, &str, &str, &[&str])] = &[
         "/items/0/id",
         &["/regulator/lists/{id}", "/lists/{id}"],
     ),
+    (
+        "get",
+        "/regulator/risk-warnings",
+        "/items/0/id",
+        &["/regulator/risk-warnings/{id}"],
+    ),
 ];
 
 /// Adds `LINKS` to the producers' success answers (one link per operation
