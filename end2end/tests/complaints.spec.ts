@@ -1,5 +1,5 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { open, signIn, test } from './helpers';
+import { expectStatus, open, signIn, test } from './helpers';
 
 // The public complaint records (/complaints): the demo's closed, published
 // case is found, filtered by outcome and read in full; its consumer
@@ -56,7 +56,9 @@ test('the consumer withdraws publication and gives it again', async ({ page }, i
   await expect(page.locator('#public-record-link')).toBeVisible();
   await page.click('#publication-form button[type=submit]');
   await expect(page.locator('#publication')).toHaveAttribute('data-publish', 'false');
-  await openUntil(page, info, `/complaints/${id}`, '#complaint-error');
+  // The withdrawn record is gone: its page says so, with a 404.
+  await expectStatus(page, info, `/complaints/${id}`, 404);
+  await expect(page.locator('#complaint-error')).toBeVisible();
   await open(page, info, `/cases/${id}`);
   await page.click('#publication-form button[type=submit]');
   await expect(page.locator('#publication')).toHaveAttribute('data-publish', 'true');

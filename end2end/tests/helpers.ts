@@ -18,6 +18,30 @@ export const test = base.extend<{ consoleErrors: string[] }>({
   ],
 });
 
+/** Statuses a test expects for a path on a page (`expectStatus`), which are then not errors. */
+const expected = new WeakMap<Page, Map<string, number>>();
+
+/**
+ * Opens `path` and checks it answers `status`: a record page of a withdrawn
+ * or missing record is a 404 on purpose, so that answer (and the icon request
+ * the browser makes for an error page) is not counted as a browser error.
+ */
+export async function expectStatus(page: Page, info: TestInfo, path: string, status: number) {
+  const map = expected.get(page) ?? new Map<string, number>();
+  map.set(path, status);
+  map.set('/favicon.svg', 404);
+  expected.set(page, map);
+  // A page the public cache served a moment ago may take a moment to go.
+  let got: number | undefined;
+  for (let i = 0; i < 20; i++) {
+    got = (await page.goto(path))?.status();
+    if (got === status) break;
+    await page.waitForTimeout(250);
+  }
+  expect(got, `status of ${path}`).toBe(status);
+  if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
+}
+
 /** Collects what `page` logs as an error, and our requests that fail (see `test`). */
 function watchErrors(page: Page): string[] {
   const errors: string[] = [];
@@ -28,6 +52,7 @@ function watchErrors(page: Page): string[] {
   page.on('response', async (r) => {
     if (r.status() < 400) return;
     const path = new URL(r.url()).pathname;
+    if (expected.get(page)?.get(path) === r.status()) return;
     const serverFn = path.startsWith('/api/') && !path.startsWith('/api/v1/');
     if (!serverFn) {
       errors.push(`${r.status()} ${path}`);
