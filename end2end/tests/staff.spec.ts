@@ -106,6 +106,46 @@ test('a mediator searches, filters and pages the case list, adds an internal not
   await leave(mediator);
 });
 
+test('lists mark what is new to each side with the working days left; a mediator takes a case from the queue list', async ({ page, browser }, info) => {
+  const run = `${info.project.name}-${Date.now()}`;
+  const title = `杯盖漏水${run}`;
+  await signIn(page, info, 'consumer@demo.gongdao.cn');
+  const url = await fileComplaint(page, info, title, `E2E-NEW-${run}`);
+  const caseId = url.split('/').pop()!;
+  const row = (p: Page) => p.locator(`#case-list tr[data-case="${caseId}"]`);
+
+  // New to the merchant, with the days it has to answer; not new to the consumer who filed it.
+  const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
+  await open(merchant, info, '/cases?sort=newest');
+  await expect(row(merchant)).toHaveAttribute('data-unread', 'true');
+  await expect(row(merchant).locator('.unread-mark')).toHaveText('新动态');
+  await expect(row(merchant).locator('.time-left')).toHaveText(/^剩 \d+ 个工作日$/);
+  await open(page, info, '/cases?sort=newest');
+  await expect(row(page)).toHaveAttribute('data-unread', 'false');
+
+  // The merchant opens and answers: no longer new to it, new to the consumer.
+  await open(merchant, info, `/cases/${caseId}`);
+  await act(merchant, info, 'respond', { message: '已收到，正在核实。' });
+  await open(merchant, info, '/cases?sort=newest');
+  await expect(row(merchant)).toHaveAttribute('data-unread', 'false');
+  await open(page, info, '/cases?sort=newest');
+  await expect(row(page)).toHaveAttribute('data-unread', 'true');
+  await open(page, info, `/cases/${caseId}`);
+  await act(page, info, 'escalate', { reason: '商户没有解决' });
+
+  // The mediator takes it from the queue list and lands on the case, now theirs.
+  const mediator = await party(browser, info, 'mediator@demo.gongdao.cn');
+  await open(mediator, info, `/cases?view=queue&sort=newest&q=${encodeURIComponent(run)}`);
+  await expect(row(mediator).locator('.take-form button')).toHaveText('受理');
+  await submit(mediator, info, `#case-list tr[data-case="${caseId}"] .take-form`);
+  await expect(mediator).toHaveURL(new RegExp(`/cases/${caseId}$`));
+  await expect(mediator.locator('form[data-action="propose"]')).toBeVisible();
+  await open(mediator, info, `/cases?view=queue&sort=newest&q=${encodeURIComponent(run)}`);
+  await expect(row(mediator)).toHaveCount(0);
+  await leave(merchant);
+  await leave(mediator);
+});
+
 test('a consumer cannot reach the workload page and has no staff tools', async ({ page }, info) => {
   await signIn(page, info, 'consumer@demo.gongdao.cn');
   await open(page, info, '/staff/workload');

@@ -5,6 +5,7 @@ pub mod api_key;
 pub mod api_key_call;
 pub mod case;
 pub mod case_member;
+pub mod case_read;
 pub mod case_reminder;
 pub mod case_trail;
 pub mod change_log;

@@ -148,11 +148,24 @@ pub async fn load_case_page(id: i32, reveal: Option<String>) -> Result<CasePage,
     let user = crate::ssr::require_user().await?;
     let svc = crate::ssr::services()?;
     let reveal = reveal.as_deref();
+    let case = services::cases::read::get_case_revealed(&svc, &user, id, reveal).await?;
+    let reassign_to = services::cases::staff::reassign_candidates(&svc, &user, &case).await?;
     Ok(CasePage {
-        case: services::cases::read::get_case_revealed(&svc, &user, id, reveal).await?,
         trail: services::cases::trail_of(&svc, &user, id, reveal).await?,
         evidence: services::cases::evidence::list(&svc, &user, id).await?,
+        case,
+        reassign_to,
     })
+}
+
+/// An admin gives the case to another mediator or arbitrator.
+#[server(endpoint = "cases/reassign")]
+pub async fn reassign_case(id: i32, to: Option<String>, reason: String) -> Result<(), AppError> {
+    let user = crate::ssr::require_user().await?;
+    let input = domain::cases::ReassignInput::from_form(to.as_deref(), Some(reason))?;
+    services::cases::staff::reassign(&crate::ssr::services()?, &user, id, &input).await?;
+    leptos_axum::redirect(&format!("/cases/{id}"));
+    Ok(())
 }
 
 /// The staff statistics of the case queues (staff only).

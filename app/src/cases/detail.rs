@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
-    AddCaseNote, CaseAction, FollowUpRating, ObjectScreening, RateCase, RecuseCase, SetPublication,
-    load_case_page,
+    AddCaseNote, CaseAction, FollowUpRating, ObjectScreening, RateCase, ReassignCase, RecuseCase,
+    SetPublication, load_case_page,
 };
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
@@ -68,7 +68,7 @@ pub fn CasePage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move { match data.await {
                 Err(e) => view! { <crate::components::PageError error=e/> }.into_any(),
-                Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence/> }.into_any(),
+                Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence reassign_to=p.reassign_to/> }.into_any(),
             } })}
         </Suspense>
         <CaseIdentityCard id=id reveal=reveal/>
@@ -80,6 +80,7 @@ fn CaseBody(
     case: CaseView,
     trail: Vec<TrailEntryView>,
     evidence: Vec<EvidenceView>,
+    reassign_to: Vec<domain::cases::StaffLoad>,
 ) -> impl IntoView {
     let lang = use_lang();
     let steps = [
@@ -143,7 +144,7 @@ fn CaseBody(
             <Terms case=case.clone()/>
             <FirstCompensationCard case=case.clone()/>
             <Actions case=case.clone()/>
-            <StaffTools case=case.clone()/>
+            <StaffTools case=case.clone() reassign_to=reassign_to/>
             <CaseRatings case=case.clone() merchant_answered=merchant_answered/>
             <div class="card">
                 <h2>{t(lang, "case.facts")}</h2>
@@ -333,20 +334,21 @@ fn Actions(case: CaseView) -> impl IntoView {
     })
 }
 
-/// Staff: an internal note (only staff ever read it), and for the case's
-/// owner in their own stage, recusal.
+/// Staff: an internal note (only staff ever read it), for the case's
+/// owner in their own stage recusal, and for an admin reassignment.
 #[component]
-fn StaffTools(case: CaseView) -> impl IntoView {
+fn StaffTools(case: CaseView, reassign_to: Vec<domain::cases::StaffLoad>) -> impl IntoView {
     let lang = use_lang();
     let user = expect_context::<UserResource>();
     let note = ServerAction::<AddCaseNote>::new();
     let recuse = ServerAction::<RecuseCase>::new();
+    let reassign = ServerAction::<ReassignCase>::new();
     let id = case.id;
     let owner = case.owner_id;
     let stage = case.status;
     view! {
         <Suspense>
-            {move || Suspend::new(async move {
+            {move || { let reassign_to = reassign_to.clone(); Suspend::new(async move {
                 let u = user.await.ok().flatten()?;
                 if !u.role.is_staff() {
                     return None;
@@ -376,9 +378,27 @@ fn StaffTools(case: CaseView) -> impl IntoView {
                                 <button type="submit" class="danger">{t(lang, "case.recuse")}</button>
                             </ActionForm>
                         })}
+                        {(!reassign_to.is_empty()).then(|| view! {
+                            <ActionForm action=reassign attr:class="form reassign-form" attr:id="reassign-form">
+                                <input type="hidden" name="id" value=id.to_string()/>
+                                <label>{t(lang, "case.reassign_to")}
+                                    <select name="to" id="reassign-to" required>
+                                        {reassign_to.iter().map(|s| view! {
+                                            <option value=s.user_id.to_string()>{tf(lang, "case.reassign_option", &[&s.name, &s.open.to_string()])}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </label>
+                                <label>{t(lang, "case.reassign_reason")}
+                                    <textarea name="reason" id="reassign-reason" rows="2" required maxlength=domain::cases::NOTE_MAX.to_string()></textarea>
+                                </label>
+                                <p class="muted small">{t(lang, "case.reassign_hint")}</p>
+                                <ActionErrorView error=move || reassign.value().get().and_then(Result::err)/>
+                                <button type="submit">{t(lang, "case.reassign")}</button>
+                            </ActionForm>
+                        })}
                     </div>
                 })
-            })}
+            }) }}
         </Suspense>
     }
 }

@@ -6,7 +6,7 @@ use domain::{Fen, Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{case_statistics, list_cases};
+use super::api::{CaseAction, case_statistics, list_cases};
 use crate::components::UserResource;
 use crate::i18n::use_lang;
 
@@ -147,6 +147,8 @@ pub fn CasesPage() -> impl IntoView {
                     Ok(page) => {
                         let next = page.next.as_deref().map(|c| href_with(Some(c)));
                         let paged = !param("cursor").is_empty();
+                        // A mediator's or arbitrator's queue: each case can be taken from the list.
+                        let taking = view.get_untracked() == "queue";
                         view! {
                         <div class="table-scroll">
                         <table class="cases" id="case-list">
@@ -154,11 +156,15 @@ pub fn CasesPage() -> impl IntoView {
                             <thead><tr>
                                 <th scope="col">{t(lang, "case.number")}</th><th scope="col">{t(lang, "field.title")}</th><th scope="col">{t(lang, "field.merchant")}</th>
                                 <th scope="col">{t(lang, "case.status")}</th><th scope="col">{t(lang, "field.amount_claimed_fen")}</th><th scope="col">{t(lang, "case.next_deadline")}</th>
+                                {taking.then(|| view! { <th scope="col">{t(lang, "case.take_column")}</th> })}
                             </tr></thead>
                             <tbody>
                                 {page.items.into_iter().map(|c| view! {
-                                    <tr data-status=c.status.as_str() data-case=c.id.to_string()>
-                                        <td><a href=format!("/cases/{}", c.id)>{c.number.clone()}</a></td>
+                                    <tr data-status=c.status.as_str() data-case=c.id.to_string() data-unread=c.unread.to_string() class:unread=c.unread>
+                                        <td>
+                                            <a href=format!("/cases/{}", c.id)>{c.number.clone()}</a>
+                                            {c.unread.then(|| view! { " "<span class="badge info unread-mark">{t(lang, "case.unread")}</span> })}
+                                        </td>
                                         <td>{c.title.clone()}</td>
                                         <td>{c.merchant_name.clone()}</td>
                                         <td>
@@ -166,7 +172,13 @@ pub fn CasesPage() -> impl IntoView {
                                             {c.decision_overdue.then(|| view! { " "<span class="badge danger" data-overdue="decision">{t(lang, "case.decision_overdue")}</span> })}
                                         </td>
                                         <td>"¥"{Fen(c.amount_claimed_fen).yuan_string()}</td>
-                                        <td>{c.next_deadline_at.map(format_local).unwrap_or_default()}</td>
+                                        <td>
+                                            {c.next_deadline_at.map(format_local).unwrap_or_default()}
+                                            <TimeLeft days=c.working_days_left passed=c.deadline_passed/>
+                                        </td>
+                                        {taking.then(|| view! {
+                                            <td><TakeForm id=c.id takeable=c.owner_id.is_none()/></td>
+                                        })}
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -225,4 +237,41 @@ fn CaseStatsPanel(
             } }) })}
         </Suspense>
     }
+}
+
+/// The time left to a case's next deadline, in working days, or that it has passed.
+#[component]
+fn TimeLeft(days: Option<u32>, passed: bool) -> impl IntoView {
+    let lang = use_lang();
+    if passed {
+        return view! { " "<span class="badge danger time-left" data-days-left="overdue">{t(lang, "case.deadline_passed")}</span> }.into_any();
+    }
+    match days {
+        Some(n) => {
+            let class = if n <= 1 {
+                "badge warning time-left"
+            } else {
+                "badge time-left"
+            };
+            view! { " "<span class=class data-days-left=n.to_string()>{domain::tf(lang, "case.working_days_left", &[&n.to_string()])}</span> }.into_any()
+        }
+        None => ().into_any(),
+    }
+}
+
+/// "Take" from the queue: the case page's take action, posted from the list
+/// (a plain form without JavaScript); the server checks the role and that the
+/// case is still free, and opens the case.
+#[component]
+fn TakeForm(id: i32, takeable: bool) -> impl IntoView {
+    let lang = use_lang();
+    let action = ServerAction::<CaseAction>::new();
+    takeable.then(|| view! {
+        <ActionForm action=action attr:class="inline take-form" attr:data-case=id.to_string()>
+            <input type="hidden" name="id" value=id.to_string()/>
+            <input type="hidden" name="action" value="take"/>
+            <button type="submit" class="secondary">{t(lang, "case.action.take")}</button>
+            {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
+        </ActionForm>
+    })
 }

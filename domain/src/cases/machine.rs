@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{ActionKind, ContestState, FcBasis, FcState, Outcome, Party, Remedy, Status};
-use crate::Fen;
 use crate::calendar::WorkingCalendar;
+use crate::{Fen, Role};
 
 /// The merchant's first answer is due within this many working days of filing.
 pub const RESPOND_DAYS: u32 = 2;
@@ -500,6 +500,44 @@ impl Case {
         Ok(Transition {
             case: c,
             notify: vec![notice(queue, key)],
+        })
+    }
+
+    /// An admin gives the case in mediation or arbitration to another
+    /// mediator or arbitrator (`to`, whose role is `to_role`): when its owner
+    /// has left, is away, or holds too many. The queue's cases too (nobody
+    /// took them yet). `to` must be of the stage's kind, not the owner
+    /// already, and not one who recused themselves from the case. Not a case
+    /// action: the status and every deadline stay as they are; the new owner
+    /// is told. 409 in any other status.
+    pub fn reassign(&self, to: i32, to_role: Role) -> Result<Transition, RuleError> {
+        let want = match self.status {
+            Status::InMediation => Role::Mediator,
+            Status::InArbitration => Role::Arbitrator,
+            status => {
+                return Err(RuleError::NotNow {
+                    status,
+                    allowed: vec![],
+                });
+            }
+        };
+        if to_role != want || self.owned_by(to) {
+            return Err(RuleError::Invalid {
+                field: "to",
+                key: "err.handover_target",
+            });
+        }
+        if self.recused.contains(&to) {
+            return Err(RuleError::Invalid {
+                field: "to",
+                key: "err.handover_recused",
+            });
+        }
+        let mut c = self.clone();
+        c.owner = Some(to);
+        Ok(Transition {
+            case: c,
+            notify: vec![notice(Audience::Owner, "handed_over")],
         })
     }
 

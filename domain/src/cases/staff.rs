@@ -379,6 +379,53 @@ impl RecuseInput {
     }
 }
 
+/// `POST /api/v1/cases/{id}/reassignment`: an admin gives a case in
+/// mediation or arbitration to another mediator or arbitrator.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReassignInput {
+    /// The account id of the mediator (a case in mediation) or arbitrator
+    /// (in arbitration) who takes it over.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(required = true, nullable = false, minimum = 1)
+    )]
+    pub to: Option<i32>,
+    /// Required, at most 2,000 characters (shown in the case's trail).
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            required = true,
+            nullable = false,
+            min_length = 1,
+            max_length = 2000,
+            pattern = r"\S"
+        )
+    )]
+    pub reason: Option<String>,
+}
+
+impl ReassignInput {
+    /// The form's fields as typed (`to` a number as text).
+    pub fn from_form(to: Option<&str>, reason: Option<String>) -> Result<Self, AppError> {
+        Ok(Self {
+            to: input::whole(to, "to")?,
+            reason,
+        })
+    }
+
+    /// The new owner and the reason, trimmed; errors name their field.
+    pub fn check(&self) -> Result<(i32, String), AppError> {
+        let to = input::required(self.to, "to")?;
+        if to < 1 {
+            return Err(AppError::invalid("to", "err.handover_target"));
+        }
+        let reason = input::required_text(self.reason.as_deref(), "reason", NOTE_MAX)?;
+        Ok((to, reason))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -194,6 +194,11 @@ pub struct CasePage {
     pub case: CaseView,
     pub trail: Vec<TrailEntryView>,
     pub evidence: Vec<EvidenceView>,
+    /// For an admin, while the case is in mediation or arbitration: whom
+    /// it may be given to (the active staff of the stage's kind but its
+    /// owner, with their open cases). Empty for everyone else.
+    #[serde(default)]
+    pub reassign_to: Vec<super::StaffLoad>,
 }
 
 /// A line of a queue or "my cases" list.
@@ -211,6 +216,19 @@ pub struct CaseSummary {
     /// In arbitration past its decision deadline with no decision yet.
     #[serde(default)]
     pub decision_overdue: bool,
+    /// Working days left until `next_deadline_at` (Beijing days, holidays
+    /// skipped, today counted while it is a working day): 1 on the last
+    /// working day; none when there is no deadline or it has passed
+    /// (`deadline_passed`).
+    #[serde(default)]
+    pub working_days_left: Option<u32>,
+    /// `next_deadline_at` is in the past.
+    #[serde(default)]
+    pub deadline_passed: bool,
+    /// Someone else acted on the case (a step, a message, an offer) since the
+    /// reader last opened it, or they never opened it.
+    #[serde(default)]
+    pub unread: bool,
     pub created_at: DateTime<Utc>,
 }
 

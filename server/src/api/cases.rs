@@ -149,6 +149,35 @@ pub async fn add_note(
 
 #[utoipa::path(
     post,
+    path = "/cases/{id}/reassignment",
+    tag = "cases",
+    summary = "An admin gives a case in mediation or arbitration to another mediator or arbitrator (its owner left or is away)",
+    params(super::openapi::Id),
+    request_body = domain::cases::ReassignInput,
+    responses(
+        (status = 200, description = "The case as the admin now sees it", body = domain::cases::CaseView),
+        super::openapi::SignedInWrite,
+        super::openapi::ById,
+        (status = 409, description = "The case is not in mediation or arbitration", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn reassign(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<i32>,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(&[domain::Role::Admin])?;
+    let input = super::from_json::<domain::cases::ReassignInput>(&body, lang)?;
+    let view = services::cases::staff::reassign(&state.services, &caller.user, id, &input)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(view))
+}
+
+#[utoipa::path(
+    post,
     path = "/cases/{id}/recuse",
     tag = "cases",
     summary = "The owning mediator or arbitrator recuses themselves: the case goes back to the queue and they never take it again",

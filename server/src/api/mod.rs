@@ -72,6 +72,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(cases::act))
         .routes(routes!(cases::add_note))
         .routes(routes!(cases::recuse))
+        .routes(routes!(cases::reassign))
         .routes(routes!(cases::workload))
         .routes(routes!(cases::join))
         .routes(routes!(cases::open_for_merchant))

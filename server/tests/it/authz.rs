@@ -114,6 +114,9 @@ const MATRIX: &[Row] = &[
     // The fresh case has no owner: nobody may recuse from it (the owner's
     // recusal is tested in `staff`).
     ("post",   "/cases/{id}/recuse",                       "------------", recusal),
+    // The fresh case awaits the merchant: the admin passes the gate and the
+    // rules refuse (409); the reassignment itself is tested in `staff`.
+    ("post",   "/cases/{id}/reassignment",                 "----------+-", reassignment),
     ("get",    "/cases/{id}/evidence",                     "-+-+-+++++++", none),
     ("post",   "/cases/{id}/evidence",                     "-+-+--------", png),
     ("post",   "/cases/{id}/join",                         "-++---------", join),
@@ -324,6 +327,10 @@ fn message(w: &World, _: &Objects, _: Option<R>) -> Body {
 
 fn note(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(json!({"note": "商家客服电话已核实，下周一再联系。"}))
+}
+
+fn reassignment(w: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(json!({"to": w.who(R::Med).id, "reason": "原承办人离职。"}))
 }
 
 fn recusal(_: &World, _: &Objects, _: Option<R>) -> Body {

@@ -66,6 +66,7 @@ const ON_A_FRESH_CASE: &[&str] = &[
     "cases/identity",
     "cases/note",
     "cases/recuse",
+    "cases/reassign",
 ];
 
 /// How a row's cells are judged (see the file's comment).
@@ -174,6 +175,8 @@ const MATRIX: &[Row] = &[
     ("cases/rate",                  Gate,             "-+-+--------", rating),
     // Nobody owns the fresh case: nobody may recuse (the owner's recusal is tested in `staff`).
     ("cases/recuse",                Gate,             "------------", recusal),
+    // The fresh case awaits the merchant: the admin passes the gate, the rules refuse.
+    ("cases/reassign",              Gate,             "----------+-", reassignment),
     ("cases/statistics",            Gate,             "-----+++++++", none),
     ("complaints/get",              Gate,             "++++++++++++", complaint_id),
     ("complaints/search",           Gate,             "++++++++++++", complaint_search),
@@ -487,6 +490,14 @@ fn note(c: &Cell) -> Fields {
     fields(&[
         ("id", &c.case.to_string()),
         ("note", "已电话联系商家客服，等待回复。"),
+    ])
+}
+
+fn reassignment(c: &Cell) -> Fields {
+    fields(&[
+        ("id", &c.case.to_string()),
+        ("to", &c.w.who(R::Med).id.to_string()),
+        ("reason", "原承办人离职。"),
     ])
 }
 

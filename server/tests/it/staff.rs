@@ -292,6 +292,51 @@ backend_tests! {
         assert!(w.list_ids(R::C2, "deadline=overdue").await.is_empty());
     }
 
+    async fn lists_show_working_days_left_and_mark_what_is_new_to_each_reader(app) {
+        let w = World::new(app).await;
+        let id = w.case_at(Stage::AwaitingMerchant).await;
+        let item = |r: R| {
+            let w = &w;
+            async move {
+                let v = w.list(r, "sort=newest").await.expect(200).json();
+                v["items"].as_array().unwrap().iter().find(|i| i["id"] == id).cloned().unwrap()
+            }
+        };
+        let left = |v: &Value| (v["working_days_left"].as_i64(), v["deadline_passed"].as_bool().unwrap());
+        // The merchant has not opened the consumer's new complaint; the
+        // consumer filed it and has nothing new.
+        assert_eq!(item(R::M).await["unread"], true);
+        assert_eq!(item(R::C).await["unread"], false);
+        w.view(R::M, id).await;
+        assert_eq!(item(R::M).await["unread"], false, "read once opened");
+        // The merchant answers: new for the consumer, not for the merchant.
+        w.ok(R::M, id, "respond", Stage::AwaitingMerchant).await;
+        assert_eq!(item(R::C).await["unread"], true);
+        assert_eq!(item(R::M).await["unread"], false);
+        w.view(R::C, id).await;
+        assert_eq!(item(R::C).await["unread"], false);
+        // A mediator's internal note is new to staff, never to the parties.
+        note(&w, R::Reg, id, "监管部门已关注。").await.expect(201);
+        assert_eq!(item(R::C).await["unread"], false);
+        assert_eq!(item(R::M).await["unread"], false);
+        let staff = w.list(R::Adm, "role_view=all&sort=newest").await.expect(200).json();
+        assert_eq!(staff["items"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["unread"], true);
+        // Working days left to the stage deadline (the end of a working day,
+        // holidays and weekends skipped), counting today: on Friday 4
+        // December, Friday and Monday 7 December are left; on the Monday, 1.
+        let deadline = next_deadline(&w, id).await;
+        w.set_now(crate::cases::beijing("2026-12-04 10:00"));
+        assert_eq!(deadline, crate::cases::beijing("2026-12-08 00:00"), "the end of Monday 7 December");
+        assert_eq!(left(&item(R::C).await), (Some(2), false), "Friday and Monday");
+        w.set_now(deadline - Duration::hours(2));
+        assert_eq!(left(&item(R::M).await), (Some(1), false), "the last working day");
+        w.set_now(deadline + Duration::minutes(1));
+        assert_eq!(left(&item(R::M).await), (None, true), "past the deadline");
+        // The same in a stranger's list: the case is not there at all.
+        let other = w.list(R::C2, "sort=newest").await.expect(200).json();
+        assert!(other["items"].as_array().unwrap().iter().all(|i| i["id"] != id));
+    }
+
     async fn the_workload_counts_each_mediators_and_arbitrators_cases(app) {
         let w = World::new(app).await;
         let a = w.case_at(Stage::Mediating).await;
@@ -430,5 +475,70 @@ backend_tests! {
         let r = w.app.send(Req::server_fn("cases/recuse", &[("id", third.to_string()), ("reason", "利益冲突".to_string())]).cookie(w.token(R::Med))).await;
         assert!(r.status.as_u16() < 400, "{}", r.text());
         assert!(w.view(R::Adm, third).await["owner_id"].is_null());
+    }
+
+    async fn an_admin_reassigns_a_departed_mediators_cases_and_may_then_deactivate_them(app) {
+        let w = World::new(app).await;
+        let reassign = |r: R, id: i64, to: Value, reason: &str| {
+            let w = &w;
+            let body = json!({"to": to, "reason": reason});
+            async move {
+                w.app
+                    .send(Req::post(&format!("/api/v1/cases/{id}/reassignment")).json(&body).bearer(w.token(r)).lang("en"))
+                    .await
+            }
+        };
+        let id = w.case_at(Stage::Mediating).await;
+        let med2 = json!(w.who(R::Med2).id);
+        // Only an admin; the case must exist.
+        for r in [R::C, R::M, R::Med, R::Med2, R::Arb, R::Reg, R::Fund] {
+            reassign(r, id, med2.clone(), "离职").await.expect(403);
+        }
+        reassign(R::Adm, 999_999, med2.clone(), "离职").await.expect(404);
+        // To an active account of the stage's kind, with a reason.
+        let field = |resp: crate::harness::Resp| resp.expect(422).error().1;
+        assert_eq!(field(reassign(R::Adm, id, json!(w.who(R::Arb).id), "离职").await).as_deref(), Some("to"));
+        assert_eq!(field(reassign(R::Adm, id, json!(w.who(R::C).id), "离职").await).as_deref(), Some("to"));
+        assert_eq!(field(reassign(R::Adm, id, json!(w.who(R::Med).id), "离职").await).as_deref(), Some("to"), "already theirs");
+        assert_eq!(field(reassign(R::Adm, id, json!(987_654), "离职").await).as_deref(), Some("to"));
+        assert_eq!(field(reassign(R::Adm, id, json!(null), "离职").await).as_deref(), Some("to"));
+        assert_eq!(field(reassign(R::Adm, id, med2.clone(), "  ").await).as_deref(), Some("reason"));
+        // Not before mediation.
+        let early = w.case_at(Stage::AwaitingMerchant).await;
+        reassign(R::Adm, early, med2.clone(), "离职").await.expect(409);
+        // The mediator cannot be deactivated while owning the case…
+        let status = |active: bool| {
+            let w = &w;
+            let uri = format!("/api/v1/admin/users/{}/status", w.who(R::Med).id);
+            async move { w.app.send(Req::post(&uri).json(&json!({"active": active, "reason": "该调解员已离职，不再承办案件"})).bearer(w.token(R::Adm))).await }
+        };
+        status(false).await.expect(409);
+        // …so the admin gives it to another: the trail says who had it, who has it and why.
+        let handed = |keys: Vec<String>| keys.iter().filter(|k| *k == "handed_over").count();
+        let before = handed(w.inbox(R::Med2, id).await);
+        let v = reassign(R::Adm, id, med2.clone(), "原承办人已离职").await.expect(200).json();
+        assert_eq!((v["status"].as_str(), v["owner_id"].as_i64()), (Some("in_mediation"), Some(w.who(R::Med2).id)));
+        let last = w.trail(id).await.last().cloned().unwrap();
+        assert_eq!(last["kind"], "reassign");
+        assert_eq!((last["body"]["from"].as_i64(), last["body"]["to"].as_i64()), (Some(w.who(R::Med).id), Some(w.who(R::Med2).id)));
+        assert_eq!(last["body"]["reason"], "原承办人已离职");
+        assert_eq!(w.verify(id).await["ok"], true);
+        assert_eq!(handed(w.inbox(R::Med2, id).await), before + 1, "the new owner is told");
+        // The new owner works the case; the old one no longer can.
+        w.act(R::Med, id, &w.body("propose", Stage::Mediating)).await.expect(403);
+        w.ok(R::Med2, id, "propose", Stage::Mediating).await;
+        // A queued case can be given too; never to one who recused from it.
+        let queued = w.case_at(Stage::QueuedMediation).await;
+        reassign(R::Adm, queued, med2.clone(), "分派").await.expect(200);
+        recuse(&w, R::Med2, queued, "本人曾在该商家任职").await.expect(200);
+        assert_eq!(field(reassign(R::Adm, queued, med2.clone(), "再分派").await).as_deref(), Some("to"));
+        // Arbitration alike, to an arbitrator.
+        let arb = w.case_at(Stage::Arbitrating).await;
+        assert_eq!(field(reassign(R::Adm, arb, med2.clone(), "离职").await).as_deref(), Some("to"));
+        reassign(R::Adm, arb, json!(w.who(R::Arb2).id), "离职").await.expect(200);
+        // Nothing left to the departed mediator: now they can be deactivated,
+        // and a deactivated account is no one to give a case to.
+        status(false).await.expect(200);
+        assert_eq!(field(reassign(R::Adm, queued, json!(w.who(R::Med).id), "回来").await).as_deref(), Some("to"));
     }
 }

@@ -18,6 +18,7 @@ pub mod staff;
 pub mod stats;
 mod step;
 pub mod sweep;
+pub mod unread;
 
 use domain::cases::{ActionInput, Actor, Event, RuleError};
 use domain::{AppError, Role, UserView};

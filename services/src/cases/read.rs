@@ -39,7 +39,9 @@ pub async fn get_case_revealed(
         super::privacy::log_access(svc, viewer, &c, "name,narrative", why).await?;
     }
     let masked = exposure == super::privacy::Exposure::Masked;
-    view_of(svc, viewer, &c, &m, masked).await
+    let view = view_of(svc, viewer, &c, &m, masked).await?;
+    super::unread::mark_read(&svc.db, viewer, c.id, svc.clock.now()).await?;
+    Ok(view)
 }
 
 /// The case as `viewer` sees it, personal data masked or not (the caller
@@ -365,9 +367,19 @@ pub async fn list_page(
         _ => None,
     };
     let names = crate::record::merchant_names(&svc.db, rows.iter().map(|c| c.merchant_id)).await?;
+    let ids: Vec<i32> = rows.iter().map(|c| c.id).collect();
+    let unread = super::unread::unread_among(&svc.db, viewer, &ids).await?;
+    let cal = calendar::current(svc, &svc.db).await?;
+    let now = svc.clock.now();
     let items = rows
         .into_iter()
         .map(|c| CaseSummary {
+            working_days_left: c
+                .next_deadline_at
+                .filter(|at| *at >= now)
+                .map(|at| cal.working_days_left(now, at)),
+            deadline_passed: c.next_deadline_at.is_some_and(|at| at < now),
+            unread: unread.contains(&c.id),
             id: c.id,
             number: c.number,
             status: Status::parse(&c.status).unwrap_or(Status::Closed),

@@ -1,12 +1,13 @@
 //! Staff tooling on cases: the mediators' and arbitrators' workload,
-//! internal notes (staff only, in the trail) and recusal. The case lists'
+//! internal notes (staff only, in the trail), recusal and an admin's
+//! reassignment. The case lists'
 //! paging, search and filters are `read::list_page`.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use domain::cases::{
-    CaseView, NOTE_TOPIC, NoteInput, RecuseInput, StaffLoad, Status, TrailEntryView,
+    CaseView, NOTE_TOPIC, NoteInput, ReassignInput, RecuseInput, StaffLoad, Status, TrailEntryView,
     WORKLOAD_DUE_DAYS, Workload,
 };
 use domain::{AppError, Role, UserView};
@@ -183,4 +184,78 @@ pub async fn recuse(
     txn.commit().await.map_err(internal_error)?;
     svc.outbox_wake.notify_one();
     super::get_case(svc, viewer, case_id).await
+}
+
+/// An admin gives a case in mediation or arbitration to another mediator or
+/// arbitrator (`domain::cases::Case::reassign`) — its owner left, is away or
+/// holds too many, and only an owner can hand a case over. The new owner
+/// must be an active account of the stage's kind; the trail records who
+/// had it, who has it now and why; the new owner is told. 403 for anyone
+/// but an admin.
+pub async fn reassign(
+    svc: &Services,
+    viewer: &UserView,
+    case_id: i32,
+    input: &ReassignInput,
+) -> Result<CaseView, AppError> {
+    if viewer.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let (to, reason) = input.check()?;
+    let now = svc.clock.now();
+    let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    let (c, m) = record::load_readable(&txn, viewer, case_id).await?;
+    let target = user::Entity::find_by_id(to)
+        .one(&txn)
+        .await
+        .map_err(internal_error)?
+        .filter(|u| u.deactivated_at.is_none() && u.deleted_at.is_none())
+        .ok_or_else(|| AppError::invalid("to", "err.handover_target"))?;
+    let role =
+        Role::parse(&target.role).ok_or_else(|| AppError::invalid("to", "err.handover_target"))?;
+    let before = state_of(&c)?;
+    let t = before.reassign(to, role).map_err(super::rule_error)?;
+    record::save(&txn, &c, &t.case, now).await?;
+    let body = serde_json::json!({
+        "reason": reason,
+        "from": c.owner_id,
+        "to": to,
+        "status": c.status,
+    });
+    trail::append(
+        &txn,
+        c.id,
+        now,
+        Some(viewer.id),
+        viewer.role.as_str(),
+        "reassign",
+        &body,
+    )
+    .await?;
+    notice::case_step(svc, &txn, &c, &m, &t.case, &t.notify, Some(viewer.id)).await?;
+    txn.commit().await.map_err(internal_error)?;
+    svc.outbox_wake.notify_one();
+    super::get_case(svc, viewer, case_id).await
+}
+
+/// Whom an admin may give the case to ([`reassign`]): the active staff of
+/// the stage's kind but its owner, with their load; none for anyone but an
+/// admin or outside mediation and arbitration.
+pub async fn reassign_candidates(
+    svc: &Services,
+    viewer: &UserView,
+    case: &CaseView,
+) -> Result<Vec<StaffLoad>, AppError> {
+    if viewer.role != Role::Admin {
+        return Ok(vec![]);
+    }
+    let load = match case.status {
+        Status::InMediation => workload(svc, viewer).await?.mediators,
+        Status::InArbitration => workload(svc, viewer).await?.arbitrators,
+        _ => return Ok(vec![]),
+    };
+    Ok(load
+        .into_iter()
+        .filter(|s| Some(s.user_id) != case.owner_id)
+        .collect())
 }
