@@ -684,6 +684,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("err.team.main_stays", "主账户不能移出自己", "the main account cannot remove itself"),
     ("err.team.not_merchant_account", "该邮箱的账户不是可用的商户账户", "the account of this address is not an active merchant account"),
     ("err.team.sign_in_first", "该邮箱已有账户，请先登录再接受邀请", "this address has an account: sign in first, then accept"),
+    ("err.templates.full", "最多保存 50 条回复模板，请先删除不用的模板", "a business keeps at most 50 reply templates: delete one you no longer use first"),
     ("err.text_too_long", "内容过长", "is too long"),
     ("err.text_too_short", "内容过短", "is too short"),
     ("err.token_invalid", "链接无效或已过期，请重新申请。", "The link is invalid or has expired; please ask for a new one."),

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod registration;
 pub mod team;
+pub mod templates;
 
 pub use registration::{Registration, RegistrationInput};
 

@@ -30,6 +30,7 @@ pub mod pii_access;
 pub mod pii_key_check;
 pub mod rating;
 pub mod record_request;
+pub mod reply_template;
 pub mod risk_warning;
 pub mod screening_case;
 pub mod screening_flag;

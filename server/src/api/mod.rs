@@ -22,6 +22,7 @@ mod screening;
 mod search;
 mod session;
 mod team;
+mod templates;
 mod users;
 
 use axum::Router;
@@ -94,6 +95,8 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(team::revoke))
         .routes(routes!(team::remove))
         .routes(routes!(team::join))
+        .routes(routes!(templates::list, templates::create))
+        .routes(routes!(templates::update, templates::delete))
         .routes(routes!(merchants::verification))
         .routes(routes!(merchants::upload_licence, merchants::licence))
         .routes(routes!(merchants::decide_verification))

@@ -26,7 +26,8 @@
 //! `/complaints/{id}` a closed, published case;
 //! `/regulator/risk-warnings/{id}…` a stored risk warning against A;
 //! `/merchants/team/invitations/{id}` A's pending staff invitation and
-//! `/merchants/team/members/{id}` a member of A's staff.
+//! `/merchants/team/members/{id}` a member of A's staff;
+//! `/merchants/templates/{id}` a reply template of A (rewritten, then deleted).
 
 use std::collections::BTreeSet;
 
@@ -78,6 +79,7 @@ struct Objects {
     account: i64,
     invitation: i64,
     staff_member: i64,
+    template: i64,
     organisation: i64,
     api_key: i64,
 }
@@ -222,6 +224,11 @@ const MATRIX: &[Row] = &[
     ("delete", "/merchants/team/invitations/{id}",         "---+--------", none),
     ("delete", "/merchants/team/members/{id}",             "---+--------", none),
     ("post",   "/merchants/team/join",                     "++++++++++++", made_up_token),
+    // Reply templates: every merchant account keeps its own business's.
+    ("get",    "/merchants/templates",                     "---++-------", none),
+    ("post",   "/merchants/templates",                     "---++-------", template),
+    ("put",    "/merchants/templates/{id}",                "---+--------", template),
+    ("delete", "/merchants/templates/{id}",                "---+--------", none),
     // Platforms as participants (issue 15.2): organisations, their keys and
     // their calls are the admins'; `/admin/organisations/{id}…` is an
     // e-commerce platform made for the run, `/admin/api-keys/{id}…` a key of
@@ -327,6 +334,12 @@ fn message(w: &World, _: &Objects, _: Option<R>) -> Body {
 
 fn note(_: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(json!({"note": "商家客服电话已核实，下周一再联系。"}))
+}
+
+fn template(_: &World, _: &Objects, _: Option<R>) -> Body {
+    Body::Json(
+        json!({"title": "退货地址", "text": "请寄回：上海市浦东新区演示路1号，收件人：售后部。"}),
+    )
 }
 
 fn reassignment(w: &World, _: &Objects, _: Option<R>) -> Body {
@@ -573,6 +586,15 @@ async fn objects(w: &World) -> Objects {
     );
     let (staff_member, _) =
         crate::team::staff_member(w, R::M, "matrix-staff@shop.cn", "员工甲").await;
+    let template = created(
+        post(
+            w,
+            "/merchants/templates".into(),
+            json!({"title": "退款时限", "text": "退款将在3个工作日内原路退回。"}),
+            Some(w.token(R::M)),
+        )
+        .await,
+    );
     // An e-commerce platform and a key of it.
     let organisation = created(
         post(
@@ -597,6 +619,7 @@ async fn objects(w: &World) -> Objects {
     Objects {
         invitation,
         staff_member,
+        template,
         organisation,
         api_key,
         risk_warning,
@@ -621,6 +644,8 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
         o.invitation
     } else if path.starts_with("/merchants/team/members/") {
         o.staff_member
+    } else if path.starts_with("/merchants/templates/") {
+        o.template
     } else if path.starts_with("/cases/") {
         w.file().await["id"].as_i64().unwrap()
     } else if path.starts_with("/merchants/verifications/")

@@ -42,4 +42,5 @@ mod session;
 mod staff;
 mod suggest;
 mod team;
+mod templates;
 mod web;

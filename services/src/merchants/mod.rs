@@ -2,6 +2,7 @@
 
 pub mod import;
 pub mod team;
+pub mod templates;
 pub mod verification;
 
 use domain::AppError;
