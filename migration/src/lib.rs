@@ -27,6 +27,7 @@ mod m20261207_000021_risk_warnings;
 mod m20261207_000022_account_admin;
 mod m20261207_000023_platforms;
 mod m20261207_000026_merchant_staff;
+mod m20261207_000027_webhooks;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_account_admin::Migration),
             Box::new(m20261207_000023_platforms::Migration),
             Box::new(m20261207_000026_merchant_staff::Migration),
+            Box::new(m20261207_000027_webhooks::Migration),
         ]
     }
 }
