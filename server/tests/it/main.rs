@@ -43,3 +43,4 @@ mod staff;
 mod suggest;
 mod team;
 mod web;
+mod webhooks;
