@@ -497,18 +497,28 @@ fn WebhooksPanel(
 #[component]
 fn DeliveryRow(org: i32, d: WebhookDeliveryView, replay: ServerAction<ReplayWebhook>) -> impl IntoView {
     let lang = use_lang();
-    let finished = d.state != DeliveryState::Pending;
-    let state = d.state.as_str();
+    let WebhookDeliveryView {
+        id,
+        case_id,
+        event_id,
+        event_type,
+        state,
+        attempts,
+        attempt_log,
+        ..
+    } = d;
+    let finished = state != DeliveryState::Pending;
+    let state = state.as_str();
     view! {
-        <tr data-delivery=d.id.to_string() data-state=state>
-            <td><code>{d.event_type.clone()}</code><br/><small class="muted"><code>{d.event_id.clone()}</code></small></td>
-            <td><a href=format!("/cases/{}", d.case_id)>{format!("#{}", d.case_id)}</a></td>
+        <tr data-delivery=id.to_string() data-state=state>
+            <td><code>{event_type}</code><br/><small class="muted"><code>{event_id}</code></small></td>
+            <td><a href=format!("/cases/{case_id}")>{format!("#{case_id}")}</a></td>
             <td>{t(lang, &format!("platform.webhook.state.{state}")).to_string()}</td>
             <td>
                 <details>
-                    <summary>{d.attempts}</summary>
+                    <summary>{attempts}</summary>
                     <ol class="attempts">
-                        {d.attempt_log.into_iter().map(|a| {
+                        {attempt_log.into_iter().map(|a| {
                             let answer = match (a.status_code, a.error) {
                                 (Some(code), _) => format!("HTTP {code}"),
                                 (None, Some(e)) => e,
@@ -530,7 +540,7 @@ fn DeliveryRow(org: i32, d: WebhookDeliveryView, replay: ServerAction<ReplayWebh
                 {finished.then(|| view! {
                     <ActionForm action=replay attr:class="form replay-form">
                         <input type="hidden" name="organisation" value=org.to_string()/>
-                        <input type="hidden" name="delivery" value=d.id.to_string()/>
+                        <input type="hidden" name="delivery" value=id.to_string()/>
                         <button type="submit">{t(lang, "platform.webhook.replay")}</button>
                     </ActionForm>
                 })}

@@ -171,6 +171,13 @@ async fn send_due(app: &TestApp) -> usize {
     .unwrap()
 }
 
+/// The event id of the first request the receiver got (its signature is
+/// checked by the other tests).
+fn verify_any(inbox: &Inbox) -> String {
+    let got = inbox.lock().unwrap();
+    got[0].0["gongdao-event-id"].to_str().unwrap().to_string()
+}
+
 fn private_allowed(app: TestApp) -> TestApp {
     app.with_config(|c| c.webhooks.allow_private = true)
 }
@@ -313,6 +320,58 @@ backend_tests! {
         call(&w.app, "post", &format!("/webhooks/deliveries/{id}/replay"), &key, None).await.expect(202);
         assert_eq!(send_due(&w.app).await, 1);
         assert_eq!(inbox.lock().unwrap().len(), 4);
+    }
+
+    async fn the_admin_page_shows_the_log_and_replays_without_javascript(app) {
+        let w = World::new(private_allowed(app)).await;
+        let (url, inbox) = receiver(0).await;
+        let (org, key) = platform(&w, PLATFORM_USCC, &["cases:write", "webhooks:manage"]).await;
+        call(&w.app, "post", "/webhooks", &key, Some(json!({"url": url}))).await.expect(201);
+        intake(&w.app, &key, "HW-WH-5").await;
+        assert_eq!(send_due(&w.app).await, 1);
+        let event_id = verify_any(&inbox);
+        let page_as = |r: R| {
+            Req::get(&format!("/admin/organisations?webhooks={org}"))
+                .header("accept", "text/html")
+                .header("cookie", &format!("gongdao_session={}", w.token(r)))
+        };
+        let page = w.app.send(page_as(R::Adm)).await.expect(200).text();
+        for needle in [url.as_str(), "case.filed", event_id.as_str(), "HTTP 200", "thanks", "name=\"delivery\""] {
+            assert!(page.contains(&needle.replace('&', "&amp;")) || page.contains(needle), "{needle} not on the page");
+        }
+        // Nobody else sees the log.
+        for r in [R::C, R::M, R::Reg] {
+            let other = w.app.send(page_as(r)).await.text();
+            assert!(!other.contains(&event_id), "{r:?} saw the log");
+        }
+        // The replay button is a plain form: no JavaScript needed.
+        let delivery = call(&w.app, "get", "/webhooks/deliveries", &key, None).await.expect(200).json()["items"][0]["id"]
+            .as_i64().unwrap();
+        let mut post = Req::server_fn(
+            "admin/replay_webhook",
+            &[("organisation", org.to_string()), ("delivery", delivery.to_string())],
+        )
+        .cookie(w.token(R::Adm));
+        post.replace_header("accept", "text/html");
+        post = post.header("referer", &format!("http://{}/admin/organisations", crate::harness::HOST));
+        let r = w.app.send(post).await;
+        assert!(r.status.is_redirection(), "{}: {}", r.status, r.text());
+        assert!(r.header("location").unwrap().starts_with("/admin/organisations?notice=replayed"));
+        assert_eq!(send_due(&w.app).await, 1);
+        let got = inbox.lock().unwrap().clone();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1].0["gongdao-event-id"].to_str().unwrap(), event_id);
+        // A merchant's session cannot replay through the server function.
+        let r = w.app.send(
+            Req::server_fn(
+                "admin/replay_webhook",
+                &[("organisation", org.to_string()), ("delivery", delivery.to_string())],
+            )
+            .cookie(w.token(R::M)),
+        ).await;
+        assert!(r.header("serverfnerror").is_some(), "{}", r.status);
+        assert_eq!(r.json()["kind"], "forbidden", "{}", r.text());
+        assert_eq!(send_due(&w.app).await, 0);
     }
 
     async fn webhook_urls_must_be_https_and_public_and_the_scope_is_required(app) {

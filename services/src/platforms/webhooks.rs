@@ -21,7 +21,7 @@ use super::organisations::find;
 use super::{OrgCaller, require_admin};
 use crate::Services;
 use crate::db::internal_error;
-use crate::webhooks::{self, Send, address};
+use crate::webhooks::{self, Job, address};
 
 /// The most deliveries a log lists.
 pub const LOG_MAX: u64 = 100;
@@ -228,7 +228,7 @@ async fn replay_in(
     crate::outbox::enqueue(
         &txn,
         webhooks::TOPIC,
-        &Send { delivery_id: d.id },
+        &Job { delivery_id: d.id },
         chrono::Utc::now(),
     )
     .await

@@ -207,7 +207,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_name_resolving_to_loopback_is_refused_unless_allowed() {
-        let url = parse("https://localhost.:8443/x", true).unwrap();
+        let url = parse("https://localhost:8443/x", true).unwrap();
         assert!(matches!(
             resolve(&url, false).await,
             Err(AppError::Invalid { key, .. }) if key == "err.webhook.private_address"

@@ -29,7 +29,7 @@ pub const TOPIC: &str = "webhook";
 
 /// What an outbox row of [`TOPIC`] carries.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub struct Send {
+pub struct Job {
     pub delivery_id: i32,
 }
 
@@ -100,7 +100,7 @@ pub async fn on_case_event<C: ConnectionTrait>(
         .insert(conn)
         .await
         .map_err(internal_error)?;
-        crate::outbox::enqueue(conn, TOPIC, &Send { delivery_id: d.id }, now)
+        crate::outbox::enqueue(conn, TOPIC, &Job { delivery_id: d.id }, now)
             .await
             .map_err(internal_error)?;
     }

@@ -13,7 +13,7 @@ use entities::{outbox as outbox_row, webhook_attempt, webhook_delivery, webhook_
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
-use super::{Send, TOPIC, address, http, sign};
+use super::{Job, TOPIC, address, http, sign};
 use crate::{Services, outbox};
 
 /// One send's limit, connection to answer.
@@ -49,7 +49,7 @@ pub async fn deliver_due(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<u
 }
 
 async fn send_one(svc: &Services, row: &outbox_row::Model) -> anyhow::Result<()> {
-    let Ok(Send { delivery_id }) = serde_json::from_str::<Send>(&row.payload) else {
+    let Ok(Job { delivery_id }) = serde_json::from_str::<Job>(&row.payload) else {
         tracing::error!(outbox_id = row.id, "undecodable webhook payload; dropped");
         outbox::complete(&svc.db, row.id).await?;
         return Ok(());
