@@ -495,7 +495,11 @@ fn WebhooksPanel(
 }
 
 #[component]
-fn DeliveryRow(org: i32, d: WebhookDeliveryView, replay: ServerAction<ReplayWebhook>) -> impl IntoView {
+fn DeliveryRow(
+    org: i32,
+    d: WebhookDeliveryView,
+    replay: ServerAction<ReplayWebhook>,
+) -> impl IntoView {
     let lang = use_lang();
     let WebhookDeliveryView {
         id,

@@ -195,20 +195,38 @@ mod tests {
             e("respond", "awaiting_merchant", "negotiating"),
             Some("case.merchant_responded")
         );
-        assert_eq!(e("offer", "negotiating", "negotiating"), Some("case.offer_made"));
-        assert_eq!(e("accept_offer", "negotiating", "settled"), Some("case.settled"));
+        assert_eq!(
+            e("offer", "negotiating", "negotiating"),
+            Some("case.offer_made")
+        );
+        assert_eq!(
+            e("accept_offer", "negotiating", "settled"),
+            Some("case.settled")
+        );
         assert_eq!(
             e("accept_proposal", "in_mediation", "settled"),
             Some("case.settled")
         );
-        assert_eq!(e("escalate", "negotiating", "in_mediation"), Some("case.escalated"));
-        assert_eq!(e("decide", "in_arbitration", "decided"), Some("case.decided"));
+        assert_eq!(
+            e("escalate", "negotiating", "in_mediation"),
+            Some("case.escalated")
+        );
+        assert_eq!(
+            e("decide", "in_arbitration", "decided"),
+            Some("case.decided")
+        );
         assert_eq!(
             e("deadline_elapsed", "settled", "non_compliant"),
             Some("case.non_compliant")
         );
-        assert_eq!(e("confirm_fulfilment", "settled", "closed"), Some("case.closed"));
-        assert_eq!(e("withdraw", "negotiating", "withdrawn"), Some("case.withdrawn"));
+        assert_eq!(
+            e("confirm_fulfilment", "settled", "closed"),
+            Some("case.closed")
+        );
+        assert_eq!(
+            e("withdraw", "negotiating", "withdrawn"),
+            Some("case.withdrawn")
+        );
         // Chatter and steps that change nothing visible are not events.
         assert_eq!(e("message", "negotiating", "negotiating"), None);
         assert_eq!(e("take", "in_mediation", "in_mediation"), None);

@@ -19,7 +19,9 @@ impl MigrationTrait for Migration {
                 .col(string_len(WebhookEndpoints::Url, 2000))
                 .col(string_len(WebhookEndpoints::Secret, 80))
                 .col(timestamp_with_time_zone(WebhookEndpoints::CreatedAt))
-                .col(timestamp_with_time_zone_null(WebhookEndpoints::SecretRotatedAt))
+                .col(timestamp_with_time_zone_null(
+                    WebhookEndpoints::SecretRotatedAt,
+                ))
                 .col(timestamp_with_time_zone_null(WebhookEndpoints::DeletedAt))
                 .foreign_key(
                     ForeignKey::create()
@@ -50,8 +52,12 @@ impl MigrationTrait for Migration {
                 .col(string_len(WebhookDeliveries::State, 12))
                 .col(integer(WebhookDeliveries::Attempts))
                 .col(timestamp_with_time_zone(WebhookDeliveries::CreatedAt))
-                .col(timestamp_with_time_zone_null(WebhookDeliveries::LastAttemptAt))
-                .col(timestamp_with_time_zone_null(WebhookDeliveries::DeliveredAt))
+                .col(timestamp_with_time_zone_null(
+                    WebhookDeliveries::LastAttemptAt,
+                ))
+                .col(timestamp_with_time_zone_null(
+                    WebhookDeliveries::DeliveredAt,
+                ))
                 .foreign_key(
                     ForeignKey::create()
                         .from(WebhookDeliveries::Table, WebhookDeliveries::EndpointId)

@@ -518,7 +518,9 @@ impl Config {
         if let Some(v) = env("GONGDAO_WEBHOOK_MAX_ATTEMPTS") {
             webhooks.max_attempts = match v.trim().parse::<u32>() {
                 Ok(n) if (1..=100).contains(&n) => n,
-                _ => bail!("GONGDAO_WEBHOOK_MAX_ATTEMPTS {v:?} is not a whole number from 1 to 100"),
+                _ => {
+                    bail!("GONGDAO_WEBHOOK_MAX_ATTEMPTS {v:?} is not a whole number from 1 to 100")
+                }
             };
         }
         Ok(Config {

@@ -38,7 +38,10 @@ async fn receiver(failures: usize) -> (String, Inbox) {
                     v.len()
                 };
                 if n <= failures {
-                    (StatusCode::INTERNAL_SERVER_ERROR, "receiver down for maintenance")
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "receiver down for maintenance",
+                    )
                 } else {
                     (StatusCode::OK, "thanks")
                 }
@@ -439,9 +442,15 @@ pub(crate) async fn pending_delivery(w: &World, org: i64) -> i64 {
         .as_str()
         .unwrap()
         .to_string();
-    call(&w.app, "post", "/webhooks", &key, Some(json!({"url": "https://1.1.1.1/matrix"})))
-        .await
-        .expect(201);
+    call(
+        &w.app,
+        "post",
+        "/webhooks",
+        &key,
+        Some(json!({"url": "https://1.1.1.1/matrix"})),
+    )
+    .await
+    .expect(201);
     intake(&w.app, &key, "MATRIX-WH-1").await;
     let log = call(&w.app, "get", "/webhooks/deliveries", &key, None)
         .await

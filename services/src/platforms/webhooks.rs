@@ -169,7 +169,10 @@ pub async fn for_admin(
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
-    Ok((endpoints.iter().map(view).collect(), log(svc, org_id).await?))
+    Ok((
+        endpoints.iter().map(view).collect(),
+        log(svc, org_id).await?,
+    ))
 }
 
 /// The admin replays delivery `delivery_id` of organisation `org_id`.

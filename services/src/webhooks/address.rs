@@ -159,7 +159,10 @@ mod tests {
             ("https://127.0.0.1/in", "err.webhook.private_address"),
             ("https://[::1]/in", "err.webhook.private_address"),
             ("https://10.1.2.3/in", "err.webhook.private_address"),
-            ("https://169.254.169.254/latest", "err.webhook.private_address"),
+            (
+                "https://169.254.169.254/latest",
+                "err.webhook.private_address",
+            ),
             ("https://localhost/in", "err.webhook.private_address"),
             ("https://0x7f000001/in", "err.webhook.private_address"),
             ("https://hooks.example.cn/#frag", "err.webhook.url_invalid"),

@@ -84,7 +84,10 @@ async fn exchange(
     request.push_str(body);
     if url.scheme() == "https" {
         // An IPv6 literal comes bracketed from host_str().
-        let name = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let name = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
         let name = ServerName::try_from(name).map_err(|e| format!("TLS server name: {e}"))?;
         let tls = TlsConnector::from(tls_config()?)
             .connect(name, tcp)
@@ -186,7 +189,8 @@ pub fn parse_answer(buf: &[u8]) -> Result<Answer, String> {
         _ => return Err("the answer is not HTTP/1.x".into()),
     };
     let mut body = buf.get(head_end + 4..).unwrap_or_default().to_vec();
-    if header(&head.to_ascii_lowercase(), "transfer-encoding").is_some_and(|v| v.contains("chunked"))
+    if header(&head.to_ascii_lowercase(), "transfer-encoding")
+        .is_some_and(|v| v.contains("chunked"))
     {
         body = dechunk(&body);
     }
@@ -226,8 +230,9 @@ mod tests {
 
     #[test]
     fn answers_are_read_to_status_and_excerpt() {
-        let a = parse_answer(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\n\r\noops")
-            .unwrap();
+        let a =
+            parse_answer(b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 4\r\n\r\noops")
+                .unwrap();
         assert_eq!((a.status, a.excerpt.as_str()), (500, "oops"));
         let a = parse_answer(
             b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n",
@@ -237,8 +242,13 @@ mod tests {
         assert!(parse_answer(b"").is_err());
         assert!(parse_answer(b"SSH-2.0-OpenSSH\r\n").is_err());
         let long = format!("HTTP/1.0 404 Not Found\r\n\r\n{}", "x".repeat(1000));
-        assert_eq!(parse_answer(long.as_bytes()).unwrap().excerpt.len(), EXCERPT_CHARS);
-        assert!(complete(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"));
+        assert_eq!(
+            parse_answer(long.as_bytes()).unwrap().excerpt.len(),
+            EXCERPT_CHARS
+        );
+        assert!(complete(
+            b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"
+        ));
         assert!(!complete(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nab"));
     }
 }
