@@ -37,7 +37,16 @@ pub async fn post(
     body: &str,
     timeout: Duration,
 ) -> Result<Answer, String> {
-    match tokio::time::timeout(timeout, exchange(url, addrs, headers, body)).await {
+    let deadline = tokio::time::Instant::now() + timeout;
+    // The outer limit only guards connecting and TLS; reading stops at the
+    // deadline with what came (an answer whose end cannot be told, on a
+    // connection the peer keeps open, still has its status).
+    match tokio::time::timeout_at(
+        deadline + Duration::from_millis(500),
+        exchange(url, addrs, headers, body, deadline),
+    )
+    .await
+    {
         Ok(r) => r,
         Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
     }
@@ -48,6 +57,7 @@ async fn exchange(
     addrs: &[SocketAddr],
     headers: &[(&str, String)],
     body: &str,
+    deadline: tokio::time::Instant,
 ) -> Result<Answer, String> {
     let host = url.host_str().ok_or("the URL has no host")?;
     let mut stream = None;
@@ -93,9 +103,9 @@ async fn exchange(
             .connect(name, tcp)
             .await
             .map_err(|e| format!("TLS: {e}"))?;
-        talk(tls, request.as_bytes()).await
+        talk(tls, request.as_bytes(), deadline).await
     } else {
-        talk(tcp, request.as_bytes()).await
+        talk(tcp, request.as_bytes(), deadline).await
     }
 }
 
@@ -118,6 +128,7 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
 async fn talk<S: AsyncRead + AsyncWrite + Unpin>(
     mut s: S,
     request: &[u8],
+    deadline: tokio::time::Instant,
 ) -> Result<Answer, String> {
     s.write_all(request)
         .await
@@ -126,14 +137,18 @@ async fn talk<S: AsyncRead + AsyncWrite + Unpin>(
     let mut buf = Vec::with_capacity(4096);
     let mut chunk = [0u8; 4096];
     loop {
-        let n = match s.read(&mut chunk).await {
-            Ok(n) => n,
+        let read = tokio::time::timeout_at(deadline, s.read(&mut chunk)).await;
+        let n = match read {
+            // Out of time: an answer whose head came is still an answer.
+            Err(_) if find(&buf, b"\r\n\r\n").is_some() => break,
+            Err(_) => return Err("no answer in time".into()),
+            Ok(Ok(n)) => n,
             // A peer that closes without TLS close_notify: keep what came.
-            Err(e) if !buf.is_empty() => {
+            Ok(Err(e)) if !buf.is_empty() => {
                 tracing::debug!("webhook answer ended: {e}");
                 0
             }
-            Err(e) => return Err(format!("reading the answer: {e}")),
+            Ok(Err(e)) => return Err(format!("reading the answer: {e}")),
         };
         if n == 0 {
             break;
@@ -153,6 +168,11 @@ fn complete(buf: &[u8]) -> bool {
     };
     let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
     let body = &buf[end + 4..];
+    // No body follows a 1xx, 204 or 304.
+    let status = head.split_whitespace().nth(1).unwrap_or_default();
+    if status.starts_with('1') || status == "204" || status == "304" {
+        return true;
+    }
     if let Some(len) = header(&head, "content-length").and_then(|v| v.parse::<usize>().ok()) {
         return body.len() >= len;
     }
@@ -250,5 +270,37 @@ mod tests {
             b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n"
         ));
         assert!(!complete(b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\n\r\nab"));
+    }
+
+    /// A peer on 127.0.0.1 that reads the request, writes `answer` and
+    /// keeps the connection open.
+    async fn peer(answer: &'static [u8]) -> Url {
+        let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = l.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = l.accept().await.unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            s.write_all(answer).await.unwrap();
+            tokio::time::sleep(Duration::from_secs(30)).await;
+        });
+        Url::parse(&format!("http://{addr}/in")).unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_answer_on_a_connection_kept_open_counts_and_silence_times_out() {
+        let url = peer(b"HTTP/1.1 202 Accepted\r\nConnection: keep-alive\r\n\r\nqueued").await;
+        let addrs: Vec<SocketAddr> = url.socket_addrs(|| None).unwrap();
+        let a = post(&url, &addrs, &[], "{}", Duration::from_millis(700))
+            .await
+            .unwrap();
+        assert_eq!((a.status, a.excerpt.as_str()), (202, "queued"));
+        let url = peer(b"").await;
+        let addrs: Vec<SocketAddr> = url.socket_addrs(|| None).unwrap();
+        assert!(
+            post(&url, &addrs, &[], "{}", Duration::from_millis(300))
+                .await
+                .is_err()
+        );
     }
 }
