@@ -377,6 +377,30 @@ backend_tests! {
         assert_eq!(send_due(&w.app).await, 0);
     }
 
+    async fn two_servers_sending_at_once_send_each_attempt_once(app) {
+        let w = World::new(private_allowed(app)).await;
+        let b = w.app.second_server().await;
+        let (url, inbox) = receiver(0).await;
+        let (_, key) = platform(&w, PLATFORM_USCC, &["cases:write", "webhooks:manage"]).await;
+        call(&w.app, "post", "/webhooks", &key, Some(json!({"url": url}))).await.expect(201);
+        for n in 0..3 {
+            intake(&w.app, &key, &format!("HW-WH-2S-{n}")).await;
+        }
+        let later = chrono::Utc::now() + chrono::Duration::hours(1);
+        let (ra, rb) = tokio::join!(
+            services::webhooks::worker::deliver_due(&w.app.svc, later),
+            services::webhooks::worker::deliver_due(&b.svc, later),
+        );
+        assert_eq!(ra.unwrap() + rb.unwrap(), 3, "each send claimed by one server");
+        assert_eq!(send_due(&w.app).await + send_due(&b).await, 0);
+        let got = inbox.lock().unwrap().clone();
+        let mut ids: Vec<String> = got.iter().map(|(h, _)| h["gongdao-event-id"].to_str().unwrap().to_string()).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!((got.len(), ids.len()), (3, 3), "three events, each sent once");
+        test_db::close(&b.svc.db).await;
+    }
+
     async fn webhook_urls_must_be_https_and_public_and_the_scope_is_required(app) {
         let w = World::new(app).await;
         let (_, key) = platform(&w, PLATFORM_USCC, &["cases:write", "webhooks:manage"]).await;
