@@ -1,8 +1,9 @@
 //! `/admin/organisations`: the organisations taking part through the API
 //! (e-commerce platforms, public credit platforms) — create one, deactivate
 //! or reactivate it, issue a scoped API key (shown once), revoke a key, and
-//! read an organisation's recent calls (`?calls=<id>`). Every form works
-//! with JavaScript off.
+//! read an organisation's recent calls (`?calls=<id>`), its webhook
+//! endpoints and delivery log (`?webhooks=<id>`, with a replay button per
+//! finished delivery). Every form works with JavaScript off.
 //!
 //! A new key is shown once: the form's server function hands it to the
 //! admin's browser in a short-lived HttpOnly cookie (never stored on the
@@ -11,6 +12,7 @@
 //! it no more. With JavaScript on and off alike.
 
 use domain::platforms::{ApiKeyView, CallView, OrgKind, OrganisationView, Scope};
+use domain::webhooks::{DeliveryState, WebhookDeliveryView, WebhookEndpointView};
 use domain::{AppError, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -67,6 +69,7 @@ pub async fn create_api_key(
     cases_write: Option<String>,
     cases_read_own: Option<String>,
     credit_read: Option<String>,
+    webhooks_manage: Option<String>,
 ) -> Result<(), AppError> {
     let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
     let svc = crate::ssr::services()?;
@@ -74,6 +77,7 @@ pub async fn create_api_key(
         (cases_write, Scope::CasesWrite),
         (cases_read_own, Scope::CasesReadOwn),
         (credit_read, Scope::CreditRead),
+        (webhooks_manage, Scope::WebhooksManage),
     ]
     .into_iter()
     .filter(|(v, _)| v.is_some())
@@ -137,6 +141,28 @@ pub async fn organisation_calls(id: i32) -> Result<Vec<CallView>, AppError> {
     services::platforms::keys::calls(&svc, &admin, id, 200).await
 }
 
+/// An organisation's webhook endpoints (deleted ones too) and its latest deliveries.
+#[server(endpoint = "admin/organisation_webhooks")]
+pub async fn organisation_webhooks(
+    id: i32,
+) -> Result<(Vec<WebhookEndpointView>, Vec<WebhookDeliveryView>), AppError> {
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
+    let svc = crate::ssr::services()?;
+    services::platforms::webhooks::for_admin(&svc, &admin, id).await
+}
+
+/// Sends a finished delivery again (same event id and body).
+#[server(endpoint = "admin/replay_webhook")]
+pub async fn replay_webhook(organisation: i32, delivery: i32) -> Result<(), AppError> {
+    let admin = crate::ssr::require_role(&[domain::Role::Admin]).await?;
+    let svc = crate::ssr::services()?;
+    services::platforms::webhooks::admin_replay(&svc, &admin, organisation, delivery).await?;
+    leptos_axum::redirect(&format!(
+        "/admin/organisations?notice=replayed&webhooks={organisation}#webhooks"
+    ));
+    Ok(())
+}
+
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let lang = use_lang();
@@ -177,6 +203,17 @@ pub fn OrganisationsPage() -> impl IntoView {
             None => Ok(None),
         }
     });
+    let replay = ServerAction::<ReplayWebhook>::new();
+    let webhooks_of = move || param("webhooks").parse::<i32>().ok();
+    let webhooks = Resource::new(
+        move || (webhooks_of(), replay.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => organisation_webhooks(id).await.map(|w| Some((id, w))),
+                None => Ok(None),
+            }
+        },
+    );
     let notice = move || q.read().get("notice").filter(|n| n != "key");
     view! {
         <section class="card" id="organisations">
@@ -203,6 +240,7 @@ pub fn OrganisationsPage() -> impl IntoView {
             <ActionErrorView error=move || status.value().get().and_then(Result::err)/>
             <ActionErrorView error=move || new_key.value().get().and_then(Result::err)/>
             <ActionErrorView error=move || revoke.value().get().and_then(Result::err)/>
+            <ActionErrorView error=move || replay.value().get().and_then(Result::err)/>
             <h2>{t(lang, "platform.new")}</h2>
             <ActionForm action=create attr:class="form" attr:id="new-organisation">
                 <label>{t(lang, "field.platform.kind")}
@@ -232,6 +270,15 @@ pub fn OrganisationsPage() -> impl IntoView {
             <Suspense>
                 {move || Suspend::new(async move { match calls.await {
                     Ok(Some(rows)) => view! { <CallsTable calls=rows/> }.into_any(),
+                    Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
+                    Ok(None) => ().into_any(),
+                } })}
+            </Suspense>
+            <Suspense>
+                {move || Suspend::new(async move { match webhooks.await {
+                    Ok(Some((org, (endpoints, deliveries)))) => view! {
+                        <WebhooksPanel org=org endpoints=endpoints deliveries=deliveries replay=replay/>
+                    }.into_any(),
                     Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                     Ok(None) => ().into_any(),
                 } })}
@@ -290,7 +337,10 @@ fn OrganisationItem(
                     </table>
                 </div>
             })}
-            <p><a href=format!("/admin/organisations?calls={}#calls", id) class="calls-link">{t(lang, "platform.calls")}</a></p>
+            <p>
+                <a href=format!("/admin/organisations?calls={}#calls", id) class="calls-link">{t(lang, "platform.calls")}</a>" · "
+                <a href=format!("/admin/organisations?webhooks={}#webhooks", id) class="webhooks-link">{t(lang, "platform.webhooks")}</a>
+            </p>
             <details>
                 <summary>{t(lang, "platform.manage")}</summary>
                 {active.then(|| view! {
@@ -377,5 +427,128 @@ fn CallsTable(calls: Vec<CallView>) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+    }
+}
+
+#[component]
+fn WebhooksPanel(
+    org: i32,
+    endpoints: Vec<WebhookEndpointView>,
+    deliveries: Vec<WebhookDeliveryView>,
+    replay: ServerAction<ReplayWebhook>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <h2 id="webhooks">{t(lang, "platform.webhooks")}</h2>
+        <p class="muted">{t(lang, "platform.webhooks_intro")}</p>
+        {if endpoints.is_empty() {
+            view! { <p class="muted" id="webhooks-empty">{t(lang, "platform.webhooks_none")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="cases" id="webhook-endpoints">
+                        <caption>{t(lang, "platform.webhooks_caption")}</caption>
+                        <thead><tr>
+                            <th scope="col">{t(lang, "field.url")}</th>
+                            <th scope="col">{t(lang, "platform.webhook.created")}</th>
+                            <th scope="col">{t(lang, "platform.key_state")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {endpoints.into_iter().map(|e| {
+                                let state = if e.deleted_at.is_some() { "deleted" } else { "live" };
+                                view! {
+                                    <tr data-endpoint=e.id.to_string() data-state=state>
+                                        <td class="wrap"><code>{e.url}</code></td>
+                                        <td class="nowrap">{domain::calendar::format_local(e.created_at)}</td>
+                                        <td>{t(lang, &format!("platform.webhook.{state}")).to_string()}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <h3>{t(lang, "platform.deliveries")}</h3>
+        {if deliveries.is_empty() {
+            view! { <p class="muted" id="deliveries-empty">{t(lang, "platform.deliveries_none")}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="cases" id="webhook-deliveries">
+                        <caption>{t(lang, "platform.deliveries_caption")}</caption>
+                        <thead><tr>
+                            <th scope="col">{t(lang, "platform.webhook.event")}</th>
+                            <th scope="col">{t(lang, "platform.webhook.case")}</th>
+                            <th scope="col">{t(lang, "platform.key_state")}</th>
+                            <th scope="col">{t(lang, "platform.webhook.attempts")}</th>
+                            <th scope="col">{t(lang, "platform.webhook.replay")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {deliveries.into_iter().map(|d| view! { <DeliveryRow org=org d=d replay=replay/> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}
+
+#[component]
+fn DeliveryRow(
+    org: i32,
+    d: WebhookDeliveryView,
+    replay: ServerAction<ReplayWebhook>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let WebhookDeliveryView {
+        id,
+        case_id,
+        event_id,
+        event_type,
+        state,
+        attempts,
+        attempt_log,
+        ..
+    } = d;
+    let finished = state != DeliveryState::Pending;
+    let state = state.as_str();
+    view! {
+        <tr data-delivery=id.to_string() data-state=state>
+            <td><code>{event_type}</code><br/><small class="muted"><code>{event_id}</code></small></td>
+            <td><a href=format!("/cases/{case_id}")>{format!("#{case_id}")}</a></td>
+            <td>{t(lang, &format!("platform.webhook.state.{state}")).to_string()}</td>
+            <td>
+                <details>
+                    <summary>{attempts}</summary>
+                    <ol class="attempts">
+                        {attempt_log.into_iter().map(|a| {
+                            let answer = match (a.status_code, a.error) {
+                                (Some(code), _) => format!("HTTP {code}"),
+                                (None, Some(e)) => e,
+                                (None, None) => "—".into(),
+                            };
+                            view! {
+                                <li>
+                                    <span class="nowrap">{domain::calendar::format_local(a.at)}</span>" · "
+                                    <strong>{answer}</strong>" · "
+                                    {format!("{} ms", a.duration_ms)}
+                                    {a.response_excerpt.map(|x| view! { " · "<code class="wrap">{x}</code> })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                </details>
+            </td>
+            <td>
+                {finished.then(|| view! {
+                    <ActionForm action=replay attr:class="form replay-form">
+                        <input type="hidden" name="organisation" value=org.to_string()/>
+                        <input type="hidden" name="delivery" value=id.to_string()/>
+                        <button type="submit">{t(lang, "platform.webhook.replay")}</button>
+                    </ActionForm>
+                })}
+            </td>
+        </tr>
     }
 }

@@ -28,6 +28,7 @@ pub mod screening;
 pub mod search;
 pub mod uscc;
 pub mod user;
+pub mod webhooks;
 
 pub use email::Email;
 pub use error::AppError;

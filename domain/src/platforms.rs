@@ -38,16 +38,25 @@ pub enum Scope {
     CasesReadOwn,
     /// Read merchant credit in bulk (`GET /platform/credit`).
     CreditRead,
+    /// Register, list, delete webhook endpoints for the organisation's case
+    /// events, read their delivery log and replay (`/platform/webhooks`).
+    WebhooksManage,
 }
 
 impl Scope {
-    pub const ALL: [Scope; 3] = [Scope::CasesWrite, Scope::CasesReadOwn, Scope::CreditRead];
+    pub const ALL: [Scope; 4] = [
+        Scope::CasesWrite,
+        Scope::CasesReadOwn,
+        Scope::CreditRead,
+        Scope::WebhooksManage,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::CasesWrite => "cases:write",
             Scope::CasesReadOwn => "cases:read:own",
             Scope::CreditRead => "credit:read",
+            Scope::WebhooksManage => "webhooks:manage",
         }
     }
 
@@ -59,7 +68,9 @@ impl Scope {
     /// `credit:read`.
     pub fn allowed_for(self, kind: OrgKind) -> bool {
         match self {
-            Scope::CasesWrite | Scope::CasesReadOwn => kind == OrgKind::EcommercePlatform,
+            Scope::CasesWrite | Scope::CasesReadOwn | Scope::WebhooksManage => {
+                kind == OrgKind::EcommercePlatform
+            }
             Scope::CreditRead => kind == OrgKind::CreditPlatform,
         }
     }
@@ -155,9 +166,9 @@ pub struct KeyInput {
     /// What the key is for, e.g. `订单系统`.
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub label: String,
-    /// `cases:write`, `cases:read:own` (e-commerce platforms), `credit:read`
-    /// (credit platforms); at least one.
-    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 3))]
+    /// `cases:write`, `cases:read:own`, `webhooks:manage` (e-commerce
+    /// platforms), `credit:read` (credit platforms); at least one.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1, max_items = 4))]
     pub scopes: Vec<String>,
 }
 

@@ -39,3 +39,6 @@ pub mod signing_key;
 pub mod staff_admin_log;
 pub mod staff_invitation;
 pub mod user;
+pub mod webhook_attempt;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

@@ -27,6 +27,7 @@ mod m20261207_000021_risk_warnings;
 mod m20261207_000022_account_admin;
 mod m20261207_000023_platforms;
 mod m20261207_000026_merchant_staff;
+mod m20261207_000027_webhooks;
 mod m20261207_000029_case_reads;
 mod m20261207_000030_reply_templates;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_account_admin::Migration),
             Box::new(m20261207_000023_platforms::Migration),
             Box::new(m20261207_000026_merchant_staff::Migration),
+            Box::new(m20261207_000027_webhooks::Migration),
             Box::new(m20261207_000029_case_reads::Migration),
             Box::new(m20261207_000030_reply_templates::Migration),
         ]

@@ -276,6 +276,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     );
     let mailer = mail::Mailer::from_config(&svc.config)?;
     tokio::spawn(mail::worker::run(svc.clone(), mailer));
+    // Webhooks to platforms: every server sends, each send claimed row by row.
+    tokio::spawn(services::webhooks::worker::run(svc.clone()));
+    if svc.config.webhooks.allow_private {
+        tracing::warn!(
+            "GONGDAO_WEBHOOK_ALLOW_PRIVATE is on: webhook endpoints may be private or loopback addresses (development and tests only)"
+        );
+    }
     tokio::spawn(services::settings::follow(svc.clone()));
     tokio::spawn(services::cases::sweep::run(svc.clone()));
     tokio::spawn(services::credit::score::run(svc.clone()));

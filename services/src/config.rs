@@ -63,6 +63,29 @@ pub struct Config {
     pub signing_key_file: Option<PathBuf>,
     /// Professional-claimant screening thresholds (`GONGDAO_SCREENING_*`).
     pub screening: domain::screening::ScreeningParams,
+    /// Webhooks to platforms (`GONGDAO_WEBHOOK_*`).
+    pub webhooks: WebhookConfig,
+}
+
+/// How webhooks are sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WebhookConfig {
+    /// `GONGDAO_WEBHOOK_ALLOW_PRIVATE=1`: endpoints on private, loopback or
+    /// reserved addresses are allowed, and for those plain `http://` too
+    /// (development and tests only; never on a public server).
+    pub allow_private: bool,
+    /// `GONGDAO_WEBHOOK_MAX_ATTEMPTS`, default 15: a delivery that failed
+    /// this many times in a row is marked failed (it can still be replayed).
+    pub max_attempts: u32,
+}
+
+impl Default for WebhookConfig {
+    fn default() -> Self {
+        WebhookConfig {
+            allow_private: false,
+            max_attempts: 15,
+        }
+    }
 }
 
 /// 32 secret bytes that never appear in a `{:?}`.
@@ -488,7 +511,20 @@ impl Config {
                 )
             })?;
         }
+        let mut webhooks = WebhookConfig::default();
+        if let Some(v) = flag(env("GONGDAO_WEBHOOK_ALLOW_PRIVATE")) {
+            webhooks.allow_private = v;
+        }
+        if let Some(v) = env("GONGDAO_WEBHOOK_MAX_ATTEMPTS") {
+            webhooks.max_attempts = match v.trim().parse::<u32>() {
+                Ok(n) if (1..=100).contains(&n) => n,
+                _ => {
+                    bail!("GONGDAO_WEBHOOK_MAX_ATTEMPTS {v:?} is not a whole number from 1 to 100")
+                }
+            };
+        }
         Ok(Config {
+            webhooks,
             pii_key,
             real_name_required,
             signing_key_file,
@@ -552,6 +588,7 @@ impl Config {
             real_name_required: Vec::new(),
             signing_key_file: None,
             screening: domain::screening::ScreeningParams::default(),
+            webhooks: WebhookConfig::default(),
         }
     }
 

@@ -29,6 +29,7 @@ pub mod search;
 pub mod settings;
 pub mod signing;
 pub mod state;
+pub mod webhooks;
 
 pub use clock::Clock;
 pub use config::Config;

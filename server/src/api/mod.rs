@@ -160,7 +160,13 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(organisations::calls))
         .routes(routes!(platforms::complaints))
         .routes(routes!(platforms::cases))
-        .routes(routes!(platforms::credit));
+        .routes(routes!(platforms::credit))
+        // Webhooks for e-commerce platforms (issue 15.2).
+        .routes(routes!(platforms::create_webhook, platforms::list_webhooks))
+        .routes(routes!(platforms::delete_webhook))
+        .routes(routes!(platforms::rotate_webhook_secret))
+        .routes(routes!(platforms::webhook_deliveries))
+        .routes(routes!(platforms::replay_webhook));
     openapi::finish(router.get_openapi_mut());
     router
 }

@@ -8,7 +8,7 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::extract::{FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -208,4 +208,161 @@ pub async fn credit(
     caller.require(Scope::CreditRead)?;
     tracing::info!(organisation = caller.org.organisation_id, "credit export");
     super::export::stream(&state, q, caller.lang)
+}
+
+// ------------------------------------------------------------------ webhooks
+
+#[utoipa::path(
+    post,
+    path = "/platform/webhooks",
+    tag = "platforms",
+    summary = "E-commerce platform (webhooks:manage): register an HTTPS endpoint for the case events of the cases it sent; the signing secret (whsec_…) is in this answer only",
+    description = "The URL must be `https://`, without a user name or password, on a host that resolves only to public addresses. Each event is POSTed as JSON with `Gongdao-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, \"<t>.<body>\")>` and `Gongdao-Event-Id`; a 2xx within 10 s is delivered, anything else is retried with back-off. At most 10 endpoints.",
+    request_body = domain::webhooks::WebhookInput,
+    responses(
+        (status = 201, description = "The endpoint and its secret, shown this once", body = domain::webhooks::CreatedWebhook),
+        (status = 401, description = "No key, an unknown or revoked key, or the organisation is deactivated", body = super::openapi::ErrorBody),
+        (status = 403, description = "The key lacks the scope webhooks:manage", body = super::openapi::ErrorBody),
+        (status = 409, description = "The organisation has 10 endpoints already", body = super::openapi::ErrorBody),
+        (status = 422, description = "The URL is not https, carries credentials, cannot be resolved or points to a private address (`field` is `url`)", body = super::openapi::ErrorBody),
+        (status = 429, description = "The key used its calls of this minute (Retry-After)", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn create_webhook(
+    State(state): State<AppState>,
+    caller: OrgCaller,
+    body: Bytes,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    caller.require(Scope::WebhooksManage)?;
+    let input: domain::webhooks::WebhookInput = super::from_json(&body, lang)?;
+    let created = services::platforms::webhooks::create(&state.services, &caller.org, &input)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((axum::http::StatusCode::CREATED, Json(created)))
+}
+
+#[utoipa::path(
+    get,
+    path = "/platform/webhooks",
+    tag = "platforms",
+    summary = "E-commerce platform (webhooks:manage): its endpoints (never a secret)",
+    responses(
+        (status = 200, description = "The endpoints, oldest first", body = super::openapi::Items<domain::webhooks::WebhookEndpointView>),
+        (status = 401, description = "No key, an unknown or revoked key, or the organisation is deactivated", body = super::openapi::ErrorBody),
+        (status = 403, description = "The key lacks the scope webhooks:manage", body = super::openapi::ErrorBody),
+        (status = 429, description = "The key used its calls of this minute (Retry-After)", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn list_webhooks(
+    State(state): State<AppState>,
+    caller: OrgCaller,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let items = services::platforms::webhooks::list(&state.services, &caller.org)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(super::openapi::Items { items }))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/platform/webhooks/{id}",
+    tag = "platforms",
+    summary = "E-commerce platform (webhooks:manage): delete an endpoint; nothing more is sent to it, its delivery log stays",
+    params(super::openapi::Id),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, description = "No key, an unknown or revoked key, or the organisation is deactivated", body = super::openapi::ErrorBody),
+        (status = 403, description = "The key lacks the scope webhooks:manage", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such endpoint of this organisation", body = super::openapi::ErrorBody),
+        (status = 429, description = "The key used its calls of this minute (Retry-After)", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn delete_webhook(
+    State(state): State<AppState>,
+    caller: OrgCaller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    services::platforms::webhooks::delete(&state.services, &caller.org, id)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(
+    post,
+    path = "/platform/webhooks/{id}/secret-rotation",
+    tag = "platforms",
+    summary = "E-commerce platform (webhooks:manage): a new signing secret for the endpoint, in this answer only; the old one stops signing at once",
+    params(super::openapi::Id),
+    responses(
+        (status = 200, description = "The endpoint and its new secret", body = domain::webhooks::CreatedWebhook),
+        (status = 401, description = "No key, an unknown or revoked key, or the organisation is deactivated", body = super::openapi::ErrorBody),
+        (status = 403, description = "The key lacks the scope webhooks:manage", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such endpoint of this organisation", body = super::openapi::ErrorBody),
+        (status = 429, description = "The key used its calls of this minute (Retry-After)", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn rotate_webhook_secret(
+    State(state): State<AppState>,
+    caller: OrgCaller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let created = services::platforms::webhooks::rotate(&state.services, &caller.org, id)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(created))
+}
+
+#[utoipa::path(
+    get,
+    path = "/platform/webhooks/deliveries",
+    tag = "platforms",
+    summary = "E-commerce platform (webhooks:manage): the delivery log — its latest 100 deliveries, newest first, each with every attempt (time, status or error, duration, the start of the answer)",
+    responses(
+        (status = 200, description = "The deliveries", body = super::openapi::Items<domain::webhooks::WebhookDeliveryView>),
+        (status = 401, description = "No key, an unknown or revoked key, or the organisation is deactivated", body = super::openapi::ErrorBody),
+        (status = 403, description = "The key lacks the scope webhooks:manage", body = super::openapi::ErrorBody),
+        (status = 429, description = "The key used its calls of this minute (Retry-After)", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn webhook_deliveries(
+    State(state): State<AppState>,
+    caller: OrgCaller,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let items = services::platforms::webhooks::deliveries(&state.services, &caller.org)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok(Json(super::openapi::Items { items }))
+}
+
+#[utoipa::path(
+    post,
+    path = "/platform/webhooks/deliveries/{id}/replay",
+    tag = "platforms",
+    summary = "E-commerce platform (webhooks:manage): send a delivered or failed event again — same event id and body, a fresh signature",
+    params(super::openapi::Id),
+    responses(
+        (status = 202, description = "Queued; the log shows the attempt", body = domain::webhooks::WebhookDeliveryView),
+        (status = 401, description = "No key, an unknown or revoked key, or the organisation is deactivated", body = super::openapi::ErrorBody),
+        (status = 403, description = "The key lacks the scope webhooks:manage", body = super::openapi::ErrorBody),
+        (status = 404, description = "No such delivery of this organisation, or its endpoint was deleted", body = super::openapi::ErrorBody),
+        (status = 409, description = "The delivery is still pending (being sent or waiting to retry)", body = super::openapi::ErrorBody),
+        (status = 429, description = "The key used its calls of this minute (Retry-After)", body = super::openapi::ErrorBody),
+    )
+)]
+pub async fn replay_webhook(
+    State(state): State<AppState>,
+    caller: OrgCaller,
+    Path(id): Path<i32>,
+) -> ApiResult<impl IntoResponse> {
+    let lang = caller.lang;
+    let d = services::platforms::webhooks::replay(&state.services, &caller.org, id)
+        .await
+        .map_err(|e| ApiError(e, lang))?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(d)))
 }

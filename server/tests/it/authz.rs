@@ -244,6 +244,13 @@ const MATRIX: &[Row] = &[
     ("post",   "/platform/complaints",                     "------------", none),
     ("get",    "/platform/cases",                          "------------", none),
     ("get",    "/platform/credit",                         "------------", none),
+    // Webhooks (keys with webhooks:manage only; tests/it/webhooks.rs).
+    ("post",   "/platform/webhooks",                       "------------", none),
+    ("get",    "/platform/webhooks",                       "------------", none),
+    ("delete", "/platform/webhooks/{id}",                  "------------", none),
+    ("post",   "/platform/webhooks/{id}/secret-rotation",  "------------", none),
+    ("get",    "/platform/webhooks/deliveries",            "------------", none),
+    ("post",   "/platform/webhooks/deliveries/{id}/replay", "------------", none),
 ];
 
 fn invitation(w: &World, _: &Objects, _: Option<R>) -> Body {
@@ -676,6 +683,9 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
         o.organisation
     } else if path.starts_with("/admin/api-keys/") {
         o.api_key
+    } else if path.starts_with("/platform/") {
+        // Refused at the gate (a session is no key) whatever the id.
+        1
     } else {
         panic!("no object for {path}")
     };

@@ -39,7 +39,9 @@
 //! `regulator/risk_ack` a stored risk warning against A;
 //! `admin/organisation_status`, `admin/create_api_key` and
 //! `admin/organisation_calls` an e-commerce platform made for the run,
-//! `admin/revoke_api_key` a key of it.
+//! `admin/revoke_api_key` a key of it; `admin/organisation_webhooks` the
+//! same platform, `admin/replay_webhook` a delivery of it still pending
+//! (nothing sends in this test: a replay is a conflict after the gate).
 
 use std::collections::BTreeSet;
 
@@ -107,6 +109,8 @@ struct Objects {
     /// An e-commerce platform, and a key of it.
     organisation: i64,
     api_key: i64,
+    /// A webhook delivery of that platform (pending).
+    delivery: i64,
     /// Per column, the link token of the same account's change to a new address.
     email_change: Vec<String>,
     /// A's pending staff invitation (withdrawn by its row).
@@ -268,6 +272,8 @@ const MATRIX: &[Row] = &[
     ("admin/new_api_key",           Gate,             "----------+-", none),
     ("admin/revoke_api_key",        Gate,             "----------+-", revoke_key),
     ("admin/organisation_calls",    Gate,             "----------+-", org_id),
+    ("admin/organisation_webhooks", Gate,             "----------+-", org_id),
+    ("admin/replay_webhook",        Gate,             "----------+-", replay_delivery),
 ];
 
 fn team_invite(c: &Cell) -> Fields {
@@ -317,6 +323,13 @@ fn new_key(c: &Cell) -> Fields {
         ("organisation", &c.o.organisation.to_string()),
         ("label", "矩阵"),
         ("cases_write", "on"),
+    ])
+}
+
+fn replay_delivery(c: &Cell) -> Fields {
+    fields(&[
+        ("organisation", &c.o.organisation.to_string()),
+        ("delivery", &c.o.delivery.to_string()),
     ])
 }
 
@@ -935,7 +948,9 @@ async fn objects(w: &World) -> Objects {
     .json()["api_key"]["id"]
         .as_i64()
         .expect("a key id");
+    let delivery = crate::webhooks::pending_delivery(w, organisation).await;
     Objects {
+        delivery,
         invitation,
         invitation_token,
         staff_member,

@@ -44,3 +44,4 @@ mod suggest;
 mod team;
 mod templates;
 mod web;
+mod webhooks;

@@ -198,6 +198,15 @@ pub(crate) async fn file_checked(
             &record,
         )
         .await?;
+        // The platform that sent the case hears of it (same transaction).
+        crate::webhooks::on_case_event(
+            txn,
+            c,
+            domain::webhooks::EventType::Filed,
+            t.case.status.as_str(),
+            now,
+        )
+        .await?;
         notice::case_step(svc, txn, c, subject, &t.case, &t.notify, Some(user.id)).await?;
         // Screening marks the case for staff and may tell the consumer; it never
         // changes the case's status or deadlines.

@@ -3,7 +3,7 @@
 //! caller's transaction and always in this order:
 //!
 //! 1. the case row under its version guard (`record::save`);
-//! 2. the trail entry of the step;
+//! 2. the trail entry of the step (and the platform's webhook deliveries);
 //! 3. the credit file (`credit::records::on_case_change`);
 //! 4. the fund's postings of first compensation, with their own trail entry,
 //!    and the public ledger's refusals and appeals;
@@ -66,6 +66,10 @@ pub(crate) async fn commit<C: ConnectionTrait>(
         .unwrap_or("deadline_elapsed");
     record::save(conn, c, &t.case, now).await?;
     trail::append(conn, c.id, now, by.id(), by.role(), kind, &rec).await?;
+    // A case a platform sent: its webhooks hear of the step, in this transaction.
+    if let Some(ev) = domain::webhooks::event_for_step(kind, &rec.from_status, &rec.to_status) {
+        crate::webhooks::on_case_event(conn, c, ev, &rec.to_status, now).await?;
+    }
     crate::credit::records::on_case_change(conn, c, before, &t.case, now).await?;
     // The money of first compensation moves in the same transaction.
     let cap = svc.config.fund_cap_fen;

@@ -7,6 +7,7 @@ pub mod cases;
 pub mod intake;
 pub mod keys;
 pub mod organisations;
+pub mod webhooks;
 
 use domain::platforms::{OrgKind, Scope};
 use domain::{AppError, Role, UserView};
