@@ -276,6 +276,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("case.note_hint", "仅工作人员可见：不向消费者或商家显示，也不发送通知；记入全程留痕。", "Staff only: never shown to the consumer or the merchant, no notification; kept in the trail."),
     ("case.number", "案件编号", "Case number"),
     ("case.offer", "当前方案", "Offer on the table"),
+    ("case.order_date_hint", "可写 2026-12-01、2026/12/1 或 2026年12月1日", "As 2026-12-01, 2026/12/1 or 2026年12月1日"),
     ("case.pages", "翻页", "Pages"),
     ("case.proposal", "调解方案", "Mediation proposal"),
     ("case.public_record", "查看公开记录", "See the public record"),

@@ -103,7 +103,7 @@ fn filing_form(
                 <label>{t(lang, "field.narrative")}<textarea name="narrative" required minlength=min::NARRATIVE.to_string() maxlength=max::NARRATIVE.to_string() rows="6">{value("narrative")}</textarea></label>
                 <div class="row">
                     <label>{t(lang, "field.order_ref")}<input type="text" name="order_ref" required maxlength=max::ORDER_REF.to_string() value=value("order_ref")/></label>
-                    <label>{t(lang, "field.order_date")}<input type="date" name="order_date" required value=value("order_date")/></label>
+                    <label>{t(lang, "field.order_date")}<input type="text" name="order_date" required value=value("order_date") placeholder="2026-12-01" autocomplete="off" aria-describedby="order-date-hint"/><small class="muted" id="order-date-hint">{t(lang, "case.order_date_hint")}</small></label>
                 </div>
                 <div class="row">
                     <label>{t(lang, "field.amount_paid_fen")}" (¥)"<input type="text" name="amount_paid" required inputmode="decimal" placeholder="0.00" value=value("amount_paid")/></label>
