@@ -723,14 +723,15 @@ fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
             <ul class="files gallery">
                 {files.into_iter().map(|f| {
                     let href = format!("/api/v1/evidence/{}", f.id);
+                    let src = href.clone();
                     let size = file_size(f.size);
                     let sha = f.sha256.chars().take(16).collect::<String>();
                     if domain::files::is_image(&f.content_type) {
                         view! {
                             <li class="image" data-type=f.content_type.clone()>
                                 <figure>
-                                    <a href=href.clone() rel="external" download=f.file_name.clone()>
-                                        <img src=href class="thumb" alt=f.file_name.clone() loading="lazy" width="160" height="120"/>
+                                    <a href=href rel="external" download=f.file_name.clone()>
+                                        <img src=src class="thumb" alt=f.file_name.clone() loading="lazy" width="160" height="120"/>
                                     </a>
                                     <figcaption>{f.file_name.clone()}" "<span class="muted">{size}</span></figcaption>
                                 </figure>
