@@ -18,7 +18,8 @@ async function fillComplaint(page: Page, info: TestInfo) {
   await page.fill('#file-form textarea[name=narrative]', NARRATIVE);
   await page.selectOption('#file-form select[name=category]', 'quality');
   await page.fill('#file-form input[name=order_ref]', `FILING-${info.project.name}-${Date.now()}`);
-  await page.fill('#file-form input[name=order_date]', '2026-11-20');
+  // The date as people write it in China (parsed in `domain`).
+  await page.fill('#file-form input[name=order_date]', '2026年11月20日');
   await page.fill('#file-form input[name=amount_paid]', '89.00');
   await page.fill('#file-form input[name=amount_claimed]', '89');
   await page.selectOption('#file-form select[name=remedy]', 'refund');
@@ -77,6 +78,7 @@ test('a bad file type shows the error naming it and keeps what was typed', async
   await expect(page.locator('#file-form input[name=title]')).toHaveValue(TITLE);
   await expect(page.locator('#file-form textarea[name=narrative]')).toHaveValue(NARRATIVE);
   await expect(page.locator('#file-form input[name=amount_paid]')).toHaveValue('89.00');
+  await expect(page.locator('#file-form input[name=order_date]')).toHaveValue('2026年11月20日');
   await expect(page.locator('#file-form select[name=category]')).toHaveValue('quality');
 
   // Nothing was filed; with the good file alone the same form files.
