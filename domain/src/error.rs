@@ -18,6 +18,14 @@ pub enum AppError {
     /// A field failed validation (422).
     #[error("invalid {field}: {key}")]
     Invalid { field: String, key: String },
+    /// One of several files failed the file rule (422): the message names
+    /// the file as it was sent, so the person knows which one to replace.
+    #[error("invalid {field} {file_name}: {key}")]
+    InvalidFile {
+        field: String,
+        file_name: String,
+        key: String,
+    },
     /// Not signed in, or the credentials are wrong (401).
     #[error("unauthorized: {key}")]
     Unauthorized { key: String },
@@ -78,7 +86,7 @@ impl AppError {
 
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid { .. } => 422,
+            AppError::Invalid { .. } | AppError::InvalidFile { .. } => 422,
             AppError::Unauthorized { .. } => 401,
             AppError::Forbidden => 403,
             AppError::NotFound => 404,
@@ -94,7 +102,7 @@ impl AppError {
     /// Stable machine-readable code for API clients.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::Invalid { .. } => "invalid",
+            AppError::Invalid { .. } | AppError::InvalidFile { .. } => "invalid",
             AppError::Unauthorized { .. } => "unauthorized",
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
@@ -110,7 +118,9 @@ impl AppError {
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Invalid { field, .. } | AppError::Conflict { field, .. } => Some(field),
+            AppError::Invalid { field, .. }
+            | AppError::InvalidFile { field, .. }
+            | AppError::Conflict { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -124,6 +134,17 @@ impl AppError {
                     Lang::En => ": ",
                 };
                 format!("{}{sep}{}", field_label(lang, field, key), t(lang, key))
+            }
+            AppError::InvalidFile {
+                field,
+                file_name,
+                key,
+            } => {
+                let label = field_label(lang, field, key);
+                match lang {
+                    Lang::Zh => format!("{label}“{file_name}”：{}", t(lang, key)),
+                    Lang::En => format!("{label} \"{file_name}\": {}", t(lang, key)),
+                }
             }
             AppError::Conflict { key, .. } | AppError::Unauthorized { key } => {
                 t(lang, key).to_string()

@@ -82,6 +82,52 @@ pub fn date(v: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, A
     }
 }
 
+/// A date as people in China write it: `2026-12-01`, `2026/12/1`,
+/// `2026.12.1` or `2026年12月1日` (full-width digits too; month and day with
+/// or without a leading zero; spaces between the parts ignored); empty is
+/// `None`, anything else — or a day the calendar lacks — `err.date_invalid`.
+pub fn chinese_date(v: Option<&str>, field: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+    let invalid = || AppError::invalid(field, "err.date_invalid");
+    // Full-width digits and separators (０–９, －, ／, ．) as their ASCII forms.
+    let t: String = v
+        .unwrap_or("")
+        .chars()
+        .map(|c| match c {
+            '０'..='９' | '－' | '／' | '．' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = if let Some(rest) = t.strip_suffix('日') {
+        let (y, rest) = rest.split_once('年').ok_or_else(invalid)?;
+        let (m, d) = rest.split_once('月').ok_or_else(invalid)?;
+        vec![y, m, d]
+    } else {
+        let sep = ['-', '/', '.']
+            .into_iter()
+            .find(|s| t.contains(*s))
+            .ok_or_else(invalid)?;
+        t.split(sep).collect()
+    };
+    let [y, m, d] = parts.as_slice() else {
+        return Err(invalid());
+    };
+    let number = |s: &str, min: usize, max: usize| {
+        (s.len() >= min && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(y), Some(m), Some(d)) = (number(y, 4, 4), number(m, 1, 2), number(d, 1, 2)) else {
+        return Err(invalid());
+    };
+    chrono::NaiveDate::from_ymd_opt(y as i32, m, d)
+        .map(Some)
+        .ok_or_else(invalid)
+}
+
 /// A value that must be present.
 pub fn required<T>(v: Option<T>, field: &str) -> Result<T, AppError> {
     v.ok_or_else(|| AppError::invalid(field, "err.required"))
@@ -191,6 +237,46 @@ mod tests {
     use super::testing::field_error as field_of;
     use super::*;
     use serde::Deserialize;
+
+    #[test]
+    fn dates_are_read_as_people_in_china_write_them() {
+        let d = |v: &str| chinese_date(Some(v), "order_date");
+        let dec1 = chrono::NaiveDate::from_ymd_opt(2026, 12, 1);
+        for v in [
+            "2026-12-01",
+            "2026-12-1",
+            "2026/12/1",
+            "2026/12/01",
+            "2026.12.1",
+            "2026年12月1日",
+            "2026年12月01日",
+            " 2026 年 12 月 1 日 ",
+            "２０２６年１２月１日",
+            "２０２６／１２／０１",
+        ] {
+            assert_eq!(d(v), Ok(dec1), "{v}");
+        }
+        assert_eq!(d(""), Ok(None));
+        assert_eq!(d("  "), Ok(None));
+        for v in [
+            "2026-02-30",
+            "2026年13月1日",
+            "2026年12月1",
+            "12/1/2026",
+            "26-12-01",
+            "2026-12-01-01",
+            "2026/12-01",
+            "2026年12月+1日",
+            "昨天",
+            "2026",
+        ] {
+            assert_eq!(
+                d(v),
+                Err(AppError::invalid("order_date", "err.date_invalid")),
+                "{v}"
+            );
+        }
+    }
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields)]

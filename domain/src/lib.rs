@@ -14,6 +14,7 @@ pub mod credit;
 pub mod dashboard;
 pub mod email;
 pub mod error;
+pub mod files;
 pub mod fund;
 pub mod i18n;
 pub mod identity;

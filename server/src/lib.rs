@@ -103,6 +103,10 @@ pub fn routes(svc: &Services) -> Router {
             let options = leptos_options.clone();
             move || app::shell(options.clone())
         })
+        // The filing page's form posts to the page itself, so a refusal
+        // rendered in answer (the typed fields kept) sits at the page's own
+        // address, where the browser's router finds it again.
+        .route("/cases/new", axum::routing::post(api::file_with_evidence))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))

@@ -172,13 +172,16 @@ fn same_origin(h: &HeaderMap) -> bool {
 }
 
 /// Bodies are limited to `max` bytes (64 KiB), evidence and licence uploads to 10 MB
-/// plus room for the multipart framing: refused up front when
+/// plus room for the multipart framing, a filing with its evidence to 25 MB plus room: refused up front when
 /// `Content-Length` says so, cut off while read otherwise.
 async fn body_limit(State(max): State<usize>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
     let upload = path.ends_with("/evidence") || path.ends_with("/licence");
     let intake = path == "/api/v1/platform/complaints";
-    let limit = if req.method() == Method::POST && upload {
+    let filing = path == "/api/v1/cases/filing" || path == "/cases/new";
+    let limit = if req.method() == Method::POST && filing {
+        crate::api::FILING_MAX_BODY_BYTES
+    } else if req.method() == Method::POST && upload {
         services::cases::evidence::MAX_BYTES + 64 * 1024
     } else if req.method() == Method::POST && intake {
         domain::platforms::MAX_BODY_BYTES

@@ -12,25 +12,8 @@ use sha2::{Digest, Sha256};
 
 use crate::Services;
 
-/// The largest file accepted.
-pub const MAX_BYTES: usize = 10 * 1024 * 1024;
-
-/// The type the bytes really are, if we accept it.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("image/webp")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.starts_with(b"%PDF-") {
-        Some("application/pdf")
-    } else {
-        None
-    }
-}
+// The file rule (types by their first bytes, sizes) lives in `domain`.
+pub use domain::files::{MAX_BYTES, check, sniff};
 
 /// The longest file name kept, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -85,26 +68,22 @@ pub(crate) fn path(svc: &Services, sha: &str) -> PathBuf {
     svc.config.files_dir.join(&sha[..2]).join(sha)
 }
 
-/// Checks a file (`field` names it in errors): not empty, not too large, a
-/// type we accept. Returns its content type.
-pub fn check(bytes: &[u8], field: &str) -> Result<&'static str, AppError> {
-    if bytes.is_empty() {
-        return Err(AppError::invalid(field, "err.file_empty"));
-    }
-    if bytes.len() > MAX_BYTES {
-        return Err(AppError::invalid(field, "err.file_too_large"));
-    }
-    sniff(bytes).ok_or_else(|| AppError::invalid(field, "err.file_type"))
-}
-
 /// Stores the bytes (once: the same content is the same file) and returns
 /// their SHA-256. Written and flushed to disk under a temporary name in the
 /// same folder, then renamed: a reader on any server sees the whole file or
 /// none, and a crash never leaves a half file under the real name.
 pub async fn store(svc: &Services, bytes: &[u8]) -> Result<String, AppError> {
+    Ok(store_fresh(svc, bytes).await?.0)
+}
+
+/// [`store`], also saying whether this call wrote the file (it was not
+/// stored before): what a refused filing wrote, and only that, it takes
+/// back with [`discard`].
+pub async fn store_fresh(svc: &Services, bytes: &[u8]) -> Result<(String, bool), AppError> {
     let sha = hex::encode(Sha256::digest(bytes));
     let path = path(svc, &sha);
-    if !path.exists() {
+    let fresh = !path.exists();
+    if fresh {
         let dir = path.parent().ok_or(AppError::Internal)?;
         tokio::fs::create_dir_all(dir).await.map_err(io_error)?;
         let tmp = dir.join(format!(".{sha}.{}", rand::random::<u32>()));
@@ -118,7 +97,45 @@ pub async fn store(svc: &Services, bytes: &[u8]) -> Result<String, AppError> {
             return Err(io_error(e));
         }
     }
-    Ok(sha)
+    Ok((sha, fresh))
+}
+
+/// Removes the files `written` by [`store_fresh`] for a write that was then
+/// refused (its transaction rolled back), unless a record refers to one by
+/// now (the same content, stored meanwhile by another request): no file is
+/// left behind that nothing names, and none is taken from a record.
+pub async fn discard(svc: &Services, written: &[String]) {
+    use entities::{evidence, merchant, merchant_verification};
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    for sha in written {
+        let referred = async {
+            let n = evidence::Entity::find()
+                .filter(evidence::Column::Sha256.eq(sha.as_str()))
+                .count(&svc.db)
+                .await?
+                + merchant::Entity::find()
+                    .filter(merchant::Column::LicenceSha256.eq(sha.as_str()))
+                    .count(&svc.db)
+                    .await?
+                + merchant_verification::Entity::find()
+                    .filter(merchant_verification::Column::LicenceSha256.eq(sha.as_str()))
+                    .count(&svc.db)
+                    .await?;
+            Ok::<_, sea_orm::DbErr>(n > 0)
+        }
+        .await;
+        match referred {
+            Ok(false) => {
+                if let Err(e) = tokio::fs::remove_file(path(svc, sha)).await {
+                    tracing::warn!("removing the refused file {sha}: {e}");
+                }
+            }
+            Ok(true) => {}
+            // Keep the file: an unreferenced file costs disk, a removed
+            // referenced one loses evidence.
+            Err(e) => tracing::warn!("checking the refused file {sha}: {e}"),
+        }
+    }
 }
 
 /// The stored bytes of `sha`, refused if they no longer hash to it.
@@ -159,15 +176,6 @@ fn io_error(e: std::io::Error) -> AppError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn files_are_recognised_by_their_bytes() {
-        assert_eq!(sniff(b"%PDF-1.7\n..."), Some("application/pdf"));
-        assert_eq!(sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
-        assert_eq!(sniff(b"MZ\x90\x00 an exe"), None);
-        assert_eq!(sniff(b"<html>"), None);
-    }
 
     #[test]
     fn names_lose_folders_control_and_invisible_characters() {

@@ -736,21 +736,55 @@ fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
             <h2>{t(lang, "case.evidence")}</h2>
             {uploaded.then(|| view! { <p class="notice ok" role="status">{t(lang, "case.evidence_uploaded")}</p> })}
             {error.map(|e| view! { <p class="notice error" role="alert">{e}</p> })}
-            <ul class="files">
-                {files.into_iter().map(|f| view! {
-                    <li>
-                        <a href=format!("/api/v1/evidence/{}", f.id) rel="external" download>{f.file_name.clone()}</a>
-                        " "<span class="muted">{format!("{:.1} KB", f.size as f64 / 1024.0)}" · SHA-256 "<code>{f.sha256[..16].to_string()}"…"</code></span>
-                    </li>
+            {files.is_empty().then(|| view! { <p class="muted" id="evidence-none">{t(lang, "case.evidence_none")}</p> })}
+            // Images as thumbnails, each a link to its file; PDFs as links
+            // with name and size. Both come from the one authorised route
+            // (`GET /api/v1/evidence/{id}`: the case's parties and staff).
+            <ul class="files gallery">
+                {files.into_iter().map(|f| {
+                    let href = format!("/api/v1/evidence/{}", f.id);
+                    let src = href.clone();
+                    let size = file_size(f.size);
+                    let sha = f.sha256.chars().take(16).collect::<String>();
+                    if domain::files::is_image(&f.content_type) {
+                        view! {
+                            <li class="image" data-type=f.content_type.clone()>
+                                <figure>
+                                    <a href=href rel="external" download=f.file_name.clone()>
+                                        <img src=src class="thumb" alt=f.file_name.clone() loading="lazy" width="160" height="120"/>
+                                    </a>
+                                    <figcaption>{f.file_name.clone()}" "<span class="muted">{size}</span></figcaption>
+                                </figure>
+                            </li>
+                        }.into_any()
+                    } else {
+                        view! {
+                            <li class="document" data-type=f.content_type.clone()>
+                                <a href=href rel="external" download=f.file_name.clone()>{f.file_name.clone()}</a>
+                                " "<span class="muted">{size}" · SHA-256 "<code>{sha}"…"</code></span>
+                            </li>
+                        }.into_any()
+                    }
                 }).collect_view()}
             </ul>
             {may_upload.then(|| view! {
                 <form method="post" enctype="multipart/form-data" action=format!("/api/v1/cases/{}/evidence", case.id) id="evidence-form" class="form">
-                    <label>{t(lang, "case.evidence_pick")}<input type="file" name="file" accept="image/jpeg,image/png,image/webp,image/gif,application/pdf" required/></label>
+                    <label>{t(lang, "case.evidence_pick")}<input type="file" name="file" accept=domain::files::ACCEPT required/></label>
                     <button type="submit">{t(lang, "case.evidence_upload")}</button>
                 </form>
             })}
         </div>
+    }
+}
+
+/// A file's size for people: bytes, KB or MB.
+fn file_size(bytes: i64) -> String {
+    if bytes < 1024 {
+        format!("{bytes} B")
+    } else if bytes < 1024 * 1024 {
+        format!("{:.1} KB", bytes as f64 / 1024.0)
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
     }
 }
 

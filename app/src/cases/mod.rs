@@ -10,5 +10,5 @@ mod workload;
 pub use api::*;
 pub use detail::CasePage;
 pub use list::CasesPage;
-pub use new::NewCasePage;
+pub use new::{FilingDraft, NewCasePage};
 pub use workload::WorkloadPage;

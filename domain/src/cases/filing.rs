@@ -108,9 +108,10 @@ fn amount(v: Fen, field: &str) -> Result<Fen, AppError> {
     Ok(v)
 }
 
-/// An order date: a real date, not in the future (Beijing), not before 2000.
+/// An order date: a real date (`2026-12-01`, `2026/12/1`, `2026年12月1日`:
+/// [`input::chinese_date`]), not in the future (Beijing), not before 2000.
 fn order_date(v: &str, now: DateTime<Utc>) -> Result<NaiveDate, AppError> {
-    let d = input::date(Some(v), "order_date")?
+    let d = input::chinese_date(Some(v), "order_date")?
         .ok_or_else(|| AppError::invalid("order_date", "err.date_invalid"))?;
     let earliest = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(NaiveDate::MIN);
     if d > crate::calendar::local_date(now) || d < earliest {

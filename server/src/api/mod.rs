@@ -9,6 +9,7 @@ mod complaints;
 mod dashboard;
 mod evidence;
 mod export;
+mod filing;
 mod fund;
 mod inbox;
 mod lists;
@@ -41,6 +42,10 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
+/// The filing page's form (`POST /cases/new`, the same handler as
+/// `POST /api/v1/cases/filing`) and its body limit.
+pub use filing::{MAX_BODY_BYTES as FILING_MAX_BODY_BYTES, file_with_evidence};
+
 pub fn routes(state: AppState) -> Router {
     let router: Router<AppState> = documented()
         .fallback(|headers: HeaderMap| async move {
@@ -69,6 +74,7 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::create_user, admin::users))
         .routes(routes!(admin::pii_log))
         .routes(routes!(cases::file, cases::list))
+        .routes(routes!(filing::file_with_evidence))
         .routes(routes!(cases::get))
         .routes(routes!(cases::act))
         .routes(routes!(cases::add_note))

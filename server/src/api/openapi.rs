@@ -371,6 +371,36 @@ pub struct PublicList {
     pub items: Vec<domain::credit::PublicListEntry>,
 }
 
+/// The filing page's form (`multipart/form-data`): the complaint's text
+/// fields, named as on the page, and up to 5 files in `evidence` (images or
+/// PDFs, each at most 10 MB, 25 MB together).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FilingUpload {
+    /// The merchant's number or USCC.
+    pub merchant: String,
+    pub category: domain::cases::Category,
+    pub title: String,
+    pub narrative: String,
+    pub order_ref: String,
+    /// YYYY-MM-DD.
+    pub order_date: String,
+    /// Yuan, as typed (`12.50`).
+    pub amount_paid: String,
+    pub amount_claimed: String,
+    pub remedy: domain::cases::Remedy,
+    /// Blank: as the remedy; or a punitive demand.
+    pub demand: Option<String>,
+    /// `on` to publish the narrative.
+    pub publish_narrative: Option<String>,
+    pub waybill: Option<String>,
+    pub logistics_merchant: Option<String>,
+    pub logistics_amount_claimed: Option<String>,
+    pub logistics_narrative: Option<String>,
+    #[schema(value_type = Vec<String>, format = Binary, max_items = 5)]
+    pub evidence: Vec<Vec<u8>>,
+}
+
 /// A file upload (`multipart/form-data`, field `file`).
 #[derive(ToSchema)]
 pub struct FileUpload {

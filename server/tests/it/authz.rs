@@ -63,6 +63,8 @@ enum Body {
     Json(Value),
     /// A PNG as the multipart field `file`.
     Png,
+    /// A multipart body and its content type.
+    Multipart(String, Vec<u8>),
 }
 
 /// The objects the paths name, made once per run.
@@ -108,6 +110,7 @@ const MATRIX: &[Row] = &[
     ("post",   "/admin/users",                             "----------+-", staff),
     ("get",    "/cases",                                   "-+++++++++++", none),
     ("post",   "/cases",                                   "-++---------", complaint),
+    ("post",   "/cases/filing",                            "-++---------", filing),
     ("get",    "/statistics/cases",                        "-----+++++++", none),
     ("get",    "/staff/workload",                          "-----++++-+-", none),
     ("get",    "/cases/{id}",                              "-+-+-+++++++", none),
@@ -335,6 +338,15 @@ fn complaint(w: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(w.complaint(json!(w.merchant_a), &w.next_ref()))
 }
 
+/// A complaint against A with a PNG, as the filing page's form.
+fn filing(w: &World, _: &Objects, _: Option<R>) -> Body {
+    let (ct, body) = crate::filing::form(
+        &crate::filing::fields(w.merchant_a, &w.next_ref()),
+        &[("照片.png", PNG)],
+    );
+    Body::Multipart(ct, body)
+}
+
 fn message(w: &World, _: &Objects, _: Option<R>) -> Body {
     Body::Json(w.body("message", Stage::AwaitingMerchant))
 }
@@ -467,6 +479,7 @@ fn request(method: &str, path: &str, body: Body, token: Option<&str>) -> Req {
             let (content_type, b) = multipart(PNG);
             req.body(b).header("content-type", &content_type)
         }
+        Body::Multipart(content_type, b) => req.body(b).header("content-type", &content_type),
     };
     if let Some(token) = token {
         req = req.bearer(token);

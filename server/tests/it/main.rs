@@ -19,6 +19,7 @@ mod complaints;
 mod credit;
 mod dashboard;
 mod due_process;
+mod filing;
 mod fund;
 mod fund_appeals;
 mod harness;

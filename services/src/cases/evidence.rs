@@ -58,17 +58,46 @@ pub async fn upload(
     let now = svc.clock.now();
     let name = crate::blobs::clean_name(file_name, "evidence");
     let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+    let file = Stored {
+        name: &name,
+        content_type,
+        size: bytes.len(),
+        sha256: &sha,
+    };
+    let row = attach(&txn, user, case_id, &file, now).await?;
+    txn.commit().await.map_err(internal_error)?;
+    Ok(row)
+}
+
+/// A checked file already in the store, to be recorded on a case.
+pub(crate) struct Stored<'a> {
+    /// Cleaned ([`crate::blobs::clean_name`]).
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub size: usize,
+    pub sha256: &'a str,
+}
+
+/// Records `file` on case `case_id` in `txn`: its row and its trail entry.
+/// The caller has checked that `user` may add it, and commits.
+pub(crate) async fn attach(
+    txn: &sea_orm::DatabaseTransaction,
+    user: &UserView,
+    case_id: i32,
+    file: &Stored<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<EvidenceView, AppError> {
     let row = evidence::ActiveModel {
         case_id: Set(case_id),
         uploader_id: Set(user.id),
-        file_name: Set(name.clone()),
-        content_type: Set(content_type.into()),
-        size: Set(bytes.len() as i64),
-        sha256: Set(sha.clone()),
+        file_name: Set(file.name.into()),
+        content_type: Set(file.content_type.into()),
+        size: Set(file.size as i64),
+        sha256: Set(file.sha256.into()),
         created_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(internal_error)?;
     #[derive(Serialize)]
@@ -80,7 +109,7 @@ pub async fn upload(
         sha256: &'a str,
     }
     trail::append(
-        &txn,
+        txn,
         case_id,
         now,
         Some(user.id),
@@ -88,14 +117,13 @@ pub async fn upload(
         "evidence",
         &Record {
             evidence_id: row.id,
-            file_name: &name,
-            content_type,
-            size: bytes.len(),
-            sha256: &sha,
+            file_name: file.name,
+            content_type: file.content_type,
+            size: file.size,
+            sha256: file.sha256,
         },
     )
     .await?;
-    txn.commit().await.map_err(internal_error)?;
     Ok(view(row))
 }
 

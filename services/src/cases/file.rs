@@ -75,6 +75,80 @@ pub async fn file_case(
     get_case(svc, user, id).await
 }
 
+/// A file sent with a complaint: the name it was sent with (a label only)
+/// and its bytes.
+pub struct EvidenceFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The field that names evidence files in errors (the form's file input).
+pub const EVIDENCE_FIELD: &str = "evidence";
+
+/// A consumer files a complaint together with its evidence files: both or
+/// neither. Every file is checked first (the rule of `domain::files`, the
+/// same as the case page's upload; a refused file is named in the error);
+/// then the files are stored, and the case, its evidence rows and their
+/// trail entries are written in one transaction. When anything after the
+/// first stored file fails, the files this filing wrote are removed again
+/// (`blobs::discard`), so a refused filing leaves no case, no row and no
+/// file behind. The files belong to the case against the merchant.
+pub async fn file_case_with_evidence(
+    svc: &Services,
+    user: &UserView,
+    input: &ComplaintInput,
+    files: &[EvidenceFile],
+    merchant_field: &str,
+) -> Result<CaseView, AppError> {
+    if user.role != Role::Consumer {
+        return Err(AppError::Forbidden);
+    }
+    let now = svc.clock.now();
+    let complaint = input.check(now, merchant_field)?;
+    let sizes: Vec<usize> = files.iter().map(|f| f.bytes.len()).collect();
+    domain::files::check_filing(&sizes, EVIDENCE_FIELD)?;
+    let mut checked = Vec::with_capacity(files.len());
+    for f in files {
+        let name = crate::blobs::clean_name(&f.name, EVIDENCE_FIELD);
+        let content_type = domain::files::check_named(&f.bytes, EVIDENCE_FIELD, &name)?;
+        checked.push((name, content_type, f));
+    }
+    let mut written = Vec::new();
+    let result = async {
+        let mut stored = Vec::with_capacity(checked.len());
+        for (name, content_type, f) in &checked {
+            let (sha, fresh) = crate::blobs::store_fresh(svc, &f.bytes).await?;
+            if fresh {
+                written.push(sha.clone());
+            }
+            stored.push((name, *content_type, f.bytes.len(), sha));
+        }
+        let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+        let (id, _) = file_checked(svc, &txn, user, &complaint, merchant_field, None, now).await?;
+        for (name, content_type, size, sha) in &stored {
+            let file = super::evidence::Stored {
+                name,
+                content_type,
+                size: *size,
+                sha256: sha,
+            };
+            super::evidence::attach(&txn, user, id, &file, now).await?;
+        }
+        txn.commit().await.map_err(internal_error)?;
+        Ok::<_, AppError>(id)
+    }
+    .await;
+    let id = match result {
+        Ok(id) => id,
+        Err(e) => {
+            crate::blobs::discard(svc, &written).await;
+            return Err(e);
+        }
+    };
+    svc.outbox_wake.notify_one();
+    get_case(svc, user, id).await
+}
+
 /// Where a complaint came from when an organisation (an e-commerce platform)
 /// sent it in bulk: the case records it, and its own id for the complaint.
 pub struct Source<'a> {

@@ -25,7 +25,7 @@ use domain::{AppError, Role, UserView};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub(crate) use file::file_checked;
-pub use file::{Source, file_case};
+pub use file::{EVIDENCE_FIELD, EvidenceFile, Source, file_case, file_case_with_evidence};
 pub use read::{get_case, list_cases, list_page, trail_of, verify_trail};
 pub use stats::statistics;
 
