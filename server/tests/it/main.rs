@@ -22,6 +22,7 @@ mod due_process;
 mod fund;
 mod fund_appeals;
 mod harness;
+mod home;
 mod hostile;
 mod identity;
 mod lists;
