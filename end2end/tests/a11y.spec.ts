@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { BrowserContext, expect, Page, TestInfo } from '@playwright/test';
-import { open, signIn, test } from './helpers';
+import { open, signIn, test, withScriptsRunnable } from './helpers';
 
 /**
  * axe-core on every page, as each role reaches it, in Chinese and in English,
@@ -35,45 +35,10 @@ async function violations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`);
 }
 
-/** The HTML as a browser without JavaScript renders it: no scripts, `<noscript>` content shown. */
-function withoutScripts(html: string): string {
-  return html.replace(/<script\b[\s\S]*?<\/script>/gi, '').replace(/<\/?noscript>/gi, '');
-}
-
-/**
- * The page axe-core runs in: `page` itself with JavaScript on; with it off,
- * a page of a new context with JavaScript on, `page`'s cookies, and scripts
- * taken out of every document (see above).
- */
-async function checker(page: Page, info: TestInfo): Promise<Page> {
-  if (info.project.use.javaScriptEnabled !== false) return page;
-  const ctx = await page.context().browser()!.newContext({
-    baseURL: info.project.use.baseURL,
-    locale: 'zh-CN',
-    javaScriptEnabled: true,
-    storageState: await page.context().storageState(),
-  });
-  await ctx.route('**/*', async (route) => {
-    const req = route.request();
-    if (req.resourceType() === 'document') {
-      const resp = await route.fetch({ maxRedirects: 0 });
-      const headers = { ...resp.headers() };
-      if (!(headers['content-type'] ?? '').includes('text/html')) return route.fulfill({ response: resp });
-      // The body comes decoded: its length and encoding are no longer so.
-      delete headers['content-length'];
-      delete headers['content-encoding'];
-      return route.fulfill({ status: resp.status(), headers, body: withoutScripts(await resp.text()) });
-    }
-    if (req.resourceType() === 'script' || /\.(js|wasm)$/.test(new URL(req.url()).pathname)) return route.abort();
-    return route.continue();
-  });
-  return ctx.newPage();
-}
-
 /** Checks each path in both languages; collects every finding before failing, so one run names them all. */
 async function checkPages(page: Page, info: TestInfo, paths: string[]) {
   const found: string[] = [];
-  const p = await checker(page, info);
+  const p = await withScriptsRunnable(page, info);
   try {
     for (const lang of LANGS) {
       await setLang(p.context(), info, lang);
