@@ -26,14 +26,14 @@ pub const LATEST: u64 = 5;
 
 /// What the home page shows beyond its fixed texts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct HomeView {
+pub struct HomeFacts {
     pub figures: PublicFigures,
     /// The latest public complaint records, newest closing first.
     pub latest: Vec<ComplaintHit>,
 }
 
 #[server(endpoint = "home/view")]
-pub async fn home_view() -> Result<HomeView, AppError> {
+pub async fn home_view() -> Result<HomeFacts, AppError> {
     let svc = crate::ssr::services()?;
     let figures = services::cases::stats::public_figures(&svc).await?;
     let q = domain::search::ComplaintParams {
@@ -42,7 +42,7 @@ pub async fn home_view() -> Result<HomeView, AppError> {
     }
     .parse()?;
     let latest = services::search::search_complaints(&svc, q).await?.items;
-    Ok(HomeView { figures, latest })
+    Ok(HomeFacts { figures, latest })
 }
 
 /// The path to the form for filing: straight there when signed in, else

@@ -133,7 +133,7 @@ pub async fn public_figures(svc: &Services) -> Result<domain::dashboard::PublicF
         minutes.extend(rows.iter().filter_map(|(id, filed_at)| {
             closed
                 .get(id)
-                .map(|at| (*at - *filed_at).num_minutes().max(0))
+                .map(|at| Ord::max((*at - *filed_at).num_minutes(), 0))
         }));
         if (rows.len() as u64) < crate::export::PAGE {
             break;
