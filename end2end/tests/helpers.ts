@@ -43,7 +43,7 @@ export async function expectStatus(page: Page, info: TestInfo, path: string, sta
 }
 
 /** Collects what `page` logs as an error, and our requests that fail (see `test`). */
-function watchErrors(page: Page): string[] {
+export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
