@@ -8,8 +8,8 @@
 //! index's version, as the records come from the index. Plain links and a
 //! GET form: it all works without JavaScript.
 
-use domain::dashboard::{PublicFigures, minutes_as_days};
 use domain::Fen;
+use domain::dashboard::{PublicFigures, minutes_as_days};
 use domain::search::ComplaintHit;
 use domain::{AppError, Lang, t};
 use leptos::prelude::*;

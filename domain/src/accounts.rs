@@ -228,7 +228,14 @@ mod tests {
     fn after_login_only_paths_on_this_site() {
         assert_eq!(local_next(Some("/cases/new")), Some("/cases/new"));
         assert_eq!(local_next(Some(" /cases?x=1 ")), Some("/cases?x=1"));
-        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "cases", "", "/a\nb"] {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "cases",
+            "",
+            "/a\nb",
+        ] {
             assert_eq!(local_next(Some(bad)), None, "{bad}");
         }
         assert_eq!(local_next(Some(&format!("/{}", "a".repeat(600)))), None);

@@ -34,11 +34,7 @@ pub async fn register(
 }
 
 #[server(endpoint = "auth/login")]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let svc = services()?;
     let (_, token) = services::accounts::login(&svc, &email, &password, &client_ip()).await?;
     set_cookie(services::accounts::cookies::session_cookie(
