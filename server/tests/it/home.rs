@@ -90,6 +90,13 @@ backend_tests! {
         // change log), and the median moves to (2 + 4) / 2 days.
         let quiet = case_with(&w, "快递丢件，商家补发后确认收到。", "delivery", false, Stage::Complied).await;
         w.set_now(w.now() + chrono::Duration::days(4));
+        // B has read the filing's changes (two polls) and keeps its page
+        // again: only the closing itself can drop that copy now.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        home(&b, "zh").await;
+        let kept = home(&b, "zh").await;
+        assert_eq!(kept.header("x-cache"), Some("hit"));
+        assert_eq!(figure(&kept, "figure-resolved"), "1");
         w.ok(R::C, quiet, "confirm_fulfilment", Stage::Complied).await;
         let r = until(&b, "two resolved cases", |r| figure(r, "figure-resolved") == "2").await;
         assert_eq!(figure(&r, "figure-median-days"), "3.0");
