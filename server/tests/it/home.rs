@@ -87,7 +87,8 @@ backend_tests! {
 
         // A case closed without publication is resolved all the same: the
         // other server's copy goes within the poll (the closing is on the
-        // change log), and the median moves to (2 + 4) / 2 days.
+        // change log, as its merchant's change), and the median moves to
+        // (2 + 4) / 2 days.
         let quiet = case_with(&w, "快递丢件，商家补发后确认收到。", "delivery", false, Stage::Complied).await;
         w.set_now(w.now() + chrono::Duration::days(4));
         // B has read the filing's changes (two polls) and keeps its page

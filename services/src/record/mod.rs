@@ -76,8 +76,7 @@ pub fn state_of(c: &case::Model) -> Result<Case, AppError> {
 /// Writes the new rule state if nobody changed the case since it was read;
 /// 409 `err.case_changed` for the loser of a race. A published case's
 /// change of status is announced (its merchant's page lists it while open,
-/// search holds its public record once closed), and so is any case's
-/// closing (the home page counts resolved cases and their median time).
+/// search holds its public record once closed).
 pub async fn save<C: ConnectionTrait>(
     conn: &C,
     old: &case::Model,
@@ -87,12 +86,10 @@ pub async fn save<C: ConnectionTrait>(
     // Logged before the row is locked by the update: the change log's lock
     // is taken first wherever both are.
     let closed = Status::Closed.as_str();
-    let closing = old.status != closed && new.status == Status::Closed;
-    if closing
-        || old.publish_narrative
-            && (old.status != new.status.as_str()
-                || old.status == closed
-                || new.status == Status::Closed)
+    if old.publish_narrative
+        && (old.status != new.status.as_str()
+            || old.status == closed
+            || new.status == Status::Closed)
     {
         crate::changes::case_changed(conn, old.id, now).await?;
     }
