@@ -209,8 +209,39 @@ pub struct PendingEmail {
     pub pending_email: String,
 }
 
+/// Where to go after signing in (`/login?next=`): a path on this site only
+/// (`/x`, never `//evil.example`, `/\\evil.example` or `https://…`), no
+/// longer than a URL needs to be and without control characters.
+pub fn local_next(next: Option<&str>) -> Option<&str> {
+    next.map(str::trim).filter(|p| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p.starts_with("/\\")
+            && p.len() <= 512
+            && !p.chars().any(char::is_control)
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn after_login_only_paths_on_this_site() {
+        assert_eq!(local_next(Some("/cases/new")), Some("/cases/new"));
+        assert_eq!(local_next(Some(" /cases?x=1 ")), Some("/cases?x=1"));
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "cases",
+            "",
+            "/a\nb",
+        ] {
+            assert_eq!(local_next(Some(bad)), None, "{bad}");
+        }
+        assert_eq!(local_next(Some(&format!("/{}", "a".repeat(600)))), None);
+        assert_eq!(local_next(None), None);
+    }
+
     use super::*;
     use crate::input::testing::field_error;
 

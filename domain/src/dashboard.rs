@@ -233,6 +233,19 @@ pub struct CaseFigures {
     pub top_merchants: Vec<MerchantCount>,
 }
 
+/// The home page's live figures, public and over all time: cases closed
+/// (resolved), the median time from filing to closing, and what the fund has
+/// paid in first compensation.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicFigures {
+    /// Cases closed (withdrawn ones are not resolved).
+    pub cases_resolved: u64,
+    /// Median time from filing to closing, in minutes; none before the first.
+    pub resolution_median_minutes: Option<i64>,
+    /// First compensation paid by the fund (payouts), in fen.
+    pub fund_paid_fen: i64,
+}
+
 /// The dashboard as one reader sees it: fund administrators get the fund
 /// figures only (`cases` absent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

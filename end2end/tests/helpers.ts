@@ -43,7 +43,7 @@ export async function expectStatus(page: Page, info: TestInfo, path: string, sta
 }
 
 /** Collects what `page` logs as an error, and our requests that fail (see `test`). */
-function watchErrors(page: Page): string[] {
+export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
@@ -140,4 +140,43 @@ export async function act(page: Page, info: TestInfo, action: string, fields: Re
   await navigated;
   await page.waitForLoadState('load');
   if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
+}
+
+/** The HTML as a browser without JavaScript renders it: no scripts, `<noscript>` content shown. */
+function withoutScripts(html: string): string {
+  return html.replace(/<script\b[\s\S]*?<\/script>/gi, '').replace(/<\/?noscript>/gi, '');
+}
+
+/**
+ * A page in which a test may run its own scripts (`evaluate`, axe-core) on
+ * what `page`'s visitor sees: `page` itself with JavaScript on. With it off
+ * a script cannot run in the page at all (`evaluate` never returns), so:
+ * a page of a new context with JavaScript on and `page`'s cookies, whose
+ * documents arrive without their scripts (nothing hydrates) and with
+ * `<noscript>` content shown. Close its context when done (if it is not `page`).
+ */
+export async function withScriptsRunnable(page: Page, info: TestInfo): Promise<Page> {
+  if (info.project.use.javaScriptEnabled !== false) return page;
+  const ctx = await page.context().browser()!.newContext({
+    baseURL: info.project.use.baseURL,
+    locale: 'zh-CN',
+    javaScriptEnabled: true,
+    viewport: page.viewportSize(),
+    storageState: await page.context().storageState(),
+  });
+  await ctx.route('**/*', async (route) => {
+    const req = route.request();
+    if (req.resourceType() === 'document') {
+      const resp = await route.fetch({ maxRedirects: 0 });
+      const headers = { ...resp.headers() };
+      if (!(headers['content-type'] ?? '').includes('text/html')) return route.fulfill({ response: resp });
+      // The body comes decoded: its length and encoding are no longer so.
+      delete headers['content-length'];
+      delete headers['content-encoding'];
+      return route.fulfill({ status: resp.status(), headers, body: withoutScripts(await resp.text()) });
+    }
+    if (req.resourceType() === 'script' || /\.(js|wasm)$/.test(new URL(req.url()).pathname)) return route.abort();
+    return route.continue();
+  });
+  return ctx.newPage();
 }

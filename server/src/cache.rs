@@ -108,8 +108,9 @@ fn route(path: &str) -> Option<Route> {
     };
     let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match parts.as_slice() {
-        [""] | ["fund"] | ["credit", "method"] | ["lists", "red" | "black"] => shared,
-        ["search"] | ["complaints"] => indexed,
+        ["fund"] | ["credit", "method"] | ["lists", "red" | "black"] => shared,
+        // The home page lists the latest public complaint records.
+        [""] | ["search"] | ["complaints"] => indexed,
         ["complaints", n] => id(n).and(indexed),
         ["merchants", n] => merchant(n),
         ["api", "v1", rest @ ..] => match rest {
@@ -736,6 +737,7 @@ mod tests {
         assert_eq!(route("/api/v1/merchants/227/complaints/open"), m(227));
         assert_eq!(route("/api/v1/merchants/227/ratings"), m(227));
         assert_eq!(route("/").map(|r| r.tag), Some(Tag::Shared));
+        assert_eq!(route("/").map(|r| r.indexed), Some(true));
         assert_eq!(route("/lists/red").map(|r| r.tag), Some(Tag::Shared));
         assert_eq!(route("/complaints/3").map(|r| r.indexed), Some(true));
         assert_eq!(route("/api/v1/merchants").map(|r| r.indexed), Some(true));

@@ -34,14 +34,16 @@ pub async fn register(
 }
 
 #[server(endpoint = "auth/login")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let svc = services()?;
     let (_, token) = services::accounts::login(&svc, &email, &password, &client_ip()).await?;
     set_cookie(services::accounts::cookies::session_cookie(
         &token,
         svc.config.secure_cookies,
     ));
-    leptos_axum::redirect("/dashboard");
+    // `?next=` of the login page (the home page's "file a complaint" link):
+    // a path on this site only, else the dashboard.
+    leptos_axum::redirect(domain::accounts::local_next(next.as_deref()).unwrap_or("/dashboard"));
     Ok(())
 }
 

@@ -35,6 +35,11 @@ pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let demo = Resource::new(|| (), |_| demo_accounts());
     let lang = use_lang();
+    // Where to go once signed in (checked again by `login`).
+    let next = use_query_map()
+        .read_untracked()
+        .get("next")
+        .filter(|n| domain::accounts::local_next(Some(n)).is_some());
     view! {
         <section class="card narrow">
             <h1>{tr("auth.login_title")}</h1>
@@ -42,6 +47,7 @@ pub fn LoginPage() -> impl IntoView {
             <ActionForm action=action attr:class="form" attr:id="login-form">
                 <label>{tr("field.email")}<input type="email" name="email" required autocomplete="username"/></label>
                 <label>{tr("field.password")}<input type="password" name="password" required autocomplete="current-password"/></label>
+                {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
                 <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                 <button type="submit">{tr("auth.login")}</button>
             </ActionForm>

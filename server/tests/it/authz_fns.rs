@@ -200,6 +200,8 @@ const MATRIX: &[Row] = &[
     ("fund/repayment",              Gate,             "-----------+", case_movement),
     ("fund/top_up",                 Gate,             "-----------+", movement),
     ("fund/write_off",              Gate,             "-----------+", write_off),
+    // The home page's figures and latest public records: public.
+    ("home/view",                   Gate,             "++++++++++++", none),
     ("inbox/list",                  Gate,             "-+++++++++++", none),
     ("inbox/read",                  Gate,             "-+++++++++++", none),
     ("lists/public",                Gate,             "++++++++++++", black_list),

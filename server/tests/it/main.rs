@@ -23,6 +23,7 @@ mod filing;
 mod fund;
 mod fund_appeals;
 mod harness;
+mod home;
 mod hostile;
 mod identity;
 mod lists;

@@ -1,11 +1,14 @@
 //! The staff statistics of the case queues: open cases per status, what
-//! waits in each queue, and arbitration decisions past their deadline.
+//! waits in each queue, and arbitration decisions past their deadline; and
+//! the public figures of the home page.
 
 use domain::cases::{CaseStatistics, OwnerCount, Status, StatusCount};
 use domain::{AppError, UserView};
 use entities::case;
 use sea_orm::sea_query::{Expr, ExprTrait};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::Services;
 use crate::db::internal_error;
@@ -91,5 +94,56 @@ pub async fn statistics(svc: &Services, viewer: &UserView) -> Result<CaseStatist
         decisions_overdue,
         decisions_overdue_by_owner,
         decided_late,
+    })
+}
+
+/// The home page's figures, for anyone: cases closed, the median time from
+/// filing to closing (each case's closing from its trail, as the dashboard
+/// counts it), and the fund's first compensation paid. Read a page of cases
+/// at a time.
+pub async fn public_figures(svc: &Services) -> Result<domain::dashboard::PublicFigures, AppError> {
+    let db = &svc.db;
+    let mut minutes: Vec<i64> = vec![];
+    let mut resolved = 0u64;
+    let mut after = 0;
+    loop {
+        let rows: Vec<(i32, chrono::DateTime<chrono::Utc>)> = case::Entity::find()
+            .select_only()
+            .column(case::Column::Id)
+            .column(case::Column::CreatedAt)
+            .filter(case::Column::Status.eq(Status::Closed.as_str()))
+            .filter(case::Column::Id.gt(after))
+            .order_by_asc(case::Column::Id)
+            .limit(crate::export::PAGE)
+            .into_tuple()
+            .all(db)
+            .await
+            .map_err(internal_error)?;
+        let Some(&(last, _)) = rows.last() else {
+            break;
+        };
+        resolved += rows.len() as u64;
+        let ids: Vec<i32> = rows.iter().map(|r| r.0).collect();
+        let closed = crate::record::trail::closing_times(db, &ids)
+            .await
+            .map_err(|e| {
+                tracing::error!("home figures: {e}");
+                AppError::Internal
+            })?;
+        minutes.extend(rows.iter().filter_map(|(id, filed_at)| {
+            closed
+                .get(id)
+                .map(|at| Ord::max((*at - *filed_at).num_minutes(), 0))
+        }));
+        if (rows.len() as u64) < crate::export::PAGE {
+            break;
+        }
+        after = last;
+    }
+    let fund = crate::fund::public::summary(db, None).await?;
+    Ok(domain::dashboard::PublicFigures {
+        cases_resolved: resolved,
+        resolution_median_minutes: domain::dashboard::median(&mut minutes),
+        fund_paid_fen: fund.paid_fen,
     })
 }

@@ -1,0 +1,83 @@
+import { expect, Page, TestInfo } from '@playwright/test';
+import { open, signIn, test, withScriptsRunnable } from './helpers';
+
+/**
+ * Phone width (issue 16): at 375 × 812 no page of the site (the routes in
+ * `app/src/lib.rs`, as each role reaches them, filled with the demo data) is
+ * wider than the screen: `document.documentElement.scrollWidth <= 375`, so
+ * nothing needs sideways scrolling (a wide table scrolls inside its own
+ * `.table-wrap` box instead). Chinese, and the public pages in English too
+ * (longer words). With JavaScript off the width is read in a page whose
+ * documents come without scripts (`withScriptsRunnable`).
+ */
+
+test.use({ viewport: { width: 375, height: 812 } });
+test.describe.configure({ timeout: 240_000 });
+
+/** `paths` wider than 375 px, each with the first elements reaching past it. */
+async function tooWide(page: Page, info: TestInfo, paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  const p = await withScriptsRunnable(page, info);
+  try {
+    for (const path of paths) {
+      await open(p, info, path);
+      const [width, culprits] = await p.evaluate(() => {
+        const name = (e: Element) =>
+          e.tagName.toLowerCase() + (e.id ? `#${e.id}` : '') + (typeof e.className === 'string' && e.className ? `.${e.className.trim().split(/\s+/).join('.')}` : '');
+        const wide = Array.from(document.querySelectorAll('body *'))
+          .filter((e) => e.getBoundingClientRect().right > 375.5 && !e.parentElement?.closest('.table-wrap'))
+          .slice(0, 4)
+          .map(name);
+        return [document.documentElement.scrollWidth, wide] as const;
+      });
+      if (width > 375) found.push(`${path}: ${width} px (${culprits.join(', ')})`);
+    }
+  } finally {
+    if (p !== page) await p.context().close();
+  }
+  return found;
+}
+
+async function firstLink(page: Page, info: TestInfo, listPath: string, selector: string): Promise<string | null> {
+  await open(page, info, listPath);
+  const link = page.locator(selector).first();
+  if (!(await link.count())) return null;
+  return link.getAttribute('href');
+}
+
+const CASE_LINK = 'main a[href^="/cases/"]:not([href="/cases/new"])';
+
+test('public pages fit a phone', async ({ page }, info) => {
+  const merchant = await firstLink(page, info, '/search?q=%E5%95%86', 'main a[href^="/merchants/"]:not([href="/merchants/register"])');
+  expect(merchant, 'a merchant from the search').toBeTruthy();
+  const complaint = await firstLink(page, info, '/complaints', 'main a[href^="/complaints/"]');
+  const paths = ['/', '/search', '/search?q=%E5%95%86', merchant!, '/complaints', '/fund', '/credit/method', '/lists/red', '/lists/black', '/login', '/register', '/forgot'];
+  if (complaint) paths.push(complaint);
+  const found = await tooWide(page, info, paths);
+  const url = new URL(info.project.use.baseURL!);
+  await page.context().addCookies([{ name: 'gongdao_lang', value: 'en', domain: url.hostname, path: '/' }]);
+  for (const f of await tooWide(page, info, paths)) found.push(`[en] ${f}`);
+  expect(found, 'pages wider than a 375 px phone').toEqual([]);
+});
+
+test('signed-in pages fit a phone', async ({ page }, info) => {
+  const roles: [string, string[]][] = [
+    ['consumer', ['/dashboard', '/cases', '/cases/new', '/inbox', '/account']],
+    ['merchant', ['/dashboard', '/cases', '/merchants/register', '/merchants/team']],
+    ['mediator', ['/dashboard', '/cases', '/staff/workload']],
+    ['fund-admin', ['/dashboard', '/fund/admin']],
+    ['regulator', ['/dashboard', '/regulator', '/regulator/dashboard']],
+    ['admin', ['/dashboard', '/admin/users', '/admin/accounts', '/admin/calendar', '/admin/pii-log', '/admin/organisations']],
+  ];
+  const found: string[] = [];
+  for (const [who, paths] of roles) {
+    await signIn(page, info, `${who}@demo.gongdao.cn`);
+    if (['consumer', 'merchant', 'mediator'].includes(who)) {
+      const kase = await firstLink(page, info, '/cases', CASE_LINK);
+      if (kase) paths.push(kase);
+    }
+    for (const f of await tooWide(page, info, paths)) found.push(`[${who}] ${f}`);
+    await page.context().clearCookies();
+  }
+  expect(found, 'pages wider than a 375 px phone').toEqual([]);
+});
