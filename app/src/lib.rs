@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/merchants/register") view=merchants::MyBusinessPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/team") view=merchants::TeamPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/team/join") view=merchants::JoinTeamPage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/merchants/templates") view=merchants::TemplatesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/merchants/:id") view=merchants::MerchantPage ssr=SsrMode::Async/>
                     <Route path=path!("/credit/method") view=credit::MethodPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::InOrder/>

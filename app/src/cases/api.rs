@@ -150,11 +150,13 @@ pub async fn load_case_page(id: i32, reveal: Option<String>) -> Result<CasePage,
     let reveal = reveal.as_deref();
     let case = services::cases::read::get_case_revealed(&svc, &user, id, reveal).await?;
     let reassign_to = services::cases::staff::reassign_candidates(&svc, &user, &case).await?;
+    let templates = services::merchants::templates::for_case(&svc, &user, case.merchant_id).await?;
     Ok(CasePage {
         trail: services::cases::trail_of(&svc, &user, id, reveal).await?,
         evidence: services::cases::evidence::list(&svc, &user, id).await?,
         case,
         reassign_to,
+        templates,
     })
 }
 

@@ -20,6 +20,7 @@ use super::api::{
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
 use crate::merchants::{RatingItem, stars};
+use domain::merchant::templates::ReplyTemplate;
 
 fn yuan(f: i64) -> String {
     format!("¥{}", Fen(f).yuan_string())
@@ -68,7 +69,7 @@ pub fn CasePage() -> impl IntoView {
         <Suspense>
             {move || Suspend::new(async move { match data.await {
                 Err(e) => view! { <crate::components::PageError error=e/> }.into_any(),
-                Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence reassign_to=p.reassign_to/> }.into_any(),
+                Ok(p) => view! { <CaseBody case=p.case trail=p.trail evidence=p.evidence reassign_to=p.reassign_to templates=p.templates/> }.into_any(),
             } })}
         </Suspense>
         <CaseIdentityCard id=id reveal=reveal/>
@@ -81,6 +82,7 @@ fn CaseBody(
     trail: Vec<TrailEntryView>,
     evidence: Vec<EvidenceView>,
     reassign_to: Vec<domain::cases::StaffLoad>,
+    templates: Vec<ReplyTemplate>,
 ) -> impl IntoView {
     let lang = use_lang();
     let steps = [
@@ -143,7 +145,7 @@ fn CaseBody(
             <ScreeningCard case=case.clone()/>
             <Terms case=case.clone()/>
             <FirstCompensationCard case=case.clone()/>
-            <Actions case=case.clone()/>
+            <Actions case=case.clone() templates=templates/>
             <StaffTools case=case.clone() reassign_to=reassign_to/>
             <CaseRatings case=case.clone() merchant_answered=merchant_answered/>
             <div class="card">
@@ -316,7 +318,7 @@ fn FirstCompensationCard(case: CaseView) -> impl IntoView {
 
 /// One form per action the viewer may take now.
 #[component]
-fn Actions(case: CaseView) -> impl IntoView {
+fn Actions(case: CaseView, templates: Vec<ReplyTemplate>) -> impl IntoView {
     let lang = use_lang();
     if case.allowed_actions.is_empty() {
         return None;
@@ -324,7 +326,7 @@ fn Actions(case: CaseView) -> impl IntoView {
     let forms = case
         .allowed_actions
         .iter()
-        .map(|kind| view! { <ActionFormFor id=case.id kind=*kind status=case.status/> })
+        .map(|kind| view! { <ActionFormFor id=case.id kind=*kind status=case.status templates=templates.clone()/> })
         .collect_view();
     Some(view! {
         <div class="card actions" id="actions">
@@ -404,7 +406,12 @@ fn StaffTools(case: CaseView, reassign_to: Vec<domain::cases::StaffLoad>) -> imp
 }
 
 #[component]
-fn ActionFormFor(id: i32, kind: ActionKind, status: Status) -> impl IntoView {
+fn ActionFormFor(
+    id: i32,
+    kind: ActionKind,
+    status: Status,
+    templates: Vec<ReplyTemplate>,
+) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<CaseAction>::new();
     let label = t(lang, &kind.label_key()).to_string();
@@ -440,7 +447,7 @@ fn ActionFormFor(id: i32, kind: ActionKind, status: Status) -> impl IntoView {
         ActionKind::Offer | ActionKind::Propose | ActionKind::Decide
     );
     view! {
-        <ActionForm action=action attr:class="form action-form" attr:data-action=kind.as_str()>
+        <ActionForm action=action attr:class="form action-form" attr:id=format!("act-{}", kind.as_str()) attr:data-action=kind.as_str()>
             <input type="hidden" name="id" value=id.to_string()/>
             <input type="hidden" name="action" value=kind.as_str()/>
             {with_terms.then(|| view! {
@@ -503,7 +510,7 @@ fn ActionFormFor(id: i32, kind: ActionKind, status: Status) -> impl IntoView {
                 }
             })}
             {with_message.then(|| view! {
-                <label>{t(lang, "field.message")}<textarea name="message" rows="2" required=message_required maxlength=domain::input::max::MESSAGE.to_string()></textarea></label>
+                <MessageField kind=kind required=message_required templates=templates/>
             })}
             {with_reason.then(|| view! {
                 <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required=reason_required maxlength=domain::cases::reason_max(kind).to_string()></textarea></label>
@@ -514,6 +521,43 @@ fn ActionFormFor(id: i32, kind: ActionKind, status: Status) -> impl IntoView {
             })}
             <button type="submit">{label}</button>
         </ActionForm>
+    }
+}
+
+/// A step's message field. For the merchant's accounts, the business's
+/// reply templates below it: each a link (`?template=<id>#act-<step>`) that
+/// fills the field with the template's text — a page load without
+/// JavaScript, in place with it — to be changed before sending.
+#[component]
+fn MessageField(kind: ActionKind, required: bool, templates: Vec<ReplyTemplate>) -> impl IntoView {
+    let lang = use_lang();
+    let query = use_query_map();
+    let picked = {
+        let templates = templates.clone();
+        move || {
+            let id = query.read().get("template")?.parse::<i32>().ok()?;
+            templates
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.text.clone())
+        }
+    };
+    let initial = picked.clone()().unwrap_or_default();
+    view! {
+        <label>{t(lang, "field.message")}
+            <textarea name="message" rows="3" required=required maxlength=domain::input::max::MESSAGE.to_string()
+                prop:value=move || picked().unwrap_or_default()>{initial}</textarea>
+        </label>
+        {(!templates.is_empty()).then(|| view! {
+            <details class="templates">
+                <summary>{t(lang, "case.use_template")}</summary>
+                <ul class="template-picks">
+                    {templates.iter().map(|tpl| view! {
+                        <li><a href=format!("?template={}#act-{}", tpl.id, kind.as_str()) data-template=tpl.id.to_string()>{tpl.title.clone()}</a></li>
+                    }).collect_view()}
+                </ul>
+            </details>
+        })}
     }
 }
 

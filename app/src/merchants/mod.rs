@@ -9,9 +9,11 @@ mod manage;
 pub(crate) mod profile;
 mod register;
 mod team;
+mod templates;
 
 pub use api::*;
 pub use profile::MerchantPage;
 pub(crate) use profile::{RatingItem, stars};
 pub use register::MyBusinessPage;
 pub use team::{JoinTeamPage, TeamPage};
+pub use templates::TemplatesPage;

@@ -41,6 +41,7 @@ pub fn MyBusinessPage() -> impl IntoView {
         <section class="mybiz">
             <h1>{t(lang, "mybiz.title")}</h1>
             <p><a href="/merchants/team" id="team-link">{t(lang, "team.title")}</a>" · "<span class="muted">{t(lang, "team.link_hint")}</span></p>
+            <p><a href="/merchants/templates" id="templates-link">{t(lang, "templates.title")}</a>" · "<span class="muted">{t(lang, "templates.link_hint")}</span></p>
             <Suspense>
                 {move || Suspend::new(async move { match data.await {
                     Err(AppError::Unauthorized { .. }) => view! {

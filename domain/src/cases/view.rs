@@ -199,6 +199,10 @@ pub struct CasePage {
     /// owner, with their open cases). Empty for everyone else.
     #[serde(default)]
     pub reassign_to: Vec<super::StaffLoad>,
+    /// For an account answering for the case's merchant: its business's
+    /// reply templates, offered in the message fields. Empty otherwise.
+    #[serde(default)]
+    pub templates: Vec<crate::merchant::templates::ReplyTemplate>,
 }
 
 /// A line of a queue or "my cases" list.

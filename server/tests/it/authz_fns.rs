@@ -115,6 +115,8 @@ struct Objects {
     email_change: Vec<String>,
     /// A's pending staff invitation (withdrawn by its row).
     invitation: i64,
+    /// A reply template of A's (rewritten, then deleted by its rows).
+    template: i64,
     /// The link token of another pending invitation of A's (read by its row).
     invitation_token: String,
     /// A member of A's staff (removed by its row).
@@ -263,6 +265,10 @@ const MATRIX: &[Row] = &[
     ("team/remove",                 Gate,             "---+--------", team_remove),
     ("team/invitation",             Gate,             "++++++++++++", team_invitation),
     ("team/join",                   Gate,             "++++++++++++", team_join),
+    // Reply templates: every merchant account keeps its own business's.
+    ("templates/list",              Gate,             "---++-------", none),
+    ("templates/save",              Gate,             "---++-------", template_new),
+    ("templates/delete",            Gate,             "---+--------", template_delete),
     // Organisations and their API keys (`/admin/organisations`): admins
     // only, as in `authz.rs`; the forms act on an e-commerce platform made
     // for the run and a key of it. A second creation of the same
@@ -281,6 +287,17 @@ const MATRIX: &[Row] = &[
 fn team_invite(c: &Cell) -> Fields {
     let email = fresh_email(c.w, "staff.shop.cn");
     fields(&[("email", &email), ("name", "新员工")])
+}
+
+fn template_new(_: &Cell) -> Fields {
+    fields(&[
+        ("title", "退货地址"),
+        ("text", "请寄回：上海市浦东新区演示路1号，售后部收。"),
+    ])
+}
+
+fn template_delete(c: &Cell) -> Fields {
+    fields(&[("id", &c.o.template.to_string())])
 }
 
 fn team_revoke(c: &Cell) -> Fields {
@@ -916,6 +933,15 @@ async fn objects(w: &World) -> Objects {
         .await
     };
     let invitation = created(invite("fn-revoke@shop.cn".into()).await);
+    let template = created(
+        api(
+            w,
+            "/merchants/templates",
+            json!({"title": "退款时限", "text": "退款将在3个工作日内原路退回。"}),
+            R::M,
+        )
+        .await,
+    );
     invite("fn-read@shop.cn".into()).await.expect(201);
     let join_emails: Vec<String> = (0..COLUMNS.len())
         .map(|i| format!("fn-join-{i}@shop.cn"))
@@ -954,6 +980,7 @@ async fn objects(w: &World) -> Objects {
     Objects {
         delivery,
         invitation,
+        template,
         invitation_token,
         staff_member,
         join_tokens,

@@ -62,4 +62,31 @@ backend_tests! {
         send(&w, &m, Req::delete(&format!("/api/v1/merchants/templates/{id}"))).await.expect(404);
         send(&w, &m, Req::post("/api/v1/merchants/templates").json(&body("第51条", "正文"))).await.expect(201);
     }
+
+    async fn the_case_page_offers_the_templates_to_the_merchants_accounts_only_and_fills_one_in(app) {
+        let w = World::new(app).await;
+        let m = w.token(R::M).to_string();
+        let t = send(&w, &m, Req::post("/api/v1/merchants/templates").json(&body("退款时限", "退款将在3个工作日内原路退回，请留意。"))).await.expect(201).json();
+        let id = w.case_at(crate::cases::Stage::AwaitingMerchant).await;
+        let page = |r: R, q: &str| {
+            let w = &w;
+            let uri = format!("/cases/{id}{q}");
+            async move { w.app.send(Req::get(&uri).cookie(w.token(r))).await.expect(200).text() }
+        };
+        // The merchant's respond form lists the template; picking it fills the field.
+        let html = page(R::M, "").await;
+        let link = format!("?template={}#act-respond", t["id"]);
+        assert!(html.contains(&link.replace('&', "&amp;")) || html.contains(&link), "no template link in the page");
+        let filled = page(R::M, &format!("?template={}", t["id"])).await;
+        assert!(filled.contains(">退款将在3个工作日内原路退回，请留意。</textarea>"), "the field is not filled");
+        // A template id of another business, or nonsense, fills nothing.
+        let other = send(&w, w.token(R::M2), Req::post("/api/v1/merchants/templates").json(&body("别家", "别家的模板正文"))).await.expect(201).json();
+        assert!(!page(R::M, &format!("?template={}", other["id"])).await.contains("别家的模板正文"));
+        assert!(!page(R::M, "?template=abc").await.contains("请留意。</textarea>"), "a bad id fills nothing");
+        // The consumer and staff never see them.
+        for r in [R::C, R::Med, R::Adm] {
+            let html = page(r, &format!("?template={}", t["id"])).await;
+            assert!(!html.contains("退款时限") && !html.contains("请留意"), "{r:?} sees the merchant's templates");
+        }
+    }
 }
