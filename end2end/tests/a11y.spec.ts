@@ -126,13 +126,13 @@ test('consumer pages', async ({ page }, info) => {
   await signIn(page, info, 'consumer@demo.gongdao.cn');
   const kase = await firstLink(page, info, '/cases', CASE_LINK);
   expect(kase, 'a demo case').toBeTruthy();
-  await checkPages(page, info, ['/dashboard', '/cases', '/cases/new', kase!, '/inbox', '/account']);
+  await checkPages(page, info, ['/dashboard', '/cases', '/cases/new', `/cases/new?q=${encodeURIComponent('华奈')}`, '/cases/new?merchant=1', kase!, '/inbox', '/account']);
 });
 
 test('merchant pages', async ({ page }, info) => {
   await signIn(page, info, 'merchant@demo.gongdao.cn');
   const kase = await firstLink(page, info, '/cases', CASE_LINK);
-  const paths = ['/dashboard', '/cases', '/merchants/register', '/inbox', '/account'];
+  const paths = ['/dashboard', '/cases', '/merchants/register', '/merchants/team', '/merchants/templates', '/inbox', '/account'];
   if (kase) paths.push(kase);
   await checkPages(page, info, paths);
 });

@@ -28,7 +28,19 @@ test('signed out, filing a complaint goes through the login to the form', async 
   await page.fill('#login-form input[name=password]', 'gongdao-demo');
   await page.click('#login-form button[type=submit]');
   await expect(page).toHaveURL(/\/cases\/new$/);
+  // The first step: the merchant, found by name and chosen from the hits.
+  await page.fill('#merchant-pick-q', '华奈');
+  const found = page.waitForURL(/\/cases\/new\?q=/);
+  await page.click('#merchant-pick button[type=submit]');
+  await found;
+  if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
+  const hit = page.locator('#merchant-pick-results li').first();
+  await expect(hit.locator('strong')).toContainText('华奈');
+  await hit.locator('a.pick').click();
+  await expect(page).toHaveURL(/\/cases\/new\?merchant=\d+&name=/);
+  await expect(page.locator('#merchant-name strong')).toContainText('华奈');
   await expect(page.locator('#file-form')).toBeVisible();
+  await expect(page.locator('#file-form input[name=merchant]')).toHaveAttribute('type', 'hidden');
   // Signed in, the link goes straight there.
   await open(page, info, '/');
   await expect(page.locator('#home-file')).toHaveAttribute('href', '/cases/new');

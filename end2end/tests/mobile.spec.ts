@@ -62,8 +62,8 @@ test('public pages fit a phone', async ({ page }, info) => {
 
 test('signed-in pages fit a phone', async ({ page }, info) => {
   const roles: [string, string[]][] = [
-    ['consumer', ['/dashboard', '/cases', '/cases/new', '/inbox', '/account']],
-    ['merchant', ['/dashboard', '/cases', '/merchants/register', '/merchants/team']],
+    ['consumer', ['/dashboard', '/cases', '/cases/new', `/cases/new?q=${encodeURIComponent('华奈')}`, '/cases/new?merchant=1', '/inbox', '/account']],
+    ['merchant', ['/dashboard', '/cases', '/merchants/register', '/merchants/team', '/merchants/templates']],
     ['mediator', ['/dashboard', '/cases', '/staff/workload']],
     ['fund-admin', ['/dashboard', '/fund/admin']],
     ['regulator', ['/dashboard', '/regulator', '/regulator/dashboard']],

@@ -50,18 +50,91 @@ pub fn NewCasePage() -> impl IntoView {
     let q = use_query_map();
     let merchant_q = q.read_untracked().get("merchant").unwrap_or_default();
     let merchant_name = q.read_untracked().get("name").unwrap_or_default();
+    // By code: the merchant's id or USCC typed into the form itself.
+    let by_code = q.read_untracked().get("by").as_deref() == Some("code");
+    let chosen = !merchant_q.is_empty();
     let previews = RwSignal::new(Vec::<Preview>::new());
     view! {
         <section class="card">
             <h1>{t(lang, "case.file_title")}</h1>
-            {(!merchant_name.is_empty()).then(|| view! { <p class="muted" id="merchant-name">{t(lang, "field.merchant")}": "<strong>{merchant_name.clone()}</strong></p> })}
+            {chosen.then(|| {
+                let shown = if merchant_name.is_empty() { merchant_q.clone() } else { merchant_name.clone() };
+                view! {
+                    <p id="merchant-name">{t(lang, "field.merchant")}": "<strong>{shown}</strong>" "
+                        <a href="/cases/new" id="merchant-change" rel="external">{t(lang, "case.pick.change")}</a></p>
+                }
+            })}
             <Suspense>
                 {move || {
                     let merchant_q = merchant_q.clone();
-                    Suspend::new(async move { filing_form(lang, draft.await, merchant_q, previews) })
+                    Suspend::new(async move {
+                        let draft = draft.await;
+                        if draft.is_none() && !chosen && !by_code {
+                            return view! { <MerchantPicker/> }.into_any();
+                        }
+                        let hidden = draft.is_none() && chosen;
+                        filing_form(lang, draft, merchant_q, hidden, previews).into_any()
+                    })
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// The first step of filing: the merchant, found by its name (a GET form,
+/// so it works without JavaScript), each hit with its credit grade and
+/// complaints of the last 12 months, chosen by a link that carries it into
+/// the form. Who knows the merchant's USCC may type it instead. The links
+/// within `/cases/new` load the page anew (`rel="external"`): the page reads
+/// its step from the URL once, as the server rendered it.
+#[component]
+fn MerchantPicker() -> impl IntoView {
+    let lang = use_lang();
+    let q = use_query_map();
+    let text = move || q.read().get("q").unwrap_or_default();
+    let hits = Resource::new(text, |text| async move {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        let params = domain::search::SearchParams {
+            q: Some(text),
+            ..Default::default()
+        };
+        crate::search::search_merchants(params).await.map(Some)
+    });
+    view! {
+        <p class="hint">{t(lang, "case.pick.hint")}</p>
+        <form method="get" action="/cases/new" class="form row" role="search" id="merchant-pick">
+            <label>{t(lang, "case.pick.name")}
+                <input type="search" name="q" id="merchant-pick-q" required maxlength="100" value=text autocomplete="off"/>
+            </label>
+            " "<button type="submit">{t(lang, "case.pick.find")}</button>
+        </form>
+        <Suspense>
+            {move || Suspend::new(async move { match hits.await {
+                Err(e) => view! { <p class="notice error" role="alert" id="merchant-pick-error">{e.message(lang)}</p> }.into_any(),
+                Ok(None) => ().into_any(),
+                Ok(Some(page)) if page.items.is_empty() => view! { <p class="muted" id="merchant-pick-none">{t(lang, "case.pick.none")}</p> }.into_any(),
+                Ok(Some(page)) => view! {
+                    <ul class="results" id="merchant-pick-results">
+                        {page.items.into_iter().map(|m| {
+                            let href = format!("/cases/new?merchant={}&name={}", m.id, urlencoding::encode(&m.name));
+                            view! {
+                                <li data-merchant=m.id.to_string()>
+                                    <strong>{m.name.clone()}</strong>" "<span class="muted">{m.province.clone()}" "{m.region.clone()}</span>
+                                    {m.grade.clone().map(|g| { let label = g.clone(); view! { " "<span class="badge grade" data-grade=g>{t(lang, "case.pick.grade")}" "{label}</span> } })}
+                                    {m.verified.then(|| view! { " "<span class="badge verified">{t(lang, "search.verified")}</span> })}
+                                    {m.black_list.then(|| view! { " "<span class="badge black-list">{t(lang, "lists.black")}</span> })}
+                                    " "<span class="muted">{domain::tf(lang, "case.pick.complaints", &[&m.complaints_12m.to_string()])}</span>
+                                    " "<a class="button pick" href=href rel="external">{t(lang, "case.pick.choose")}</a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            } })}
+        </Suspense>
+        <p class="muted"><a href="/cases/new?by=code" id="merchant-by-code" rel="external">{t(lang, "case.pick.by_code")}</a></p>
     }
 }
 
@@ -70,6 +143,7 @@ fn filing_form(
     lang: domain::Lang,
     draft: Option<FilingDraft>,
     merchant_q: String,
+    merchant_hidden: bool,
     previews: RwSignal<Vec<Preview>>,
 ) -> impl IntoView {
     let value = {
@@ -93,7 +167,11 @@ fn filing_form(
     view! {
             {error.map(|e| view! { <p class="notice error" role="alert" id="filing-error">{e}</p> })}
             <form method="post" action="/cases/new" enctype="multipart/form-data" class="form" id="file-form">
-                <label>{t(lang, "case.merchant_key")}<input type="text" name="merchant" required value=merchant/></label>
+                {if merchant_hidden {
+                    view! { <input type="hidden" name="merchant" value=merchant/> }.into_any()
+                } else {
+                    view! { <label>{t(lang, "case.merchant_key")}<input type="text" name="merchant" required value=merchant/></label> }.into_any()
+                }}
                 <label>{t(lang, "field.category")}
                     <select name="category">
                         {Category::ALL.iter().map(|c| view! { <option value=c.as_str() selected=category == c.as_str()>{t(lang, &format!("category.{}", c.as_str())).to_string()}</option> }).collect_view()}

@@ -79,6 +79,11 @@ pub async fn file_with_evidence(
     let html = from_html_form(&headers);
     let mut values = BTreeMap::new();
     let result = async {
+        // Who may file at all is decided before the form is read: a
+        // regulator's or merchant's post is 403 whatever it holds.
+        if caller.user.role != domain::Role::Consumer {
+            return Err(AppError::Forbidden);
+        }
         let files = read_form(form, &mut values).await?;
         let input = ComplaintInput::from_form(&complaint_form(&values))?;
         services::cases::file_case_with_evidence(

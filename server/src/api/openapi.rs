@@ -378,15 +378,22 @@ pub struct PublicList {
 #[allow(dead_code)]
 pub struct FilingUpload {
     /// The merchant's number or USCC.
+    #[schema(min_length = 1, max_length = 18, pattern = r"^[0-9A-Za-z]+$")]
     pub merchant: String,
     pub category: domain::cases::Category,
+    #[schema(min_length = 4, max_length = 100, pattern = r"\S")]
     pub title: String,
+    #[schema(min_length = 10, max_length = 5000, pattern = r"\S")]
     pub narrative: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub order_ref: String,
-    /// YYYY-MM-DD.
+    /// 2026-12-01, 2026/12/1, 2026.12.1 or 2026年12月1日.
+    #[schema(min_length = 8, max_length = 16)]
     pub order_date: String,
     /// Yuan, as typed (`12.50`).
+    #[schema(pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub amount_paid: String,
+    #[schema(pattern = r"^[0-9]{1,9}(\.[0-9]{1,2})?$")]
     pub amount_claimed: String,
     pub remedy: domain::cases::Remedy,
     /// Blank: as the remedy; or a punitive demand.
