@@ -7,7 +7,9 @@ const baseURL = process.env.GONGDAO_E2E_URL ?? 'http://127.0.0.1:3000';
 export default defineConfig({
   testDir: './tests',
   // The longest specs walk a case through four parties' pages, each page
-  // hydrating a debug build (about 4 s a page on 2 cores): 60 s was too short.
+  // hydrating a debug build (about 4 s a page on 2 cores until the dev
+  // profile optimised the server's brotli, under 1 s since): 60 s was too
+  // short then, and a loaded machine still needs the room.
   timeout: 120_000,
   expect: { timeout: 10_000 },
   workers: 1,
