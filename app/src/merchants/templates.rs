@@ -4,7 +4,7 @@
 //! JavaScript off; the service decides who may.
 
 use domain::calendar::format_local;
-use domain::merchant::templates::{ReplyTemplate, TemplateInput};
+use domain::merchant::templates::ReplyTemplate;
 use domain::{AppError, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -23,7 +23,7 @@ pub async fn my_templates() -> Result<Vec<ReplyTemplate>, AppError> {
 pub async fn save_template(id: Option<i32>, title: String, text: String) -> Result<(), AppError> {
     let u = crate::ssr::require_role(&[domain::Role::Merchant]).await?;
     let svc = crate::ssr::services()?;
-    let input = TemplateInput {
+    let input = domain::merchant::templates::TemplateInput {
         title: Some(title),
         text: Some(text),
     };
