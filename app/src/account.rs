@@ -3,12 +3,15 @@
 //! `/account/email`), who among the staff read their personal data, and
 //! deleting the account. Every form works with JavaScript off.
 
+#[cfg(feature = "ssr")]
 use domain::accounts::{DeleteAccountInput, EmailChangeInput, PasswordChangeInput};
 use domain::{AppError, Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::admin::{PiiAccessRow, access_rows};
+use crate::admin::PiiAccessRow;
+#[cfg(feature = "ssr")]
+use crate::admin::access_rows;
 use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::{tr, use_lang};
 

@@ -170,6 +170,7 @@ pub async fn pii_log() -> Result<Vec<PiiAccessRow>, AppError> {
 }
 
 /// The log's lines as the pages show them (the admin's log, a consumer's own).
+#[cfg(feature = "ssr")]
 pub(crate) fn access_rows(rows: Vec<domain::cases::AccessView>) -> Vec<PiiAccessRow> {
     rows.into_iter()
         .map(|r| PiiAccessRow {

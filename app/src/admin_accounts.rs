@@ -3,9 +3,9 @@
 //! staff, the role form — every change with a reason — and the audit log of
 //! staff administration below. Every form works with JavaScript off.
 
-use domain::accounts::{
-    AccountPage, AccountQueryInput, AccountView, RoleInput, StaffAdminEntry, StatusInput,
-};
+use domain::accounts::{AccountPage, AccountView, StaffAdminEntry};
+#[cfg(feature = "ssr")]
+use domain::accounts::{AccountQueryInput, RoleInput, StatusInput};
 use domain::{AppError, Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;

@@ -125,8 +125,7 @@ export async function signIn(page: Page, info: TestInfo, email: string, password
 
 /** Submits the case page's form for `action`, filling `fields` (name → value) first. */
 export async function act(page: Page, info: TestInfo, action: string, fields: Record<string, string> = {}) {
-  const form = page.locator(`form[data-action="${action}"]`);
-  await expect(form).toBeVisible();
+  const form = await actionForm(page, action);
   for (const [name, value] of Object.entries(fields)) {
     const input = form.locator(`[name="${name}"]`);
     if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
@@ -140,6 +139,21 @@ export async function act(page: Page, info: TestInfo, action: string, fields: Re
   await navigated;
   await page.waitForLoadState('load');
   if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
+}
+
+/**
+ * The case page's form for `action`, visible: a step that is not the one
+ * expected next is folded in its own `<details>`, opened here as a person
+ * opens it (a click on its summary works with JavaScript off too).
+ */
+export async function actionForm(page: Page, action: string) {
+  const form = page.locator(`form[data-action="${action}"]`);
+  const folded = page.locator(`details.action-more[data-action="${action}"]`);
+  if ((await folded.count()) > 0 && (await folded.getAttribute('open')) === null) {
+    await folded.locator('summary').click();
+  }
+  await expect(form).toBeVisible();
+  return form;
 }
 
 /** The HTML as a browser without JavaScript renders it: no scripts, `<noscript>` content shown. */

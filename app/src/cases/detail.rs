@@ -123,30 +123,26 @@ fn CaseBody(
                     view! { <li class=class>{t(lang, key)}</li> }
                 }).collect_view()}
             </ol>
-            <div class="card" class:hidden=case.deadlines.is_empty() && waiting.is_empty() && !case.paused && case.members == 0 && case.decision_overdue_at.is_none()>
-                {(!waiting.is_empty()).then(|| view! { <p id="waiting-on"><strong>{t(lang, "case.waiting_on")}": "</strong>{waiting.join(" / ")}</p> })}
-                {case.clock_stopped.clone().map(|stop| view! { <ClockStopped stop=stop/> })}
-                {case.decision_overdue_at.filter(|_| case.status == Status::InArbitration).map(|at| view! {
-                    <p class="notice error" id="decision-overdue">{tf(lang, "case.decision_overdue_since", &[&format_local(at)])}</p>
-                })}
-                {(case.members > 0).then(|| view! {
-                    <p id="collective">{tf(lang, "case.collective", &[&case.members.to_string(), &yuan(case.total_claimed_fen)])}</p>
-                })}
-                {case.viewer_is_member.then(|| view! { <p class="muted" id="member-note">{t(lang, "case.member_note")}</p> })}
-                <ul class="deadlines" id="deadlines">
-                    {case.deadlines.iter().map(|d| view! {
-                        <li data-key=d.key.clone()>
-                            {t(lang, &d.key).to_string()}": "<strong>{d.at_local.clone()}</strong>" "
-                            <span class="muted">"("{tf(lang, "case.days_left", &[&d.working_days_left.to_string()])}")"</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </div>
+            <NextStep case=case.clone() waiting=waiting merchant_answered=merchant_answered/>
             <ScreeningCard case=case.clone()/>
-            <Terms case=case.clone()/>
             <FirstCompensationCard case=case.clone()/>
+            <OnTheTable case=case.clone()/>
             <Actions case=case.clone() templates=templates/>
             <StaffTools case=case.clone() reassign_to=reassign_to/>
+            <div class="card conversation">
+                <h2>{t(lang, "case.timeline")}</h2>
+                <p class="muted small">{t(lang, "case.timeline_note")}</p>
+                <ol class="timeline" id="timeline">
+                    {trail.into_iter().map(|e| view! { <TrailLine entry=e/> }).collect_view()}
+                </ol>
+                // A plain link: the cookie rides on the GET, so it works without JavaScript.
+                <p class="bundle" id="bundle">
+                    <a href=bundle_href rel="external" download id="bundle-link">{t(lang, "case.bundle")}</a>
+                    <br/><span class="muted">{t(lang, "case.bundle_note")}</span>
+                    {case.personal_data_masked.then(|| view! { <br/><span class="muted">{t(lang, "case.bundle_masked")}</span> })}
+                </p>
+            </div>
+            <Evidence case=case.clone() files=evidence/>
             <CaseRatings case=case.clone() merchant_answered=merchant_answered/>
             <div class="card">
                 <h2>{t(lang, "case.facts")}</h2>
@@ -183,20 +179,80 @@ fn CaseBody(
                 </dl>
                 <p class="narrative">{case.narrative.clone()}</p>
             </div>
-            <Evidence case=case.clone() files=evidence/>
-            <div class="card">
-                <h2>{t(lang, "case.timeline")}</h2>
-                <ol class="timeline" id="timeline">
-                    {trail.into_iter().map(|e| view! { <TrailLine entry=e/> }).collect_view()}
-                </ol>
-                // A plain link: the cookie rides on the GET, so it works without JavaScript.
-                <p class="bundle" id="bundle">
-                    <a href=bundle_href rel="external" download id="bundle-link">{t(lang, "case.bundle")}</a>
-                    <br/><span class="muted">{t(lang, "case.bundle_note")}</span>
-                    {case.personal_data_masked.then(|| view! { <br/><span class="muted">{t(lang, "case.bundle_masked")}</span> })}
-                </p>
-            </div>
         </section>
+    }
+}
+
+/// The top of the case page, for both sides and staff: what is expected of
+/// the reader (a link to the form), whom the case waits on, every running
+/// deadline with its working days left (Beijing time), the stopped clock.
+/// For the consumer of a case the merchant has not answered yet: that the
+/// complaint is filed and what happens next, with the real deadline.
+#[component]
+fn NextStep(case: CaseView, waiting: Vec<String>, merchant_answered: bool) -> impl IntoView {
+    let lang = use_lang();
+    let just_filed = case.status == Status::AwaitingMerchant
+        && case.viewer_party == Some(domain::cases::Party::Consumer)
+        && !merchant_answered;
+    let respond_by = case
+        .deadlines
+        .iter()
+        .find(|d| d.key == "deadline.respond_by")
+        .cloned();
+    let quiet = case.deadlines.is_empty()
+        && waiting.is_empty()
+        && case.next_action.is_none()
+        && !case.paused
+        && case.members == 0
+        && case.decision_overdue_at.is_none()
+        && !just_filed;
+    let yours = case.next_action.map(|k| {
+        view! {
+            <p class="yours" id="your-turn" data-action=k.as_str()>
+                <strong>{t(lang, "case.your_turn")}</strong>" "
+                <a href=format!("#act-{}", k.as_str())>{t(lang, &k.label_key()).to_string()}</a>
+            </p>
+        }
+    });
+    view! {
+        <div class="card next-step" id="next-step" class:hidden=quiet>
+            {just_filed.then(|| view! {
+                <div id="filed-next">
+                    <h2>{t(lang, "case.filed.title")}</h2>
+                    {respond_by.clone().map(|d| view! {
+                        <p id="filed-deadline" data-at=d.at.to_rfc3339()>
+                            {tf(lang, "case.filed.deadline", &[&d.at_local, &d.working_days_left.to_string()])}
+                        </p>
+                    })}
+                    <ol class="what-next">
+                        <li>{t(lang, "case.filed.next1")}</li>
+                        <li>{t(lang, "case.filed.next2")}</li>
+                        <li>{t(lang, "case.filed.next3")}</li>
+                    </ol>
+                </div>
+            })}
+            {yours}
+            {(!waiting.is_empty()).then(|| view! { <p id="waiting-on"><strong>{t(lang, "case.waiting_on")}": "</strong>{waiting.join(" / ")}</p> })}
+            {case.clock_stopped.clone().map(|stop| view! { <ClockStopped stop=stop/> })}
+            {case.decision_overdue_at.filter(|_| case.status == Status::InArbitration).map(|at| view! {
+                <p class="notice error" id="decision-overdue">{tf(lang, "case.decision_overdue_since", &[&format_local(at)])}</p>
+            })}
+            {(case.members > 0).then(|| view! {
+                <p id="collective">{tf(lang, "case.collective", &[&case.members.to_string(), &yuan(case.total_claimed_fen)])}</p>
+            })}
+            {case.viewer_is_member.then(|| view! { <p class="muted" id="member-note">{t(lang, "case.member_note")}</p> })}
+            <ul class="deadlines" id="deadlines">
+                {case.deadlines.iter().map(|d| {
+                    let left = d.working_days_left;
+                    view! {
+                        <li data-key=d.key.clone() class:soon=left <= 1>
+                            {t(lang, &d.key).to_string()}": "<strong>{d.at_local.clone()}</strong>" "
+                            <span class="countdown">{tf(lang, "case.days_left", &[&left.to_string()])}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
     }
 }
 
@@ -225,11 +281,20 @@ fn ClockStopped(stop: ClockStopView) -> impl IntoView {
     }
 }
 
+/// The terms on the table, shown once: the offer or the mediator's
+/// proposal with its accept and reject choices side by side (for whoever
+/// may answer it; accepting is the primary choice when it is the step
+/// expected next), and the settlement or decision being carried out.
 #[component]
-fn Terms(case: CaseView) -> impl IntoView {
+fn OnTheTable(case: CaseView) -> impl IntoView {
     let lang = use_lang();
-    let mut rows: Vec<(&'static str, String)> = vec![];
+    let allowed = |k: ActionKind| case.allowed_actions.contains(&k);
+    // (what, the terms in words, its accept and reject steps if answerable)
+    type Row = (&'static str, String, Option<(ActionKind, ActionKind)>);
+    let mut rows: Vec<Row> = vec![];
     if let Some(o) = &case.offer {
+        let answer = (allowed(ActionKind::AcceptOffer) || allowed(ActionKind::RejectOffer))
+            .then_some((ActionKind::AcceptOffer, ActionKind::RejectOffer));
         rows.push((
             "case.offer",
             format!(
@@ -237,10 +302,13 @@ fn Terms(case: CaseView) -> impl IntoView {
                 terms_text(lang, &o.terms),
                 t(lang, &format!("audience.{}", o.by.as_str()))
             ),
+            answer,
         ));
     }
     if let Some(p) = &case.proposal {
-        rows.push(("case.proposal", terms_text(lang, &p.terms)));
+        let answer = (allowed(ActionKind::AcceptProposal) || allowed(ActionKind::RejectProposal))
+            .then_some((ActionKind::AcceptProposal, ActionKind::RejectProposal));
+        rows.push(("case.proposal", terms_text(lang, &p.terms), answer));
     }
     if let Some(s) = &case.settlement {
         rows.push((
@@ -251,6 +319,7 @@ fn Terms(case: CaseView) -> impl IntoView {
                 t(lang, "deadline.fulfil_by"),
                 format_deadline(s.fulfil_by)
             ),
+            None,
         ));
     }
     if let Some(d) = &case.decision {
@@ -262,12 +331,29 @@ fn Terms(case: CaseView) -> impl IntoView {
                 t(lang, "deadline.comply_by"),
                 format_deadline(d.comply_by)
             ),
+            None,
         ));
     }
+    let (id, status, next) = (case.id, case.status, case.next_action);
+    let allowed_now = case.allowed_actions.clone();
     (!rows.is_empty()).then(|| {
         view! {
             <div class="card terms" id="terms">
-                {rows.into_iter().map(|(k, v)| view! { <p><strong>{t(lang, k)}": "</strong>{v}</p> }).collect_view()}
+                {rows.into_iter().map(|(k, v, answer)| view! {
+                    <div class="on-table" data-terms=k>
+                        <p><strong>{t(lang, k)}": "</strong>{v}</p>
+                        {answer.map(|(accept, reject)| view! {
+                            <div class="choices">
+                                {allowed_now.contains(&accept).then(|| view! {
+                                    <ActionFormFor id=id kind=accept status=status templates=vec![] primary=next == Some(accept)/>
+                                })}
+                                {allowed_now.contains(&reject).then(|| view! {
+                                    <ActionFormFor id=id kind=reject status=status templates=vec![] primary=false/>
+                                })}
+                            </div>
+                        })}
+                    </div>
+                }).collect_view()}
             </div>
         }
     })
@@ -316,22 +402,54 @@ fn FirstCompensationCard(case: CaseView) -> impl IntoView {
     })
 }
 
-/// One form per action the viewer may take now.
+/// The steps the viewer may take now (the offer and proposal answers are
+/// with the terms, above): the expected one as an open form with the
+/// primary button, every other one folded in a `<details>` of its own (it
+/// opens without JavaScript) with a secondary button.
 #[component]
 fn Actions(case: CaseView, templates: Vec<ReplyTemplate>) -> impl IntoView {
     let lang = use_lang();
-    if case.allowed_actions.is_empty() {
-        return None;
-    }
-    let forms = case
+    let answers = [
+        ActionKind::AcceptOffer,
+        ActionKind::RejectOffer,
+        ActionKind::AcceptProposal,
+        ActionKind::RejectProposal,
+    ];
+    let primary = case.next_action.filter(|k| !answers.contains(k));
+    let others: Vec<ActionKind> = case
         .allowed_actions
         .iter()
-        .map(|kind| view! { <ActionFormFor id=case.id kind=*kind status=case.status templates=templates.clone()/> })
-        .collect_view();
+        .copied()
+        .filter(|k| Some(*k) != primary && !answers.contains(k))
+        .collect();
+    if primary.is_none() && others.is_empty() {
+        return None;
+    }
+    let (id, status) = (case.id, case.status);
+    // A reply template picked for a folded step (`?template=…&step=…`)
+    // comes back with that step open.
+    let step = use_query_map().read_untracked().get("step");
+    let first = primary.map(|kind| {
+        view! { <ActionFormFor id=id kind=kind status=status templates=templates.clone() primary=true/> }
+    });
+    let more = (!others.is_empty()).then(|| {
+        view! {
+            <h3 class="more-title">{t(lang, if primary.is_some() { "case.more_actions" } else { "case.actions" })}</h3>
+            <div class="more-actions">
+                {others.into_iter().map(|kind| view! {
+                    <details class="action-more" data-action=kind.as_str() open=step.as_deref() == Some(kind.as_str())>
+                        <summary>{t(lang, &kind.label_key()).to_string()}</summary>
+                        <ActionFormFor id=id kind=kind status=status templates=templates.clone() primary=false/>
+                    </details>
+                }).collect_view()}
+            </div>
+        }
+    });
     Some(view! {
         <div class="card actions" id="actions">
-            <h2>{t(lang, "case.actions")}</h2>
-            {forms}
+            {primary.is_some().then(|| view! { <h2>{t(lang, "case.actions")}</h2> })}
+            {first}
+            {more}
         </div>
     })
 }
@@ -411,9 +529,16 @@ fn ActionFormFor(
     kind: ActionKind,
     status: Status,
     templates: Vec<ReplyTemplate>,
+    /// The step expected next: an open form with the primary button.
+    primary: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<CaseAction>::new();
+    let form_class = if primary {
+        "form action-form primary-action"
+    } else {
+        "form action-form"
+    };
     let label = t(lang, &kind.label_key()).to_string();
     let message_required = matches!(
         kind,
@@ -447,7 +572,7 @@ fn ActionFormFor(
         ActionKind::Offer | ActionKind::Propose | ActionKind::Decide
     );
     view! {
-        <ActionForm action=action attr:class="form action-form" attr:id=format!("act-{}", kind.as_str()) attr:data-action=kind.as_str()>
+        <ActionForm action=action attr:class=form_class attr:id=format!("act-{}", kind.as_str()) attr:data-action=kind.as_str()>
             <input type="hidden" name="id" value=id.to_string()/>
             <input type="hidden" name="action" value=kind.as_str()/>
             {with_terms.then(|| view! {
@@ -519,13 +644,13 @@ fn ActionFormFor(
             {move || action.value().get().and_then(Result::err).filter(|e| e.field() == Some("identity")).map(|_| view! {
                 <p><a href="/dashboard#identity" class="identity-link">{t(lang, "identity.go_add")}</a></p>
             })}
-            <button type="submit">{label}</button>
+            <button type="submit" class=if primary { "primary" } else { "secondary" }>{label}</button>
         </ActionForm>
     }
 }
 
 /// A step's message field. For the merchant's accounts, the business's
-/// reply templates below it: each a link (`?template=<id>#act-<step>`) that
+/// reply templates below it: each a link (`?template=<id>&step=<step>#act-<step>`) that
 /// fills the field with the template's text — a page load without
 /// JavaScript, in place with it — to be changed before sending.
 #[component]
@@ -535,7 +660,11 @@ fn MessageField(kind: ActionKind, required: bool, templates: Vec<ReplyTemplate>)
     let picked = {
         let templates = templates.clone();
         move || {
-            let id = query.read().get("template")?.parse::<i32>().ok()?;
+            let q = query.read();
+            if q.get("step").is_some_and(|s| s != kind.as_str()) {
+                return None;
+            }
+            let id = q.get("template")?.parse::<i32>().ok()?;
             templates
                 .iter()
                 .find(|t| t.id == id)
@@ -553,7 +682,7 @@ fn MessageField(kind: ActionKind, required: bool, templates: Vec<ReplyTemplate>)
                 <summary>{t(lang, "case.use_template")}</summary>
                 <ul class="template-picks">
                     {templates.iter().map(|tpl| view! {
-                        <li><a href=format!("?template={}#act-{}", tpl.id, kind.as_str()) data-template=tpl.id.to_string()>{tpl.title.clone()}</a></li>
+                        <li><a href=format!("?template={}&step={}#act-{}", tpl.id, kind.as_str(), kind.as_str()) data-template=tpl.id.to_string()>{tpl.title.clone()}</a></li>
                     }).collect_view()}
                 </ul>
             </details>
@@ -755,12 +884,45 @@ fn TrailLine(entry: TrailEntryView) -> impl IntoView {
         .body
         .get("terms")
         .and_then(|v| serde_json::from_value(v.clone()).ok());
+    // Who spoke: the two sides face each other, staff and the system
+    // between them (a class, and the words "who" for screen readers).
+    let side = match entry.actor_role.as_str() {
+        "consumer" => "from-consumer",
+        "merchant" => "from-merchant",
+        "system" | "" => "from-system",
+        _ => "from-staff",
+    };
+    let file = (entry.kind == "evidence")
+        .then(|| {
+            let id = entry.body.get("evidence_id")?.as_i64()?;
+            let name = entry.body.get("file_name")?.as_str()?.to_string();
+            let image = entry
+                .body
+                .get("content_type")
+                .and_then(|v| v.as_str())
+                .is_some_and(domain::files::is_image);
+            Some((id, name, image))
+        })
+        .flatten();
     view! {
-        <li data-kind=entry.kind.clone()>
-            <span class="muted">{format_local(entry.at)}</span>" "<strong>{who}</strong>" "{what}
-            {terms.map(|tm| view! { <span class="terms">" · "{terms_text(lang, &tm)}</span> })}
-            {(!money.is_empty()).then(|| view! { <span class="terms money">" · "{money.join(" · ")}</span> })}
+        <li data-kind=entry.kind.clone() data-seq=entry.seq.to_string() class=format!("entry {side}")>
+            <p class="meta"><strong class="who">{who}</strong>" · "<span class="what">{what}</span>" · "<time datetime=entry.at.to_rfc3339()>{format_local(entry.at)}</time></p>
+            {terms.map(|tm| view! { <p class="terms">{terms_text(lang, &tm)}</p> })}
+            {(!money.is_empty()).then(|| view! { <p class="terms money">{money.join(" · ")}</p> })}
             {(!text.is_empty()).then(|| view! { <p class="said">{text}</p> })}
+            {file.map(|(id, name, image)| {
+                let href = format!("/api/v1/evidence/{id}");
+                if image {
+                    let src = href.clone();
+                    view! {
+                        <a href=href rel="external" download=name.clone() class="file">
+                            <img src=src class="thumb small" alt=name.clone() loading="lazy" width="96" height="72"/>
+                        </a>
+                    }.into_any()
+                } else {
+                    view! { <a href=href rel="external" download=name.clone() class="file">{name.clone()}</a> }.into_any()
+                }
+            })}
         </li>
     }
 }

@@ -96,7 +96,9 @@ pub fn CasesPage() -> impl IntoView {
                             {matches!(u.role, Role::Mediator | Role::Arbitrator).then(|| tab("queue", "case.queue"))}
                             {(u.role != Role::Consumer && u.role != Role::Merchant).then(|| tab("all", "case.all"))}
                             {matches!(u.role, Role::Mediator | Role::Arbitrator | Role::Admin).then(|| view! { <a href="/staff/workload" id="workload-link">{t(lang, "workload.title")}</a> })}
-                            {(u.role == Role::Consumer).then(|| view! { <a href="/search" class="button">{t(lang, "case.file_title")}</a> })}
+                            {(u.role == Role::Consumer).then(|| view! { <a href="/cases/new" class="button">{t(lang, "case.file_title")}</a> })}
+                            // The merchant's workspace: its reply templates are one click away.
+                            {(u.role == Role::Merchant).then(|| view! { <a href="/merchants/templates" id="workspace-templates">{t(lang, "templates.title")}</a> })}
                         </nav>
                         <form method="get" action="/cases" class="filters form row" id="case-filter" role="search">
                             <input type="hidden" name="view" value=view.get_untracked()/>

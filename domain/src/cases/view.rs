@@ -4,8 +4,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    ActionKind, Audience, Case, Category, ConsumerWait, Decision, Demand, EvidenceRequest,
-    FirstCompensation, Offer, Proposal, Remedy, Settlement, Status,
+    ActionKind, Actor, Audience, Case, Category, ConsumerWait, Decision, Demand, EvidenceRequest,
+    FirstCompensation, Offer, Party, Proposal, Remedy, Settlement, Status,
 };
 use crate::calendar::{format_deadline, format_local};
 
@@ -96,6 +96,15 @@ pub struct CaseView {
     pub waiting_on: Vec<Audience>,
     /// What the caller may do now.
     pub allowed_actions: Vec<ActionKind>,
+    /// Of those, the one the caller is expected to take next (the case
+    /// page's primary button; the rest are secondary): see [`next_action`].
+    /// `None` when nothing is expected of the caller.
+    #[serde(default)]
+    pub next_action: Option<ActionKind>,
+    /// The side the caller is on: the consumer (who filed or joined) or
+    /// the merchant (any of its accounts); `None` for staff and others.
+    #[serde(default)]
+    pub viewer_party: Option<Party>,
     pub offer: Option<Offer>,
     pub settlement: Option<Settlement>,
     pub proposal: Option<Proposal>,
@@ -337,4 +346,117 @@ pub struct AccessView {
     pub fields: String,
     pub reason: String,
     pub at: DateTime<Utc>,
+}
+
+/// The step expected next of `actor`, among the steps it may take now
+/// (`allowed`, from [`Case::allowed_actions`]): what the case waits for
+/// first — evidence asked of them, an answer to the terms on the table, the
+/// merchant's first response, a case to take, a decision to make, a
+/// settlement or decision to carry out or confirm — then the merchant's
+/// offer, then a message. Escalating, withdrawing, rejecting, handing over
+/// and asking for evidence are never the expected step: they stay secondary.
+pub fn next_action(allowed: &[ActionKind], actor: Option<Actor>) -> Option<ActionKind> {
+    use ActionKind::*;
+    let merchant = actor == Some(Actor::Party(Party::Merchant));
+    let order: &[ActionKind] = &[
+        ProvideEvidence,
+        AcceptProposal,
+        AcceptOffer,
+        Respond,
+        Take,
+        Decide,
+        DecideContest,
+        ApproveFirstCompensation,
+        Comply,
+        ConfirmFulfilment,
+        Propose,
+        ApplyFirstCompensation,
+    ];
+    order
+        .iter()
+        .copied()
+        .chain(merchant.then_some(Offer))
+        .chain([Message])
+        .find(|k| allowed.contains(k))
+}
+
+#[cfg(test)]
+mod next_action_tests {
+    use super::*;
+    use ActionKind::*;
+
+    const CONSUMER: Option<Actor> = Some(Actor::Party(Party::Consumer));
+    const MERCHANT: Option<Actor> = Some(Actor::Party(Party::Merchant));
+
+    #[test]
+    fn what_the_case_waits_for_comes_before_talk() {
+        // A merchant's first answer, not a message.
+        assert_eq!(
+            next_action(&[Message, Respond, Offer], MERCHANT),
+            Some(Respond)
+        );
+        // Answering the offer on the table, not escalating or rejecting.
+        assert_eq!(
+            next_action(
+                &[Message, RejectOffer, AcceptOffer, Escalate, Offer],
+                CONSUMER
+            ),
+            Some(AcceptOffer)
+        );
+        // Evidence asked of the party first of all.
+        assert_eq!(
+            next_action(&[Message, AcceptProposal, ProvideEvidence], CONSUMER),
+            Some(ProvideEvidence)
+        );
+        assert_eq!(next_action(&[Message, Comply], MERCHANT), Some(Comply));
+        assert_eq!(
+            next_action(&[ConfirmFulfilment, Reopen], CONSUMER),
+            Some(ConfirmFulfilment)
+        );
+    }
+
+    #[test]
+    fn an_offer_is_the_merchants_next_step_a_message_the_consumers() {
+        assert_eq!(
+            next_action(&[Message, Offer, Escalate], MERCHANT),
+            Some(Offer)
+        );
+        assert_eq!(
+            next_action(&[Message, Offer, Escalate, Withdraw], CONSUMER),
+            Some(Message)
+        );
+    }
+
+    #[test]
+    fn staff_take_then_decide() {
+        let m = Some(Actor::Mediator(7));
+        assert_eq!(next_action(&[Take], m), Some(Take));
+        assert_eq!(
+            next_action(&[Message, RequestEvidence, Handover, Propose], m),
+            Some(Propose)
+        );
+        let a = Some(Actor::Arbitrator(8));
+        assert_eq!(
+            next_action(&[Message, RequestEvidence, Decide], a),
+            Some(Decide)
+        );
+        let f = Some(Actor::FundAdmin(9));
+        assert_eq!(
+            next_action(&[RefuseFirstCompensation, ApproveFirstCompensation], f),
+            Some(ApproveFirstCompensation)
+        );
+    }
+
+    #[test]
+    fn secondary_steps_alone_are_not_expected() {
+        assert_eq!(next_action(&[Escalate, Withdraw], CONSUMER), None);
+        assert_eq!(next_action(&[Reopen], CONSUMER), None);
+        assert_eq!(next_action(&[], None), None);
+        // Whatever is expected is one of the allowed steps.
+        for k in ActionKind::ALL {
+            if let Some(n) = next_action(&[*k], MERCHANT) {
+                assert_eq!(n, *k);
+            }
+        }
+    }
 }

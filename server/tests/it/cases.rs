@@ -584,6 +584,9 @@ backend_tests! {
         assert_eq!(v["paused"], false);
         assert_eq!(v["waiting_on"], json!(["merchant"]));
         assert_eq!(strings(&v["allowed_actions"]), ["message", "withdraw"]);
+        // Nothing waits on the consumer: talking is what is left to do.
+        assert_eq!(v["next_action"], "message");
+        assert_eq!(v["viewer_party"], "consumer");
 
         // Filed Monday 10:00: the merchant has until the end of Wednesday (2
         // working days after today), negotiation until the end of Monday
@@ -611,6 +614,9 @@ backend_tests! {
 
         // The merchant may answer; the days left count down with the clock.
         assert_eq!(w.allowed(R::M, id).await, ["respond", "message", "offer"]);
+        let m = w.view(R::M, id).await;
+        assert_eq!(m["next_action"], "respond", "the first response is what is expected");
+        assert_eq!(m["viewer_party"], "merchant");
         w.set_now(beijing("2026-11-25 10:00"));
         let v = w.view(R::C, id).await;
         assert_eq!(deadline(&v, "respond_by")["working_days_left"], 1);
@@ -624,6 +630,7 @@ backend_tests! {
             strings(&v["allowed_actions"]),
             ["message", "escalate", "withdraw", "apply_first_compensation"]
         );
+        assert_eq!(v["next_action"], "apply_first_compensation", "the fund, not escalation, comes first");
         assert_eq!(v["first_compensation_limit_fen"], 259_900);
 
         // The merchant may be named by USCC (any case, spaces ignored) or by

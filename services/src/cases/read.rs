@@ -60,10 +60,11 @@ pub(crate) async fn view_of(
     let cal = calendar::current(svc, &svc.db).await?;
     let now = svc.clock.now();
     let state = state_of(c)?;
-    let allowed = actor_for(&svc.db, viewer, c, m)
-        .await?
+    let actor = actor_for(&svc.db, viewer, c, m).await?;
+    let allowed = actor
         .map(|a| state.allowed_actions(a, now, &cal))
         .unwrap_or_default();
+    let next_action = domain::cases::next_action(&allowed, actor);
     let (members, member_claims) = super::collective::totals(&svc.db, c.id).await?;
     let viewer_is_member = viewer.role == Role::Consumer && c.consumer_id != viewer.id;
     let name = consumer.map(|u| u.display_name).unwrap_or_default();
@@ -101,6 +102,11 @@ pub(crate) async fn view_of(
         deadlines: deadline_views(&state, &cal, now),
         waiting_on: state.waiting_on(),
         allowed_actions: allowed,
+        next_action,
+        viewer_party: match actor {
+            Some(domain::cases::Actor::Party(p)) => Some(p),
+            _ => None,
+        },
         offer: state.offer.clone(),
         settlement: state.settlement.clone(),
         proposal: state.proposal.clone(),
