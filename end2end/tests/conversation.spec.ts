@@ -100,10 +100,27 @@ test('the case page is one conversation: the expected step first, the offer once
   await expect(page.locator('#filed-deadline')).toContainText('北京时间');
   await expect(page.locator('#filed-deadline')).toContainText(/还有 \d+ 个工作日/);
   await stepsMatchApi(page, id);
+  // The same in English.
+  const host = new URL(info.project.use.baseURL!).hostname;
+  await page.context().addCookies([{ name: 'gongdao_lang', value: 'en', domain: host, path: '/' }]);
+  await open(page, info, url);
+  await expect(page.locator('#filed-next h2')).toHaveText('Your complaint is filed');
+  await expect(page.locator('#filed-deadline')).toContainText('Beijing time');
+  await expect(page.locator('#your-turn')).toContainText('Your turn');
+  await page.context().addCookies([{ name: 'gongdao_lang', value: 'zh', domain: host, path: '/' }]);
 
-  // The merchant: answering is the expected step.
+  // The merchant, from its workspace: the new case is marked and shows its
+  // time left; answering is the expected step on its page.
   const merchant = await party(browser, info, MERCHANT);
-  await open(merchant, info, url);
+  await open(merchant, info, `/cases?status=awaiting_merchant&q=${encodeURIComponent(`对话 ${info.project.name}`)}`);
+  const row = merchant.locator(`#case-list tr[data-case="${id}"]`);
+  await expect(row).toHaveAttribute('data-unread', 'true');
+  await expect(row.locator('.time-left')).toContainText('个工作日');
+  await expect(merchant.locator('#workspace-templates')).toHaveAttribute('href', '/merchants/templates');
+  await row.locator(`a[href="${url}"]`).click();
+  await expect(merchant).toHaveURL(new RegExp(`${url}$`));
+  await merchant.waitForLoadState('load');
+  if (info.project.name === 'js') await merchant.waitForSelector('body[data-hydrated="1"]');
   await expect(merchant.locator('#filed-next')).toHaveCount(0);
   expect(await stepsMatchApi(merchant, id)).toBe('respond');
   await expect(merchant.locator('#next-step #deadlines')).toContainText('商户首次回应期限');

@@ -150,7 +150,7 @@ export async function actionForm(page: Page, action: string) {
   const form = page.locator(`form[data-action="${action}"]`);
   const folded = page.locator(`details.action-more[data-action="${action}"]`);
   if ((await folded.count()) > 0 && (await folded.getAttribute('open')) === null) {
-    await folded.locator('summary').click();
+    await folded.locator(':scope > summary').click();
   }
   await expect(form).toBeVisible();
   return form;

@@ -1,5 +1,5 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { act, leave, open, party, signIn, test } from './helpers';
+import { act, actionForm, leave, open, party, signIn, test } from './helpers';
 
 // A merchant keeps a reply template on /merchants/templates and answers a
 // new complaint with it from the case page: picking the template fills the
@@ -53,6 +53,15 @@ test('a merchant keeps a reply template and answers a complaint with it', async 
   if (info.project.name === 'js') await merchant.waitForSelector('body[data-hydrated="1"]');
   await act(merchant, info, 'respond', { message: `${text}如有问题请随时联系。` });
   await expect(merchant.locator('#timeline')).toContainText(`${text}如有问题请随时联系。`);
+
+  // A message is now a folded step: a template picked there comes back
+  // with that step open and its field filled (the other fields stay empty).
+  const message = await actionForm(merchant, 'message');
+  await message.locator('details.templates summary').click();
+  await message.locator(`details.templates a:has-text("${title}")`).click();
+  await expect(merchant.locator('details.action-more[data-action="message"]')).toHaveAttribute('open', '');
+  await expect(message.locator('textarea[name=message]')).toHaveValue(text);
+  await expect(merchant.locator('form[data-action="offer"] textarea[name=message]')).toHaveValue('');
 
   // The consumer reads the answer, and never sees the merchant's templates.
   await open(page, info, `/cases/${caseId}`);
