@@ -81,3 +81,42 @@ test('signed-in pages fit a phone', async ({ page }, info) => {
   }
   expect(found, 'pages wider than a 375 px phone').toEqual([]);
 });
+
+/** The controls on `paths` smaller than a 44 px tap target: buttons, button links, fields, folds and the header's links. */
+async function smallTargets(page: Page, info: TestInfo, paths: string[]): Promise<string[]> {
+  const found: string[] = [];
+  const p = await withScriptsRunnable(page, info);
+  try {
+    for (const path of paths) {
+      await open(p, info, path);
+      const small = await p.evaluate(() => {
+        const sel = 'button, a.button, select, textarea, summary, header nav a, input:not([type=hidden]):not([type=checkbox]):not([type=radio]):not([type=file])';
+        return Array.from(document.querySelectorAll(sel))
+          .map((e) => [e, e.getBoundingClientRect()] as const)
+          // Not rendered (inside a closed <details>, hidden): nothing to tap.
+          .filter(([, r]) => r.width > 0 && r.height > 0 && r.height < 43.5)
+          .slice(0, 5)
+          .map(([e, r]) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${(e as HTMLElement).innerText ? ' "' + (e as HTMLElement).innerText.trim().slice(0, 12) + '"' : ''} ${Math.round(r.height)} px`);
+      });
+      if (small.length) found.push(`${path}: ${small.join(', ')}`);
+    }
+  } finally {
+    if (p !== page) await p.context().close();
+  }
+  return found;
+}
+
+test('the filing and case pages have tap targets of at least 44 px on a phone', async ({ page }, info) => {
+  const found: string[] = [];
+  for (const [who, paths] of [
+    ['consumer', ['/', '/cases', '/cases/new', `/cases/new?q=${encodeURIComponent('华奈')}`, '/cases/new?merchant=1']],
+    ['merchant', ['/cases', '/merchants/templates']],
+  ] as [string, string[]][]) {
+    await signIn(page, info, `${who}@demo.gongdao.cn`);
+    const kase = await firstLink(page, info, '/cases', CASE_LINK);
+    if (kase) paths.push(kase);
+    for (const f of await smallTargets(page, info, paths)) found.push(`[${who}] ${f}`);
+    await page.context().clearCookies();
+  }
+  expect(found, 'controls smaller than 44 px').toEqual([]);
+});

@@ -75,10 +75,13 @@ backend_tests! {
         };
         // The merchant's respond form lists the template; picking it fills the field.
         let html = page(R::M, "").await;
-        let link = format!("?template={}#act-respond", t["id"]);
+        let link = format!("?template={}&step=respond#act-respond", t["id"]);
         assert!(html.contains(&link.replace('&', "&amp;")) || html.contains(&link), "no template link in the page");
-        let filled = page(R::M, &format!("?template={}", t["id"])).await;
+        let filled = page(R::M, &format!("?template={}&step=respond", t["id"])).await;
         assert!(filled.contains(">退款将在3个工作日内原路退回，请留意。</textarea>"), "the field is not filled");
+        // Picked for another step, it fills that step's field only (here: none shown with it).
+        let elsewhere = page(R::M, &format!("?template={}&step=withdraw", t["id"])).await;
+        assert!(!elsewhere.contains("请留意。</textarea>"), "another step's field is filled");
         // A template id of another business, or nonsense, fills nothing.
         let other = send(&w, w.token(R::M2), Req::post("/api/v1/merchants/templates").json(&body("别家", "别家的模板正文"))).await.expect(201).json();
         assert!(!page(R::M, &format!("?template={}", other["id"])).await.contains("别家的模板正文"));
