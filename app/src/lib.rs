@@ -86,6 +86,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard") view=dashboard::DashboardPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases") view=cases::CasesPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/new") view=cases::NewCasePage ssr=SsrMode::InOrder/>
+                    <Route path=path!("/cases/new/review") view=cases::FilingReviewPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/cases/:id") view=cases::CasePage ssr=SsrMode::Async/>
                     <Route path=path!("/staff/workload") view=cases::WorkloadPage ssr=SsrMode::InOrder/>
                     <Route path=path!("/fund") view=fund::FundPage ssr=SsrMode::InOrder/>

@@ -1,6 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { BrowserContext, expect, Page, TestInfo } from '@playwright/test';
-import { open, signIn, test, watchErrors, withScriptsRunnable } from './helpers';
+import { discardDraft, open, saveDraft, signIn, test, watchErrors, withScriptsRunnable } from './helpers';
 
 /**
  * axe-core on every page, as each role reaches it, in Chinese and in English,
@@ -126,7 +126,15 @@ test('consumer pages', async ({ page }, info) => {
   await signIn(page, info, 'consumer@demo.gongdao.cn');
   const kase = await firstLink(page, info, '/cases', CASE_LINK);
   expect(kase, 'a demo case').toBeTruthy();
+  await discardDraft(page, info);
   await checkPages(page, info, ['/dashboard', '/cases', '/cases/new', `/cases/new?q=${encodeURIComponent('华奈')}`, '/cases/new?merchant=1', kase!, '/inbox', '/account']);
+  // With a draft: the form filled from it (its files, discard) and the review page.
+  await saveDraft(page, info);
+  try {
+    await checkPages(page, info, ['/cases/new', '/cases/new/review']);
+  } finally {
+    await discardDraft(page, info);
+  }
 });
 
 test('merchant pages', async ({ page }, info) => {

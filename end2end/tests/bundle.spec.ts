@@ -1,5 +1,5 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { leave, open, party, signIn, test } from './helpers';
+import { discardDraft, leave, open, party, signIn, submitFiling, test } from './helpers';
 
 /** Clicks the case page's bundle link and returns the downloaded file's name and bytes. */
 async function downloadBundle(page: Page): Promise<{ name: string; bytes: Buffer }> {
@@ -12,6 +12,7 @@ async function downloadBundle(page: Page): Promise<{ name: string; bytes: Buffer
 }
 
 async function fileComplaint(page: Page, info: TestInfo): Promise<string> {
+  await discardDraft(page, info);
   await open(page, info, '/cases/new?merchant=1&name=' + encodeURIComponent('演示商户'));
   await page.fill('#file-form input[name=title]', '保温杯不保温');
   await page.fill('#file-form textarea[name=narrative]', '收到的保温杯完全不保温，请联系我，电话13912345678。');
@@ -21,7 +22,7 @@ async function fileComplaint(page: Page, info: TestInfo): Promise<string> {
   await page.fill('#file-form input[name=amount_paid]', '99.00');
   await page.fill('#file-form input[name=amount_claimed]', '99');
   await page.selectOption('#file-form select[name=remedy]', 'refund');
-  await page.click('#file-form button[type=submit]');
+  await submitFiling(page, info);
   await expect(page).toHaveURL(/\/cases\/\d+$/);
   return page.url();
 }

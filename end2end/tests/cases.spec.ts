@@ -1,5 +1,5 @@
 import { Browser, expect, Page, TestInfo } from '@playwright/test';
-import { act, open, signIn, test } from './helpers';
+import { act, discardDraft, open, signIn, submitFiling, test } from './helpers';
 
 /** A second signed-in party in its own browser context, same JavaScript setting. */
 async function party(browser: Browser, info: TestInfo, email: string): Promise<Page> {
@@ -14,6 +14,7 @@ async function party(browser: Browser, info: TestInfo, email: string): Promise<P
 }
 
 async function fileComplaint(page: Page, info: TestInfo, orderRef: string): Promise<string> {
+  await discardDraft(page, info);
   await open(page, info, '/cases/new?merchant=1&name=' + encodeURIComponent('演示商户'));
   await page.fill('#file-form input[name=title]', '收到的商品与图片不符');
   await page.fill('#file-form textarea[name=narrative]', '页面展示为不锈钢保温杯，收到的是塑料杯，联系客服三天无人回应。');
@@ -23,7 +24,7 @@ async function fileComplaint(page: Page, info: TestInfo, orderRef: string): Prom
   await page.fill('#file-form input[name=amount_paid]', '199.00');
   await page.fill('#file-form input[name=amount_claimed]', '199');
   await page.selectOption('#file-form select[name=remedy]', 'refund');
-  await page.click('#file-form button[type=submit]');
+  await submitFiling(page, info);
   await expect(page).toHaveURL(/\/cases\/\d+$/);
   await expect(page.locator('#case-status')).toHaveText('待商户回应');
   return page.url();
@@ -31,6 +32,7 @@ async function fileComplaint(page: Page, info: TestInfo, orderRef: string): Prom
 
 test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({ page, browser }, info) => {
   await signIn(page, info, 'consumer@demo.gongdao.cn');
+  await discardDraft(page, info);
 
   // Bad input is refused with the field named, and nothing is filed.
   await open(page, info, '/cases/new?merchant=1');
@@ -40,8 +42,11 @@ test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({
   await page.fill('#file-form input[name=order_date]', '2026-11-02');
   await page.fill('#file-form input[name=amount_paid]', '12.345');
   await page.fill('#file-form input[name=amount_claimed]', '10');
-  await page.click('#file-form button[type=submit]');
+  await submitFiling(page, info);
   await expect(page.getByRole('alert')).toContainText('实付金额');
+  // Refused at review: kept as a draft (values as typed), which goes now.
+  await expect(page.locator('#file-form input[name=amount_paid]')).toHaveValue('12.345');
+  await discardDraft(page, info);
 
   const orderRef = `E2E-${info.project.name}-${Date.now()}`;
   const url = await fileComplaint(page, info, orderRef);
@@ -72,8 +77,9 @@ test('a complaint is filed, negotiated, settled, fulfilled and closed', async ({
   await page.fill('#file-form input[name=order_date]', '2026-11-01');
   await page.fill('#file-form input[name=amount_paid]', '199');
   await page.fill('#file-form input[name=amount_claimed]', '199');
-  await page.click('#file-form button[type=submit]');
+  await submitFiling(page, info);
   await expect(page.getByRole('alert')).toContainText('已就同一商户的同一订单提交过投诉');
+  await discardDraft(page, info);
 
   // The merchant answers and makes an offer; it sees the consumer's name masked.
   const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');

@@ -1,7 +1,8 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { act, open, party, signIn, test } from './helpers';
+import { act, discardDraft, open, party, signIn, submitFiling, test } from './helpers';
 
 async function fileComplaint(page: Page, info: TestInfo, orderRef: string): Promise<string> {
+  await discardDraft(page, info);
   await open(page, info, '/cases/new?merchant=1&name=' + encodeURIComponent('演示商户'));
   await page.fill('#file-form input[name=title]', '快递显示已签收但没有收到');
   await page.fill('#file-form textarea[name=narrative]', '物流显示已签收，本人并未收到包裹，商家拒绝补发或退款。');
@@ -11,7 +12,7 @@ async function fileComplaint(page: Page, info: TestInfo, orderRef: string): Prom
   await page.fill('#file-form input[name=amount_paid]', '88.00');
   await page.fill('#file-form input[name=amount_claimed]', '88');
   await page.selectOption('#file-form select[name=remedy]', 'refund');
-  await page.click('#file-form button[type=submit]');
+  await submitFiling(page, info);
   await expect(page).toHaveURL(/\/cases\/\d+$/);
   return page.url();
 }

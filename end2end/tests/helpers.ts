@@ -1,4 +1,6 @@
-import { Browser, expect, Page, test as base, TestInfo } from '@playwright/test';
+import { Browser, expect, Locator, Page, test as base, TestInfo } from '@playwright/test';
+import { readFileSync } from 'fs';
+import { join } from 'path';
 
 /**
  * `test` that fails when the browser logs an error (a hydration mismatch, a
@@ -154,6 +156,66 @@ export async function actionForm(page: Page, action: string) {
   }
   await expect(form).toBeVisible();
   return form;
+}
+
+/** Clicks `target` (a selector or a locator) and waits for the page it loads (with JavaScript on, hydrated too). */
+export async function clickToLoad(page: Page, info: TestInfo, target: string | Locator) {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+  await (typeof target === 'string' ? page.locator(target) : target).click();
+  await navigated;
+  await page.waitForLoadState('load');
+  if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
+}
+
+/**
+ * Submits the filing form as a person does: "下一步：核对" (`#file-review`),
+ * then, if the review page shows (`#filing-review`: everything checked), its
+ * "确认提交". Ends on the case page, or on the form with the error on top.
+ */
+export async function submitFiling(page: Page, info: TestInfo) {
+  await clickToLoad(page, info, '#file-form #file-review');
+  if (await page.locator('#filing-review').count()) {
+    await clickToLoad(page, info, '#filing-review #filing-confirm');
+  }
+}
+
+/**
+ * Discards the signed-in consumer's filing draft, if any (through the API,
+ * with the page's session): the drafts of the demo consumer, whom many specs
+ * share, live on the server, so a spec that files — or leaves a refused form
+ * behind — starts or ends without one.
+ */
+export async function discardDraft(page: Page, info: TestInfo) {
+  const origin = new URL(info.project.use.baseURL!).origin;
+  const r = await page.request.delete('/api/v1/cases/filing/draft', { headers: { origin } });
+  expect(r.status(), 'discarding the filing draft').toBe(204);
+}
+
+/**
+ * Keeps a complete filing draft for the signed-in consumer against the demo
+ * merchant, with one image (through the API, with the page's session): for
+ * specs that look at the draft's form and the review page.
+ */
+export async function saveDraft(page: Page, info: TestInfo) {
+  const origin = new URL(info.project.use.baseURL!).origin;
+  const image = readFileSync(join(__dirname, '..', 'fixtures', 'receipt-green.png'));
+  const r = await page.request.post('/api/v1/cases/filing', {
+    headers: { origin },
+    multipart: {
+      step: 'save',
+      merchant: '1',
+      category: 'quality',
+      title: '收到的保温杯有裂纹',
+      narrative: '开箱发现杯身有裂纹，附收货照片，要求退款。',
+      order_ref: `E2E-DRAFT-${info.project.name}-${Date.now()}`,
+      order_date: '2026-11-20',
+      amount_paid: '89.00',
+      amount_claimed: '89',
+      remedy: 'refund',
+      evidence: { name: '收货照片.png', mimeType: 'image/png', buffer: image },
+    },
+  });
+  expect(r.status(), 'saving a filing draft').toBe(200);
 }
 
 /** The HTML as a browser without JavaScript renders it: no scripts, `<noscript>` content shown. */

@@ -1,5 +1,5 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { open, signIn, test, withScriptsRunnable } from './helpers';
+import { discardDraft, open, saveDraft, signIn, test, withScriptsRunnable } from './helpers';
 
 /**
  * Phone width (issue 16): at 375 × 812 no page of the site (the routes in
@@ -76,7 +76,14 @@ test('signed-in pages fit a phone', async ({ page }, info) => {
       const kase = await firstLink(page, info, '/cases', CASE_LINK);
       if (kase) paths.push(kase);
     }
+    if (who === 'consumer') await discardDraft(page, info);
     for (const f of await tooWide(page, info, paths)) found.push(`[${who}] ${f}`);
+    if (who === 'consumer') {
+      // With a draft: the form filled from it and the review page.
+      await saveDraft(page, info);
+      for (const f of await tooWide(page, info, ['/cases/new', '/cases/new/review'])) found.push(`[${who}, draft] ${f}`);
+      await discardDraft(page, info);
+    }
     await page.context().clearCookies();
   }
   expect(found, 'pages wider than a 375 px phone').toEqual([]);

@@ -1,8 +1,9 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { act, leave, open, party, signIn, test } from './helpers';
+import { act, discardDraft, leave, open, party, signIn, submitFiling, test } from './helpers';
 
 /** Files a complaint with a title of its own; returns the case page's URL. */
 async function fileComplaint(page: Page, info: TestInfo, title: string, orderRef: string): Promise<string> {
+  await discardDraft(page, info);
   await open(page, info, '/cases/new?merchant=1&name=' + encodeURIComponent('演示商户'));
   await page.fill('#file-form input[name=title]', title);
   await page.fill('#file-form textarea[name=narrative]', '保温杯使用一周后杯盖漏水，联系客服要求换货无人处理。');
@@ -12,7 +13,7 @@ async function fileComplaint(page: Page, info: TestInfo, title: string, orderRef
   await page.fill('#file-form input[name=amount_paid]', '89.00');
   await page.fill('#file-form input[name=amount_claimed]', '89');
   await page.selectOption('#file-form select[name=remedy]', 'refund');
-  await page.click('#file-form button[type=submit]');
+  await submitFiling(page, info);
   await expect(page).toHaveURL(/\/cases\/\d+$/);
   return page.url();
 }

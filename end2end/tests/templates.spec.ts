@@ -1,5 +1,5 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { act, actionForm, leave, open, party, signIn, test } from './helpers';
+import { act, actionForm, discardDraft, leave, open, party, signIn, submitFiling, test } from './helpers';
 
 // A merchant keeps a reply template on /merchants/templates and answers a
 // new complaint with it from the case page: picking the template fills the
@@ -7,6 +7,7 @@ import { act, actionForm, leave, open, party, signIn, test } from './helpers';
 // text can still be changed, and the answer is in the case's trail.
 
 async function fileComplaint(page: Page, info: TestInfo, title: string, orderRef: string): Promise<string> {
+  await discardDraft(page, info);
   await open(page, info, '/cases/new?merchant=1&name=' + encodeURIComponent('演示商户'));
   await page.fill('#file-form input[name=title]', title);
   await page.fill('#file-form textarea[name=narrative]', '收到的保温杯杯盖破损，联系客服要求换货无人处理。');
@@ -16,7 +17,7 @@ async function fileComplaint(page: Page, info: TestInfo, title: string, orderRef
   await page.fill('#file-form input[name=amount_paid]', '59.00');
   await page.fill('#file-form input[name=amount_claimed]', '59');
   await page.selectOption('#file-form select[name=remedy]', 'refund');
-  await page.click('#file-form button[type=submit]');
+  await submitFiling(page, info);
   await expect(page).toHaveURL(/\/cases\/\d+$/);
   return page.url();
 }

@@ -16,6 +16,8 @@ pub mod email_token;
 pub mod evidence;
 pub mod fc_contest;
 pub mod fc_refusal;
+pub mod filing_draft;
+pub mod filing_draft_file;
 pub mod holiday;
 pub mod ledger_entry;
 pub mod ledger_line;

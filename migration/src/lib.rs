@@ -30,6 +30,7 @@ mod m20261207_000026_merchant_staff;
 mod m20261207_000027_webhooks;
 mod m20261207_000029_case_reads;
 mod m20261207_000030_reply_templates;
+mod m20261207_000031_filing_drafts;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_webhooks::Migration),
             Box::new(m20261207_000029_case_reads::Migration),
             Box::new(m20261207_000030_reply_templates::Migration),
+            Box::new(m20261207_000031_filing_drafts::Migration),
         ]
     }
 }

@@ -101,11 +101,13 @@ pub async fn store_fresh(svc: &Services, bytes: &[u8]) -> Result<(String, bool),
 }
 
 /// Removes the files `written` by [`store_fresh`] for a write that was then
-/// refused (its transaction rolled back), unless a record refers to one by
-/// now (the same content, stored meanwhile by another request): no file is
-/// left behind that nothing names, and none is taken from a record.
+/// refused (its transaction rolled back), or those a filing draft no longer
+/// names (a file removed from it, a draft discarded), unless a record refers
+/// to one by now — evidence, a licence, a draft's file (the same content,
+/// stored meanwhile by another request or kept by another draft): no file
+/// is left behind that nothing names, and none is taken from a record.
 pub async fn discard(svc: &Services, written: &[String]) {
-    use entities::{evidence, merchant, merchant_verification};
+    use entities::{evidence, filing_draft_file, merchant, merchant_verification};
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
     for sha in written {
         let referred = async {
@@ -120,6 +122,10 @@ pub async fn discard(svc: &Services, written: &[String]) {
                 + merchant_verification::Entity::find()
                     .filter(merchant_verification::Column::LicenceSha256.eq(sha.as_str()))
                     .count(&svc.db)
+                    .await?
+                + filing_draft_file::Entity::find()
+                    .filter(filing_draft_file::Column::Sha256.eq(sha.as_str()))
+                    .count(&svc.db)
                     .await?;
             Ok::<_, sea_orm::DbErr>(n > 0)
         }
@@ -127,13 +133,13 @@ pub async fn discard(svc: &Services, written: &[String]) {
         match referred {
             Ok(false) => {
                 if let Err(e) = tokio::fs::remove_file(path(svc, sha)).await {
-                    tracing::warn!("removing the refused file {sha}: {e}");
+                    tracing::warn!("removing the unreferenced file {sha}: {e}");
                 }
             }
             Ok(true) => {}
             // Keep the file: an unreferenced file costs disk, a removed
             // referenced one loses evidence.
-            Err(e) => tracing::warn!("checking the refused file {sha}: {e}"),
+            Err(e) => tracing::warn!("checking the unreferenced file {sha}: {e}"),
         }
     }
 }

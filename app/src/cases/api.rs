@@ -1,7 +1,7 @@
 //! Server functions behind the case pages; each calls `services::cases`.
 
 use domain::AppError;
-use domain::cases::{CaseListPage, CasePage};
+use domain::cases::{CaseListPage, CasePage, FilingFormData, FilingReview};
 use leptos::prelude::*;
 
 #[allow(clippy::too_many_arguments)]
@@ -45,6 +45,39 @@ pub async fn file_complaint(
     let view = services::cases::file_case(&svc, &user, &input, "merchant").await?;
     leptos_axum::redirect(&format!("/cases/{}", view.id));
     Ok(())
+}
+
+/// The filing form's page: the caller's draft (consumers only; none for
+/// anyone else or signed out) and the merchant the form names — `merchant`
+/// (the picker's choice, or the one a refused form posted), else the
+/// draft's — with its credit grade and figures.
+#[server(endpoint = "cases/filing-form")]
+pub async fn load_filing_form(merchant: Option<String>) -> Result<FilingFormData, AppError> {
+    let svc = crate::ssr::services()?;
+    let draft = match crate::ssr::current_user().await? {
+        Some(u) if u.role == domain::Role::Consumer => {
+            services::cases::draft::load(&svc, &u).await?
+        }
+        _ => None,
+    };
+    let key = merchant.filter(|m| !m.trim().is_empty()).or_else(|| {
+        draft
+            .as_ref()
+            .and_then(|d| d.values.get("merchant").cloned())
+    });
+    let merchant = match key {
+        Some(k) => services::merchants::standing(&svc, &k).await?,
+        None => None,
+    };
+    Ok(FilingFormData { draft, merchant })
+}
+
+/// The review page: the caller's draft checked and in plain words (404:
+/// no draft; a refusal names the form's field).
+#[server(endpoint = "cases/filing-review")]
+pub async fn load_filing_review() -> Result<FilingReview, AppError> {
+    let user = crate::ssr::require_user().await?;
+    services::cases::draft::review(&crate::ssr::services()?, &user).await
 }
 
 #[allow(clippy::too_many_arguments)]

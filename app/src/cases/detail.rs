@@ -984,7 +984,7 @@ fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
 }
 
 /// A file's size for people: bytes, KB or MB.
-fn file_size(bytes: i64) -> String {
+pub(super) fn file_size(bytes: i64) -> String {
     if bytes < 1024 {
         format!("{bytes} B")
     } else if bytes < 1024 * 1024 {

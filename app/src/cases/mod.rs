@@ -4,6 +4,7 @@ mod api;
 mod detail;
 mod list;
 mod new;
+mod review;
 mod workload;
 
 #[cfg(feature = "ssr")]
@@ -11,4 +12,5 @@ pub use api::*;
 pub use detail::CasePage;
 pub use list::CasesPage;
 pub use new::{FilingDraft, NewCasePage};
+pub use review::FilingReviewPage;
 pub use workload::WorkloadPage;

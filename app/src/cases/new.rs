@@ -1,20 +1,33 @@
 //! Filing a complaint against a merchant, with its evidence files.
 //!
-//! One plain `multipart/form-data` form posted to `POST /cases/new` (the
-//! handler of `POST /api/v1/cases/filing`) with JavaScript on or off: filed, it goes to the new case's page;
-//! refused, the server answers with this page rendered again with a
-//! [`FilingDraft`] — the error on top, every typed field kept (the files
-//! must be chosen again: no browser lets a page preset a file input). With
+//! The merchant is chosen first (the picker), then one plain
+//! `multipart/form-data` form posted to `POST /cases/new` (the handler of
+//! `POST /api/v1/cases/filing`) with JavaScript on or off. Its buttons name
+//! a step: "下一步：核对" keeps the form as the consumer's draft on the
+//! server and, when everything checks, goes to the review page
+//! ([`super::review`]), whose button files it; "保存草稿" keeps the draft
+//! and comes back here. A draft (values and files) waits on the server
+//! until it is filed or discarded, so this page shows it filled in, with
+//! its files and a button to discard it. Refused, the server answers with
+//! this page rendered again with a [`FilingDraft`] — the error on top,
+//! every typed field kept; files already in the draft stay, new ones must
+//! be chosen again (no browser lets a page preset a file input). With
 //! JavaScript on, the chosen images show as thumbnails before sending.
 
 use std::collections::BTreeMap;
 
-use domain::cases::{Category, Demand, Remedy, WAYBILL_MAX, WAYBILL_MIN};
+use domain::calendar::format_local;
+use domain::cases::{
+    Category, Demand, FilingDraftView, FilingFormData, MerchantStanding, Remedy, WAYBILL_MAX,
+    WAYBILL_MIN,
+};
 use domain::input::{max, min};
-use domain::t;
+use domain::{Lang, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
+use super::api::load_filing_form;
+use super::detail::file_size;
 use crate::i18n::use_lang;
 
 /// What a refused filing sent back to its page (server side only: the
@@ -34,50 +47,183 @@ struct Preview {
     url: String,
 }
 
+/// What the page was sent back with after a post that went well.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Done {
+    Saved,
+    Removed,
+    Discarded,
+}
+
 #[component]
 pub fn NewCasePage() -> impl IntoView {
     let lang = use_lang();
-    // Through a resource, so the hydrating browser renders the same draft
-    // the server rendered (its value travels with the page).
-    let from_server = use_context::<FilingDraft>();
-    let draft = Resource::new(
+    let q = use_query_map();
+    let (merchant_q, merchant_name, by_code, pick, done) = q.with_untracked(|q| {
+        let done = if q.get("saved").is_some() {
+            Some(Done::Saved)
+        } else if q.get("removed").is_some() {
+            Some(Done::Removed)
+        } else if q.get("discarded").is_some() {
+            Some(Done::Discarded)
+        } else {
+            None
+        };
+        (
+            q.get("merchant").unwrap_or_default(),
+            q.get("name").unwrap_or_default(),
+            // By code: the merchant's id or USCC typed into the form itself.
+            q.get("by").as_deref() == Some("code"),
+            // The picker, even with a draft (to choose another merchant).
+            q.get("pick").as_deref() == Some("1"),
+            done,
+        )
+    });
+    // Through a resource, so the hydrating browser renders what the server
+    // rendered (its value travels with the page): a refused form's values
+    // and error, the draft, the merchant's standing.
+    let refused = use_context::<FilingDraft>();
+    let page = Resource::new(
         || (),
         move |_| {
-            let d = from_server.clone();
-            async move { d }
+            let refused = refused.clone();
+            let merchant_q = merchant_q.clone();
+            async move {
+                let key = if merchant_q.is_empty() {
+                    refused
+                        .as_ref()
+                        .and_then(|r| r.values.get("merchant").cloned())
+                } else {
+                    Some(merchant_q)
+                };
+                let data = load_filing_form(key).await;
+                (refused, data)
+            }
         },
     );
-    let q = use_query_map();
-    let merchant_q = q.read_untracked().get("merchant").unwrap_or_default();
-    let merchant_name = q.read_untracked().get("name").unwrap_or_default();
-    // By code: the merchant's id or USCC typed into the form itself.
-    let by_code = q.read_untracked().get("by").as_deref() == Some("code");
-    let chosen = !merchant_q.is_empty();
     let previews = RwSignal::new(Vec::<Preview>::new());
     view! {
         <section class="card">
             <h1>{t(lang, "case.file_title")}</h1>
-            {chosen.then(|| {
-                let shown = if merchant_name.is_empty() { merchant_q.clone() } else { merchant_name.clone() };
-                view! {
-                    <p id="merchant-name">{t(lang, "field.merchant")}": "<strong>{shown}</strong>" "
-                        <a href="/cases/new" id="merchant-change" rel="external">{t(lang, "case.pick.change")}</a></p>
-                }
-            })}
             <Suspense>
                 {move || {
-                    let merchant_q = merchant_q.clone();
+                    let merchant_q = q.with_untracked(|q| q.get("merchant").unwrap_or_default());
+                    let merchant_name = merchant_name.clone();
                     Suspend::new(async move {
-                        let draft = draft.await;
-                        if draft.is_none() && !chosen && !by_code {
-                            return view! { <MerchantPicker/> }.into_any();
+                        let (refused, data) = page.await;
+                        let data = match data {
+                            Ok(d) => d,
+                            Err(e) => return view! { <crate::components::PageError error=e/> }.into_any(),
+                        };
+                        let chosen = !merchant_q.is_empty();
+                        if pick || (refused.is_none() && data.draft.is_none() && !chosen && !by_code) {
+                            let discarded = done == Some(Done::Discarded);
+                            return view! {
+                                {discarded.then(|| view! { <p class="notice ok" role="status" id="draft-discarded">{t(lang, "filing.discarded")}</p> })}
+                                <MerchantPicker pick=pick/>
+                            }.into_any();
                         }
-                        let hidden = draft.is_none() && chosen;
-                        filing_form(lang, draft, merchant_q, hidden, previews).into_any()
+                        filing_page(lang, refused, data, merchant_q, merchant_name, by_code, done, previews).into_any()
                     })
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// The form's page once the merchant is chosen (or typed by code): who is
+/// complained about and how it stands, the draft's notice and files, the
+/// refusal's error, the form.
+#[allow(clippy::too_many_arguments)]
+fn filing_page(
+    lang: Lang,
+    refused: Option<FilingDraft>,
+    data: FilingFormData,
+    merchant_q: String,
+    merchant_name: String,
+    by_code: bool,
+    done: Option<Done>,
+    previews: RwSignal<Vec<Preview>>,
+) -> impl IntoView {
+    let FilingFormData { draft, merchant } = data;
+    // What the form shows: a refused post's values; else the draft's, the
+    // picker's choice replacing its merchant; else just the choice.
+    let mut values = match (&refused, &draft) {
+        (Some(r), _) => r.values.clone(),
+        (None, Some(d)) => d.values.clone(),
+        (None, None) => BTreeMap::new(),
+    };
+    if refused.is_none() && !merchant_q.is_empty() {
+        values.insert("merchant".into(), merchant_q);
+    }
+    let error = refused.map(|r| r.error);
+    // The merchant's input is hidden when it names a merchant we know.
+    let hidden = merchant.is_some() && !by_code;
+    let standing = merchant.map(|m| {
+        let shown = if m.name.is_empty() {
+            merchant_name
+        } else {
+            m.name.clone()
+        };
+        merchant_header(lang, m, shown)
+    });
+    let notice = draft.as_ref().map(|d| {
+        let at = format_local(d.updated_at);
+        if done == Some(Done::Saved) {
+            view! { <p class="notice ok" role="status" id="draft-saved">{tf(lang, "filing.saved", &[&at])}</p> }.into_any()
+        } else {
+            view! { <p class="notice warn" role="status" id="draft-notice">{tf(lang, "filing.draft_notice", &[&at])}</p> }.into_any()
+        }
+    });
+    let removed = (done == Some(Done::Removed))
+        .then(|| view! { <p class="notice ok" role="status" id="draft-file-removed">{t(lang, "filing.file_removed")}</p> });
+    view! {
+        {standing}
+        {notice}
+        {removed}
+        {error.map(|e| view! { <p class="notice error" role="alert" id="filing-error">{e}</p> })}
+        {draft.map(|d| draft_box(lang, d))}
+        {filing_form(lang, values, hidden, previews)}
+    }
+}
+
+/// The merchant complained about, how it stands (credit grade, on-time
+/// response rate, complaints in 12 months), and a way to choose another.
+fn merchant_header(lang: Lang, m: MerchantStanding, shown: String) -> impl IntoView {
+    view! {
+        <p id="merchant-name">{t(lang, "field.merchant")}": "<strong>{shown}</strong>" "
+            <a href="/cases/new?pick=1" id="merchant-change" rel="external">{t(lang, "case.pick.change")}</a></p>
+        <p class="muted" id="merchant-standing" data-merchant=m.id.to_string()>{m.line(lang)}</p>
+    }
+}
+
+/// The draft's files, each with a small form removing it, and the form
+/// discarding the whole draft (plain posts, outside the filing form).
+fn draft_box(lang: Lang, d: FilingDraftView) -> impl IntoView {
+    let files = d.files;
+    view! {
+        <div class="draft-box" id="draft-box">
+            {(!files.is_empty()).then(|| view! {
+                <h2>{t(lang, "filing.draft_files")}</h2>
+                <p class="muted small">{t(lang, "filing.draft_files_hint")}</p>
+                <ul class="files" id="draft-files">
+                    {files.into_iter().map(|f| view! {
+                        <li data-file=f.id.to_string() data-type=f.content_type.clone()>
+                            <span class="file-name">{f.file_name.clone()}</span>" "<span class="muted">{file_size(f.size)}</span>" "
+                            <form method="post" action="/cases/new" enctype="multipart/form-data" class="inline remove-file">
+                                <input type="hidden" name="step" value="remove"/>
+                                <input type="hidden" name="file" value=f.id.to_string()/>
+                                <button type="submit" class="link" aria-label=format!("{} {}", t(lang, "filing.remove_file"), f.file_name)>{t(lang, "filing.remove_file")}</button>
+                            </form>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+            <form method="post" action="/cases/new" enctype="multipart/form-data" class="inline" id="draft-discard">
+                <input type="hidden" name="step" value="discard"/>
+                <button type="submit" class="secondary">{t(lang, "filing.discard")}</button>
+            </form>
+        </div>
     }
 }
 
@@ -86,9 +232,10 @@ pub fn NewCasePage() -> impl IntoView {
 /// complaints of the last 12 months, chosen by a link that carries it into
 /// the form. Who knows the merchant's USCC may type it instead. The links
 /// within `/cases/new` load the page anew (`rel="external"`): the page reads
-/// its step from the URL once, as the server rendered it.
+/// its step from the URL once, as the server rendered it. `pick`: asked for
+/// while a draft waits (`?pick=1`), which the search carries on.
 #[component]
-fn MerchantPicker() -> impl IntoView {
+fn MerchantPicker(pick: bool) -> impl IntoView {
     let lang = use_lang();
     let q = use_query_map();
     let text = move || q.read().get("q").unwrap_or_default();
@@ -108,6 +255,7 @@ fn MerchantPicker() -> impl IntoView {
             <label>{t(lang, "case.pick.name")}
                 <input type="search" name="q" id="merchant-pick-q" required maxlength="100" value=text autocomplete="off"/>
             </label>
+            {pick.then(|| view! { <input type="hidden" name="pick" value="1"/> })}
             " "<button type="submit">{t(lang, "case.pick.find")}</button>
         </form>
         <Suspense>
@@ -138,34 +286,19 @@ fn MerchantPicker() -> impl IntoView {
     }
 }
 
-/// The form, filled from `draft` when the server sent one back.
+/// The form, filled from `values` (a refused post's, or the draft's).
 fn filing_form(
-    lang: domain::Lang,
-    draft: Option<FilingDraft>,
-    merchant_q: String,
+    lang: Lang,
+    values: BTreeMap<String, String>,
     merchant_hidden: bool,
     previews: RwSignal<Vec<Preview>>,
 ) -> impl IntoView {
-    let value = {
-        let draft = draft.clone();
-        move |k: &str| {
-            draft
-                .as_ref()
-                .and_then(|d| d.values.get(k).cloned())
-                .unwrap_or_default()
-        }
-    };
-    let merchant = if draft.is_some() {
-        value("merchant")
-    } else {
-        merchant_q
-    };
-    let error = draft.as_ref().map(|d| d.error.clone());
+    let value = |k: &str| values.get(k).cloned().unwrap_or_default();
+    let merchant = value("merchant");
     let category = value("category");
     let remedy = value("remedy");
     let demand = value("demand");
     view! {
-            {error.map(|e| view! { <p class="notice error" role="alert" id="filing-error">{e}</p> })}
             <form method="post" action="/cases/new" enctype="multipart/form-data" class="form" id="file-form">
                 {if merchant_hidden {
                     view! { <input type="hidden" name="merchant" value=merchant/> }.into_any()
@@ -230,7 +363,13 @@ fn filing_form(
                         </ul>
                     })
                 }}
-                <button type="submit">{t(lang, "case.submit")}</button>
+                // The first button is the one Enter presses: on to the review.
+                // Saving a draft half done skips the browser's checks.
+                <div class="buttons">
+                    <button type="submit" name="step" value="review" id="file-review">{t(lang, "filing.next_review")}</button>
+                    " "
+                    <button type="submit" name="step" value="save" id="file-save" class="secondary" formnovalidate>{t(lang, "filing.save_draft")}</button>
+                </div>
             </form>
     }
 }

@@ -3,6 +3,7 @@
 //! The time comes in as `now`; the working-day calendar comes in as an
 //! argument; nothing here touches storage.
 
+mod draft;
 mod filing;
 mod input;
 mod kinds;
@@ -12,6 +13,7 @@ mod staff;
 mod tests;
 mod view;
 
+pub use draft::*;
 pub use filing::*;
 pub use input::*;
 pub use kinds::*;

@@ -75,6 +75,9 @@ pub fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::pii_log))
         .routes(routes!(cases::file, cases::list))
         .routes(routes!(filing::file_with_evidence))
+        // The filing draft (issue 16).
+        .routes(routes!(filing::get_draft, filing::discard_draft))
+        .routes(routes!(filing::draft_file))
         .routes(routes!(cases::get))
         .routes(routes!(cases::act))
         .routes(routes!(cases::add_note))

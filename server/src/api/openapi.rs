@@ -406,6 +406,18 @@ pub struct FilingUpload {
     pub logistics_narrative: Option<String>,
     #[schema(value_type = Vec<String>, format = Binary, max_items = 5)]
     pub evidence: Vec<Vec<u8>>,
+    /// Absent: file at once. `save` keeps the form as the caller's draft,
+    /// `review` keeps and checks it, `confirm` files the draft (the other
+    /// fields are then not read), `remove` drops the draft's file `file`,
+    /// `discard` drops the draft.
+    pub step: Option<domain::cases::FilingStep>,
+    /// step=remove: the draft's file (`files[].id` of the draft).
+    #[schema(minimum = 1)]
+    pub file: Option<i32>,
+    /// step=confirm: the draft's version that was reviewed; a draft changed
+    /// since is refused (409).
+    #[schema(minimum = 0)]
+    pub version: Option<i32>,
 }
 
 /// A file upload (`multipart/form-data`, field `file`).
@@ -808,6 +820,12 @@ pub const LINKS: &[(&str, &str, &str, &[&str])] = &[
         "/regulator/risk-warnings",
         "/items/0/id",
         &["/regulator/risk-warnings/{id}"],
+    ),
+    (
+        "get",
+        "/cases/filing/draft",
+        "/files/0/id",
+        &["/cases/filing/draft/files/{id}"],
     ),
 ];
 

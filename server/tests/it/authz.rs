@@ -27,7 +27,8 @@
 //! `/regulator/risk-warnings/{id}…` a stored risk warning against A;
 //! `/merchants/team/invitations/{id}` A's pending staff invitation and
 //! `/merchants/team/members/{id}` a member of A's staff;
-//! `/merchants/templates/{id}` a reply template of A (rewritten, then deleted).
+//! `/merchants/templates/{id}` a reply template of A (rewritten, then deleted);
+//! `/cases/filing/draft/files/{id}` the file of C's filing draft.
 
 use std::collections::BTreeSet;
 
@@ -70,6 +71,7 @@ enum Body {
 /// The objects the paths name, made once per run.
 struct Objects {
     evidence: i64,
+    draft_file: i64,
     record: i64,
     request: i64,
     list: i64,
@@ -111,6 +113,12 @@ const MATRIX: &[Row] = &[
     ("get",    "/cases",                                   "-+++++++++++", none),
     ("post",   "/cases",                                   "-++---------", complaint),
     ("post",   "/cases/filing",                            "-++---------", filing),
+    // The filing draft (issue 16): C keeps one (with a file), C2 none (404);
+    // discarding is every consumer's own (C2's: nothing to discard, 204).
+    // The DELETE row comes after the GET rows, which read C's draft.
+    ("get",    "/cases/filing/draft",                      "-+----------", none),
+    ("get",    "/cases/filing/draft/files/{id}",           "-+----------", none),
+    ("delete", "/cases/filing/draft",                      "-++---------", none),
     ("get",    "/statistics/cases",                        "-----+++++++", none),
     ("get",    "/staff/workload",                          "-----++++-+-", none),
     ("get",    "/cases/{id}",                              "-+-+-+++++++", none),
@@ -636,7 +644,11 @@ async fn objects(w: &World) -> Objects {
     .json()["api_key"]["id"]
         .as_i64()
         .expect("a key id");
+    // C's filing draft, with a file.
+    let draft = crate::filing::save_draft(w, R::C, &[("照片.png", PNG)]).await;
+    let draft_file = draft["files"][0]["id"].as_i64().expect("a draft file");
     Objects {
+        draft_file,
         invitation,
         staff_member,
         template,
@@ -666,6 +678,8 @@ async fn concrete(w: &World, o: &Objects, path: &str) -> String {
         o.staff_member
     } else if path.starts_with("/merchants/templates/") {
         o.template
+    } else if path.starts_with("/cases/filing/draft/files/") {
+        o.draft_file
     } else if path.starts_with("/cases/") {
         w.file().await["id"].as_i64().unwrap()
     } else if path.starts_with("/merchants/verifications/")

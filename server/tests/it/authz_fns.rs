@@ -41,7 +41,8 @@
 //! `admin/organisation_calls` an e-commerce platform made for the run,
 //! `admin/revoke_api_key` a key of it; `admin/organisation_webhooks` the
 //! same platform, `admin/replay_webhook` a delivery of it still pending
-//! (nothing sends in this test: a replay is a conflict after the gate).
+//! (nothing sends in this test: a replay is a conflict after the gate);
+//! `cases/filing-review` C's filing draft.
 
 use std::collections::BTreeSet;
 
@@ -172,6 +173,10 @@ const MATRIX: &[Row] = &[
     ("auth/verify_email",           Gate,             "++++++++++++", verify),
     ("cases/act",                   Gate,             "-+-+--------", message),
     ("cases/file",                  Gate,             "-++---------", complaint),
+    // The filing form's page: public (the draft only for its consumer).
+    ("cases/filing-form",           Gate,             "++++++++++++", none),
+    // The review of C's draft (made for the run); C2 keeps none (not_found).
+    ("cases/filing-review",         Gate,             "-+----------", none),
     ("cases/follow-up",             Gate,             "-+-+--------", follow_up),
     ("cases/get",                   Gate,             "-+-+-+++++++", case_id),
     ("cases/join",                  Gate,             "-++---------", join),
@@ -977,6 +982,8 @@ async fn objects(w: &World) -> Objects {
         .as_i64()
         .expect("a key id");
     let delivery = crate::webhooks::pending_delivery(w, organisation).await;
+    // C's filing draft, for the review's row.
+    crate::filing::save_draft(w, R::C, &[]).await;
     Objects {
         delivery,
         invitation,

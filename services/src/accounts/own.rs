@@ -13,7 +13,10 @@ use domain::accounts::{
 };
 use domain::cases::AccessView;
 use domain::{AppError, Email, Lang, Role, UserView, t, tf};
-use entities::{case, case_member, consumer_identity, email_token, notification, session, user};
+use entities::{
+    case, case_member, consumer_identity, email_token, filing_draft, filing_draft_file,
+    notification, session, user,
+};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -278,7 +281,35 @@ pub async fn delete_account(
         .exec(&txn)
         .await
         .map_err(internal_error)?;
+    // A filing draft holds what was typed and the files added: it goes too.
+    let drafts = filing_draft::Entity::find()
+        .filter(filing_draft::Column::ConsumerId.eq(me.id))
+        .all(&txn)
+        .await
+        .map_err(internal_error)?;
+    let mut draft_files = vec![];
+    for d in drafts {
+        draft_files.extend(
+            filing_draft_file::Entity::find()
+                .filter(filing_draft_file::Column::DraftId.eq(d.id))
+                .all(&txn)
+                .await
+                .map_err(internal_error)?
+                .into_iter()
+                .map(|f| f.sha256),
+        );
+        filing_draft_file::Entity::delete_many()
+            .filter(filing_draft_file::Column::DraftId.eq(d.id))
+            .exec(&txn)
+            .await
+            .map_err(internal_error)?;
+        filing_draft::Entity::delete_by_id(d.id)
+            .exec(&txn)
+            .await
+            .map_err(internal_error)?;
+    }
     txn.commit().await.map_err(internal_error)?;
+    crate::blobs::discard(svc, &draft_files).await;
     svc.outbox_wake.notify_one();
     Ok(())
 }

@@ -3,15 +3,16 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::WorkingCalendar;
 use domain::cases::{
-    Case, CaseView, Category, Complaint, ComplaintInput, Demand, LogisticsFields, MerchantRef,
-    Remedy, Transition,
+    Case, CaseView, Category, Complaint, ComplaintInput, Demand, LogisticsFields, LogisticsPart,
+    MerchantRef, Remedy, Transition,
 };
 use domain::merchant::MerchantKind;
 use domain::{AppError, Fen, Role, UserView};
 use entities::{case, merchant};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, QueryFilter,
 };
 use serde::Serialize;
 
@@ -85,6 +86,29 @@ pub struct EvidenceFile {
 /// The field that names evidence files in errors (the form's file input).
 pub const EVIDENCE_FIELD: &str = "evidence";
 
+/// Checks `files` for a filing that already holds files of `kept` sizes (a
+/// draft's): how many and how large together, then each by the evidence
+/// rule (`domain::files`; a refused file is named). Returns each with its
+/// cleaned name and its type.
+pub(crate) fn check_files<'a>(
+    files: &'a [EvidenceFile],
+    kept: &[usize],
+) -> Result<Vec<(String, &'static str, &'a EvidenceFile)>, AppError> {
+    let sizes: Vec<usize> = kept
+        .iter()
+        .copied()
+        .chain(files.iter().map(|f| f.bytes.len()))
+        .collect();
+    domain::files::check_filing(&sizes, EVIDENCE_FIELD)?;
+    let mut checked = Vec::with_capacity(files.len());
+    for f in files {
+        let name = crate::blobs::clean_name(&f.name, EVIDENCE_FIELD);
+        let content_type = domain::files::check_named(&f.bytes, EVIDENCE_FIELD, &name)?;
+        checked.push((name, content_type, f));
+    }
+    Ok(checked)
+}
+
 /// A consumer files a complaint together with its evidence files: both or
 /// neither. Every file is checked first (the rule of `domain::files`, the
 /// same as the case page's upload; a refused file is named in the error);
@@ -105,14 +129,7 @@ pub async fn file_case_with_evidence(
     }
     let now = svc.clock.now();
     let complaint = input.check(now, merchant_field)?;
-    let sizes: Vec<usize> = files.iter().map(|f| f.bytes.len()).collect();
-    domain::files::check_filing(&sizes, EVIDENCE_FIELD)?;
-    let mut checked = Vec::with_capacity(files.len());
-    for f in files {
-        let name = crate::blobs::clean_name(&f.name, EVIDENCE_FIELD);
-        let content_type = domain::files::check_named(&f.bytes, EVIDENCE_FIELD, &name)?;
-        checked.push((name, content_type, f));
-    }
+    let checked = check_files(files, &[])?;
     let mut written = Vec::new();
     let result = async {
         let mut stored = Vec::with_capacity(checked.len());
@@ -123,17 +140,17 @@ pub async fn file_case_with_evidence(
             }
             stored.push((name, *content_type, f.bytes.len(), sha));
         }
-        let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-        let (id, _) = file_checked(svc, &txn, user, &complaint, merchant_field, None, now).await?;
-        for (name, content_type, size, sha) in &stored {
-            let file = super::evidence::Stored {
+        let files: Vec<super::evidence::Stored<'_>> = stored
+            .iter()
+            .map(|(name, content_type, size, sha)| super::evidence::Stored {
                 name,
                 content_type,
                 size: *size,
                 sha256: sha,
-            };
-            super::evidence::attach(&txn, user, id, &file, now).await?;
-        }
+            })
+            .collect();
+        let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+        let id = file_with_files(svc, &txn, user, &complaint, &files, merchant_field, now).await?;
         txn.commit().await.map_err(internal_error)?;
         Ok::<_, AppError>(id)
     }
@@ -147,6 +164,26 @@ pub async fn file_case_with_evidence(
     };
     svc.outbox_wake.notify_one();
     get_case(svc, user, id).await
+}
+
+/// Files a checked complaint for `user` in `txn` with its files, already in
+/// the store: the case (and the linked one, if any), then each file's
+/// evidence row and trail entry on the case against the merchant. The
+/// caller commits. Returns the case's id.
+pub(crate) async fn file_with_files(
+    svc: &Services,
+    txn: &DatabaseTransaction,
+    user: &UserView,
+    complaint: &Complaint,
+    files: &[super::evidence::Stored<'_>],
+    merchant_field: &str,
+    now: DateTime<Utc>,
+) -> Result<i32, AppError> {
+    let (id, _) = file_checked(svc, txn, user, complaint, merchant_field, None, now).await?;
+    for file in files {
+        super::evidence::attach(txn, user, id, file, now).await?;
+    }
+    Ok(id)
 }
 
 /// Where a complaint came from when an organisation (an e-commerce platform)
@@ -170,43 +207,10 @@ pub(crate) async fn file_checked(
     source: Option<&Source<'_>>,
     now: DateTime<Utc>,
 ) -> Result<(i32, String), AppError> {
-    let logistics_field = if merchant_field == "merchant" {
-        LogisticsFields::FORM.merchant
-    } else {
-        LogisticsFields::API.merchant
-    };
-    let m = find_merchant(txn, &complaint.merchant, merchant_field).await?;
-    if m.kind == MerchantKind::Logistics.as_str() && complaint.waybill.is_none() {
-        return Err(AppError::invalid("waybill", "err.waybill.required"));
-    }
-    let lm = match &complaint.logistics {
-        None => None,
-        Some(part) => {
-            let lm = find_merchant(txn, &part.merchant, logistics_field).await?;
-            if lm.kind != MerchantKind::Logistics.as_str() {
-                return Err(AppError::invalid(
-                    logistics_field,
-                    "err.logistics.not_logistics",
-                ));
-            }
-            if lm.id == m.id {
-                return Err(AppError::invalid(
-                    logistics_field,
-                    "err.logistics.same_merchant",
-                ));
-            }
-            Some((lm, part.clone()))
-        }
-    };
-    let order_ref = complaint.order.order_ref.clone();
-    if super::collective::has_open_order(txn, user.id, m.id, &order_ref).await? {
-        return Err(AppError::conflict("order_ref", "err.case_duplicate"));
-    }
-    if let Some((lm, _)) = &lm
-        && super::collective::has_open_order(txn, user.id, lm.id, &order_ref).await?
-    {
-        return Err(AppError::conflict("order_ref", "err.case_duplicate"));
-    }
+    let Parties {
+        merchant: m,
+        logistics: lm,
+    } = parties(txn, user, complaint, merchant_field).await?;
     let cal = calendar::current(svc, txn).await?;
 
     let goods = Part {
@@ -288,6 +292,67 @@ pub(crate) async fn file_checked(
         crate::credit::recompute_later(txn, subject.id, now).await?;
     }
     Ok((filed[0].0.id, filed[0].0.number.clone()))
+}
+
+/// The merchants a checked complaint names, found and fit for it.
+pub(crate) struct Parties {
+    pub merchant: merchant::Model,
+    /// The logistics company of the delivery part, and that part.
+    pub logistics: Option<(merchant::Model, LogisticsPart)>,
+}
+
+/// Finds the merchants `complaint` names and checks what only the database
+/// knows: they exist, a logistics company's complaint has a waybill, the
+/// delivery part names a logistics company other than the merchant, and
+/// `user` has no open complaint about the same order with either. Used by
+/// filing (in its transaction) and by a draft's review (before filing).
+pub(crate) async fn parties<C: ConnectionTrait>(
+    conn: &C,
+    user: &UserView,
+    complaint: &Complaint,
+    merchant_field: &str,
+) -> Result<Parties, AppError> {
+    let logistics_field = if merchant_field == "merchant" {
+        LogisticsFields::FORM.merchant
+    } else {
+        LogisticsFields::API.merchant
+    };
+    let m = find_merchant(conn, &complaint.merchant, merchant_field).await?;
+    if m.kind == MerchantKind::Logistics.as_str() && complaint.waybill.is_none() {
+        return Err(AppError::invalid("waybill", "err.waybill.required"));
+    }
+    let lm = match &complaint.logistics {
+        None => None,
+        Some(part) => {
+            let lm = find_merchant(conn, &part.merchant, logistics_field).await?;
+            if lm.kind != MerchantKind::Logistics.as_str() {
+                return Err(AppError::invalid(
+                    logistics_field,
+                    "err.logistics.not_logistics",
+                ));
+            }
+            if lm.id == m.id {
+                return Err(AppError::invalid(
+                    logistics_field,
+                    "err.logistics.same_merchant",
+                ));
+            }
+            Some((lm, part.clone()))
+        }
+    };
+    let order_ref = &complaint.order.order_ref;
+    if super::collective::has_open_order(conn, user.id, m.id, order_ref).await? {
+        return Err(AppError::conflict("order_ref", "err.case_duplicate"));
+    }
+    if let Some((lm, _)) = &lm
+        && super::collective::has_open_order(conn, user.id, lm.id, order_ref).await?
+    {
+        return Err(AppError::conflict("order_ref", "err.case_duplicate"));
+    }
+    Ok(Parties {
+        merchant: m,
+        logistics: lm,
+    })
 }
 
 /// What differs between the two cases of one complaint.

@@ -8,6 +8,7 @@
 
 pub mod bundle;
 pub mod collective;
+pub mod draft;
 pub mod evidence;
 pub mod export;
 mod file;

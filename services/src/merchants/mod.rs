@@ -22,6 +22,46 @@ pub async fn count(svc: &Services) -> Result<u64, AppError> {
         .map_err(internal_error)
 }
 
+/// A merchant as a consumer sees it while complaining: name, credit grade
+/// and the figures of the last 12 months (`credit::stats`).
+pub async fn standing_of<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    m: &merchant::Model,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<domain::cases::MerchantStanding, AppError> {
+    use domain::merchant::MerchantKind;
+    Ok(domain::cases::MerchantStanding {
+        id: m.id,
+        name: m.name.clone(),
+        kind: MerchantKind::parse(&m.kind).unwrap_or(MerchantKind::Shop),
+        grade: m.credit_grade.clone(),
+        stats: crate::credit::stats::stats(conn, m.id, now).await?,
+    })
+}
+
+/// [`standing_of`] the merchant `key` names, as typed in the filing form
+/// (its number or USCC); none when it names none.
+pub async fn standing(
+    svc: &Services,
+    key: &str,
+) -> Result<Option<domain::cases::MerchantStanding>, AppError> {
+    use domain::cases::MerchantRef;
+    let found = match MerchantRef::parse(key, "merchant") {
+        Err(_) => return Ok(None),
+        Ok(MerchantRef::Id(id)) => merchant::Entity::find_by_id(id).one(&svc.db).await,
+        Ok(MerchantRef::Uscc(u)) => {
+            merchant::Entity::find()
+                .filter(merchant::Column::Uscc.eq(u.as_str()))
+                .one(&svc.db)
+                .await
+        }
+    };
+    match found.map_err(internal_error)? {
+        Some(m) => Ok(Some(standing_of(&svc.db, &m, svc.clock.now()).await?)),
+        None => Ok(None),
+    }
+}
+
 /// Plain database look-up by name fragment or USCC, until the search index
 /// (tantivy) takes over.
 pub async fn find_by_name_or_uscc(
