@@ -1,4 +1,5 @@
-// Retakes docs/screenshots: the filing flow and a case page as both sides
+// Retakes docs/screenshots: the filing flow (picker, form, review, the
+// filed case) and a case page as both sides
 // see it, 中文 and English, desktop (1280 px) and phone (375 px), full page.
 //
 //   cargo xtask run            # the demo, in another terminal
@@ -64,7 +65,7 @@ const justFiled = await post(consumer, '/api/v1/cases', {
   order_date: day,
   amount_paid_fen: 12900,
   amount_claimed_fen: 12900,
-  remedy: 'replace',
+  remedy: 'replacement',
 });
 const step = (bearer, id, data) => post(bearer, `/api/v1/cases/${id}/actions`, data);
 await step(merchant, filed.id, { action: 'respond', message: '您好，我们已收到投诉，正在核实该批次商品。' });
@@ -97,12 +98,30 @@ for (const lang of ['zh', 'en']) {
     await shot('home');
     await page.goto(`${base}/cases/new?q=${encodeURIComponent('演示')}`);
     await shot('pick');
+    // A draft left by an earlier run would fill the form: none.
+    await page.request.delete(`${base}/api/v1/cases/filing/draft`, { headers: { origin: new URL(base).origin } });
     await page.goto(`${base}/cases/new?merchant=1&name=${encodeURIComponent('演示商户')}`);
     await page.setInputFiles('#evidence-files', [
       { name: '收货照片.png', mimeType: 'image/png', buffer: fixture('receipt-green.png') },
       { name: '破损细节.png', mimeType: 'image/png', buffer: fixture('damage-red.png') },
     ]);
+    await page.fill('#file-form input[name=title]', '收到的保温杯有裂纹');
+    await page.fill('#file-form textarea[name=narrative]', '开箱发现杯身有裂纹，附收货照片和破损细节，要求退款。');
+    await page.selectOption('#file-form select[name=category]', 'quality');
+    await page.fill('#file-form input[name=order_ref]', `SHOT-REVIEW-${Date.now()}`);
+    await page.fill('#file-form input[name=order_date]', '2026年11月20日');
+    await page.fill('#file-form input[name=amount_paid]', '89.00');
+    await page.fill('#file-form input[name=amount_claimed]', '89');
     await shot('filing');
+    await page.click('#file-form #file-review');
+    await page.waitForLoadState('load');
+    if (!page.url().includes('/cases/new/review')) {
+      await page.screenshot({ path: '/tmp/review-refused.png', fullPage: true });
+      throw new Error(`no review page: ${page.url()}, see /tmp/review-refused.png`);
+    }
+    await shot('review');
+    // The review leaves a draft on the server: discarded, so the next round starts anew.
+    await page.request.delete(`${base}/api/v1/cases/filing/draft`, { headers: { origin: new URL(base).origin } });
     await page.goto(`${base}/cases/${justFiled.id}`);
     await shot('filed');
     await page.goto(`${base}/cases`);

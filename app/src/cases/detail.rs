@@ -798,7 +798,7 @@ fn Publication(case: CaseView) -> impl IntoView {
                     <ActionForm action=action attr:class="inline publication-form" attr:id="publication-form">
                         <input type="hidden" name="id" value=id.to_string()/>
                         <input type="hidden" name="publish" value=(!publish).to_string()/>
-                        <button type="submit">{t(lang, if publish { "case.publication_withdraw" } else { "case.publication_allow" })}</button>
+                        <button type="submit" class="secondary">{t(lang, if publish { "case.publication_withdraw" } else { "case.publication_allow" })}</button>
                         <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
                     </ActionForm>
                 }) })}
@@ -976,7 +976,7 @@ fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
             {may_upload.then(|| view! {
                 <form method="post" enctype="multipart/form-data" action=format!("/api/v1/cases/{}/evidence", case.id) id="evidence-form" class="form">
                     <label>{t(lang, "case.evidence_pick")}<input type="file" name="file" accept=domain::files::ACCEPT required/></label>
-                    <button type="submit">{t(lang, "case.evidence_upload")}</button>
+                    <button type="submit" class="secondary">{t(lang, "case.evidence_upload")}</button>
                 </form>
             })}
         </div>
