@@ -948,28 +948,10 @@ fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
             // (`GET /api/v1/evidence/{id}`: the case's parties and staff).
             <ul class="files gallery">
                 {files.into_iter().map(|f| {
-                    let href = format!("/api/v1/evidence/{}", f.id);
-                    let src = href.clone();
-                    let size = file_size(f.size);
                     let sha = f.sha256.chars().take(16).collect::<String>();
-                    if domain::files::is_image(&f.content_type) {
-                        view! {
-                            <li class="image" data-type=f.content_type.clone()>
-                                <figure>
-                                    <a href=href rel="external" download=f.file_name.clone()>
-                                        <img src=src class="thumb" alt=f.file_name.clone() loading="lazy" width="160" height="120"/>
-                                    </a>
-                                    <figcaption>{f.file_name.clone()}" "<span class="muted">{size}</span></figcaption>
-                                </figure>
-                            </li>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <li class="document" data-type=f.content_type.clone()>
-                                <a href=href rel="external" download=f.file_name.clone()>{f.file_name.clone()}</a>
-                                " "<span class="muted">{size}" · SHA-256 "<code>{sha}"…"</code></span>
-                            </li>
-                        }.into_any()
+                    view! {
+                        <FileTile href=format!("/api/v1/evidence/{}", f.id) name=f.file_name
+                            content_type=f.content_type size=f.size sha_prefix=sha/>
                     }
                 }).collect_view()}
             </ul>
@@ -980,6 +962,43 @@ fn Evidence(case: CaseView, files: Vec<EvidenceView>) -> impl IntoView {
                 </form>
             })}
         </div>
+    }
+}
+
+/// One file of a gallery (the case's evidence, a draft's files on the
+/// review page): an image as a thumbnail linking to its file, any other
+/// file (a PDF) as a link; with its name, its size and, when given, the
+/// start of its SHA-256.
+#[component]
+pub(super) fn FileTile(
+    href: String,
+    name: String,
+    content_type: String,
+    size: i64,
+    #[prop(optional)] sha_prefix: Option<String>,
+) -> impl IntoView {
+    let size = file_size(size);
+    if domain::files::is_image(&content_type) {
+        let src = href.clone();
+        view! {
+            <li class="image" data-type=content_type>
+                <figure>
+                    <a href=href rel="external" download=name.clone()>
+                        <img src=src class="thumb" alt=name.clone() loading="lazy" width="160" height="120"/>
+                    </a>
+                    <figcaption>{name.clone()}" "<span class="muted">{size}</span></figcaption>
+                </figure>
+            </li>
+        }
+        .into_any()
+    } else {
+        view! {
+            <li class="document" data-type=content_type>
+                <a href=href rel="external" download=name.clone()>{name.clone()}</a>
+                " "<span class="muted">{size}{sha_prefix.map(|sha| view! { " · SHA-256 "<code>{sha}"…"</code> })}</span>
+            </li>
+        }
+        .into_any()
     }
 }
 

@@ -11,7 +11,7 @@ use domain::{AppError, Fen, Lang, t};
 use leptos::prelude::*;
 
 use super::api::load_filing_review;
-use super::detail::file_size;
+use super::detail::FileTile;
 use crate::i18n::use_lang;
 
 fn yuan(f: Fen) -> String {
@@ -102,29 +102,9 @@ fn review_view(lang: Lang, r: FilingReview) -> impl IntoView {
         // Images as thumbnails, PDFs as links, from the draft's own route
         // (only its consumer may read it).
         <ul class="files gallery" id="review-files">
-            {files.into_iter().map(|f| {
-                let href = format!("/api/v1/cases/filing/draft/files/{}", f.id);
-                let size = file_size(f.size);
-                if domain::files::is_image(&f.content_type) {
-                    let src = href.clone();
-                    view! {
-                        <li class="image" data-type=f.content_type.clone()>
-                            <figure>
-                                <a href=href rel="external" download=f.file_name.clone()>
-                                    <img src=src class="thumb" alt=f.file_name.clone() width="160" height="120"/>
-                                </a>
-                                <figcaption>{f.file_name.clone()}" "<span class="muted">{size}</span></figcaption>
-                            </figure>
-                        </li>
-                    }.into_any()
-                } else {
-                    view! {
-                        <li class="document" data-type=f.content_type.clone()>
-                            <a href=href rel="external" download=f.file_name.clone()>{f.file_name.clone()}</a>
-                            " "<span class="muted">{size}</span>
-                        </li>
-                    }.into_any()
-                }
+            {files.into_iter().map(|f| view! {
+                <FileTile href=format!("/api/v1/cases/filing/draft/files/{}", f.id) name=f.file_name
+                    content_type=f.content_type size=f.size/>
             }).collect_view()}
         </ul>
         <form method="post" action="/cases/new" enctype="multipart/form-data" class="form" id="filing-review">

@@ -26,7 +26,9 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder,
 };
 
-use super::file::{EVIDENCE_FIELD, EvidenceFile, check_files, file_with_files, parties};
+use super::file::{
+    EVIDENCE_FIELD, EvidenceFile, check_files, file_with_files, parties, store_checked,
+};
 use super::get_case;
 use crate::Services;
 use crate::db::internal_error;
@@ -138,14 +140,7 @@ pub async fn save(
     let checked = check_files(files, &kept)?;
     let mut written = Vec::new();
     let result = async {
-        let mut stored = Vec::with_capacity(checked.len());
-        for (name, content_type, f) in &checked {
-            let (sha, fresh) = crate::blobs::store_fresh(svc, &f.bytes).await?;
-            if fresh {
-                written.push(sha.clone());
-            }
-            stored.push((name, *content_type, f.bytes.len(), sha));
-        }
+        let stored = store_checked(svc, &checked, &mut written).await?;
         let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
         let d = upsert(&txn, user.id, &json, now).await?;
         if !stored.is_empty() {

@@ -109,6 +109,25 @@ pub(crate) fn check_files<'a>(
     Ok(checked)
 }
 
+/// Stores files [`check_files`] passed in the blob store: each as (name,
+/// type, size, SHA-256). The hashes this call was first to write go to
+/// `written`, for `blobs::discard` when what follows fails.
+pub(crate) async fn store_checked<'a>(
+    svc: &Services,
+    checked: &'a [(String, &'static str, &EvidenceFile)],
+    written: &mut Vec<String>,
+) -> Result<Vec<(&'a str, &'static str, usize, String)>, AppError> {
+    let mut stored = Vec::with_capacity(checked.len());
+    for (name, content_type, f) in checked {
+        let (sha, fresh) = crate::blobs::store_fresh(svc, &f.bytes).await?;
+        if fresh {
+            written.push(sha.clone());
+        }
+        stored.push((name.as_str(), *content_type, f.bytes.len(), sha));
+    }
+    Ok(stored)
+}
+
 /// A consumer files a complaint together with its evidence files: both or
 /// neither. Every file is checked first (the rule of `domain::files`, the
 /// same as the case page's upload; a refused file is named in the error);
@@ -132,14 +151,7 @@ pub async fn file_case_with_evidence(
     let checked = check_files(files, &[])?;
     let mut written = Vec::new();
     let result = async {
-        let mut stored = Vec::with_capacity(checked.len());
-        for (name, content_type, f) in &checked {
-            let (sha, fresh) = crate::blobs::store_fresh(svc, &f.bytes).await?;
-            if fresh {
-                written.push(sha.clone());
-            }
-            stored.push((name, *content_type, f.bytes.len(), sha));
-        }
+        let stored = store_checked(svc, &checked, &mut written).await?;
         let files: Vec<super::evidence::Stored<'_>> = stored
             .iter()
             .map(|(name, content_type, size, sha)| super::evidence::Stored {
