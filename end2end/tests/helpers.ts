@@ -125,22 +125,56 @@ export async function signIn(page: Page, info: TestInfo, email: string, password
   await expect(page).toHaveURL(/\/dashboard/);
 }
 
-/** Submits the case page's form for `action`, filling `fields` (name → value) first. */
+/**
+ * Submits the case page's form for `action`, filling `fields` (name → value)
+ * first, and waits for the case page it leads to. On SQLite a step whose
+ * transaction meets another write (the outbox delivering mail or recomputing
+ * the merchant's credit after the previous step) is refused with "the case
+ * changed, try again" and nothing is done; like a person, this tries again
+ * (at most 5 times). Any other refusal fails the test with its message.
+ */
 export async function act(page: Page, info: TestInfo, action: string, fields: Record<string, string> = {}) {
-  const form = await actionForm(page, action);
-  for (const [name, value] of Object.entries(fields)) {
-    const input = form.locator(`[name="${name}"]`);
-    if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
-    else await input.fill(value);
+  const js = info.project.name === 'js';
+  for (let attempt = 1; ; attempt++) {
+    const form = await actionForm(page, action);
+    for (const [name, value] of Object.entries(fields)) {
+      const input = form.locator(`[name="${name}"]`);
+      if ((await input.evaluate((e) => e.tagName)) === 'SELECT') await input.selectOption(value);
+      else await input.fill(value);
+    }
+    // Hydrated, the form posts with fetch and the redirect then loads the
+    // case page again; without JavaScript (or before hydration) the post
+    // itself navigates, a refusal back to the page with `__err`.
+    const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
+    // Not awaited when the step is refused and tried again: no unhandled rejection then.
+    navigated.catch(() => {});
+    const answered = js
+      ? page.waitForResponse((r) => {
+          const path = new URL(r.url()).pathname;
+          return r.request().method() === 'POST' && path.startsWith('/api/') && !path.startsWith('/api/v1/');
+        })
+      : null;
+    await form.locator('button[type=submit]').click();
+    let changed = false;
+    if (answered) {
+      const r = await answered;
+      if (r.status() >= 400) {
+        const body = await r.text();
+        changed = body.includes('err.case_changed');
+        if (!changed) throw new Error(`${action} refused: ${r.status()} ${body}`);
+      }
+    }
+    if (!changed) {
+      await navigated;
+      await page.waitForLoadState('load');
+      if (js) await page.waitForSelector('body[data-hydrated="1"]');
+      const alert = page.locator(`form[data-action="${action}"] [role=alert]`).first();
+      changed = page.url().includes('__err=') && (await alert.count()) > 0 && ((await alert.textContent()) ?? '').includes('请刷新后重试');
+      if (!changed) return;
+    }
+    expect(attempt, `${action} refused as changed ${attempt} times`).toBeLessThan(6);
+    await page.waitForTimeout(250 * attempt);
   }
-  // Hydrated, the form posts with fetch and the redirect then loads the case
-  // page again; without JavaScript the post itself navigates. Either way the
-  // action is done once the main frame has navigated and loaded.
-  const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
-  await form.locator('button[type=submit]').click();
-  await navigated;
-  await page.waitForLoadState('load');
-  if (info.project.name === 'js') await page.waitForSelector('body[data-hydrated="1"]');
 }
 
 /**
