@@ -136,6 +136,9 @@ export async function signIn(page: Page, info: TestInfo, email: string, password
 export async function act(page: Page, info: TestInfo, action: string, fields: Record<string, string> = {}) {
   const js = info.project.name === 'js';
   for (let attempt = 1; ; attempt++) {
+    // A click while the page hydrates can fall between the server's form
+    // and the hydrated one (no post at all): act on a hydrated page.
+    if (js) await page.waitForSelector('body[data-hydrated="1"]');
     const form = await actionForm(page, action);
     for (const [name, value] of Object.entries(fields)) {
       const input = form.locator(`[name="${name}"]`);
