@@ -9,7 +9,7 @@ use domain::cases::{
 };
 use domain::credit::RatingSide;
 use domain::fund::RefusalCategory;
-use domain::{Fen, Lang, Role, t, tf};
+use domain::{Lang, Role, t, tf};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -18,13 +18,10 @@ use super::api::{
     SetPublication, load_case_page,
 };
 use crate::components::{ActionErrorView, UserResource};
+use crate::fund::yuan;
 use crate::i18n::use_lang;
 use crate::merchants::{RatingItem, stars};
 use domain::merchant::templates::ReplyTemplate;
-
-fn yuan(f: i64) -> String {
-    format!("¥{}", Fen(f).yuan_string())
-}
 
 fn terms_text(lang: Lang, terms: &Terms) -> String {
     tf(
@@ -288,13 +285,17 @@ fn ClockStopped(stop: ClockStopView) -> impl IntoView {
 #[component]
 fn OnTheTable(case: CaseView) -> impl IntoView {
     let lang = use_lang();
-    let allowed = |k: ActionKind| case.allowed_actions.contains(&k);
-    // (what, the terms in words, its accept and reject steps if answerable)
-    type Row = (&'static str, String, Option<(ActionKind, ActionKind)>);
+    // The answers to terms on the table the viewer may give now.
+    let answers = |kinds: [ActionKind; 2]| -> Vec<ActionKind> {
+        kinds
+            .into_iter()
+            .filter(|k| case.allowed_actions.contains(k))
+            .collect()
+    };
+    // (what, the terms in words, the answers the viewer may give)
+    type Row = (&'static str, String, Vec<ActionKind>);
     let mut rows: Vec<Row> = vec![];
     if let Some(o) = &case.offer {
-        let answer = (allowed(ActionKind::AcceptOffer) || allowed(ActionKind::RejectOffer))
-            .then_some((ActionKind::AcceptOffer, ActionKind::RejectOffer));
         rows.push((
             "case.offer",
             format!(
@@ -302,13 +303,15 @@ fn OnTheTable(case: CaseView) -> impl IntoView {
                 terms_text(lang, &o.terms),
                 t(lang, &format!("audience.{}", o.by.as_str()))
             ),
-            answer,
+            answers([ActionKind::AcceptOffer, ActionKind::RejectOffer]),
         ));
     }
     if let Some(p) = &case.proposal {
-        let answer = (allowed(ActionKind::AcceptProposal) || allowed(ActionKind::RejectProposal))
-            .then_some((ActionKind::AcceptProposal, ActionKind::RejectProposal));
-        rows.push(("case.proposal", terms_text(lang, &p.terms), answer));
+        rows.push((
+            "case.proposal",
+            terms_text(lang, &p.terms),
+            answers([ActionKind::AcceptProposal, ActionKind::RejectProposal]),
+        ));
     }
     if let Some(s) = &case.settlement {
         rows.push((
@@ -319,7 +322,7 @@ fn OnTheTable(case: CaseView) -> impl IntoView {
                 t(lang, "deadline.fulfil_by"),
                 format_deadline(s.fulfil_by)
             ),
-            None,
+            vec![],
         ));
     }
     if let Some(d) = &case.decision {
@@ -331,25 +334,21 @@ fn OnTheTable(case: CaseView) -> impl IntoView {
                 t(lang, "deadline.comply_by"),
                 format_deadline(d.comply_by)
             ),
-            None,
+            vec![],
         ));
     }
     let (id, status, next) = (case.id, case.status, case.next_action);
-    let allowed_now = case.allowed_actions.clone();
     (!rows.is_empty()).then(|| {
         view! {
             <div class="card terms" id="terms">
                 {rows.into_iter().map(|(k, v, answer)| view! {
                     <div class="on-table" data-terms=k>
                         <p><strong>{t(lang, k)}": "</strong>{v}</p>
-                        {answer.map(|(accept, reject)| view! {
+                        {(!answer.is_empty()).then(|| view! {
                             <div class="choices">
-                                {allowed_now.contains(&accept).then(|| view! {
-                                    <ActionFormFor id=id kind=accept status=status templates=vec![] primary=next == Some(accept)/>
-                                })}
-                                {allowed_now.contains(&reject).then(|| view! {
-                                    <ActionFormFor id=id kind=reject status=status templates=vec![] primary=false/>
-                                })}
+                                {answer.into_iter().map(|kind| view! {
+                                    <ActionFormFor id=id kind=kind status=status templates=vec![] primary=next == Some(kind)/>
+                                }).collect_view()}
                             </div>
                         })}
                     </div>

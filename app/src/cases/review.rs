@@ -7,16 +7,13 @@
 //! "下一步：核对"; a plain form and a plain link, JavaScript on or off.
 
 use domain::cases::{FilingReview, MerchantStanding, format_date};
-use domain::{AppError, Fen, Lang, t};
+use domain::{AppError, Lang, t};
 use leptos::prelude::*;
 
 use super::api::load_filing_review;
 use super::detail::FileTile;
+use crate::fund::yuan;
 use crate::i18n::use_lang;
-
-fn yuan(f: Fen) -> String {
-    format!("¥{}", f.yuan_string())
-}
 
 #[component]
 pub fn FilingReviewPage() -> impl IntoView {
@@ -73,9 +70,9 @@ fn review_view(lang: Lang, r: FilingReview) -> impl IntoView {
             <dt>{t(lang, "field.order_date")}</dt>
             <dd id="review-order-date">{format_date(lang, r.order_date)}</dd>
             <dt>{t(lang, "field.amount_paid_fen")}</dt>
-            <dd id="review-paid">{yuan(r.amount_paid)}</dd>
+            <dd id="review-paid">{yuan(r.amount_paid.0)}</dd>
             <dt>{t(lang, "field.amount_claimed_fen")}</dt>
-            <dd id="review-claimed">{yuan(r.amount_claimed)}</dd>
+            <dd id="review-claimed">{yuan(r.amount_claimed.0)}</dd>
             <dt>{t(lang, "field.remedy")}</dt>
             <dd id="review-remedy">{label(format!("remedy.{}", r.remedy.as_str()))}</dd>
             <dt>{t(lang, "field.demand")}</dt>
@@ -88,7 +85,7 @@ fn review_view(lang: Lang, r: FilingReview) -> impl IntoView {
                 <dt>{t(lang, "field.logistics_merchant")}</dt>
                 <dd id="review-logistics" data-merchant=l.merchant.id.to_string()>{merchant_line(lang, l.merchant.clone(), "review-logistics-standing")}</dd>
                 <dt>{t(lang, "field.logistics_amount_claimed")}</dt>
-                <dd id="review-logistics-claimed">{yuan(l.amount_claimed)}</dd>
+                <dd id="review-logistics-claimed">{yuan(l.amount_claimed.0)}</dd>
                 <dt>{t(lang, "field.logistics_narrative")}</dt>
                 <dd id="review-logistics-narrative" class="narrative">{l.narrative}</dd>
             })}
