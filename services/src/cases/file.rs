@@ -442,16 +442,7 @@ async fn find_merchant<C: sea_orm::ConnectionTrait>(
     key: &MerchantRef,
     field: &str,
 ) -> Result<merchant::Model, AppError> {
-    let found = match key {
-        MerchantRef::Id(id) => merchant::Entity::find_by_id(*id).one(conn).await,
-        MerchantRef::Uscc(u) => {
-            merchant::Entity::find()
-                .filter(merchant::Column::Uscc.eq(u.as_str()))
-                .one(conn)
-                .await
-        }
-    };
-    found
-        .map_err(internal_error)?
+    crate::merchants::by_ref(conn, key)
+        .await?
         .ok_or_else(|| AppError::invalid(field, "err.merchant_unknown"))
 }

@@ -45,21 +45,31 @@ pub async fn standing(
     svc: &Services,
     key: &str,
 ) -> Result<Option<domain::cases::MerchantStanding>, AppError> {
-    use domain::cases::MerchantRef;
-    let found = match MerchantRef::parse(key, "merchant") {
-        Err(_) => return Ok(None),
-        Ok(MerchantRef::Id(id)) => merchant::Entity::find_by_id(id).one(&svc.db).await,
-        Ok(MerchantRef::Uscc(u)) => {
-            merchant::Entity::find()
-                .filter(merchant::Column::Uscc.eq(u.as_str()))
-                .one(&svc.db)
-                .await
-        }
+    let Ok(key) = domain::cases::MerchantRef::parse(key, "merchant") else {
+        return Ok(None);
     };
-    match found.map_err(internal_error)? {
+    match by_ref(&svc.db, &key).await? {
         Some(m) => Ok(Some(standing_of(&svc.db, &m, svc.clock.now()).await?)),
         None => Ok(None),
     }
+}
+
+/// The merchant a filing names: by its number or its USCC.
+pub async fn by_ref<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    key: &domain::cases::MerchantRef,
+) -> Result<Option<merchant::Model>, AppError> {
+    use domain::cases::MerchantRef;
+    match key {
+        MerchantRef::Id(id) => merchant::Entity::find_by_id(*id).one(conn).await,
+        MerchantRef::Uscc(u) => {
+            merchant::Entity::find()
+                .filter(merchant::Column::Uscc.eq(u.as_str()))
+                .one(conn)
+                .await
+        }
+    }
+    .map_err(internal_error)
 }
 
 /// Plain database look-up by name fragment or USCC, until the search index
