@@ -1,6 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { BrowserContext, expect, Page, TestInfo } from '@playwright/test';
-import { discardDraft, open, saveDraft, signIn, test, watchErrors, withScriptsRunnable } from './helpers';
+import { axeViolations, discardDraft, open, saveDraft, signIn, test, watchErrors, withScriptsRunnable } from './helpers';
 
 /**
  * axe-core on every page, as each role reaches it, in Chinese and in English,
@@ -25,20 +24,6 @@ test.describe.configure({ timeout: 300_000 });
 async function setLang(ctx: BrowserContext, info: TestInfo, lang: string) {
   const url = new URL(info.project.use.baseURL!);
   await ctx.addCookies([{ name: 'gongdao_lang', value: lang, domain: url.hostname, path: '/' }]);
-}
-
-/** The serious and critical violations on the page now, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  // Violations only in full (passes one node each): a third less work a page.
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .options({ resultTypes: ['violations'] })
-    .analyze();
-  // A page axe-core found nothing to check on (a blank page) is no pass.
-  expect(result.passes.length, `axe-core checked ${page.url()}`).toBeGreaterThan(10);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`);
 }
 
 /**
@@ -77,7 +62,7 @@ async function checkPages(page: Page, info: TestInfo, paths: string[]) {
         pages.map(async ({ lang, p }) => {
           await open(p, info, path);
           await expect(p.locator('html')).toHaveAttribute('lang', lang === 'zh' ? 'zh-CN' : 'en');
-          for (const v of await violations(p)) found.push(`[${lang}] ${path}: ${v}`);
+          for (const v of await axeViolations(p)) found.push(`[${lang}] ${path}: ${v}`);
         }),
       );
     }

@@ -2,8 +2,8 @@
 // reader first, as the one primary form, and every other allowed step
 // folded; the offer shown once with its two answers side by side; the
 // thread of messages, offers and evidence in order, each with who and when.
-import { expect, Page, request as playwrightRequest, TestInfo } from '@playwright/test';
-import { act, leave, open, party, signIn, test } from './helpers';
+import { expect, Page, TestInfo } from '@playwright/test';
+import { act, actionForm, apiAs, leave, open, party, signIn, test } from './helpers';
 
 const CONSUMER = 'consumer@demo.gongdao.cn';
 const MERCHANT = 'merchant@demo.gongdao.cn';
@@ -11,13 +11,10 @@ const ANSWERS = ['accept_offer', 'reject_offer', 'accept_proposal', 'reject_prop
 
 /** Files a complaint against demo merchant 1 through the API as the demo consumer; its id. */
 async function fileByApi(info: TestInfo): Promise<number> {
-  const api = await playwrightRequest.newContext({ baseURL: info.project.use.baseURL });
-  const session = await api.post('/api/v1/session', { data: { email: CONSUMER, password: 'gongdao-demo' } });
-  expect(session.status()).toBe(200);
-  const token = (await session.json()).token;
+  const { api, headers } = await apiAs(info, CONSUMER);
   const today = new Date(Date.now() + 8 * 3600_000 - 5 * 86400_000).toISOString().slice(0, 10);
   const r = await api.post('/api/v1/cases', {
-    headers: { Authorization: `Bearer ${token}` },
+    headers,
     data: {
       merchant_id: 1,
       category: 'not_as_pictured',
@@ -159,5 +156,37 @@ test('the case page is one conversation: the expected step first, the offer once
   await expect(page.locator('#case-status')).toHaveText('已和解');
   await open(merchant, info, url);
   expect(await stepsMatchApi(merchant, id)).toBe('comply');
+  await leave(merchant);
+});
+
+test('a refused step shows its error under that step only, and a folded one comes back open', async ({ browser }, info) => {
+  const id = await fileByApi(info);
+  const merchant = await party(browser, info, MERCHANT);
+  await open(merchant, info, `/cases/${id}`);
+  // Answering is expected; an offer is folded. An amount that is no amount
+  // passes the browser (a text field) and is refused by the server.
+  await expect(merchant.locator('#case form.primary-action')).toHaveAttribute('data-action', 'respond');
+  const form = await actionForm(merchant, 'offer');
+  await form.locator('[name="amount"]').fill('十二块钱');
+  await form.locator('[name="message"]').fill('可退款。');
+  const js = info.project.name === 'js';
+  const answered = js
+    ? merchant.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/api/') && !new URL(r.url()).pathname.startsWith('/api/v1/'))
+    : merchant.waitForEvent('framenavigated', { predicate: (f) => f === merchant.mainFrame() });
+  await form.locator('button[type=submit]').click();
+  await answered;
+  await merchant.waitForLoadState('load');
+  if (!js) expect(merchant.url()).toContain('__err=');
+  // One error on the page, under the offer, which is open; none under the
+  // expected step.
+  const alerts = merchant.locator('#case form.action-form [role=alert]');
+  await expect(alerts).toHaveCount(1);
+  await expect(merchant.locator('form[data-action="offer"] [role=alert]')).toContainText('金额');
+  await expect(merchant.locator('form[data-action="respond"] [role=alert]')).toHaveCount(0);
+  await expect(merchant.locator('details.action-more[data-action="offer"]')).toHaveAttribute('open', '');
+  await expect(merchant.locator('form[data-action="offer"]')).toBeVisible();
+  // Corrected, it goes through.
+  await act(merchant, info, 'offer', { amount: '12', fulfil_within_days: '5', message: '可退款 12 元。' });
+  await expect(merchant.locator('#timeline li.entry[data-kind="offer"] .terms')).toContainText('¥12.00');
   await leave(merchant);
 });

@@ -1,6 +1,6 @@
-import { APIRequestContext, Browser, expect, Locator, Page, request as playwrightRequest, TestInfo } from '@playwright/test';
+import { APIRequestContext, Browser, expect, Locator, Page, TestInfo } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { leave, open, party, signIn, test } from './helpers';
+import { apiToken, leave, open, party, signIn, test } from './helpers';
 
 // Merchant credit through the browser: the public profile (亮照亮标, grade and
 // the factors behind it, commitments, the credit file, ratings with names
@@ -14,7 +14,6 @@ import { leave, open, party, signIn, test } from './helpers';
 const CONSUMER = 'consumer@demo.gongdao.cn';
 const MERCHANT = 'merchant@demo.gongdao.cn';
 const REGULATOR = 'regulator@demo.gongdao.cn';
-const DEMO_PASSWORD = 'gongdao-demo';
 const PASSWORD = 'correct-horse-42';
 const FULL_NAME = '王小明';
 const PNG = Buffer.from(
@@ -106,20 +105,6 @@ async function openProfileWithGrade(page: Page, info: TestInfo, id: number | str
 }
 
 // ---- the JSON API, for what other parties do off-screen
-
-/**
- * A bearer token for `email`. Signing in through the API also sets the
- * session cookie, and a write riding on a cookie must name its origin
- * (CSRF); each sign-in therefore uses a request context of its own.
- */
-async function token(email: string, password = DEMO_PASSWORD): Promise<string> {
-  const own = await playwrightRequest.newContext({ baseURL: test.info().project.use.baseURL });
-  const r = await own.post('/api/v1/session', { data: { email, password } });
-  expect(r.status(), `sign-in of ${email}`).toBe(200);
-  const t = (await r.json()).token;
-  await own.dispose();
-  return t;
-}
 
 async function api(request: APIRequestContext, bearer: string, path: string, data: object): Promise<any> {
   const r = await request.post(path, { data, headers: { Authorization: `Bearer ${bearer}` } });
@@ -272,7 +257,7 @@ test('a verified merchant signs the credit commitment, objects to a finding and 
   test.setTimeout(150_000);
   // Off-screen: a new merchant account registers a business with its licence; the regulator verifies it.
   const email = await newMerchantAccount(request, info, 'sign');
-  const merchantToken = await token(email, PASSWORD);
+  const merchantToken = await apiToken(test.info(), email, PASSWORD);
   const name = `公道承诺测试有限公司（${info.project.name}）`;
   const v = await api(request, merchantToken, '/api/v1/merchants', registration(newUscc(), name));
   const up = await request.post(`/api/v1/merchants/verifications/${v.id}/licence`, {
@@ -281,7 +266,7 @@ test('a verified merchant signs the credit commitment, objects to a finding and 
   });
   expect(up.status(), await up.text()).toBe(200);
   expect((await up.json()).licence_sha256).toMatch(/^[0-9a-f]{64}$/);
-  const regulator = await token(REGULATOR);
+  const regulator = await apiToken(test.info(), REGULATOR);
   await api(request, regulator, `/api/v1/regulator/verifications/${v.id}/decision`, { approve: true, reason: '执照信息核对无误' });
   const merchantId = v.merchant_id;
 
@@ -381,8 +366,8 @@ test('a verified merchant signs the credit commitment, objects to a finding and 
 
 /** Closes a new complaint of the demo consumer against merchant 1 through the API; returns the case id. */
 async function closedCase(request: APIRequestContext, info: TestInfo): Promise<number> {
-  const consumer = await token(CONSUMER);
-  const merchant = await token(MERCHANT);
+  const consumer = await apiToken(test.info(), CONSUMER);
+  const merchant = await apiToken(test.info(), MERCHANT);
   const c = await api(request, consumer, '/api/v1/cases', {
     merchant_id: 1,
     category: 'quality',

@@ -1,4 +1,5 @@
-import { Browser, expect, Locator, Page, test as base, TestInfo } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { APIRequestContext, Browser, expect, Locator, Page, request as playwrightRequest, test as base, TestInfo } from '@playwright/test';
 import { readFileSync } from 'fs';
 import { join } from 'path';
 
@@ -94,6 +95,41 @@ export async function open(page: Page, info: TestInfo, path: string) {
   if (info.project.name === 'js') {
     await page.waitForSelector('body[data-hydrated="1"]');
   }
+}
+
+/**
+ * An API client of its own, signed in as `email` with a bearer token, and
+ * the headers that carry it. Signing in through the API also sets the
+ * session cookie, and a write riding on a cookie must name its origin
+ * (CSRF): so each sign-in uses a request context apart from every page.
+ */
+export async function apiAs(info: TestInfo, email: string, password = 'gongdao-demo'): Promise<{ api: APIRequestContext; headers: { Authorization: string } }> {
+  const api = await playwrightRequest.newContext({ baseURL: info.project.use.baseURL });
+  const r = await api.post('/api/v1/session', { data: { email, password } });
+  expect(r.status(), `sign-in of ${email}: ${await r.text()}`).toBe(200);
+  const token: string = (await r.json()).token;
+  return { api, headers: { Authorization: `Bearer ${token}` } };
+}
+
+/** A bearer token for `email` (its request context is let go). */
+export async function apiToken(info: TestInfo, email: string, password = 'gongdao-demo'): Promise<string> {
+  const { api, headers } = await apiAs(info, email, password);
+  await api.dispose();
+  return headers.Authorization.slice('Bearer '.length);
+}
+
+/** axe-core's serious and critical violations of WCAG 2.1 A/AA on the page now, one line each. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Violations only in full (passes one node each): a third less work a page.
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .options({ resultTypes: ['violations'] })
+    .analyze();
+  // A page axe-core found nothing to check on (a blank page) is no pass.
+  expect(result.passes.length, `axe-core checked ${page.url()}`).toBeGreaterThan(10);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`);
 }
 
 /** A fresh address per run and project. */

@@ -1,5 +1,5 @@
 import { expect } from '@playwright/test';
-import { open, party, leave, signIn, test, uniqueEmail } from './helpers';
+import { apiAs, open, party, leave, signIn, test, uniqueEmail } from './helpers';
 
 // Real-name identity (实名认证): a fresh consumer adds one on the dashboard,
 // a wrong check character is named beside the field, and afterwards only
@@ -52,11 +52,9 @@ test('a consumer adds a real-name identity and sees it masked; a bad checksum is
   expect(await page.content()).not.toContain(id);
 });
 
-test('the merchant sees the demo consumer identity masked on a case page', async ({ browser, playwright }, info) => {
-  const api = await playwright.request.newContext({ baseURL: info.project.use.baseURL });
-  const login = await api.post('/api/v1/session', { data: { email: 'consumer@demo.gongdao.cn', password: 'gongdao-demo' } });
-  const token = (await login.json()).token;
-  const cases = (await (await api.get('/api/v1/cases', { headers: { authorization: `Bearer ${token}` } })).json()).items;
+test('the merchant sees the demo consumer identity masked on a case page', async ({ browser }, info) => {
+  const { api, headers } = await apiAs(info, 'consumer@demo.gongdao.cn');
+  const cases = (await (await api.get('/api/v1/cases', { headers })).json()).items;
   await api.dispose();
   const merchant = await party(browser, info, 'merchant@demo.gongdao.cn');
   await open(merchant, info, `/cases/${cases[0].id}`);

@@ -1,5 +1,5 @@
 import { APIRequestContext, Browser, expect, Page, TestInfo } from '@playwright/test';
-import { leave, mailedLink, open, party, signIn, test, uniqueEmail } from './helpers';
+import { apiAs, leave, mailedLink, open, party, signIn, test, uniqueEmail } from './helpers';
 
 // The regulator's workspace (/regulator), the public red and black lists and
 // the admins' personal-data access log. Each project works on its own demo
@@ -10,7 +10,6 @@ import { leave, mailedLink, open, party, signIn, test, uniqueEmail } from './hel
 const REGULATOR = 'regulator@demo.gongdao.cn';
 const ADMIN = 'admin@demo.gongdao.cn';
 const CONSUMER = 'consumer@demo.gongdao.cn';
-const DEMO_PASSWORD = 'gongdao-demo';
 const PASSWORD = 'correct-horse-42';
 
 /** The smallest valid PNG (1×1): a licence image. */
@@ -23,16 +22,7 @@ function merchantFor(info: TestInfo, base: number): number {
   return info.project.name === 'js' ? base : base + 1;
 }
 
-/** An API client of its own (cookies apart from every page), signed in as `email` with a bearer token. */
-async function apiAs(playwright: { request: { newContext: (o: object) => Promise<APIRequestContext> } }, info: TestInfo, email: string, password = DEMO_PASSWORD) {
-  const api = await playwright.request.newContext({ baseURL: info.project.use.baseURL });
-  const r = await api.post('/api/v1/session', { data: { email, password } });
-  expect(r.status(), await r.text()).toBe(200);
-  const token: string = (await r.json()).token;
-  return { api, headers: { Authorization: `Bearer ${token}` } };
-}
-
-type Playwright = Parameters<typeof apiAs>[0];
+type Playwright = { request: { newContext: (o: object) => Promise<APIRequestContext> } };
 
 /**
  * A merchant account registered, verified by mail and signed in, that claims
@@ -51,7 +41,7 @@ async function claimant(page: Page, playwright: Playwright, info: TestInfo, merc
   await anon.dispose();
   await page.goto(await mailedLink(page, info, email, '/verify?token='));
   await expect(page.locator('#verified')).toBeVisible();
-  const { api, headers } = await apiAs(playwright, info, email, PASSWORD);
+  const { api, headers } = await apiAs(info, email, PASSWORD);
   const shop = `${m.name}官方旗舰店（${info.project.name}）`;
   const v = await api.post('/api/v1/merchants', {
     headers,
@@ -220,7 +210,7 @@ test('a regulator records a finding: pending with its objection deadline, not pu
 test('due process to the black list: objection refused, proposal confirmed, published on /lists/black', async ({ page, browser, playwright }, info) => {
   const merchantId = merchantFor(info, 154);
   const c = await claimant(page, playwright, info, merchantId, 'black');
-  const { api: regApi, headers: regHeaders } = await apiAs(playwright, info, REGULATOR);
+  const { api: regApi, headers: regHeaders } = await apiAs(info, REGULATOR);
   const approved = await regApi.post(`/api/v1/regulator/verifications/${c.requestId}/decision`, {
     headers: regHeaders,
     data: { approve: true, reason: '' },
@@ -362,7 +352,7 @@ test('only regulators work in /regulator; admins verify and read risk warnings o
 
 test('the personal-data log is for admins and shows a regulator revealing a case', async ({ page, browser, playwright }, info) => {
   // A case of the demo consumer.
-  const { api, headers } = await apiAs(playwright, info, CONSUMER);
+  const { api, headers } = await apiAs(info, CONSUMER);
   const cases = (await (await api.get('/api/v1/cases', { headers })).json()).items;
   expect(cases.length).toBeGreaterThan(0);
   const c = cases[info.project.name === 'js' ? 0 : cases.length - 1];
@@ -407,7 +397,7 @@ test('a regulator acknowledges a stored risk warning with a note; admins read it
   await expect(row).toContainText('同一 IP 多次评价');
   const id = (await row.getAttribute('data-warning'))!;
   // It reached the regulator's inbox once, when it was raised.
-  const { api, headers } = await apiAs(playwright, info, REGULATOR);
+  const { api, headers } = await apiAs(info, REGULATOR);
   const inbox = await (await api.get('/api/v1/notifications', { headers })).json();
   expect(JSON.stringify(inbox)).toContain('risk_warning');
 

@@ -3,6 +3,42 @@
 use domain::AppError;
 use domain::cases::{CaseListPage, CasePage, FilingFormData, FilingReview};
 use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+/// A refused case step, with the case and the step it was for. Without
+/// JavaScript a refused form post comes back to the page with the error in
+/// its URL, and every form of the same server function on the page reads
+/// it: the case page shows it under the one step that was refused (and
+/// opens that step if it is folded), a list under the one case's form. On
+/// the wire it is `AppError`'s JSON with `case` and `step` beside `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepError {
+    pub case: i32,
+    pub step: String,
+    #[serde(flatten)]
+    pub error: AppError,
+}
+
+impl StepError {
+    /// The error, if it is the one of `step` on case `case`.
+    pub fn of(self, case: i32, step: &str) -> Option<AppError> {
+        (self.case == case && self.step == step).then_some(self.error)
+    }
+}
+
+impl FromServerFnError for StepError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        StepError {
+            case: 0,
+            step: String::new(),
+            error: AppError::from_server_fn_error(value),
+        }
+    }
+}
 
 #[allow(clippy::too_many_arguments)]
 #[server(endpoint = "cases/file")]
@@ -95,22 +131,32 @@ pub async fn case_action(
     within_days: Option<String>,
     upheld: Option<String>,
     refusal_category: Option<String>,
-) -> Result<(), AppError> {
-    let user = crate::ssr::require_user().await?;
-    let input = domain::cases::ActionInput::from_form(&domain::cases::ActionForm {
-        action,
-        message,
-        reason,
-        amount,
-        remedy,
-        fulfil_within_days,
-        to,
-        party,
-        within_days,
-        upheld,
-        refusal_category,
+) -> Result<(), StepError> {
+    let step = action.clone();
+    let done = async {
+        let user = crate::ssr::require_user().await?;
+        let input = domain::cases::ActionInput::from_form(&domain::cases::ActionForm {
+            action,
+            message,
+            reason,
+            amount,
+            remedy,
+            fulfil_within_days,
+            to,
+            party,
+            within_days,
+            upheld,
+            refusal_category,
+        })?;
+        services::cases::act(&crate::ssr::services()?, &user, id, input).await?;
+        Ok::<(), AppError>(())
+    }
+    .await;
+    done.map_err(|error| StepError {
+        case: id,
+        step,
+        error,
     })?;
-    services::cases::act(&crate::ssr::services()?, &user, id, input).await?;
     leptos_axum::redirect(&format!("/cases/{id}"));
     Ok(())
 }
@@ -281,4 +327,35 @@ pub async fn load_case_identity(
     let user = crate::ssr::require_user().await?;
     services::cases::privacy::case_identity(&crate::ssr::services()?, &user, id, reveal.as_deref())
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_step_error_is_the_app_errors_json_with_its_case_and_step() {
+        let e = StepError {
+            case: 7,
+            step: "offer".into(),
+            error: AppError::invalid("amount", "err.amount"),
+        };
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["kind"], "invalid");
+        assert_eq!(json["field"], "amount");
+        assert_eq!(
+            (json["case"].clone(), json["step"].clone()),
+            (7.into(), "offer".into())
+        );
+        let back: StepError = serde_json::from_value(json).unwrap();
+        assert_eq!(back, e);
+        assert_eq!(back.clone().of(7, "respond"), None);
+        assert_eq!(back.clone().of(8, "offer"), None);
+        assert_eq!(
+            back.of(7, "offer"),
+            Some(AppError::invalid("amount", "err.amount"))
+        );
+        let forbidden = StepError::de(r#"{"kind":"forbidden","case":1,"step":"take"}"#.into());
+        assert_eq!(forbidden.of(1, "take"), Some(AppError::Forbidden));
+    }
 }

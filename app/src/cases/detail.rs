@@ -428,6 +428,17 @@ fn Actions(case: CaseView, templates: Vec<ReplyTemplate>) -> impl IntoView {
     // A reply template picked for a folded step (`?template=…&step=…`)
     // comes back with that step open.
     let step = use_query_map().read_untracked().get("step");
+    // Without JavaScript, a refused step comes back with its error on the
+    // page (every step's form reads it): that step opens, to be corrected.
+    let refused = ServerAction::<CaseAction>::new()
+        .value()
+        .get_untracked()
+        .and_then(Result::err)
+        .filter(|e| e.case == id)
+        .map(|e| e.step);
+    let open_at = move |kind: ActionKind| {
+        step.as_deref() == Some(kind.as_str()) || refused.as_deref() == Some(kind.as_str())
+    };
     let first = primary.map(|kind| {
         view! { <ActionFormFor id=id kind=kind status=status templates=templates.clone() primary=true/> }
     });
@@ -436,7 +447,7 @@ fn Actions(case: CaseView, templates: Vec<ReplyTemplate>) -> impl IntoView {
             <h3 class="more-title">{t(lang, if primary.is_some() { "case.more_actions" } else { "case.actions" })}</h3>
             <div class="more-actions">
                 {others.into_iter().map(|kind| view! {
-                    <details class="action-more" data-action=kind.as_str() open=step.as_deref() == Some(kind.as_str())>
+                    <details class="action-more" data-action=kind.as_str() open=open_at(kind)>
                         <summary>{t(lang, &kind.label_key()).to_string()}</summary>
                         <ActionFormFor id=id kind=kind status=status templates=templates.clone() primary=false/>
                     </details>
@@ -533,6 +544,15 @@ fn ActionFormFor(
 ) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<CaseAction>::new();
+    // This step's refusal only (without JavaScript every form of the page
+    // reads the one refused).
+    let refused = move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e| e.of(id, kind.as_str()))
+    };
     let form_class = if primary {
         "form action-form primary-action"
     } else {
@@ -639,8 +659,8 @@ fn ActionFormFor(
             {with_reason.then(|| view! {
                 <label>{t(lang, "field.reason")}<textarea name="reason" rows="2" required=reason_required maxlength=domain::cases::reason_max(kind).to_string()></textarea></label>
             })}
-            <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
-            {move || action.value().get().and_then(Result::err).filter(|e| e.field() == Some("identity")).map(|_| view! {
+            <ActionErrorView error=refused/>
+            {move || refused().filter(|e| e.field() == Some("identity")).map(|_| view! {
                 <p><a href="/dashboard#identity" class="identity-link">{t(lang, "identity.go_add")}</a></p>
             })}
             <button type="submit" class=if primary { "primary" } else { "secondary" }>{label}</button>

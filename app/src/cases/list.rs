@@ -273,7 +273,7 @@ fn TakeForm(id: i32, takeable: bool) -> impl IntoView {
             <input type="hidden" name="id" value=id.to_string()/>
             <input type="hidden" name="action" value="take"/>
             <button type="submit" class="secondary">{t(lang, "case.action.take")}</button>
-            {move || action.value().get().and_then(Result::err).map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
+            {move || action.value().get().and_then(Result::err).and_then(|e| e.of(id, "take")).map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
         </ActionForm>
     })
 }
