@@ -1,5 +1,5 @@
 import { expect, Page, TestInfo } from '@playwright/test';
-import { discardDraft, open, saveDraft, signIn, test, withScriptsRunnable } from './helpers';
+import { axeViolations, discardDraft, open, saveDraft, signIn, test, withScriptsRunnable } from './helpers';
 
 /**
  * Phone width (issue 16): at 375 × 812 no page of the site (the routes in
@@ -8,14 +8,20 @@ import { discardDraft, open, saveDraft, signIn, test, withScriptsRunnable } from
  * nothing needs sideways scrolling (a wide table scrolls inside its own
  * `.table-wrap` box instead). Chinese, and the public pages in English too
  * (longer words). With JavaScript off the width is read in a page whose
- * documents come without scripts (`withScriptsRunnable`).
+ * documents come without scripts (`withScriptsRunnable`). axe-core checks
+ * each page at this width too (a table that scrolls inside its box must be
+ * reachable by keyboard, text must keep its contrast): no serious or
+ * critical violation.
  */
 
 test.use({ viewport: { width: 375, height: 812 } });
 test.describe.configure({ timeout: 240_000 });
 
-/** `paths` wider than 375 px, each with the first elements reaching past it. */
-async function tooWide(page: Page, info: TestInfo, paths: string[]): Promise<string[]> {
+/**
+ * `paths` wider than 375 px, each with the first elements reaching past it,
+ * and (with `axe`) each page's serious or critical axe-core violations.
+ */
+async function tooWide(page: Page, info: TestInfo, paths: string[], axe = true): Promise<string[]> {
   const found: string[] = [];
   const p = await withScriptsRunnable(page, info);
   try {
@@ -31,6 +37,7 @@ async function tooWide(page: Page, info: TestInfo, paths: string[]): Promise<str
         return [document.documentElement.scrollWidth, wide] as const;
       });
       if (width > 375) found.push(`${path}: ${width} px (${culprits.join(', ')})`);
+      if (axe) for (const v of await axeViolations(p)) found.push(`${path}: ${v}`);
     }
   } finally {
     if (p !== page) await p.context().close();
@@ -56,8 +63,8 @@ test('public pages fit a phone', async ({ page }, info) => {
   const found = await tooWide(page, info, paths);
   const url = new URL(info.project.use.baseURL!);
   await page.context().addCookies([{ name: 'gongdao_lang', value: 'en', domain: url.hostname, path: '/' }]);
-  for (const f of await tooWide(page, info, paths)) found.push(`[en] ${f}`);
-  expect(found, 'pages wider than a 375 px phone').toEqual([]);
+  for (const f of await tooWide(page, info, paths, false)) found.push(`[en] ${f}`);
+  expect(found, 'pages wider than a 375 px phone, or with axe-core violations there').toEqual([]);
 });
 
 test('signed-in pages fit a phone', async ({ page }, info) => {
@@ -86,7 +93,7 @@ test('signed-in pages fit a phone', async ({ page }, info) => {
     }
     await page.context().clearCookies();
   }
-  expect(found, 'pages wider than a 375 px phone').toEqual([]);
+  expect(found, 'pages wider than a 375 px phone, or with axe-core violations there').toEqual([]);
 });
 
 /** The controls on `paths` smaller than a 44 px tap target: buttons, button links, fields, folds and the header's links. */
