@@ -874,6 +874,7 @@ static TEXTS: &[(&str, &str, &str)] = &[
     ("filing.discarded", "草稿已放弃，已保存的内容和文件均已删除。", "The draft was discarded: what it kept and its files are gone."),
     ("filing.draft_files", "草稿中的证据文件", "Evidence files in the draft"),
     ("filing.draft_files_hint", "这些文件已随草稿保存，会与投诉一并提交；还可再添加，合计最多 5 个、25 MB。", "These files are kept with the draft and filed with the complaint; you may add more, up to 5 files and 25 MB in all."),
+    ("filing.draft_kept_until", "草稿保留至 {}（北京时间），届时未提交将连同文件自动删除。", "The draft is kept until {} (Beijing time); if it is not sent by then, it is deleted with its files."),
     ("filing.draft_notice", "您有一份未提交的草稿（保存于 {}，北京时间）。", "You have an unsent draft (saved {}, Beijing time)."),
     ("filing.file_removed", "文件已从草稿中移除。", "The file was removed from the draft."),
     ("filing.next_review", "下一步：核对", "Next: review"),

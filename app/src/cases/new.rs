@@ -175,11 +175,16 @@ fn filing_page(
             view! { <p class="notice warn" role="status" id="draft-notice">{tf(lang, "filing.draft_notice", &[&at])}</p> }.into_any()
         }
     });
+    let expires = draft.as_ref().map(|d| {
+        let until = format_local(domain::cases::draft_expires_at(d.updated_at));
+        view! { <p class="muted" id="draft-expires">{tf(lang, "filing.draft_kept_until", &[&until])}</p> }
+    });
     let removed = (done == Some(Done::Removed))
         .then(|| view! { <p class="notice ok" role="status" id="draft-file-removed">{t(lang, "filing.file_removed")}</p> });
     view! {
         {standing}
         {notice}
+        {expires}
         {removed}
         {error.map(|e| view! { <p class="notice error" role="alert" id="filing-error">{e}</p> })}
         {draft.map(|d| draft_box(lang, d))}

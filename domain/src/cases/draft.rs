@@ -33,6 +33,16 @@ pub const FILING_FORM_FIELDS: [&str; 15] = [
     "logistics_narrative",
 ];
 
+/// How long a draft is kept after it was last saved: then it is deleted,
+/// with its files (a half-written complaint holds personal data, and is
+/// kept no longer than the consumer is likely to come back to it).
+pub const DRAFT_KEEP_DAYS: i64 = 30;
+
+/// When a draft last saved at `saved` is deleted.
+pub fn draft_expires_at(saved: DateTime<Utc>) -> DateTime<Utc> {
+    saved + chrono::Duration::days(DRAFT_KEEP_DAYS)
+}
+
 /// The longest text field read from the form, in bytes (the longest field,
 /// the narrative, is 5000 characters: 15000 bytes of UTF-8); longer is
 /// refused before it is kept.

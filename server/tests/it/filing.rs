@@ -5,8 +5,9 @@
 //! page's form answers a refusal with the page, the typed fields kept; the
 //! evidence files are served only to the case's parties and staff. The
 //! form's steps (issue 16): a draft kept on the server (save, review,
-//! confirm, remove a file, discard), its consumer's alone, and the post
-//! without a step filing at once as before.
+//! confirm, remove a file, discard), its consumer's alone, deleted with
+//! its files 30 days after it was last saved, and the post without a step
+//! filing at once as before.
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -557,6 +558,51 @@ backend_tests! {
             w.app.send(Req::delete("/api/v1/cases/filing/draft").bearer(w.token(R::C))).await.expect(204);
         }
         draft_of(&w, R::C).await.expect(404);
+    }
+
+    async fn a_draft_is_deleted_with_its_files_thirty_days_after_it_was_last_saved(app) {
+        let w = World::new(app).await;
+        let start = w.now();
+        // The fixture's sessions end after 30 days too: ask with a new one.
+        let draft = |r: R| {
+            let w = &w;
+            async move {
+                let token = w.app.login(&w.who(r).email).await;
+                w.app.send(Req::get("/api/v1/cases/filing/draft").bearer(&token)).await
+            }
+        };
+        save_draft(&w, R::C, &[("漏水照片.png", PNG)]).await;
+        w.set_now(start + chrono::Duration::days(20));
+        save_draft(&w, R::C2, &[("标签.jpg", JPEG)]).await;
+        // The form says until when it is kept (Beijing time).
+        let html = page(&w, R::C2, "/cases/new").await;
+        let until = domain::calendar::format_local(start + chrono::Duration::days(50));
+        assert!(html.contains("id=\"draft-expires\""), "{html}");
+        assert!(html.contains(&format!("草稿保留至 {until}")), "{html}");
+        // 30 days and a minute after the first was saved: it goes, with
+        // its file; the second, saved 10 days later, stays.
+        w.set_now(start + chrono::Duration::days(30) + chrono::Duration::minutes(1));
+        let report = services::cases::sweep::sweep(&w.app.svc, w.now()).await.unwrap();
+        assert_eq!(report.drafts_expired, 1);
+        draft(R::C).await.expect(404);
+        assert!(!stored_path(&w, PNG).exists(), "the draft's file went with it");
+        assert_eq!(draft(R::C2).await.expect(200).json()["files"].as_array().unwrap().len(), 1);
+        assert!(stored_path(&w, JPEG).exists());
+        assert_eq!(services::cases::sweep::sweep(&w.app.svc, w.now()).await.unwrap().drafts_expired, 0);
+        // Saved again before its time, a draft starts its 30 days again.
+        w.set_now(start + chrono::Duration::days(49));
+        let token = w.app.login(&w.who(R::C2).email).await;
+        let mut f = fields(w.merchant_a, &w.next_ref());
+        f.push(("step", "save".into()));
+        let (ct, body) = form(&f, &[]);
+        w.app.send(Req::post("/api/v1/cases/filing").body(body).header("content-type", &ct).bearer(&token)).await.expect(200);
+        w.set_now(start + chrono::Duration::days(51));
+        assert_eq!(services::cases::sweep::sweep(&w.app.svc, w.now()).await.unwrap().drafts_expired, 0);
+        draft(R::C2).await.expect(200);
+        w.set_now(start + chrono::Duration::days(80));
+        assert_eq!(services::cases::sweep::sweep(&w.app.svc, w.now()).await.unwrap().drafts_expired, 1);
+        draft(R::C2).await.expect(404);
+        assert_eq!((count(&w, "filing_drafts").await, count(&w, "filing_draft_files").await), (0, 0));
     }
 
     async fn the_api_works_the_steps_and_a_post_without_one_files_at_once(app) {

@@ -7,7 +7,9 @@
 //! keeps nothing of its post), reviewed (every check that needs no filing),
 //! and confirmed: filed from what it holds, its files read back from the
 //! store, and removed in the transaction that files the case. Kept until it
-//! is filed or discarded (no expiry) or the account is deleted.
+//! is filed or discarded, or the account is deleted, and at most
+//! [`DRAFT_KEEP_DAYS`] after it was last saved (`expire`, run by the
+//! deadline sweeper).
 //!
 //! A file removed from a draft (or a draft discarded) takes its stored file
 //! with it unless evidence, a licence or another draft names the same
@@ -15,15 +17,17 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use domain::cases::{
-    CaseView, ComplaintForm, ComplaintInput, DraftFileView, FilingDraftView, FilingReview,
+    CaseView, ComplaintForm, ComplaintInput, DRAFT_KEEP_DAYS, DraftFileView, FilingDraftView,
+    FilingReview,
 };
 use domain::{AppError, Role, UserView};
 use entities::{filing_draft, filing_draft_file};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use super::file::{
@@ -360,6 +364,43 @@ pub async fn discard(svc: &Services, user: &UserView) -> Result<(), AppError> {
     txn.commit().await.map_err(internal_error)?;
     crate::blobs::discard(svc, &shas).await;
     Ok(())
+}
+
+/// Deletes the drafts last saved more than [`DRAFT_KEEP_DAYS`] before
+/// `now`, with their files (and the stored files nothing else names); how
+/// many went. Each in its own transaction, checked again inside it: a draft
+/// saved meanwhile (on any server) is kept.
+pub async fn expire(svc: &Services, now: DateTime<Utc>) -> Result<usize, AppError> {
+    let before = now - chrono::Duration::days(DRAFT_KEEP_DAYS);
+    let old: Vec<i32> = filing_draft::Entity::find()
+        .select_only()
+        .column(filing_draft::Column::ConsumerId)
+        .filter(filing_draft::Column::UpdatedAt.lt(before))
+        .into_tuple()
+        .all(&svc.db)
+        .await
+        .map_err(internal_error)?;
+    let mut gone = 0;
+    for consumer_id in old {
+        let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
+        // Locked (PostgreSQL; SQLite's transaction writes alone already):
+        // a save waits, and is not lost to a deletion decided before it.
+        let still_old = filing_draft::Entity::find()
+            .filter(filing_draft::Column::ConsumerId.eq(consumer_id))
+            .lock_exclusive()
+            .one(&txn)
+            .await
+            .map_err(internal_error)?
+            .is_some_and(|d| d.updated_at < before);
+        if !still_old {
+            continue;
+        }
+        let shas = remove_all(&txn, consumer_id).await?;
+        txn.commit().await.map_err(internal_error)?;
+        crate::blobs::discard(svc, &shas).await;
+        gone += 1;
+    }
+    Ok(gone)
 }
 
 /// Removes `consumer_id`'s draft in `txn` and returns the SHA-256 of its

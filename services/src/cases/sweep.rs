@@ -1,7 +1,8 @@
 //! The deadline sweeper: applies `DeadlineElapsed` to every case whose next
 //! deadline has passed and sends a reminder one working day before each
 //! deadline; it also publishes credit records past their objection period
-//! and raises new risk warnings. Safe to run twice and after a crash: each
+//! and raises new risk warnings; it deletes filing drafts past their
+//! keeping time. Safe to run twice and after a crash: each
 //! case moves in its own guarded transaction, each reminder is recorded
 //! once, and each risk warning is stored (and pushed) once.
 
@@ -31,18 +32,21 @@ pub struct SweepReport {
     pub records_published: usize,
     /// Risk warnings raised (stored and pushed to the regulators).
     pub risk_warnings: usize,
+    /// Filing drafts deleted, [`domain::cases::DRAFT_KEEP_DAYS`] after they were last saved.
+    pub drafts_expired: usize,
 }
 
 impl std::fmt::Display for SweepReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "deadline transitions: {}, reminders: {}, conflicts: {}, credit records published: {}, risk warnings raised: {}",
+            "deadline transitions: {}, reminders: {}, conflicts: {}, credit records published: {}, risk warnings raised: {}, drafts expired: {}",
             self.transitions,
             self.reminders,
             self.conflicts,
             self.records_published,
-            self.risk_warnings
+            self.risk_warnings,
+            self.drafts_expired
         )
     }
 }
@@ -82,6 +86,9 @@ pub async fn sweep(svc: &Services, now: DateTime<Utc>) -> anyhow::Result<SweepRe
     report.risk_warnings = crate::credit::risk::raise(svc, now)
         .await
         .map_err(|e| anyhow::anyhow!("raising risk warnings: {e}"))?;
+    report.drafts_expired = super::draft::expire(svc, now)
+        .await
+        .map_err(|e| anyhow::anyhow!("deleting expired drafts: {e}"))?;
     if report.transitions + report.reminders + report.records_published > 0 {
         svc.outbox_wake.notify_one();
     }
