@@ -147,7 +147,7 @@ fn AccessRows(rows: Resource<Result<Vec<PiiAccessRow>, AppError>>) -> impl IntoV
                 Ok(list) if list.is_empty() => view! { <p class="muted" id="reads-empty">{t(lang, "account.reads_none")}</p> }.into_any(),
                 Ok(list) => view! {
                     <div class="table-scroll">
-                        <table class="cases" id="reads">
+                        <table tabindex="0" class="cases" id="reads">
                             <thead><tr>
                                 <th>{t(lang, "admin.pii.staff")}</th>
                                 <th>{t(lang, "admin.pii.case")}</th>

@@ -131,7 +131,7 @@ pub fn CalendarPage() -> impl IntoView {
                 {move || Suspend::new(async move { match days.await {
                     Err(e) => view! { <p class="notice error">{e.message(lang)}</p> }.into_any(),
                     Ok(list) => view! {
-                        <table class="cases" id="calendar">
+                        <table tabindex="0" class="cases" id="calendar">
                             <tbody>
                                 {list.into_iter().map(|(d, k, n)| view! {
                                     <tr data-day=d.clone()><td>{d.clone()}</td><td>{t(lang, if k == "holiday" { "admin.day_holiday" } else { "admin.day_workday" })}</td><td>{n}</td></tr>
@@ -229,7 +229,7 @@ pub fn PiiLogPage() -> impl IntoView {
                         view! {
                             <p class="muted">{t(lang, "admin.pii.intro")}</p>
                             {empty.then(|| view! { <p class="muted" id="pii-empty">{t(lang, "admin.pii.empty")}</p> })}
-                            <table class="cases" id="pii-log" class:hidden=empty>
+                            <table tabindex="0" class="cases" id="pii-log" class:hidden=empty>
                                 <thead><tr>
                                     <th>{t(lang, "admin.pii.staff")}</th>
                                     <th>{t(lang, "admin.pii.role")}</th>

@@ -123,7 +123,7 @@ pub fn AccountsPage() -> impl IntoView {
                     Ok(entries) if entries.is_empty() => view! { <p class="muted" id="audit-empty">{t(lang, "admin.audit_empty")}</p> }.into_any(),
                     Ok(entries) => view! {
                         <div class="table-scroll">
-                            <table class="cases" id="audit">
+                            <table tabindex="0" class="cases" id="audit">
                                 <thead><tr>
                                     <th>{t(lang, "admin.pii.at")}</th>
                                     <th>{t(lang, "admin.audit_admin")}</th>

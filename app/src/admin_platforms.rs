@@ -322,7 +322,7 @@ fn OrganisationItem(
             </p>
             {has_keys.then(|| view! {
                 <div class="table-scroll">
-                    <table class="cases keys">
+                    <table tabindex="0" class="cases keys">
                         <caption>{t(lang, "platform.keys")}</caption>
                         <thead><tr>
                             <th scope="col">{t(lang, "platform.key_prefix")}</th>
@@ -405,7 +405,7 @@ fn CallsTable(calls: Vec<CallView>) -> impl IntoView {
         } else {
             view! {
                 <div class="table-scroll">
-                    <table class="cases" id="call-log">
+                    <table tabindex="0" class="cases" id="call-log">
                         <caption>{t(lang, "platform.calls_caption")}</caption>
                         <thead><tr>
                             <th scope="col">{t(lang, "admin.pii.at")}</th>
@@ -446,7 +446,7 @@ fn WebhooksPanel(
         } else {
             view! {
                 <div class="table-scroll">
-                    <table class="cases" id="webhook-endpoints">
+                    <table tabindex="0" class="cases" id="webhook-endpoints">
                         <caption>{t(lang, "platform.webhooks_caption")}</caption>
                         <thead><tr>
                             <th scope="col">{t(lang, "field.url")}</th>
@@ -475,7 +475,7 @@ fn WebhooksPanel(
         } else {
             view! {
                 <div class="table-scroll">
-                    <table class="cases" id="webhook-deliveries">
+                    <table tabindex="0" class="cases" id="webhook-deliveries">
                         <caption>{t(lang, "platform.deliveries_caption")}</caption>
                         <thead><tr>
                             <th scope="col">{t(lang, "platform.webhook.event")}</th>

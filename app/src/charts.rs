@@ -167,7 +167,7 @@ fn DataTable(
         <details class="chart-data">
             <summary>{domain::t(lang, "dash.table")}</summary>
             <div class="table-wrap">
-                <table id=format!("{id}-table")>
+                <table tabindex="0" id=format!("{id}-table")>
                     <caption>{title}</caption>
                     <thead><tr>
                         <th scope="col">{label_header}</th>

@@ -58,7 +58,7 @@ pub fn LoginPage() -> impl IntoView {
                 {move || Suspend::new(async move { demo.await.ok().filter(|d| !d.is_empty()).map(|accounts| view! {
                     <div class="demo" id="demo-accounts">
                         <h2>{t(lang, "demo.accounts")}</h2>
-                        <table>
+                        <table tabindex="0">
                             <tbody>
                                 {accounts.into_iter().map(|a| view! {
                                     <tr>

@@ -153,7 +153,7 @@ pub fn CasesPage() -> impl IntoView {
                         let taking = view.get_untracked() == "queue";
                         view! {
                         <div class="table-scroll">
-                        <table class="cases" id="case-list">
+                        <table tabindex="0" class="cases" id="case-list">
                             <caption>{t(lang, "case.list_caption")}</caption>
                             <thead><tr>
                                 <th scope="col">{t(lang, "case.number")}</th><th scope="col">{t(lang, "field.title")}</th><th scope="col">{t(lang, "field.merchant")}</th>
@@ -216,7 +216,7 @@ fn CaseStatsPanel(
                         <div><dt>{t(lang, "case.stats.decided_late")}</dt><dd id="stat-decided-late">{s.decided_late}</dd></div>
                     </dl>
                     {(!s.open_by_status.is_empty()).then(|| view! {
-                        <table class="compact" id="stat-by-status">
+                        <table tabindex="0" class="compact" id="stat-by-status">
                             <caption>{t(lang, "case.stats.open")}</caption>
                             <tbody>
                                 {s.open_by_status.iter().map(|c| view! {
@@ -226,7 +226,7 @@ fn CaseStatsPanel(
                         </table>
                     })}
                     {(!s.decisions_overdue_by_owner.is_empty()).then(|| view! {
-                        <table class="compact" id="stat-overdue-by-owner">
+                        <table tabindex="0" class="compact" id="stat-overdue-by-owner">
                             <caption>{t(lang, "case.stats.overdue_by_owner")}</caption>
                             <tbody>
                                 {s.decisions_overdue_by_owner.iter().map(|o| view! {

@@ -62,7 +62,7 @@ fn LoadTable(
     let list = |who: i32, extra: &str| format!("/cases?view=all&assignee={who}{extra}");
     view! {
         <div class="table-scroll">
-            <table class="cases" id=id>
+            <table tabindex="0" class="cases" id=id>
                 <caption>{t(lang, caption)}</caption>
                 <thead><tr>
                     <th scope="col">{t(lang, "workload.name")}</th>

@@ -92,7 +92,7 @@ pub fn MethodPage() -> impl IntoView {
             <div class="card">
                 <h2>{t(lang, "method.formula_title")}</h2>
                 <p class="formula" id="method-formula">{t(lang, "method.formula")}</p>
-                <table class="cases" id="method-factors">
+                <table tabindex="0" class="cases" id="method-factors">
                     <thead><tr>
                         <th>{t(lang, "method.col.factor")}</th>
                         <th>{t(lang, "method.col.meaning")}</th>
@@ -125,7 +125,7 @@ pub fn MethodPage() -> impl IntoView {
 
             <div class="card">
                 <h2>{t(lang, "method.grades_title")}</h2>
-                <table class="cases" id="method-grades">
+                <table tabindex="0" class="cases" id="method-grades">
                     <thead><tr>
                         <th>{t(lang, "method.col.grade")}</th>
                         <th>{t(lang, "method.col.name")}</th>
@@ -179,7 +179,7 @@ pub fn MethodPage() -> impl IntoView {
 
             <div class="card">
                 <h2>{t(lang, "method.params_title")}</h2>
-                <table class="cases params" id="method-params">
+                <table tabindex="0" class="cases params" id="method-params">
                     <thead><tr>
                         <th>{t(lang, "method.col.param")}</th>
                         <th class="num">{t(lang, "method.col.value")}</th>

@@ -95,7 +95,7 @@ fn Queue(cases: Vec<CaseSummary>) -> impl IntoView {
         <div class="card">
             <h2>{t(lang, "fund.queue")}</h2>
             {empty.then(|| view! { <p class="muted" id="fund-queue-empty">{t(lang, "fund.queue_empty")}</p> })}
-            <table class="cases" id="fund-queue" class:hidden=empty>
+            <table tabindex="0" class="cases" id="fund-queue" class:hidden=empty>
                 <thead><tr>
                     <th>{t(lang, "case.number")}</th><th>{t(lang, "field.title")}</th><th>{t(lang, "field.merchant")}</th>
                     <th class="num">{t(lang, "field.amount_claimed_fen")}</th><th>{t(lang, "fund.filed_at")}</th>

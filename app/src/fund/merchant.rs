@@ -44,7 +44,7 @@ fn Account(account: MerchantAccount) -> impl IntoView {
                 </div>
             </dl>
             <h4>{t(lang, "fund.account_entries")}</h4>
-            <table class="cases" id="account-entries" class:hidden=no_entries>
+            <table tabindex="0" class="cases" id="account-entries" class:hidden=no_entries>
                 <thead><tr>
                     <th>{t(lang, "fund.col.at")}</th>
                     <th>{t(lang, "fund.col.kind")}</th>

@@ -62,7 +62,7 @@ fn Ledger(page: LedgerPage) -> impl IntoView {
     let empty = page.rows.is_empty();
     view! {
         {empty.then(|| view! { <p class="muted" id="ledger-empty">{t(lang, "fund.ledger_empty")}</p> })}
-        <table class="cases ledger" id="ledger" class:hidden=empty>
+        <table tabindex="0" class="cases ledger" id="ledger" class:hidden=empty>
             <thead><tr>
                 <th>{t(lang, "fund.col.at")}</th>
                 <th>{t(lang, "fund.col.kind")}</th>
@@ -117,7 +117,7 @@ fn Appeals(appeals: Vec<AppealRow>) -> impl IntoView {
     view! {
         <p class="muted">{t(lang, "fund.appeals_intro")}</p>
         {empty.then(|| view! { <p class="muted" id="appeals-empty">{t(lang, "fund.appeals_empty")}</p> })}
-        <table class="cases ledger" id="appeals" class:hidden=empty>
+        <table tabindex="0" class="cases ledger" id="appeals" class:hidden=empty>
             <thead><tr>
                 <th>{t(lang, "fund.col.contested_at")}</th>
                 <th>{t(lang, "fund.col.merchant")}</th>
@@ -163,7 +163,7 @@ fn Refusals(figures: RefusalFigures) -> impl IntoView {
     };
     view! {
         <p class="muted" id="refusals-period">{period}</p>
-        <table class="cases" id="refusals">
+        <table tabindex="0" class="cases" id="refusals">
             <thead><tr>
                 <th>{t(lang, "fund.col.refusal_category")}</th>
                 <th class="num">{t(lang, "fund.col.count")}</th>

@@ -136,7 +136,7 @@ fn Requests(list: Vec<RecordRequestView>) -> impl IntoView {
     view! {
         <h3>{t(lang, "manage.requests")}</h3>
         {empty.then(|| view! { <p class="muted" id="requests-none">{t(lang, "manage.requests_none")}</p> })}
-        <table class="cases" id="record-requests" class:hidden=empty>
+        <table tabindex="0" class="cases" id="record-requests" class:hidden=empty>
             <thead><tr>
                 <th>{t(lang, "records.col.kind")}</th>
                 <th>{t(lang, "field.record")}</th>

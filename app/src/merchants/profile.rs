@@ -285,7 +285,7 @@ fn Credit(credit: Option<CreditScore>, computed_at: Option<String>) -> impl Into
                 </div>
             })}
             <h3>{t(lang, "credit.factors")}</h3>
-            <table class="cases factors" id="credit-factors">
+            <table tabindex="0" class="cases factors" id="credit-factors">
                 <thead><tr>
                     <th>{t(lang, "credit.col.factor")}</th>
                     <th class="num">{t(lang, "credit.col.points")}</th>
@@ -331,7 +331,7 @@ fn Commitments(list: Vec<CommitmentView>) -> impl IntoView {
         <div class="card" id="commitments">
             <h2>{t(lang, "commitment.title")}</h2>
             {empty.then(|| view! { <p class="muted" id="commitments-none">{t(lang, "commitment.none")}</p> })}
-            <table class="cases" class:hidden=empty>
+            <table tabindex="0" class="cases" class:hidden=empty>
                 <thead><tr>
                     <th>{t(lang, "commitment.version")}</th>
                     <th>{t(lang, "commitment.signed_at")}</th>
@@ -433,7 +433,7 @@ fn Records(list: Vec<RecordView>) -> impl IntoView {
         <div class="card" id="records">
             <h2>{t(lang, "records.title")}</h2>
             {empty.then(|| view! { <p class="muted" id="records-none">{t(lang, "records.none")}</p> })}
-            <table class="cases" class:hidden=empty id="records-table">
+            <table tabindex="0" class="cases" class:hidden=empty id="records-table">
                 <thead><tr>
                     <th>{t(lang, "records.col.kind")}</th>
                     <th>{t(lang, "records.col.severity")}</th>

@@ -113,8 +113,6 @@ fn TeamBody(team: TeamView, invite: ServerAction<InviteStaff>) -> impl IntoView 
     view! {
         <p class="muted" id="team-business">{t(lang, "field.merchant")}": "<a href=format!("/merchants/{}", team.merchant_id)>{team.merchant_name.clone()}</a></p>
         <div class="table-scroll">
-            // Focusable: on a phone the table scrolls sideways, and a
-            // keyboard must reach it (a member of the team has no link in it).
             <table class="cases" id="team-members" tabindex="0">
                 <caption>{t(lang, "team.members")}</caption>
                 <thead><tr>

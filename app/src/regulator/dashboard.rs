@@ -262,7 +262,7 @@ fn CaseCharts(cases: CaseFigures) -> impl IntoView {
             <h2>{t(lang, "dash.top")}</h2>
             <p class="hint">{t(lang, "dash.top_note")}</p>
             <div class="table-wrap">
-                <table id="top-merchants">
+                <table tabindex="0" id="top-merchants">
                     <caption>{t(lang, "dash.top")}</caption>
                     <thead><tr>
                         <th scope="col">{t(lang, "dash.merchant")}</th>

@@ -94,7 +94,7 @@ pub(super) fn Findings(data: FindingsData) -> impl IntoView {
                     <h2>{tf(lang, "reg.find.records", &[&m.name])}" "<small class="muted"><code>{m.uscc.clone()}</code></small></h2>
                     <p><a href=format!("/merchants/{}", m.id)>{t(lang, "reg.ver.merchant_page")}</a></p>
                     {empty.then(|| view! { <p class="muted">{t(lang, "reg.find.no_records")}</p> })}
-                    <table class="cases" class:hidden=empty>
+                    <table tabindex="0" class="cases" class:hidden=empty>
                         <thead><tr>
                             <th>"#"</th>
                             <th>{t(lang, "reg.rec.kind")}</th>

@@ -60,7 +60,7 @@ fn Entries(kind: ListKind, entries: Vec<PublicListEntry>) -> impl IntoView {
             <h2>{t(lang, label(kind))}</h2>
             <p class="muted">{t(lang, intro)}</p>
             {empty.then(|| view! { <p class="muted" id="list-empty">{t(lang, "lists.empty")}</p> })}
-            <table class="cases" id="list-entries" class:hidden=empty>
+            <table tabindex="0" class="cases" id="list-entries" class:hidden=empty>
                 <thead><tr>
                     <th>{t(lang, "field.merchant")}</th>
                     <th>{t(lang, "field.uscc")}</th>

@@ -23,7 +23,7 @@ pub(super) fn Warnings(warnings: Vec<RiskWarning>, can_acknowledge: bool) -> imp
             <p class="muted">{t(lang, "reg.risk.intro")}</p>
             <ActionErrorView error=move || action.value().get().and_then(Result::err)/>
             {empty.then(|| view! { <p class="muted" id="risk-empty">{t(lang, "reg.risk.empty")}</p> })}
-            <table class="cases" id="risk-warnings" class:hidden=empty>
+            <table tabindex="0" class="cases" id="risk-warnings" class:hidden=empty>
                 <thead><tr>
                     <th>{t(lang, "field.merchant")}</th>
                     <th>{t(lang, "reg.risk.signals")}</th>
