@@ -40,49 +40,6 @@ impl FromServerFnError for StepError {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-#[server(endpoint = "cases/file")]
-pub async fn file_complaint(
-    merchant: String,
-    category: String,
-    title: String,
-    narrative: String,
-    order_ref: String,
-    order_date: String,
-    amount_paid: String,
-    amount_claimed: String,
-    remedy: String,
-    demand: Option<String>,
-    publish_narrative: Option<String>,
-    waybill: Option<String>,
-    logistics_merchant: Option<String>,
-    logistics_amount_claimed: Option<String>,
-    logistics_narrative: Option<String>,
-) -> Result<(), AppError> {
-    let user = crate::ssr::require_user().await?;
-    let input = domain::cases::ComplaintInput::from_form(&domain::cases::ComplaintForm {
-        merchant,
-        category,
-        title,
-        narrative,
-        order_ref,
-        order_date,
-        amount_paid,
-        amount_claimed,
-        remedy,
-        demand: demand.unwrap_or_default(),
-        publish_narrative,
-        waybill: waybill.unwrap_or_default(),
-        logistics_merchant: logistics_merchant.unwrap_or_default(),
-        logistics_amount_claimed: logistics_amount_claimed.unwrap_or_default(),
-        logistics_narrative: logistics_narrative.unwrap_or_default(),
-    })?;
-    let svc = crate::ssr::services()?;
-    let view = services::cases::file_case(&svc, &user, &input, "merchant").await?;
-    leptos_axum::redirect(&format!("/cases/{}", view.id));
-    Ok(())
-}
-
 /// The filing form's page: the caller's draft (consumers only; none for
 /// anyone else or signed out) and the merchant the form names — `merchant`
 /// (the picker's choice, or the one a refused form posted), else the

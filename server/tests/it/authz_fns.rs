@@ -49,7 +49,7 @@ use std::collections::BTreeSet;
 use chrono::Duration;
 use serde_json::{Value, json};
 
-use crate::cases::{R, Stage, TITLE, USCC_A, USCC_UNKNOWN, World, instant};
+use crate::cases::{R, Stage, USCC_A, USCC_UNKNOWN, World, instant};
 use crate::credit::{decide, multipart, recompute, register, registration};
 use crate::harness::{PASSWORD, Req, Resp, backend_tests, link_token};
 
@@ -172,7 +172,6 @@ const MATRIX: &[Row] = &[
     ("auth/reset_password",         Gate,             "++++++++++++", reset),
     ("auth/verify_email",           Gate,             "++++++++++++", verify),
     ("cases/act",                   Gate,             "-+-+--------", message),
-    ("cases/file",                  Gate,             "-++---------", complaint),
     // The filing form's page: public (the draft only for its consumer).
     ("cases/filing-form",           Gate,             "++++++++++++", none),
     // The review of C's draft (made for the run); C2 keeps none (not_found).
@@ -481,24 +480,6 @@ fn message(c: &Cell) -> Fields {
         ("id", &c.case.to_string()),
         ("action", "message"),
         ("message", "请提供漏水部位的照片。"),
-    ])
-}
-
-fn complaint(c: &Cell) -> Fields {
-    fields(&[
-        ("merchant", USCC_A),
-        ("category", "quality"),
-        ("title", TITLE),
-        (
-            "narrative",
-            "收到的洗衣机第一次使用就漏水，联系客服要求退货被拒绝。",
-        ),
-        ("order_ref", &c.w.next_ref()),
-        ("order_date", "2026-11-01"),
-        ("amount_paid", "2599.00"),
-        ("amount_claimed", "2599.00"),
-        ("remedy", "refund"),
-        ("publish_narrative", "on"),
     ])
 }
 

@@ -113,24 +113,8 @@ backend_tests! {
         assert!(r.text().contains("\"day\""), "{}", r.text());
     }
 
-    async fn only_consumers_file_through_the_form(app) {
-        app.register("m@example.cn", Role::Merchant).await;
-        let token = app.login("m@example.cn").await;
-        let fields = [
-            ("merchant", "91110106102167290A"),
-            ("category", "quality"),
-            ("title", "质量问题投诉"),
-            ("narrative", "收到的商品有明显质量问题。"),
-            ("order_ref", "A1"),
-            ("order_date", "2026-11-01"),
-            ("amount_paid", "10"),
-            ("amount_claimed", "10"),
-            ("remedy", "refund"),
-        ];
-        let r = app.send(form("cases/file", &fields).cookie(&token)).await;
-        assert!(r.text().contains("\"forbidden\""), "{}", r.text());
-        let r = app.send(form("cases/file", &fields)).await;
-        assert!(r.text().contains("\"unauthorized\""), "{}", r.text());
+    async fn the_signed_out_are_refused_by_case_server_functions(app) {
+        // Filing is the page's own form (`POST /cases/new`, tests/it/filing.rs).
         let r = app.send(form("cases/act", &[("id", "1"), ("action", "respond"), ("message", "hi")])).await;
         assert!(r.text().contains("\"unauthorized\""), "{}", r.text());
         let r = app.send(form("inbox/list", &[])).await;
