@@ -28,6 +28,22 @@ impl StepError {
     }
 }
 
+/// What `action` holds as the refusal of `step` on case `case`, for an
+/// `ActionErrorView` under that step's form (none for any other's).
+pub fn step_refusal(
+    action: ServerAction<CaseAction>,
+    case: i32,
+    step: domain::cases::ActionKind,
+) -> impl Fn() -> Option<AppError> + Copy + Send + Sync + 'static {
+    move || {
+        action
+            .value()
+            .get()
+            .and_then(Result::err)
+            .and_then(|e| e.of(case, step.as_str()))
+    }
+}
+
 impl FromServerFnError for StepError {
     type Encoder = JsonEncoding;
 

@@ -15,7 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::api::{
     AddCaseNote, CaseAction, FollowUpRating, ObjectScreening, RateCase, ReassignCase, RecuseCase,
-    SetPublication, load_case_page,
+    SetPublication, load_case_page, step_refusal,
 };
 use crate::components::{ActionErrorView, UserResource};
 use crate::fund::yuan;
@@ -546,13 +546,7 @@ fn ActionFormFor(
     let action = ServerAction::<CaseAction>::new();
     // This step's refusal only (without JavaScript every form of the page
     // reads the one refused).
-    let refused = move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .and_then(|e| e.of(id, kind.as_str()))
-    };
+    let refused = step_refusal(action, id, kind);
     let form_class = if primary {
         "form action-form primary-action"
     } else {

@@ -1,13 +1,13 @@
 //! My cases, and the queues of mediators and arbitrators (oldest deadline first).
 
 use domain::calendar::format_local;
-use domain::cases::Status;
+use domain::cases::{ActionKind, Status};
 use domain::{Fen, Role, t};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{CaseAction, case_statistics, list_cases};
-use crate::components::UserResource;
+use super::api::{CaseAction, case_statistics, list_cases, step_refusal};
+use crate::components::{ActionErrorView, UserResource};
 use crate::i18n::use_lang;
 
 /// The list's parameters that the URL carries (the page's GET form and its
@@ -268,12 +268,14 @@ fn TimeLeft(days: Option<u32>, passed: bool) -> impl IntoView {
 fn TakeForm(id: i32, takeable: bool) -> impl IntoView {
     let lang = use_lang();
     let action = ServerAction::<CaseAction>::new();
-    takeable.then(|| view! {
-        <ActionForm action=action attr:class="inline take-form" attr:data-case=id.to_string()>
-            <input type="hidden" name="id" value=id.to_string()/>
-            <input type="hidden" name="action" value="take"/>
-            <button type="submit" class="secondary">{t(lang, "case.action.take")}</button>
-            {move || action.value().get().and_then(Result::err).and_then(|e| e.of(id, "take")).map(|e| view! { <p class="notice error" role="alert">{e.message(lang)}</p> })}
-        </ActionForm>
+    takeable.then(|| {
+        view! {
+            <ActionForm action=action attr:class="inline take-form" attr:data-case=id.to_string()>
+                <input type="hidden" name="id" value=id.to_string()/>
+                <input type="hidden" name="action" value="take"/>
+                <button type="submit" class="secondary">{t(lang, "case.action.take")}</button>
+                <ActionErrorView error=step_refusal(action, id, ActionKind::Take)/>
+            </ActionForm>
+        }
     })
 }

@@ -27,7 +27,7 @@ use entities::{filing_draft, filing_draft_file};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    EntityTrait, QueryFilter, QueryOrder,
 };
 
 use super::file::{
@@ -291,10 +291,11 @@ pub async fn confirm(
     get_case(svc, user, id).await
 }
 
-/// Removes draft `d` — as it was read, at its version — in `txn`, the
-/// transaction that files it: a second confirmation (another tab, another
-/// server) or a save in between finds it gone or changed (409), so one
-/// draft files one case. Its stored files stay: the evidence names them.
+/// Removes draft `d` — as it was read, at its version — in `txn`: a save in
+/// between (or, for the transaction that files it, a second confirmation
+/// from another tab or server) finds it gone or changed (409), so one draft
+/// files one case and an expiring draft saved meanwhile is kept. Its stored
+/// files stay: the evidence names them, or the caller discards them.
 pub(crate) async fn take(
     txn: &DatabaseTransaction,
     d: &filing_draft::Model,
@@ -368,34 +369,29 @@ pub async fn discard(svc: &Services, user: &UserView) -> Result<(), AppError> {
 
 /// Deletes the drafts last saved more than [`DRAFT_KEEP_DAYS`] before
 /// `now`, with their files (and the stored files nothing else names); how
-/// many went. Each in its own transaction, checked again inside it: a draft
-/// saved meanwhile (on any server) is kept.
+/// many went. Each at the version it was read, in its own transaction
+/// (`take`): a draft saved meanwhile (on any server) is kept.
 pub async fn expire(svc: &Services, now: DateTime<Utc>) -> Result<usize, AppError> {
     let before = now - chrono::Duration::days(DRAFT_KEEP_DAYS);
-    let old: Vec<i32> = filing_draft::Entity::find()
-        .select_only()
-        .column(filing_draft::Column::ConsumerId)
+    let old = filing_draft::Entity::find()
         .filter(filing_draft::Column::UpdatedAt.lt(before))
-        .into_tuple()
         .all(&svc.db)
         .await
         .map_err(internal_error)?;
     let mut gone = 0;
-    for consumer_id in old {
+    for d in old {
         let txn = crate::db::begin(&svc.db).await.map_err(internal_error)?;
-        // Locked (PostgreSQL; SQLite's transaction writes alone already):
-        // a save waits, and is not lost to a deletion decided before it.
-        let still_old = filing_draft::Entity::find()
-            .filter(filing_draft::Column::ConsumerId.eq(consumer_id))
-            .lock_exclusive()
-            .one(&txn)
-            .await
-            .map_err(internal_error)?
-            .is_some_and(|d| d.updated_at < before);
-        if !still_old {
-            continue;
+        let shas: Vec<String> = files_of(&txn, d.id)
+            .await?
+            .into_iter()
+            .map(|f| f.sha256)
+            .collect();
+        match take(&txn, &d).await {
+            Ok(()) => {}
+            // Saved since it was read: kept, its time begun again.
+            Err(AppError::Conflict { .. }) => continue,
+            Err(e) => return Err(e),
         }
-        let shas = remove_all(&txn, consumer_id).await?;
         txn.commit().await.map_err(internal_error)?;
         crate::blobs::discard(svc, &shas).await;
         gone += 1;
