@@ -3,7 +3,7 @@
 // folded; the offer shown once with its two answers side by side; the
 // thread of messages, offers and evidence in order, each with who and when.
 import { expect, Page, TestInfo } from '@playwright/test';
-import { act, actionForm, apiAs, leave, open, party, signIn, test } from './helpers';
+import { act, actionForm, apiAs, leave, open, party, serverFnAnswer, signIn, test } from './helpers';
 
 const CONSUMER = 'consumer@demo.gongdao.cn';
 const MERCHANT = 'merchant@demo.gongdao.cn';
@@ -171,7 +171,7 @@ test('a refused step shows its error under that step only, and a folded one come
   await form.locator('[name="message"]').fill('可退款。');
   const js = info.project.name === 'js';
   const answered = js
-    ? merchant.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.startsWith('/api/') && !new URL(r.url()).pathname.startsWith('/api/v1/'))
+    ? serverFnAnswer(merchant)
     : merchant.waitForEvent('framenavigated', { predicate: (f) => f === merchant.mainFrame() });
   await form.locator('button[type=submit]').click();
   await answered;

@@ -187,12 +187,7 @@ export async function act(page: Page, info: TestInfo, action: string, fields: Re
     const navigated = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() });
     // Not awaited when the step is refused and tried again: no unhandled rejection then.
     navigated.catch(() => {});
-    const answered = js
-      ? page.waitForResponse((r) => {
-          const path = new URL(r.url()).pathname;
-          return r.request().method() === 'POST' && path.startsWith('/api/') && !path.startsWith('/api/v1/');
-        })
-      : null;
+    const answered = js ? serverFnAnswer(page) : null;
     await form.locator('button[type=submit]').click();
     let changed = false;
     if (answered) {
@@ -214,6 +209,14 @@ export async function act(page: Page, info: TestInfo, action: string, fields: Re
     expect(attempt, `${action} refused as changed ${attempt} times`).toBeLessThan(6);
     await page.waitForTimeout(250 * attempt);
   }
+}
+
+/** The answer to the next server function `page` calls (a hydrated form posts to `/api/…`; the JSON API is `/api/v1/…`). */
+export function serverFnAnswer(page: Page) {
+  return page.waitForResponse((r) => {
+    const path = new URL(r.url()).pathname;
+    return r.request().method() === 'POST' && path.startsWith('/api/') && !path.startsWith('/api/v1/');
+  });
 }
 
 /**

@@ -21,7 +21,7 @@ test.describe.configure({ timeout: 240_000 });
  * `paths` wider than 375 px, each with the first elements reaching past it,
  * and (with `axe`) each page's serious or critical axe-core violations.
  */
-async function tooWide(page: Page, info: TestInfo, paths: string[], axe = true): Promise<string[]> {
+async function phoneFindings(page: Page, info: TestInfo, paths: string[], axe = true): Promise<string[]> {
   const found: string[] = [];
   const p = await withScriptsRunnable(page, info);
   try {
@@ -60,10 +60,10 @@ test('public pages fit a phone', async ({ page }, info) => {
   const complaint = await firstLink(page, info, '/complaints', 'main a[href^="/complaints/"]');
   const paths = ['/', '/search', '/search?q=%E5%95%86', merchant!, '/complaints', '/fund', '/credit/method', '/lists/red', '/lists/black', '/login', '/register', '/forgot'];
   if (complaint) paths.push(complaint);
-  const found = await tooWide(page, info, paths);
+  const found = await phoneFindings(page, info, paths);
   const url = new URL(info.project.use.baseURL!);
   await page.context().addCookies([{ name: 'gongdao_lang', value: 'en', domain: url.hostname, path: '/' }]);
-  for (const f of await tooWide(page, info, paths, false)) found.push(`[en] ${f}`);
+  for (const f of await phoneFindings(page, info, paths, false)) found.push(`[en] ${f}`);
   expect(found, 'pages wider than a 375 px phone, or with axe-core violations there').toEqual([]);
 });
 
@@ -84,11 +84,11 @@ test('signed-in pages fit a phone', async ({ page }, info) => {
       if (kase) paths.push(kase);
     }
     if (who === 'consumer') await discardDraft(page, info);
-    for (const f of await tooWide(page, info, paths)) found.push(`[${who}] ${f}`);
+    for (const f of await phoneFindings(page, info, paths)) found.push(`[${who}] ${f}`);
     if (who === 'consumer') {
       // With a draft: the form filled from it and the review page.
       await saveDraft(page, info);
-      for (const f of await tooWide(page, info, ['/cases/new', '/cases/new/review'])) found.push(`[${who}, draft] ${f}`);
+      for (const f of await phoneFindings(page, info, ['/cases/new', '/cases/new/review'])) found.push(`[${who}, draft] ${f}`);
       await discardDraft(page, info);
     }
     await page.context().clearCookies();
